@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // Type-checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles (isolatedModules).
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+  testTimeout: 120000,
+};
