@@ -7,6 +7,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { describeIssues } from './issues';
+
+export { formatPath, formatValue } from './issues';
 
 /** Model names become URL path segments and S3 key prefixes: lower-case DNS-label style. */
 export const MODEL_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -171,49 +174,12 @@ export class ManifestError extends Error {
   }
 }
 
-/** `['input', 'features', 3, 'scale', 'std']` becomes `input.features[3].scale.std`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? String(segment) : `.${String(segment)}`;
-  }
-  return out === '' ? '(root)' : out;
-}
-
-/** A short, safe rendering of a offending value for error messages. */
-export function formatValue(value: unknown): string {
-  if (value === undefined) return 'missing';
-  let text: string;
-  try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
 /** Validates a parsed `model.json`; throws {@link ManifestError} listing every problem. */
 export function parseManifest(json: unknown, source = 'model.json'): Manifest {
   const result = ManifestSchema.safeParse(json, { reportInput: true });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const where = formatPath(issue.path);
-    if (issue.code === 'unrecognized_keys') return `${where}: ${issue.message}`;
-    // Custom checks report the precise offender; for the rest, the value found at the path is the clearest.
-    const value = issue.code === 'custom' ? issue.input : valueAt(json, issue.path);
-    return `${where}: ${issue.message} (got ${formatValue(value)})`;
-  });
+  const problems = describeIssues(result.error.issues, json);
   throw new ManifestError(source, problems);
-}
-
-function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let node: unknown = root;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[segment];
-  }
-  return node;
 }
 
 /** Reads and validates a manifest file. */

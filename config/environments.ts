@@ -1,0 +1,46 @@
+/**
+ * The deployment environments. Edit here; `npx cdk synth` validates every environment and refuses a bad one
+ * with the field, the value and what is allowed.
+ *
+ * Accounts are left unset so `cdk synth` works without credentials; `cdk deploy` then targets the account of
+ * the credentials in use. Set `account` to pin an environment to one account.
+ */
+import type { EnvironmentConfigInput } from './schema';
+
+const model = { directory: 'examples/breast-cancer' };
+const owner = { project: 'modelstack', 'cost-center': 'ml-platform' };
+
+export const environments = {
+  dev: {
+    region: 'eu-west-1',
+    model,
+    platform: { type: 'lambda', memorySizeMiB: 1024, timeoutSeconds: 30, reservedConcurrency: 5 },
+    removalPolicy: 'destroy',
+    storage: { noncurrentVersionExpirationDays: 7, accessLogsExpirationDays: 30 },
+    budget: { monthlyLimitUsd: 25 },
+    traffic: { requestsPerMonth: 100_000, meanDurationMs: 15 },
+    tags: { ...owner, environment: 'dev' },
+  },
+  staging: {
+    region: 'eu-west-1',
+    model,
+    platform: { type: 'lambda', memorySizeMiB: 2048, timeoutSeconds: 30, reservedConcurrency: 20 },
+    removalPolicy: 'destroy',
+    storage: { noncurrentVersionExpirationDays: 30, accessLogsExpirationDays: 90 },
+    alarms: { emails: ['ml-oncall@example.com'] },
+    budget: { monthlyLimitUsd: 100 },
+    traffic: { requestsPerMonth: 1_000_000, meanDurationMs: 15 },
+    tags: { ...owner, environment: 'staging' },
+  },
+  prod: {
+    region: 'eu-west-1',
+    model,
+    platform: { type: 'lambda', memorySizeMiB: 2048, timeoutSeconds: 30, reservedConcurrency: 100, logRetentionDays: 365 },
+    removalPolicy: 'retain',
+    storage: { noncurrentVersionExpirationDays: 365, accessLogsExpirationDays: 365 },
+    alarms: { emails: ['ml-oncall@example.com'] },
+    budget: { monthlyLimitUsd: 500, alertThresholdsPercent: [50, 80, 100] },
+    traffic: { requestsPerMonth: 30_000_000, meanInstancesPerRequest: 4, meanDurationMs: 15 },
+    tags: { ...owner, environment: 'prod' },
+  },
+} satisfies Record<string, EnvironmentConfigInput>;

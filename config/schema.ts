@@ -1,0 +1,118 @@
+/**
+ * The typed shape of one deployment environment, validated with zod when the app loads.
+ *
+ * Plain data (numbers with units in their names) so it can be written by hand, diffed in review and checked
+ * before any construct is built. `platform` is a discriminated union so other serving platforms can join
+ * without reshaping the rest.
+ */
+import { z } from 'zod';
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Lambda's synchronous invocation payload limit, which function URLs share (6 MB). */
+export const LAMBDA_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const retentionDays = z
+  .number()
+  .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+    message: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`,
+  });
+
+export const LambdaPlatformSchema = z.strictObject({
+  type: z.literal('lambda'),
+  /** CPU architecture. arm64 is cheaper, but onnxruntime has had cpuinfo start-up failures there (onnxruntime#10038). */
+  architecture: z.enum(['x86_64', 'arm64']).default('x86_64'),
+  /** Memory (MiB); Lambda allocates CPU in proportion. */
+  memorySizeMiB: int(128, 10240).default(2048),
+  /** Function timeout (seconds); function URLs allow up to 15 minutes. */
+  timeoutSeconds: int(1, 900).default(30),
+  /** Reserved concurrency: caps cost and protects the account's pool. Unset: the unreserved pool. */
+  reservedConcurrency: int(1, 10000).optional(),
+  /** Most instances one request may carry (413 above). */
+  maxBatchSize: int(1, 100000).default(1000),
+  /** Largest request body accepted (bytes; 413 above). At most Lambda's 6 MB payload limit. */
+  maxPayloadBytes: int(1024, LAMBDA_MAX_PAYLOAD_BYTES).default(LAMBDA_MAX_PAYLOAD_BYTES),
+  /** How long the function's logs are kept (days). */
+  logRetentionDays: retentionDays.default(30),
+});
+
+export const PlatformSchema = z.discriminatedUnion('type', [LambdaPlatformSchema]);
+
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+
+export const EnvironmentSchema = z
+  .strictObject({
+    /** AWS account id. Unset: environment-agnostic synth (no credentials needed); the CLI's account at deploy. */
+    account: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' }).optional(),
+    /** AWS region. */
+    region: z.string().regex(/^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/, { message: 'must be an AWS region such as eu-west-1' }),
+    /** The model to serve. */
+    model: z.strictObject({
+      /** Folder with `model.onnx` and `model.json`, relative to the project root. */
+      directory: z.string().min(1),
+    }),
+    /** Where the model is served. */
+    platform: PlatformSchema,
+    /** What happens to stateful resources (bucket, keys, logs) when the stack is deleted. */
+    removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+    storage: z
+      .strictObject({
+        /** Days before a replaced model object's old version is deleted. */
+        noncurrentVersionExpirationDays: int(1, 3650).default(90),
+        /** Days S3 server access logs are kept. */
+        accessLogsExpirationDays: int(1, 3650).default(365),
+      })
+      .prefault({}),
+    alarms: z
+      .strictObject({
+        /** Addresses subscribed to the environment's alarm topic. */
+        emails: z.array(z.email({ message: 'must be an e-mail address' })).default([]),
+      })
+      .prefault({}),
+    budget: z
+      .strictObject({
+        /** Monthly cost budget (USD) for resources tagged with this environment. */
+        monthlyLimitUsd: z.number().positive().max(1_000_000),
+        /** Percentages of the limit (actual or forecast) that send an alert. */
+        alertThresholdsPercent: z.array(int(1, 1000)).min(1).default([80, 100]),
+      })
+      .optional(),
+    /** Expected traffic, used by cost estimates. */
+    traffic: z
+      .strictObject({
+        requestsPerMonth: z.number().int().min(0).default(0),
+        meanInstancesPerRequest: z.number().min(1).default(1),
+        meanDurationMs: z.number().positive().default(20),
+        meanPayloadBytes: z.number().int().min(0).default(2048),
+      })
+      .prefault({}),
+    /** Tags applied to every resource. */
+    tags: z
+      .record(
+        z.string().regex(TAG_KEY, { message: 'must be a valid tag key (1-128 letters, digits, spaces, _ . : / = + - @)' }),
+        z.string().max(256),
+      )
+      .default({}),
+  })
+  .superRefine((env, ctx) => {
+    for (const key of Object.keys(env.tags)) {
+      if (key.toLowerCase().startsWith('aws:')) {
+        ctx.addIssue({ code: 'custom', path: ['tags', key], input: key, message: 'tag keys starting with "aws:" are reserved by AWS' });
+      }
+    }
+  });
+
+/** One environment as written in `config/environments.ts` (defaults may be omitted). */
+export type EnvironmentConfigInput = z.input<typeof EnvironmentSchema>;
+/** One validated environment with defaults applied. */
+export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
+export type LambdaPlatformConfig = z.output<typeof LambdaPlatformSchema>;
+export type PlatformConfig = z.output<typeof PlatformSchema>;
+
+/** Environment names are stack-name and tag material. */
+export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;

@@ -1,0 +1,80 @@
+/**
+ * Turns zod validation issues into sentences that name the path, the value and what is allowed, e.g.
+ * `prod.platform.memorySizeMiB: 100 is below the minimum 128`. Shared by the manifest and the config loader.
+ */
+import type { z } from 'zod';
+
+/** `['input', 'features', 3, 'scale']` becomes `input.features[3].scale`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
+  let out = prefix;
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+/** A short, safe rendering of an offending value for error messages. */
+export function formatValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let node: unknown = root;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[segment];
+  }
+  return node;
+}
+
+function describe(issue: z.core.$ZodIssue, value: unknown): string {
+  const got = formatValue(value);
+  switch (issue.code) {
+    case 'too_small':
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
+        return issue.inclusive === false
+          ? `${got} must be greater than ${String(issue.minimum)}`
+          : `${got} is below the minimum ${String(issue.minimum)}`;
+      }
+      return `must have at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'} (got ${got})`;
+    case 'too_big':
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
+        return issue.inclusive === false
+          ? `${got} must be less than ${String(issue.maximum)}`
+          : `${got} is above the maximum ${String(issue.maximum)}`;
+      }
+      return `must have at most ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'} (got ${got})`;
+    case 'invalid_type':
+      if (value === undefined) return `is required (expected ${issue.expected})`;
+      if (issue.expected === 'int') return `${got} is not allowed; expected a whole number`;
+      return `${got} is not allowed; expected ${issue.expected}`;
+    case 'invalid_value':
+      return `${got} is not allowed; expected ${issue.values.map((v) => formatValue(v)).join(' or ')}`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_union':
+      // A discriminated union's "no matching discriminator" message already lists the allowed values.
+      return `${got} is not allowed; ${issue.message}`;
+    default:
+      return `${issue.message} (got ${got})`;
+  }
+}
+
+/**
+ * One sentence per issue. Custom refinements report their own offender through `issue.input`; for the rest the
+ * value found at the issue's path in `root` is the clearest thing to show.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], root: unknown, prefix = ''): string[] {
+  return issues.map((issue) => {
+    const value = issue.code === 'custom' ? issue.input : valueAt(root, issue.path);
+    return `${formatPath(issue.path, prefix)}: ${describe(issue, value)}`;
+  });
+}
