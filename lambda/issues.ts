@@ -17,6 +17,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): strin
 /** A short, safe rendering of an offending value for error messages. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'missing';
+  // JSON would render these as null, hiding the actual offender.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
@@ -35,6 +37,10 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return node;
 }
 
+function count(n: number | bigint, noun: string): string {
+  return `${String(n)} ${noun}${Number(n) === 1 ? '' : 's'}`;
+}
+
 function describe(issue: z.core.$ZodIssue, value: unknown): string {
   const got = formatValue(value);
   switch (issue.code) {
@@ -44,14 +50,14 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
           ? `${got} must be greater than ${String(issue.minimum)}`
           : `${got} is below the minimum ${String(issue.minimum)}`;
       }
-      return `must have at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'} (got ${got})`;
+      return `must have at least ${count(issue.minimum, issue.origin === 'string' ? 'character' : 'item')} (got ${got})`;
     case 'too_big':
       if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
         return issue.inclusive === false
           ? `${got} must be less than ${String(issue.maximum)}`
           : `${got} is above the maximum ${String(issue.maximum)}`;
       }
-      return `must have at most ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'} (got ${got})`;
+      return `must have at most ${count(issue.maximum, issue.origin === 'string' ? 'character' : 'item')} (got ${got})`;
     case 'invalid_type':
       if (value === undefined) return `is required (expected ${issue.expected})`;
       if (issue.expected === 'int') return `${got} is not allowed; expected a whole number`;

@@ -25,11 +25,11 @@ const scaleSchema = z.strictObject({
   std: finite().refine((v) => v > 0, { message: 'must be greater than 0' }),
 });
 
-const missingSchema = z.union([
-  z.literal('reject'),
-  z.literal('mean'),
-  z.strictObject({ constant: finite() }),
-]);
+const missingSchema = z.union(
+  [z.literal('reject'), z.literal('mean'), z.strictObject({ constant: finite() })],
+  // zod's own union message ("Invalid input") does not say what is allowed.
+  { message: 'expected "reject", "mean" or {"constant": <a finite number>}' },
+);
 
 const featureSchema = z
   .strictObject({
@@ -142,7 +142,7 @@ const common = {
   name: z.string().regex(MODEL_NAME_PATTERN, {
     message: 'must be 1-63 lower-case letters, digits or hyphens, starting and ending with a letter or digit',
   }),
-  version: z.string().regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, { message: 'must be a semantic version such as 1.2.0' }),
+  version: z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/, { message: 'must be a semantic version such as 1.2.0' }),
   description: z.string().optional(),
   input: inputSchema,
   evaluation: evaluationSchema.optional(),

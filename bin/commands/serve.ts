@@ -1,0 +1,85 @@
+/**
+ * `modelstack serve [model-dir]`: serves a model directory (`model.json` + `model.onnx`) on the local server, with
+ * the same HTTP contract as the Lambda function URL. Stops gracefully on SIGTERM/SIGINT.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { handleShutdownSignals, startServer } from '../../lambda/server';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../../lambda/runtime-config';
+import type { CliContext } from '../modelstack';
+
+export const DEFAULT_MODEL_DIR = 'examples/breast-cancer';
+export const DEFAULT_PORT = 8080;
+
+/** Options as commander parses them. */
+interface ServeOptions {
+  readonly port?: number;
+  readonly host: string;
+  readonly maxBatchSize?: number;
+  readonly maxPayloadBytes?: number;
+  readonly metrics?: boolean;
+  readonly logPayloads?: boolean;
+}
+
+function parsePort(text: string): number {
+  const port = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError('must be a port number from 0 to 65535 (0 picks a free port).');
+  }
+  return port;
+}
+
+function parsePositive(text: string): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('must be a positive whole number.');
+  return value;
+}
+
+/** `--port`, else `PORT`, else 8080. A bad `PORT` is a usage error (exit 2) naming the variable. */
+function resolvePort(option: number | undefined, env: NodeJS.ProcessEnv, command: Command): number {
+  if (option !== undefined) return option;
+  const fromEnv = env.PORT;
+  if (fromEnv === undefined || fromEnv.trim() === '') return DEFAULT_PORT;
+  try {
+    return parsePort(fromEnv);
+  } catch {
+    return command.error(
+      `error: the PORT environment variable is ${JSON.stringify(fromEnv)}; it must be a port number from 0 to 65535`,
+      { exitCode: 2, code: 'modelstack.invalidEnvironment' },
+    );
+  }
+}
+
+export function serveCommand(context: CliContext): Command {
+  return new Command('serve')
+    .description('Serve a model directory (model.json + model.onnx) over HTTP, as the Lambda function URL does')
+    .argument('[model-dir]', 'directory holding model.json and model.onnx', DEFAULT_MODEL_DIR)
+    .option('-p, --port <port>', `port to listen on; 0 picks a free one (default: $PORT, else ${DEFAULT_PORT})`, parsePort)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--max-batch-size <n>', `most instances per request (default: ${DEFAULT_MAX_BATCH_SIZE})`, parsePositive)
+    .option('--max-payload-bytes <n>', `largest request body in bytes (default: ${DEFAULT_MAX_PAYLOAD_BYTES})`, parsePositive)
+    .option('--metrics', 'print CloudWatch EMF metrics to stdout (flushed every 10 s and at shutdown; namespace: $POWERTOOLS_METRICS_NAMESPACE, else modelstack)')
+    .option('--log-payloads', 'log request bodies (off by default: they may hold personal data)')
+    .action(async (modelDir: string, options: ServeOptions, command: Command) => {
+      const port = resolvePort(options.port, context.env, command);
+      const server = await startServer({
+        model: modelDir,
+        port,
+        host: options.host,
+        limits: {
+          ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+          ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
+        },
+        metrics: options.metrics === true,
+        // As in Lambda, POWERTOOLS_METRICS_NAMESPACE overrides the default namespace.
+        ...(context.env.POWERTOOLS_METRICS_NAMESPACE ? { metricsNamespace: context.env.POWERTOOLS_METRICS_NAMESPACE } : {}),
+        logPayloads: options.logPayloads === true,
+        announce: context.stdout,
+      });
+      handleShutdownSignals(server, { announce: context.stderr });
+      const name = server.model.manifest.name;
+      context.stdout(
+        `modelstack: POST ${server.url}/invocations (JSON or CSV) or ${server.url}/v2/models/${name}/infer; ` +
+          `metadata at ${server.url}/v2/models/${name}; Ctrl-C stops`,
+      );
+    });
+}

@@ -1,0 +1,252 @@
+/**
+ * The Lambda function URL handler (payload format 2.0) around the serving contract of `http.ts`.
+ *
+ * Cold start: in Lambda, importing this module starts loading at once (module scope, during the init phase):
+ * configuration from the environment (`runtime-config.ts`), the manifest bundled next to the handler, the model
+ * bytes from S3, the SHA-256 check, the onnxruntime session. Requests that arrive while it loads wait for it.
+ *
+ * Failed loads, and what happens next:
+ * - Permanent failures stay failed for the life of the execution environment: invalid configuration, an invalid
+ *   manifest, a SHA-256 mismatch, bytes onnxruntime cannot load, a manifest that does not fit the model. Retrying
+ *   cannot fix them; a new deployment does. Every request gets 503 with a stable message; the cause is logged once.
+ * - Anything else (S3 unreachable, throttled, access denied, object missing) may heal, so it is retried, but
+ *   never per request blindly: the next attempt is made by the first request after a backoff (1 s, doubling, at
+ *   most 60 s); requests before that get 503 at once. Each failed attempt is logged.
+ *
+ * Metrics are always on here and are flushed at the end of every invocation.
+ *
+ * No CDK imports: this file ships in the Lambda bundle.
+ */
+import { performance } from 'node:perf_hooks';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createInferenceApp } from './http';
+import type { HttpRequest, InferenceApp, ModelStatus } from './http';
+import { ManifestError, readManifest } from './manifest';
+import type { Manifest } from './manifest';
+import { loadModel, ModelIntegrityError, ModelLoadError, ModelMismatchError } from './model';
+import { readModelFromS3 } from './model-source';
+import { createObservability } from './observability';
+import type { Observability } from './observability';
+import { isLambdaEnvironment, runtimeConfigFromEnv, RuntimeConfigError } from './runtime-config';
+import type { RuntimeConfig } from './runtime-config';
+import type { LoadedModel } from './types';
+
+/** A function URL handler; `context` is optional so tests can call it with an event alone. */
+export type FunctionUrlHandler = ((
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>) & {
+  /** Resolves when the current load attempt settles, with the model's status. */
+  readonly ready: () => Promise<ModelStatus>;
+};
+
+/** Where the model bytes come from. */
+export type ModelSource = (config: RuntimeConfig) => Promise<Uint8Array>;
+
+export interface RetryPolicy {
+  /** Delay after the first transient failure. @default 1000 */
+  readonly initialDelayMs?: number;
+  /** Cap of the doubling delay. @default 60000 */
+  readonly maxDelayMs?: number;
+}
+
+export interface HandlerDeps {
+  /** The environment the configuration is read from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The configuration itself (skips the environment). */
+  readonly config?: RuntimeConfig;
+  /** @default S3 at `MODEL_BUCKET`/`MODEL_KEY` (with `s3Client`) */
+  readonly modelSource?: ModelSource;
+  /** The client of the default model source. @default a new S3Client for the function's region */
+  readonly s3Client?: S3Client;
+  /** @default readManifest */
+  readonly readManifest?: (path: string) => Promise<Manifest>;
+  /** Builds the logs and metrics once the model name is known. @default Powertools, metrics on */
+  readonly observability?: (serviceName: string, config: RuntimeConfig | undefined) => Observability;
+  readonly retry?: RetryPolicy;
+  /** Start loading now rather than at the first request. @default true */
+  readonly eager?: boolean;
+  /** Clock (ms) for the retry backoff. @default performance.now */
+  readonly now?: () => number;
+}
+
+/** Errors that a new attempt cannot fix. */
+export function isPermanentLoadError(error: unknown): boolean {
+  return (
+    error instanceof RuntimeConfigError ||
+    error instanceof ManifestError ||
+    error instanceof ModelIntegrityError ||
+    error instanceof ModelMismatchError ||
+    error instanceof ModelLoadError
+  );
+}
+
+interface Attempt {
+  /** Set before {@link settled} resolves. */
+  app: InferenceApp | undefined;
+  observability: Observability | undefined;
+  failed: boolean;
+  /** Settles (never rejects) when the attempt is over. */
+  settled: Promise<void>;
+}
+
+function defaultObservability(serviceName: string, config: RuntimeConfig | undefined): Observability {
+  return createObservability({
+    serviceName,
+    metrics: true,
+    ...(config === undefined ? {} : { namespace: config.metricsNamespace, logPayloads: config.logPayloads }),
+  });
+}
+
+/** Header names of function URL events are lower-case already; this guards other callers. */
+function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers'] | undefined): HttpRequest['headers'] {
+  if (headers === undefined || headers === null) return {};
+  for (const name in headers) {
+    if (name !== name.toLowerCase()) {
+      const lowered: Record<string, string | undefined> = {};
+      for (const key in headers) lowered[key.toLowerCase()] = headers[key];
+      return lowered;
+    }
+  }
+  return headers;
+}
+
+/** The function URL event as the serving contract's request. */
+export function requestFromEvent(event: APIGatewayProxyEventV2, context?: Context): HttpRequest {
+  const raw = event.body ?? '';
+  return {
+    method: event.requestContext?.http?.method ?? 'GET',
+    path: event.rawPath ?? '/',
+    headers: lowerCaseHeaders(event.headers),
+    body: event.isBase64Encoded === true ? Buffer.from(raw, 'base64') : raw,
+    requestId: context?.awsRequestId ?? event.requestContext?.requestId,
+  };
+}
+
+/**
+ * Creates a function URL handler; loading starts now (unless `eager: false`).
+ * Tests inject the model source, configuration and observability.
+ */
+export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
+  const now = deps.now ?? (() => performance.now());
+  const initialDelay = deps.retry?.initialDelayMs ?? 1000;
+  const maxDelay = deps.retry?.maxDelayMs ?? 60_000;
+  const makeObservability = deps.observability ?? defaultObservability;
+  const readManifestFn = deps.readManifest ?? readManifest;
+
+  let config: RuntimeConfig | undefined = deps.config;
+  let configError: unknown;
+  if (config === undefined) {
+    try {
+      config = runtimeConfigFromEnv(deps.env ?? process.env);
+    } catch (error) {
+      configError = error;
+    }
+  }
+  const source: string = config === undefined ? '(no configuration)' : `s3://${config.modelBucket}/${config.modelKey}`;
+  const modelSource: ModelSource =
+    deps.modelSource ??
+    ((c) => readModelFromS3({ bucket: c.modelBucket, key: c.modelKey, ...(deps.s3Client ? { client: deps.s3Client } : {}) }));
+
+  // The manifest and the observability are set up once; only the model download and session are retried.
+  let manifest: Manifest | undefined;
+  let observability: Observability | undefined;
+  let attempt: Attempt | undefined;
+  let delay = initialDelay;
+  let nextAttemptAt = 0;
+  let permanent = false;
+
+  const startAttempt = (): Attempt => {
+    const started = now();
+    const current: Attempt = { app: undefined, observability: undefined, failed: false, settled: Promise.resolve() };
+    let resolveModel: (model: LoadedModel) => void = () => undefined;
+    let rejectModel: (error: unknown) => void = () => undefined;
+    const model = new Promise<LoadedModel>((resolve, reject) => {
+      resolveModel = resolve;
+      rejectModel = reject;
+    });
+    /** The app answers 503 until `model` settles; its reactions run before anyone awaiting `settled` resumes. */
+    const serve = (obs: Observability): Observability => {
+      current.observability = obs;
+      current.app = createInferenceApp({
+        model,
+        ...(manifest === undefined ? {} : { manifest }),
+        ...(config === undefined ? {} : { limits: config.limits }),
+        hooks: obs.hooks,
+      });
+      return obs;
+    };
+    const run = async (): Promise<void> => {
+      try {
+        if (config === undefined) throw configError;
+        manifest ??= await readManifestFn(config.manifestPath);
+        observability ??= makeObservability(manifest.name, config);
+        const obs = serve(observability);
+        const bytes = await modelSource(config);
+        const loaded = await loadModel({ bytes, manifest, expectedSha256: config.modelSha256, source });
+        obs.recordModelLoad(loaded, now() - started, source);
+        delay = initialDelay;
+        resolveModel(loaded);
+      } catch (error) {
+        current.failed = true;
+        // Before the manifest names the service, logs go out under "modelstack".
+        const obs = current.observability ?? serve(observability ?? makeObservability('modelstack', config));
+        permanent = config === undefined || isPermanentLoadError(error);
+        obs.recordModelLoadFailure(error, now() - started, source);
+        if (permanent) {
+          obs.logger.error('the model will not be loaded again in this execution environment; requests get 503', {
+            source,
+          });
+        } else {
+          nextAttemptAt = now() + delay;
+          obs.logger.warn('the model load will be retried after a delay; requests until then get 503', {
+            source,
+            retryInMs: delay,
+          });
+          delay = Math.min(delay * 2, maxDelay);
+        }
+        rejectModel(error);
+      }
+    };
+    current.settled = run();
+    return current;
+  };
+
+  const currentAttempt = async (): Promise<Attempt> => {
+    if (attempt === undefined || (attempt.failed && !permanent && now() >= nextAttemptAt)) {
+      attempt = startAttempt();
+    }
+    const active = attempt;
+    await active.settled;
+    return active;
+  };
+
+  if (deps.eager ?? true) attempt = startAttempt();
+
+  const handler = async (
+    event: APIGatewayProxyEventV2,
+    context?: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const active = await currentAttempt();
+    const app = active.app as InferenceApp;
+    const obs = active.observability as Observability;
+    if (context !== undefined) obs.logger.addContext(context);
+    const response = await app.handle(requestFromEvent(event, context));
+    try {
+      obs.flush();
+    } catch {
+      // Metrics must never fail a response.
+    }
+    return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
+  };
+  return Object.assign(handler, {
+    ready: async (): Promise<ModelStatus> => ((await currentAttempt()).app as InferenceApp).status(),
+  });
+}
+
+/**
+ * The function's entry point (`handler.handler`). In Lambda the model starts loading when the module is imported;
+ * elsewhere (tests, tools importing this module) at the first request.
+ */
+export const handler: FunctionUrlHandler = createHandler({ eager: isLambdaEnvironment(process.env) });

@@ -1,0 +1,196 @@
+/**
+ * Where the model's bytes come from: a local file (tests, the local server, the SageMaker container) or S3 (the
+ * Lambda function at cold start). Also the one integrity check (SHA-256), which `loadModel` applies before any
+ * session exists.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+
+/** The model's bytes could not be read; `source` names the file or `s3://bucket/key`, `cause` the underlying error. */
+export class ModelSourceError extends Error {
+  constructor(
+    readonly source: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ModelSourceError';
+  }
+}
+
+/** The model's bytes do not have the SHA-256 they were deployed with: the model is not served. */
+export class ModelIntegrityError extends Error {
+  constructor(
+    readonly source: string,
+    readonly expectedSha256: string,
+    readonly actualSha256: string,
+  ) {
+    super(
+      `Model integrity check failed for ${source}: expected SHA-256 ${expectedSha256} but the bytes read have ` +
+        `SHA-256 ${actualSha256}. The model will not be served.`,
+    );
+    this.name = 'ModelIntegrityError';
+  }
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Lower-case hex SHA-256 of the bytes. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Hashes the bytes and compares with `expectedSha256` (hex, any case).
+ * @returns the actual SHA-256 (lower-case hex)
+ * @throws ModelIntegrityError on a mismatch; Error when `expectedSha256` is not 64 hex digits (a configuration bug
+ *   that would otherwise read as a tampered model)
+ */
+export function verifySha256(bytes: Uint8Array, expectedSha256: string, source: string): string {
+  const expected = expectedSha256.trim().toLowerCase();
+  if (!SHA256_HEX.test(expected)) {
+    throw new Error(`expectedSha256 for ${source} must be 64 hex digits (got ${JSON.stringify(expectedSha256)})`);
+  }
+  const actual = sha256Hex(bytes);
+  if (actual !== expected) throw new ModelIntegrityError(source, expected, actual);
+  return actual;
+}
+
+/**
+ * Reads a model file.
+ * @throws ModelSourceError naming the path and the reason
+ */
+export async function readModelFromFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'the file does not exist'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : String((error as Error).message);
+    throw new ModelSourceError(path, `Cannot read the model file ${path}: ${reason}${code ? ` (${code})` : ''}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Where a model lives in S3. */
+export interface S3ModelLocation {
+  readonly bucket: string;
+  readonly key: string;
+  /** A specific object version (versioned buckets). */
+  readonly versionId?: string;
+  /**
+   * When given, the bytes are verified here (and `loadModel` need not be given it again).
+   * @see verifySha256
+   */
+  readonly expectedSha256?: string;
+  /** Defaults to a new `S3Client` with the environment's region and credentials. */
+  readonly client?: S3Client;
+}
+
+/**
+ * Downloads a model from S3 into memory.
+ * @throws ModelSourceError naming `s3://bucket/key` and the cause (missing object or bucket, access denied,
+ *   truncated download, network)
+ * @throws ModelIntegrityError when `expectedSha256` is given and does not match
+ */
+export async function readModelFromS3(location: S3ModelLocation): Promise<Uint8Array> {
+  const { bucket, key, versionId } = location;
+  const source = `s3://${bucket}/${key}${versionId === undefined ? '' : `?versionId=${versionId}`}`;
+  const client = location.client ?? new S3Client({});
+  let bytes: Uint8Array;
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+    const body: unknown = response.Body;
+    if (body === undefined || body === null) throw new Error('S3 returned no body');
+    bytes = await collect(body, response.ContentLength);
+  } catch (error) {
+    if (error instanceof ModelSourceError) throw error;
+    throw new ModelSourceError(source, `Cannot read the model from ${source}: ${describeS3Error(error, bucket, key)}`, {
+      cause: error,
+    });
+  }
+  if (location.expectedSha256 !== undefined) verifySha256(bytes, location.expectedSha256, source);
+  return bytes;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+function hasTransformToByteArray(value: unknown): value is { transformToByteArray(): Promise<Uint8Array> } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { transformToByteArray?: unknown }).transformToByteArray === 'function'
+  );
+}
+
+/**
+ * Streams the body into one buffer. With a known length the buffer is allocated once, so a large model does not
+ * briefly need twice its size (chunks plus their concatenation) in a memory-limited function.
+ */
+async function collect(body: unknown, contentLength: number | undefined): Promise<Uint8Array> {
+  if (!isAsyncIterable(body)) {
+    if (hasTransformToByteArray(body)) return checkLength(await body.transformToByteArray(), contentLength);
+    throw new Error('S3 returned a body that cannot be read as a stream');
+  }
+  const known = contentLength !== undefined && contentLength >= 0;
+  const out = known ? Buffer.allocUnsafe(contentLength) : undefined;
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  try {
+    for await (const chunk of body) {
+      if (out !== undefined) {
+        if (received + chunk.byteLength > out.byteLength) {
+          throw new Error(`the object is larger than its Content-Length (${out.byteLength} bytes)`);
+        }
+        out.set(chunk, received);
+      } else {
+        chunks.push(chunk);
+      }
+      received += chunk.byteLength;
+    }
+  } catch (error) {
+    const of = known ? ` of ${contentLength}` : '';
+    throw new Error(`the download failed after ${received}${of} bytes: ${(error as Error).message}`, { cause: error });
+  }
+  return out !== undefined ? checkLength(out.subarray(0, received), contentLength) : Buffer.concat(chunks);
+}
+
+function checkLength(bytes: Uint8Array, contentLength: number | undefined): Uint8Array {
+  if (contentLength !== undefined && bytes.byteLength !== contentLength) {
+    throw new Error(`the download was cut short: got ${bytes.byteLength} of ${contentLength} bytes`);
+  }
+  return bytes;
+}
+
+function describeS3Error(error: unknown, bucket: string, key: string): string {
+  const name = (error as { name?: unknown }).name;
+  const message = error instanceof Error ? error.message : String(error);
+  switch (name) {
+    case 'NoSuchKey':
+    case 'NotFound':
+      return `the object does not exist (${name}): no key "${key}" in bucket "${bucket}"`;
+    case 'NoSuchBucket':
+      return `the bucket "${bucket}" does not exist (NoSuchBucket)`;
+    case 'NoSuchVersion':
+      return `the requested version of the object does not exist (NoSuchVersion)`;
+    case 'AccessDenied':
+    case 'Forbidden':
+      return (
+        `access denied (${name}): the function's role needs s3:GetObject on arn:aws:s3:::${bucket}/${key} ` +
+        `(and kms:Decrypt if the bucket uses a KMS key). S3 also answers AccessDenied for a missing object ` +
+        `when the role lacks s3:ListBucket.`
+      );
+    default:
+      return typeof name === 'string' && name !== 'Error' ? `${name}: ${message}` : message;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Logs and metrics of the serving layer, with Powertools for AWS Lambda (TypeScript).
+ *
+ * - Logs: structured JSON (Powertools Logger) carrying the request id. Request payloads are never logged unless
+ *   `logPayloads` is set: bodies, invalid values and JSON parse errors may carry personal data.
+ * - Metrics: CloudWatch EMF (Powertools Metrics), namespace `modelstack` unless overridden, dimension
+ *   `service` = the model name:
+ *   - `Latency` (Milliseconds) per request, `BatchSize` (Count) per successful inference,
+ *   - `Predictions` (Count) per predicted label, dimension `label` (classification),
+ *   - `InvalidRequests` (Count), dimension `reason` (`bad_json`, `invalid_input`, `too_large`, ...),
+ *   - `Errors` (Count) for 500s, `ModelLoadTime` (Milliseconds) once per load.
+ *
+ * Recording a request only appends numbers to in-memory stores; EMF is written by {@link Observability.flush}:
+ * once per invocation in Lambda, periodically and on shutdown for the local server.
+ *
+ * No CDK imports: this file ships in the Lambda bundle.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { HttpRequest, InferenceHooks, RequestRecord } from './http';
+import { DEFAULT_METRICS_NAMESPACE } from './runtime-config';
+import type { LoadedModel } from './types';
+
+/** Longest request body written to the logs when `logPayloads` is on. */
+export const LOGGED_PAYLOAD_MAX_CHARS = 4096;
+
+export interface ObservabilityOptions {
+  /** The service: the model name. */
+  readonly serviceName: string;
+  /** Emit EMF metrics. @default true */
+  readonly metrics?: boolean;
+  /** CloudWatch namespace. @default 'modelstack' */
+  readonly namespace?: string;
+  /** Log request bodies (truncated) and client error details. @default false */
+  readonly logPayloads?: boolean;
+  /** Use this logger instead of a new Powertools Logger (e.g. a silent one in tests). */
+  readonly logger?: Logger;
+  /** Level of the new logger. @default Powertools' (POWERTOOLS_LOG_LEVEL, else INFO) */
+  readonly logLevel?: LogLevel;
+  /** Use this Metrics instance (tests). Per-label and per-reason metrics are derived from it. */
+  readonly metricsInstance?: Metrics;
+}
+
+export interface Observability {
+  readonly logger: Logger;
+  /** Hooks for {@link createInferenceApp}. */
+  readonly hooks: InferenceHooks;
+  readonly metricsEnabled: boolean;
+  readonly logPayloads: boolean;
+  /** Records a successful model load (log line and `ModelLoadTime`). */
+  recordModelLoad(model: LoadedModel, durationMs: number, source: string): void;
+  /** Logs a failed model load with its cause. */
+  recordModelLoadFailure(error: unknown, durationMs: number, source: string): void;
+  /** Writes the stored metrics as EMF (no-op when there are none or metrics are off). */
+  flush(): void;
+  /** Flushes every `intervalMs` (timer does not keep the process alive); returns a function that stops it. */
+  startPeriodicFlush(intervalMs?: number): () => void;
+}
+
+function errorDetails(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack };
+  }
+  return { message: String(error) };
+}
+
+function truncatedBody(body: Buffer | string): string {
+  const text = typeof body === 'string' ? body : body.subarray(0, LOGGED_PAYLOAD_MAX_CHARS * 4).toString('utf8');
+  return text.length > LOGGED_PAYLOAD_MAX_CHARS ? `${text.slice(0, LOGGED_PAYLOAD_MAX_CHARS)}...` : text;
+}
+
+export function createObservability(options: ObservabilityOptions): Observability {
+  const logPayloads = options.logPayloads ?? false;
+  const logger =
+    options.logger ??
+    new Logger({
+      serviceName: options.serviceName,
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    });
+  const metricsEnabled = options.metrics ?? true;
+  const namespace = options.namespace ?? DEFAULT_METRICS_NAMESPACE;
+  const metrics = metricsEnabled
+    ? (options.metricsInstance ?? new Metrics({ namespace, serviceName: options.serviceName, logger }))
+    : undefined;
+  const debugEnabled = (): boolean => logger.getLevelName() === 'DEBUG' || logger.getLevelName() === 'TRACE';
+
+  // Counts by dimension value, turned into EMF at flush: one document per label / reason, since a dimension
+  // value applies to a whole EMF document. One Metrics instance per value, created once.
+  const labelCounts = new Map<string, number>();
+  const reasonCounts = new Map<string, number>();
+  const labelEmitters = new Map<string, Metrics>();
+  const reasonEmitters = new Map<string, Metrics>();
+  let stored = false;
+
+  const emitter = (cache: Map<string, Metrics>, dimension: string, value: string): Metrics => {
+    let instance = cache.get(value);
+    if (instance === undefined && metrics !== undefined) {
+      instance = metrics.singleMetric();
+      instance.setDefaultDimensions({ [dimension]: value });
+      cache.set(value, instance);
+    }
+    return instance as Metrics;
+  };
+
+  const onRequest = (record: RequestRecord, request: HttpRequest): void => {
+    if (metrics !== undefined) {
+      metrics.addMetric('Latency', MetricUnit.Milliseconds, record.durationMs);
+      stored = true;
+      if (record.predictions !== undefined) {
+        metrics.addMetric('BatchSize', MetricUnit.Count, record.predictions.length);
+        for (const prediction of record.predictions) {
+          if ('label' in prediction) labelCounts.set(prediction.label, (labelCounts.get(prediction.label) ?? 0) + 1);
+        }
+      }
+      if (record.status >= 400 && record.status < 500 && record.reason !== undefined) {
+        reasonCounts.set(record.reason, (reasonCounts.get(record.reason) ?? 0) + 1);
+      }
+      if (record.status >= 500 && record.reason === 'internal_error') {
+        metrics.addMetric('Errors', MetricUnit.Count, 1);
+      }
+    }
+    // A query string may carry data: logged only with logPayloads.
+    const query = logPayloads ? -1 : record.path.indexOf('?');
+    const base = {
+      requestId: record.requestId,
+      method: record.method,
+      path: query === -1 ? record.path : record.path.slice(0, query),
+      status: record.status,
+      durationMs: Math.round(record.durationMs * 1000) / 1000,
+    };
+    if (record.reason === 'internal_error') {
+      logger.error('request failed unexpectedly', {
+        ...base,
+        error: errorDetails(record.error),
+        ...(logPayloads ? { body: truncatedBody(request.body) } : {}),
+      });
+    } else if (record.status >= 400) {
+      // The client-facing message may quote the payload (invalid values, JSON parse errors): only with logPayloads.
+      logger.info('request rejected', {
+        ...base,
+        reason: record.reason,
+        ...(record.problemCount === undefined ? {} : { problemCount: record.problemCount }),
+        ...(logPayloads ? { message: record.message, body: truncatedBody(request.body) } : {}),
+      });
+    } else if (logPayloads) {
+      logger.info('request', { ...base, batchSize: record.predictions?.length, body: truncatedBody(request.body) });
+    } else if (debugEnabled()) {
+      logger.debug('request', { ...base, batchSize: record.predictions?.length });
+    }
+  };
+
+  const flush = (): void => {
+    if (metrics === undefined) return;
+    for (const [label, count] of labelCounts) {
+      emitter(labelEmitters, 'label', label).addMetric('Predictions', MetricUnit.Count, count);
+    }
+    for (const [reason, count] of reasonCounts) {
+      emitter(reasonEmitters, 'reason', reason).addMetric('InvalidRequests', MetricUnit.Count, count);
+    }
+    labelCounts.clear();
+    reasonCounts.clear();
+    if (stored) {
+      stored = false;
+      metrics.publishStoredMetrics();
+    }
+  };
+
+  return {
+    logger,
+    metricsEnabled,
+    logPayloads,
+    hooks: {
+      onRequest,
+      onModelLoadFailed: (error) => {
+        logger.error('model is not available: requests get 503', { error: errorDetails(error) });
+      },
+    },
+    recordModelLoad: (model, durationMs, source) => {
+      logger.info('model loaded', {
+        model: model.manifest.name,
+        version: model.manifest.version,
+        sha256: model.sha256,
+        source,
+        durationMs: Math.round(durationMs),
+      });
+      if (metrics !== undefined) {
+        metrics.addMetric('ModelLoadTime', MetricUnit.Milliseconds, durationMs);
+        stored = true;
+      }
+    },
+    recordModelLoadFailure: (error, durationMs, source) => {
+      logger.error('model failed to load', { source, durationMs: Math.round(durationMs), error: errorDetails(error) });
+    },
+    flush,
+    startPeriodicFlush: (intervalMs = 10_000) => {
+      const timer = setInterval(flush, intervalMs);
+      timer.unref();
+      return () => {
+        clearInterval(timer);
+        flush();
+      };
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The inference runtime's configuration, read from environment variables. This is the ONLY module of the runtime
+ * that reads the environment: everything else receives a typed {@link RuntimeConfig}.
+ *
+ * The CDK construct sets exactly these variables on the function:
+ *
+ * | Variable            | Meaning                                                        | Default                        |
+ * | ------------------- | -------------------------------------------------------------- | ------------------------------ |
+ * | `MODEL_BUCKET`      | S3 bucket holding `model.onnx`                                  | required                       |
+ * | `MODEL_KEY`         | S3 key of `model.onnx`                                          | required                       |
+ * | `MODEL_SHA256`      | SHA-256 (64 hex characters) the downloaded bytes must have      | required                       |
+ * | `MODEL_MANIFEST`    | Path of the manifest (`model.json`) inside the bundle           | `model.json` next to the bundle |
+ * | `MAX_BATCH_SIZE`    | Most instances in one request (413 above)                       | 1000                           |
+ * | `MAX_PAYLOAD_BYTES` | Largest request body in bytes (413 above)                       | 6291456 (6 MiB)                |
+ * | `LOG_PAYLOADS`      | Log request bodies and error details (`true`/`false`)           | `false`                        |
+ *
+ * Powertools reads its own `POWERTOOLS_*` variables (log level, service name...); the metrics namespace is resolved
+ * here because the runtime passes a default (`modelstack`) that `POWERTOOLS_METRICS_NAMESPACE` overrides.
+ *
+ * No CDK imports: this file ships in the Lambda bundle.
+ */
+import * as path from 'node:path';
+import { z } from 'zod';
+import { formatValue } from './issues';
+
+/** Default of {@link RequestLimits.maxPayloadBytes}: the function URL's synchronous payload limit. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** Default of {@link RequestLimits.maxBatchSize}. */
+export const DEFAULT_MAX_BATCH_SIZE = 1000;
+/** Default CloudWatch namespace of the runtime's metrics. */
+export const DEFAULT_METRICS_NAMESPACE = 'modelstack';
+
+/** The environment variables the runtime reads (the CDK construct sets the first seven). */
+export const RUNTIME_ENV = {
+  modelBucket: 'MODEL_BUCKET',
+  modelKey: 'MODEL_KEY',
+  modelSha256: 'MODEL_SHA256',
+  manifestPath: 'MODEL_MANIFEST',
+  maxBatchSize: 'MAX_BATCH_SIZE',
+  maxPayloadBytes: 'MAX_PAYLOAD_BYTES',
+  logPayloads: 'LOG_PAYLOADS',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+/** Validated runtime configuration. */
+export interface RuntimeConfig {
+  /** Bucket of the ONNX model. */
+  readonly modelBucket: string;
+  /** Key of the ONNX model in {@link modelBucket}. */
+  readonly modelKey: string;
+  /** Expected SHA-256 of the ONNX bytes, lower-case hex. */
+  readonly modelSha256: string;
+  /** Absolute (or bundle-relative) path of the manifest. */
+  readonly manifestPath: string;
+  readonly limits: { readonly maxBatchSize: number; readonly maxPayloadBytes: number };
+  /** Log request bodies (truncated) and client error details. Off by default: payloads may be personal data. */
+  readonly logPayloads: boolean;
+  /** CloudWatch namespace of the EMF metrics. */
+  readonly metricsNamespace: string;
+}
+
+/** Raised when the environment is not a valid configuration; the message names every bad variable and its value. */
+export class RuntimeConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid runtime configuration (environment variables):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'RuntimeConfigError';
+  }
+}
+
+/** Unset and empty variables are treated alike. */
+const unsetIfEmpty = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const required = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema);
+
+const positiveInteger = (max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { message: 'must be a positive whole number' })
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n) && n >= 1 && n <= max, {
+      message: `must be a whole number between 1 and ${max}`,
+    });
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+const envSchema = z.object({
+  MODEL_BUCKET: required(
+    z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+      message: 'must be an S3 bucket name (3-63 lower-case letters, digits, dots or hyphens)',
+    }),
+  ),
+  MODEL_KEY: required(
+    z
+      .string()
+      .refine((key) => Buffer.byteLength(key) <= 1024, { message: 'must be an S3 key of at most 1024 bytes' }),
+  ),
+  MODEL_SHA256: required(
+    z
+      .string()
+      .trim()
+      .regex(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters (the SHA-256 of model.onnx)' })
+      .transform((hex) => hex.toLowerCase()),
+  ),
+  MODEL_MANIFEST: z.preprocess(unsetIfEmpty, z.string().optional()),
+  MAX_BATCH_SIZE: z.preprocess(unsetIfEmpty, positiveInteger(1_000_000).optional()),
+  MAX_PAYLOAD_BYTES: z.preprocess(unsetIfEmpty, positiveInteger(1024 * 1024 * 1024).optional()),
+  LOG_PAYLOADS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((v) => v.trim().toLowerCase())
+      .refine((v) => TRUE_WORDS.has(v) || FALSE_WORDS.has(v), { message: 'must be true or false' })
+      .transform((v) => TRUE_WORDS.has(v))
+      .optional(),
+  ),
+  POWERTOOLS_METRICS_NAMESPACE: z.preprocess(unsetIfEmpty, z.string().max(255).optional()),
+});
+
+export interface RuntimeConfigOptions {
+  /** Directory the default manifest path is resolved against. @default the directory of this module (the bundle) */
+  readonly bundleDir?: string;
+}
+
+/**
+ * Reads and validates the runtime configuration from `env` (pass `process.env`).
+ * @throws RuntimeConfigError naming each bad variable, its value and what is allowed.
+ */
+export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv, options: RuntimeConfigOptions = {}): RuntimeConfig {
+  const result = envSchema.safeParse(env, { reportInput: true });
+  if (!result.success) {
+    throw new RuntimeConfigError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        const raw = env[name];
+        if (raw === undefined) return `${name}: is required`;
+        if (raw.trim() === '') return `${name}: is required (it is set but empty)`;
+        // The raw string, not the parsed value: that is what the operator set.
+        return `${name}: ${issue.message} (got ${formatValue(raw)})`;
+      }),
+    );
+  }
+  const parsed = result.data;
+  const bundleDir = options.bundleDir ?? __dirname;
+  return {
+    modelBucket: parsed.MODEL_BUCKET,
+    modelKey: parsed.MODEL_KEY,
+    modelSha256: parsed.MODEL_SHA256,
+    manifestPath:
+      parsed.MODEL_MANIFEST === undefined
+        ? path.join(bundleDir, 'model.json')
+        : path.resolve(bundleDir, parsed.MODEL_MANIFEST),
+    limits: {
+      maxBatchSize: parsed.MAX_BATCH_SIZE ?? DEFAULT_MAX_BATCH_SIZE,
+      maxPayloadBytes: parsed.MAX_PAYLOAD_BYTES ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    },
+    logPayloads: parsed.LOG_PAYLOADS ?? false,
+    metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
+  };
+}
+
+/**
+ * Whether the process runs inside AWS Lambda (the runtime API is only set there). The handler module starts
+ * loading the model at import time only in Lambda, so that importing it elsewhere (tests, tools) has no side effects.
+ */
+export function isLambdaEnvironment(env: NodeJS.ProcessEnv): boolean {
+  return typeof env.AWS_LAMBDA_RUNTIME_API === 'string' && env.AWS_LAMBDA_RUNTIME_API !== '';
+}

@@ -1,0 +1,316 @@
+/**
+ * The local server (`npm start`, and the SageMaker container): the same {@link InferenceApp} as the Lambda function
+ * URL, on Node's own `http`.
+ *
+ * - The body is streamed with the size limit enforced while reading: a declared `Content-Length` over the limit
+ *   gets 413 before any byte is read (also as the answer to `Expect: 100-continue`), a chunked body gets 413 as
+ *   soon as it crosses the limit; the rest of an oversized body is discarded, never buffered, and the connection
+ *   is closed.
+ * - Keep-alive is on.
+ * - {@link RunningServer.close} shuts down gracefully: it stops accepting connections, closes idle keep-alive
+ *   connections, lets in-flight requests finish (their responses carry `Connection: close`), and after a timeout
+ *   closes whatever is left. {@link handleShutdownSignals} wires it to SIGTERM/SIGINT.
+ *
+ * No CDK imports: this file ships in the container image.
+ */
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { createInferenceApp } from './http';
+import type { HttpResponse, InferenceApp } from './http';
+import { loadModelFromDirectory } from './model';
+import { createObservability } from './observability';
+import type { Observability } from './observability';
+import type { LoadedModel, RequestLimits } from './types';
+
+export interface ServerOptions {
+  /** A model directory (`model.json` + `model.onnx`, as `examples/iris`) or a loaded model (the caller closes it). */
+  readonly model: string | LoadedModel;
+  /** @default 8080; 0 picks a free port (see {@link RunningServer.url}) */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  readonly limits?: RequestLimits;
+  /** Emit EMF metrics to stdout (flushed every `metricsFlushIntervalMs` and on close). @default false */
+  readonly metrics?: boolean;
+  /** @default 10000 */
+  readonly metricsFlushIntervalMs?: number;
+  /** CloudWatch namespace of the metrics. @default 'modelstack' */
+  readonly metricsNamespace?: string;
+  /** Log request bodies. @default false */
+  readonly logPayloads?: boolean;
+  /** Powertools log level. @default POWERTOOLS_LOG_LEVEL, else INFO */
+  readonly logLevel?: LogLevel;
+  /** Replaces the logs and metrics built from the options above. */
+  readonly observability?: Observability;
+  /** Receives the human-readable "serving ... on ..." line. @default console.log */
+  readonly announce?: (line: string) => void;
+  /** How long {@link RunningServer.close} waits for in-flight requests. @default 10000 */
+  readonly shutdownTimeoutMs?: number;
+}
+
+export interface CloseResult {
+  /** True when in-flight requests were still running at the timeout and their connections were cut. */
+  readonly forced: boolean;
+}
+
+export interface RunningServer {
+  /** `http://host:port`, with the actual port. */
+  readonly url: string;
+  readonly port: number;
+  readonly model: LoadedModel;
+  readonly app: InferenceApp;
+  readonly observability: Observability;
+  /** Graceful shutdown; idempotent (later calls return the first call's promise). */
+  close(options?: { timeoutMs?: number }): Promise<CloseResult>;
+}
+
+/** Longest `x-request-id` taken from a client; a longer one is replaced. */
+const MAX_REQUEST_ID_LENGTH = 200;
+/** How long the rest of an oversized body is drained (so the client can read the 413) before the socket is cut. */
+const DRAIN_MS = 2000;
+
+function clientRequestId(header: string | string[] | undefined): string {
+  return typeof header === 'string' && header.length > 0 && header.length <= MAX_REQUEST_ID_LENGTH
+    ? header
+    : randomUUID();
+}
+
+function urlOf(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/** Loads the model (when given a directory), starts listening, and resolves once it does. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const ownsModel = typeof options.model === 'string';
+  let model: LoadedModel;
+  let observability: Observability;
+  if (typeof options.model === 'string') {
+    const started = performance.now();
+    model = await loadModelFromDirectory(options.model);
+    observability = options.observability ?? buildObservability(options, model.manifest.name);
+    observability.recordModelLoad(model, performance.now() - started, options.model);
+  } else {
+    model = options.model;
+    observability = options.observability ?? buildObservability(options, model.manifest.name);
+  }
+  const app = createInferenceApp({ model, limits: options.limits, hooks: observability.hooks });
+  const limit = app.limits.maxPayloadBytes;
+  const stopFlushing = observability.metricsEnabled
+    ? observability.startPeriodicFlush(options.metricsFlushIntervalMs)
+    : undefined;
+
+  let closing = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  const send = (
+    res: http.ServerResponse,
+    requestId: string,
+    response: HttpResponse,
+    close = false,
+  ): void => {
+    if (res.headersSent || res.destroyed) return;
+    const headers: http.OutgoingHttpHeaders = {
+      ...response.headers,
+      'content-length': Buffer.byteLength(response.body),
+      'x-request-id': requestId,
+    };
+    if (close || closing) headers.connection = 'close';
+    res.writeHead(response.status, headers);
+    res.end(response.body);
+  };
+
+  /** 413 without reading the body; the rest of the body is discarded and the connection closed. */
+  const rejectTooLarge = (req: http.IncomingMessage, res: http.ServerResponse, requestId: string, size: string): void => {
+    const message = `request body is ${size} bytes; the limit is ${limit} bytes`;
+    send(res, requestId, { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: message }) }, true);
+    try {
+      observability.hooks.onRequest?.(
+        { requestId, method: req.method ?? 'POST', path: req.url ?? '/', status: 413, durationMs: 0, reason: 'too_large', message },
+        { method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body: '', requestId },
+      );
+    } catch {
+      // As in the app: a failing hook does not fail the request.
+    }
+    req.removeAllListeners('data');
+    req.resume();
+    const timer = setTimeout(() => req.socket.destroy(), DRAIN_MS);
+    timer.unref();
+    req.once('end', () => clearTimeout(timer));
+  };
+
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0 && drained !== undefined) drained();
+    });
+    const requestId = clientRequestId(req.headers['x-request-id']);
+    req.on('error', () => {
+      // The client went away mid-body: nothing to answer.
+    });
+    res.on('error', () => {
+      // Writing to a closed socket: nothing to do.
+    });
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > limit) {
+      rejectTooLarge(req, res, requestId, declared);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        rejectTooLarge(req, res, requestId, `more than ${limit} (${size} received so far)`);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) return;
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+      app
+        .handle({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, requestId })
+        .then(
+          (response) => send(res, requestId, response),
+          () =>
+            send(res, requestId, {
+              status: 500,
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ error: 'internal error', requestId }),
+            }),
+        );
+    });
+  };
+
+  const server = http.createServer({ keepAlive: true }, onRequest);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 120_000;
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > limit) {
+      inFlight++;
+      res.once('close', () => {
+        inFlight--;
+        if (inFlight === 0 && drained !== undefined) drained();
+      });
+      rejectTooLarge(req, res, clientRequestId(req.headers['x-request-id']), declared);
+      return;
+    }
+    res.writeContinue();
+    onRequest(req, res);
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8080, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    stopFlushing?.();
+    if (ownsModel) await model.close();
+    throw error;
+  }
+  server.on('error', (error) => observability.logger.error('server error', { error: String(error) }));
+  const address = server.address() as AddressInfo;
+  const url = urlOf(address);
+  const { name, version } = model.manifest;
+  (options.announce ?? console.log)(`modelstack: serving ${name} ${version} on ${url}`);
+
+  let closed: Promise<CloseResult> | undefined;
+  const close = (closeOptions: { timeoutMs?: number } = {}): Promise<CloseResult> => {
+    closed ??= (async () => {
+      closing = true;
+      const allClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let forced = false;
+      if (inFlight > 0) {
+        const timeoutMs = closeOptions.timeoutMs ?? options.shutdownTimeoutMs ?? 10_000;
+        forced = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(true), timeoutMs);
+          drained = () => {
+            clearTimeout(timer);
+            resolve(false);
+          };
+        });
+      }
+      // Finished responses carried `Connection: close`; whatever is left is idle or, after the timeout, cut.
+      server.closeAllConnections();
+      await allClosed;
+      stopFlushing?.();
+      if (ownsModel) await model.close();
+      return { forced };
+    })();
+    return closed;
+  };
+
+  return { url, port: address.port, model, app, observability, close };
+}
+
+function buildObservability(options: ServerOptions, serviceName: string): Observability {
+  return createObservability({
+    serviceName,
+    metrics: options.metrics ?? false,
+    ...(options.metricsNamespace === undefined ? {} : { namespace: options.metricsNamespace }),
+    logPayloads: options.logPayloads ?? false,
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+  });
+}
+
+export interface ShutdownOptions {
+  /** @default ['SIGTERM', 'SIGINT'] */
+  readonly signals?: readonly NodeJS.Signals[];
+  readonly timeoutMs?: number;
+  /** @default process.exit */
+  readonly exit?: (code: number) => void;
+  /** Receives "shutting down" lines. @default console.error */
+  readonly announce?: (line: string) => void;
+}
+
+/**
+ * On the first signal: graceful {@link RunningServer.close}, then exit 0 (1 if requests had to be cut at the
+ * timeout). A second signal exits at once with 130. Returns a function removing the handlers.
+ */
+export function handleShutdownSignals(server: RunningServer, options: ShutdownOptions = {}): () => void {
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const announce = options.announce ?? console.error;
+  let shuttingDown = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (shuttingDown) {
+      announce(`modelstack: ${signal} again, exiting now`);
+      exit(130);
+      return;
+    }
+    shuttingDown = true;
+    announce(`modelstack: ${signal}: finishing in-flight requests, then exiting`);
+    server.close({ timeoutMs: options.timeoutMs }).then(
+      ({ forced }) => {
+        if (forced) announce('modelstack: shutdown timed out; in-flight requests were cut');
+        exit(forced ? 1 : 0);
+      },
+      (error: unknown) => {
+        announce(`modelstack: shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        exit(1);
+      },
+    );
+  };
+  for (const signal of signals) process.on(signal, onSignal);
+  return () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+}

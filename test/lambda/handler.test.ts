@@ -1,0 +1,383 @@
+/**
+ * The function URL handler with real payload-format-2.0 events and the real example models: loaded from a file
+ * (injected model source) and, in one test, from a real S3 API (s3rver on 127.0.0.1).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { createHandler, handler as moduleHandler, isPermanentLoadError, requestFromEvent } from '../../lambda/handler';
+import type { HandlerDeps } from '../../lambda/handler';
+import { FAILED_MESSAGE } from '../../lambda/http';
+import { ModelSourceError, readModelFromFile, sha256Hex } from '../../lambda/model-source';
+import { createObservability } from '../../lambda/observability';
+import type { Observability } from '../../lambda/observability';
+import { runtimeConfigFromEnv, RuntimeConfigError } from '../../lambda/runtime-config';
+import type { RuntimeConfig } from '../../lambda/runtime-config';
+import type { Prediction } from '../../lambda/types';
+
+
+const EXAMPLES = join(__dirname, '..', '..', 'examples');
+const IRIS = join(EXAMPLES, 'iris');
+const irisBytes = readFileSync(join(IRIS, 'model.onnx'));
+const IRIS_SHA = sha256Hex(irisBytes);
+const expected = JSON.parse(readFileSync(join(IRIS, 'expected.json'), 'utf8')) as {
+  instances: Array<Record<string, number>>;
+  float32Predictions: Prediction[];
+};
+
+const config: RuntimeConfig = runtimeConfigFromEnv({
+  MODEL_BUCKET: 'models',
+  MODEL_KEY: 'iris/model.onnx',
+  MODEL_SHA256: IRIS_SHA,
+  MODEL_MANIFEST: join(IRIS, 'model.json'),
+});
+
+/** A function URL event (payload format 2.0), as Lambda delivers it. */
+function event(
+  method: string,
+  rawPath: string,
+  body?: string,
+  options: { contentType?: string; base64?: boolean; headers?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {
+    host: 'abcdefghijklmnop.lambda-url.eu-west-1.on.aws',
+    'user-agent': 'curl/8.5.0',
+    accept: '*/*',
+    'x-amzn-trace-id': 'Root=1-65f0c0de-0123456789abcdef01234567',
+    'x-forwarded-proto': 'https',
+    ...(options.contentType === undefined ? {} : { 'content-type': options.contentType }),
+    ...options.headers,
+  };
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: '',
+    headers,
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'abcdefghijklmnop',
+      domainName: 'abcdefghijklmnop.lambda-url.eu-west-1.on.aws',
+      domainPrefix: 'abcdefghijklmnop',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' },
+      requestId: 'a1b2c3d4-0000-4000-8000-000000000001',
+      routeKey: '$default',
+      stage: '$default',
+      time: '21/Nov/2026:14:00:00 +0000',
+      timeEpoch: 1795269600000,
+    },
+    ...(body === undefined
+      ? {}
+      : { body: options.base64 === true ? Buffer.from(body).toString('base64') : body }),
+    isBase64Encoded: options.base64 === true,
+  };
+}
+
+function context(awsRequestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'modelstack-iris',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:modelstack-iris',
+    memoryLimitInMB: '1024',
+    awsRequestId,
+    logGroupName: '/aws/lambda/modelstack-iris',
+    logStreamName: '2026/11/21/[$LATEST]0123456789abcdef',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Silent logs (spied on), metrics off unless asked. */
+function quiet(metrics = false): { factory: NonNullable<HandlerDeps['observability']>; loggers: Logger[] } {
+  const loggers: Logger[] = [];
+  const factory = (serviceName: string, c: RuntimeConfig | undefined): Observability => {
+    const logger = new Logger({ serviceName, logLevel: 'SILENT' });
+    jest.spyOn(logger, 'error');
+    jest.spyOn(logger, 'warn');
+    jest.spyOn(logger, 'info');
+    loggers.push(logger);
+    return createObservability({ serviceName, logger, metrics, ...(c ? { namespace: c.metricsNamespace } : {}) });
+  };
+  return { factory, loggers };
+}
+
+function predictionsOf(body: string | undefined): Prediction[] {
+  return (JSON.parse(body ?? '') as { predictions: Prediction[] }).predictions;
+}
+
+function expectIris(predictions: readonly Prediction[], wanted = expected.float32Predictions): void {
+  expect(predictions).toHaveLength(wanted.length);
+  predictions.forEach((p, i) => {
+    const want = wanted[i] as { label: string; probabilities: Record<string, number> };
+    const got = p as { label: string; probabilities: Record<string, number> };
+    expect(got.label).toBe(want.label);
+    for (const label of Object.keys(want.probabilities)) {
+      expect(Math.abs(got.probabilities[label] - want.probabilities[label])).toBeLessThanOrEqual(1e-5);
+    }
+  });
+}
+
+const fromFile = () => readModelFromFile(join(IRIS, 'model.onnx'));
+
+describe('createHandler with the model from a file', () => {
+  const { factory, loggers } = quiet();
+  const handle = createHandler({ config, modelSource: fromFile, observability: factory });
+
+  test('POST /invocations with JSON', async () => {
+    const result = await handle(
+      event('POST', '/invocations', JSON.stringify({ instances: expected.instances }), { contentType: 'application/json' }),
+      context('req-json'),
+    );
+    expect(result.statusCode).toBe(200);
+    expect(result.headers).toEqual({ 'content-type': 'application/json' });
+    expect(result.isBase64Encoded).toBe(false);
+    expectIris(predictionsOf(result.body));
+  });
+
+  test('POST /invocations with a base64-encoded CSV body', async () => {
+    const rows = expected.instances.map((i) => [i.sepal_length_cm, i.sepal_width_cm, i.petal_length_cm, i.petal_width_cm].join(','));
+    const result = await handle(
+      event('POST', '/invocations', `${rows.join('\r\n')}\r\n`, { contentType: 'text/csv', base64: true }),
+    );
+    expect(result.statusCode).toBe(200);
+    expectIris(predictionsOf(result.body));
+  });
+
+  test('Open Inference Protocol infer, health, metadata', async () => {
+    const infer = await handle(
+      event(
+        'POST',
+        '/v2/models/iris/infer',
+        JSON.stringify({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [4.4, 3.2, 1.3, 0.2] }] }),
+        { contentType: 'application/json' },
+      ),
+      context('req-v2'),
+    );
+    expect(infer.statusCode).toBe(200);
+    expect(JSON.parse(infer.body ?? '')).toMatchObject({ model_name: 'iris', id: 'req-v2', outputs: [{ name: 'label', data: ['setosa'] }, { name: 'probabilities' }] });
+    expect((await handle(event('GET', '/ping'))).statusCode).toBe(200);
+    expect((await handle(event('GET', '/v2/health/ready'))).statusCode).toBe(200);
+    expect(JSON.parse((await handle(event('GET', '/v2/models/iris'))).body ?? '')).toMatchObject({ sha256: IRIS_SHA });
+    expect(await handle.ready()).toBe('ready');
+  });
+
+  test('errors: 404, 405, 400, 415 through the event', async () => {
+    expect((await handle(event('GET', '/nope'))).statusCode).toBe(404);
+    const wrong = await handle(event('PUT', '/invocations', '{}'));
+    expect([wrong.statusCode, wrong.headers?.allow]).toEqual([405, 'POST']);
+    expect((await handle(event('POST', '/invocations', '{oops', { contentType: 'application/json' }))).statusCode).toBe(400);
+    expect((await handle(event('POST', '/invocations', 'x', { contentType: 'text/plain' }))).statusCode).toBe(415);
+  });
+
+  test('the model load was logged once, under the model name', () => {
+    expect(loggers).toHaveLength(1);
+    expect(loggers[0].info).toHaveBeenCalledWith('model loaded', expect.objectContaining({ model: 'iris', sha256: IRIS_SHA }));
+  });
+});
+
+test('requests during loading wait for the model rather than getting 503', async () => {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const handle = createHandler({
+    config,
+    observability: quiet().factory,
+    modelSource: async () => {
+      await gate;
+      return fromFile();
+    },
+  });
+  const pending = Promise.all([
+    handle(event('GET', '/ping')),
+    handle(event('POST', '/invocations', JSON.stringify({ instances: expected.instances.slice(0, 2) }))),
+  ]);
+  release();
+  const [ping, predict] = await pending;
+  expect(ping.statusCode).toBe(200);
+  expect(predict.statusCode).toBe(200);
+  expectIris(predictionsOf(predict.body), expected.float32Predictions.slice(0, 2));
+});
+
+test('a SHA-256 mismatch: 503 with a stable message, the cause logged once, no retry', async () => {
+  const { factory, loggers } = quiet();
+  const source = jest.fn(fromFile);
+  const handle = createHandler({
+    config: { ...config, modelSha256: '0'.repeat(64) },
+    modelSource: source,
+    observability: factory,
+  });
+  for (let i = 0; i < 3; i++) {
+    const result = await handle(event('POST', '/invocations', '{"instances": [[1, 2, 3, 4]]}'));
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body ?? '')).toEqual({ error: FAILED_MESSAGE });
+  }
+  expect((await handle(event('GET', '/v2/health/live'))).statusCode).toBe(200);
+  expect(await handle.ready()).toBe('failed');
+  expect(source).toHaveBeenCalledTimes(1);
+  const logger = loggers[0];
+  expect(logger.error).toHaveBeenCalledWith(
+    'model failed to load',
+    expect.objectContaining({
+      source: 's3://models/iris/model.onnx',
+      error: expect.objectContaining({ name: 'ModelIntegrityError', message: expect.stringContaining(`SHA-256 ${IRIS_SHA}`) }),
+    }),
+  );
+  expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('will not be loaded again'), expect.anything());
+});
+
+test('a transient failure is retried with backoff, by a request, never per request', async () => {
+  let clock = 0;
+  let failures = 1;
+  const source = jest.fn(async (c: RuntimeConfig) => {
+    if (failures-- > 0) throw new ModelSourceError(`s3://${c.modelBucket}/${c.modelKey}`, 'Cannot read the model: socket hang up');
+    return fromFile();
+  });
+  const { factory, loggers } = quiet();
+  const handle = createHandler({ config, modelSource: source, observability: factory, now: () => clock, retry: { initialDelayMs: 1000 } });
+  expect((await handle(event('GET', '/ping'))).statusCode).toBe(503);
+  clock = 999;
+  expect((await handle(event('GET', '/ping'))).statusCode).toBe(503);
+  expect(source).toHaveBeenCalledTimes(1);
+  expect(loggers[0].warn).toHaveBeenCalledWith(expect.stringContaining('retried'), expect.objectContaining({ retryInMs: 1000 }));
+  clock = 1000;
+  expect((await handle(event('GET', '/ping'))).statusCode).toBe(200);
+  expect(source).toHaveBeenCalledTimes(2);
+  expect((await handle(event('POST', '/invocations', '{"instances": [[4.4, 3.2, 1.3, 0.2]]}'))).statusCode).toBe(200);
+});
+
+test('invalid configuration: 503, the variable named in the log, nothing fetched', async () => {
+  const { factory, loggers } = quiet();
+  const source = jest.fn(fromFile);
+  const handle = createHandler({ env: { MODEL_KEY: 'k' }, modelSource: source, observability: factory });
+  const result = await handle(event('GET', '/ping'));
+  expect(result.statusCode).toBe(503);
+  expect(JSON.parse(result.body ?? '')).toEqual({ error: FAILED_MESSAGE });
+  expect(source).not.toHaveBeenCalled();
+  expect(loggers[0].error).toHaveBeenCalledWith(
+    'model failed to load',
+    expect.objectContaining({ error: expect.objectContaining({ name: 'RuntimeConfigError', message: expect.stringContaining('MODEL_BUCKET: is required') }) }),
+  );
+  expect(isPermanentLoadError(new RuntimeConfigError(['x']))).toBe(true);
+  expect(isPermanentLoadError(new ModelSourceError('s3://b/k', 'timeout'))).toBe(false);
+});
+
+test('metrics: one EMF flush per invocation with Latency, BatchSize, Predictions per label, InvalidRequests per reason', async () => {
+  const handle = createHandler({ config, modelSource: fromFile, observability: quiet(true).factory });
+  await handle.ready();
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    await handle(event('POST', '/invocations', JSON.stringify({ instances: expected.instances.slice(0, 3) })));
+    await handle(event('POST', '/invocations', '{bad json'));
+  } finally {
+    spy.mockRestore();
+  }
+  const emf = lines
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => l.includes('"_aws"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown> & { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> } });
+  const metricNames = (doc: (typeof emf)[number]) => doc._aws.CloudWatchMetrics[0].Metrics.map((m) => m.Name);
+  expect(emf.every((doc) => doc._aws.CloudWatchMetrics[0].Namespace === 'modelstack' && doc.service === 'iris')).toBe(true);
+  // First invocation: the model load time (stored at cold start), latency and batch size; one document per label.
+  const main = emf.filter((doc) => metricNames(doc).includes('Latency'));
+  expect(main).toHaveLength(2);
+  expect(main[0]).toMatchObject({ BatchSize: 3 });
+  expect(metricNames(main[0])).toEqual(expect.arrayContaining(['ModelLoadTime', 'Latency', 'BatchSize']));
+  const perLabel = emf.filter((doc) => metricNames(doc).includes('Predictions'));
+  const counts = new Map<string, number>();
+  for (const p of expected.float32Predictions.slice(0, 3)) {
+    const label = (p as { label: string }).label;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  expect(perLabel.map((doc) => [doc.label, doc.Predictions]).sort()).toEqual([...counts.entries()].sort());
+  expect(perLabel[0]._aws.CloudWatchMetrics[0].Dimensions[0]).toEqual(expect.arrayContaining(['service', 'label']));
+  const invalid = emf.filter((doc) => metricNames(doc).includes('InvalidRequests'));
+  expect(invalid.map((doc) => [doc.reason, doc.InvalidRequests])).toEqual([['bad_json', 1]]);
+});
+
+test('requestFromEvent: methods, paths, base64, header case, request ids', () => {
+  const request = requestFromEvent(
+    event('POST', '/invocations', 'a,b', { base64: true, headers: { 'Content-Type': 'text/csv' } }),
+    context('ctx-id'),
+  );
+  expect(request.method).toBe('POST');
+  expect(request.path).toBe('/invocations');
+  expect(Buffer.isBuffer(request.body) && request.body.toString()).toBe('a,b');
+  expect(request.headers['content-type']).toBe('text/csv');
+  expect(request.requestId).toBe('ctx-id');
+  expect(requestFromEvent(event('GET', '/ping')).requestId).toBe('a1b2c3d4-0000-4000-8000-000000000001');
+  expect(requestFromEvent(event('GET', '/ping')).body).toBe('');
+});
+
+test('the module-level handler is a function and, outside Lambda, loads nothing at import', () => {
+  expect(typeof moduleHandler).toBe('function');
+});
+
+describe('the model from a real S3 API (s3rver)', () => {
+  interface S3rverInstance {
+    run(): Promise<{ port: number }>;
+    close(): Promise<void>;
+  }
+  type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
+  // s3rver ships no types.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const S3rver = require('s3rver') as S3rverConstructor;
+
+  let server: S3rverInstance;
+  let directory: string;
+  let client: S3Client;
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'modelstack-s3rver-'));
+    server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
+    const { port } = await server.run();
+    client = new S3Client({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    await client.send(new CreateBucketCommand({ Bucket: 'models' }));
+    await client.send(new PutObjectCommand({ Bucket: 'models', Key: 'iris/model.onnx', Body: irisBytes }));
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await server?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  test('cold start downloads, verifies and serves the model', async () => {
+    const { factory, loggers } = quiet();
+    const handle = createHandler({ config, s3Client: client, observability: factory });
+    const result = await handle(
+      event('POST', '/invocations', JSON.stringify({ instances: expected.instances }), { contentType: 'application/json' }),
+      context('req-s3'),
+    );
+    expect(result.statusCode).toBe(200);
+    expectIris(predictionsOf(result.body));
+    expect(loggers[0].info).toHaveBeenCalledWith('model loaded', expect.objectContaining({ source: 's3://models/iris/model.onnx', sha256: IRIS_SHA }));
+  });
+
+  test('a missing object is a transient failure: 503, retried later', async () => {
+    const { factory, loggers } = quiet();
+    const handle = createHandler({ config: { ...config, modelKey: 'iris/missing.onnx' }, s3Client: client, observability: factory });
+    const result = await handle(event('GET', '/ping'));
+    expect(result.statusCode).toBe(503);
+    expect(loggers[0].error).toHaveBeenCalledWith(
+      'model failed to load',
+      expect.objectContaining({ error: expect.objectContaining({ name: 'ModelSourceError', message: expect.stringContaining('does not exist') }) }),
+    );
+    expect(loggers[0].warn).toHaveBeenCalledWith(expect.stringContaining('retried'), expect.anything());
+  });
+});

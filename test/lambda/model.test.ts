@@ -1,0 +1,348 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { prepareCsv } from '../../lambda/csv';
+import { parseManifest, readManifest, type Manifest, type ManifestInput } from '../../lambda/manifest';
+import {
+  ModelIntegrityError,
+  ModelLoadError,
+  ModelMismatchError,
+  ModelSourceError,
+  OnnxModel,
+  checkManifestAgainstModel,
+  describeModelBytes,
+  loadModel,
+  loadModelFromDirectory,
+} from '../../lambda/model';
+import { createPreparer } from '../../lambda/prepare';
+import type { ClassPrediction, ModelSignature, Prediction, TensorInfo, ValuePrediction } from '../../lambda/types';
+
+
+const EXAMPLES = join(__dirname, '../../examples');
+const NAMES = ['breast-cancer', 'iris', 'diabetes'] as const;
+
+interface Expected {
+  readonly instances: Record<string, number>[];
+  readonly float32Predictions: Prediction[];
+}
+
+function readExpected(name: string): Expected {
+  return JSON.parse(readFileSync(join(EXAMPLES, name, 'expected.json'), 'utf8')) as Expected;
+}
+
+function modelBytes(name: string): Uint8Array {
+  return readFileSync(join(EXAMPLES, name, 'model.onnx'));
+}
+
+/** Compares within 1e-5: absolute for probabilities, relative for regression values. */
+function expectClose(actual: Prediction[], expected: Prediction[]): void {
+  expect(actual).toHaveLength(expected.length);
+  expected.forEach((want, i) => {
+    const got = actual[i];
+    if ('value' in want) {
+      const value = (got as ValuePrediction).value;
+      expect(Math.abs(value - want.value)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want.value)));
+    } else {
+      const { label, probabilities } = got as ClassPrediction;
+      expect(label).toBe(want.label);
+      expect(Object.keys(probabilities)).toEqual(Object.keys(want.probabilities));
+      for (const [name, p] of Object.entries(want.probabilities)) {
+        expect(Math.abs(probabilities[name] - p)).toBeLessThanOrEqual(1e-5);
+      }
+    }
+  });
+}
+
+describe.each(NAMES)('the %s example, on real onnxruntime', (name) => {
+  let model: OnnxModel;
+  const expected = readExpected(name);
+
+  beforeAll(async () => {
+    model = await loadModelFromDirectory(join(EXAMPLES, name));
+  });
+  afterAll(async () => {
+    await model.close();
+  });
+
+  it('predicts what the exporter measured (float32Predictions, within 1e-5)', async () => {
+    const batch = createPreparer(model.manifest).prepare(expected.instances);
+    expectClose(await model.predict(batch), expected.float32Predictions);
+  });
+
+  it('gives the same predictions one instance at a time, concurrently, as in one batch', async () => {
+    const preparer = createPreparer(model.manifest);
+    const single = await Promise.all(expected.instances.map((instance) => model.predict(preparer.prepare([instance]))));
+    expectClose(single.flat(), expected.float32Predictions);
+  });
+
+  it('predicts from the CSV body of test.csv (header with target column, extra column ignored)', async () => {
+    const manifest: Manifest = { ...model.manifest, input: { ...model.manifest.input, unknownFields: 'ignore' } };
+    const text = readFileSync(join(EXAMPLES, name, 'test.csv'), 'utf8');
+    const predictions = await model.predict(prepareCsv(text, createPreparer(manifest)));
+    expectClose(predictions.slice(0, expected.float32Predictions.length), expected.float32Predictions);
+  });
+
+  it('reports the SHA-256 of its bytes and the model signature', () => {
+    expect(model.sha256).toBe(createHash('sha256').update(modelBytes(name)).digest('hex'));
+    expect(model.signature.inputs).toEqual([{ name: 'input', type: 'float32', shape: ['batch', model.featureCount] }]);
+  });
+
+  it('exposes the raw output tensor and the session for benchmarks', async () => {
+    const batch = createPreparer(model.manifest).prepare(expected.instances.slice(0, 3));
+    const raw = await model.predictRaw(batch);
+    expect(raw.dims[0]).toBe(3);
+    expect(model.session.inputNames).toEqual(['input']);
+    const bare = await model.session.run({ input: new Tensor('float32', batch.data, [3, model.featureCount]) });
+    expect(Array.from(bare[model.outputName].data as Float32Array)).toEqual(Array.from(raw.data as Float32Array));
+  });
+});
+
+describe('describeModelBytes', () => {
+  it('reads the examples\' signatures', async () => {
+    await expect(describeModelBytes(modelBytes('iris'))).resolves.toEqual({
+      inputs: [{ name: 'input', type: 'float32', shape: ['batch', 4] }],
+      outputs: [{ name: 'probabilities', type: 'float32', shape: ['batch', 3] }],
+    });
+    await expect(describeModelBytes(modelBytes('diabetes'))).resolves.toEqual({
+      inputs: [{ name: 'input', type: 'float32', shape: ['batch', 10] }],
+      outputs: [{ name: 'value', type: 'float32', shape: ['batch', 1] }],
+    });
+  });
+
+  it('names the source when the bytes are not a model', async () => {
+    const error = await describeModelBytes(new Uint8Array([1, 2, 3]), 'junk.onnx').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as Error).message).toMatch(/^Cannot load the ONNX model junk\.onnx: .*protobuf parsing failed/);
+  });
+});
+
+describe('loadModel', () => {
+  let manifest: Manifest;
+  let bytes: Uint8Array;
+  let sha256: string;
+
+  beforeAll(async () => {
+    manifest = await readManifest(join(EXAMPLES, 'iris', 'model.json'));
+    bytes = modelBytes('iris');
+    sha256 = createHash('sha256').update(bytes).digest('hex');
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('accepts the right SHA-256, in any case', async () => {
+    const model = await loadModel({ bytes, manifest, expectedSha256: sha256.toUpperCase(), threads: 2 });
+    expect(model.sha256).toBe(sha256);
+    await model.close();
+  });
+
+  it('refuses bytes whose SHA-256 differs, before creating any session', async () => {
+    const create = jest.spyOn(InferenceSession, 'create');
+    const wrong = 'f'.repeat(64);
+    const error = await loadModel({ bytes, manifest, expectedSha256: wrong, source: 's3://models/iris.onnx' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelIntegrityError);
+    expect((error as Error).message).toBe(
+      `Model integrity check failed for s3://models/iris.onnx: expected SHA-256 ${wrong} but the bytes read have SHA-256 ${sha256}. The model will not be served.`,
+    );
+    expect(error).toMatchObject({ expectedSha256: wrong, actualSha256: sha256, source: 's3://models/iris.onnx' });
+    expect(create).not.toHaveBeenCalled();
+  });
+
+  it('refuses a malformed expected SHA-256 as a configuration error', async () => {
+    await expect(loadModel({ bytes, manifest, expectedSha256: 'abc' })).rejects.toThrow(
+      'expectedSha256 for model.onnx must be 64 hex digits (got "abc")',
+    );
+  });
+
+  it('refuses a manifest that does not fit the model, and releases the session', async () => {
+    // onnxruntime types InferenceSession as a factory, but at run time it is a class whose sessions share this prototype.
+    const sessions = InferenceSession as unknown as { prototype: Pick<InferenceSession, 'release'> };
+    const release = jest.spyOn(sessions.prototype, 'release');
+    const cancer = await readManifest(join(EXAMPLES, 'breast-cancer', 'model.json'));
+    const error = await loadModel({ bytes, manifest: cancer, source: 'iris.onnx' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelMismatchError);
+    expect((error as ModelMismatchError).problems).toEqual([
+      'input.features: 30 features listed but the model\'s input "input" takes 4',
+      'output.labels: 2 labels listed but the model\'s output "probabilities" has 3 columns',
+    ]);
+    expect((error as Error).message).toBe(
+      [
+        'The manifest does not fit the model iris.onnx:',
+        '  - input.features: 30 features listed but the model\'s input "input" takes 4',
+        '  - output.labels: 2 labels listed but the model\'s output "probabilities" has 3 columns',
+      ].join('\n'),
+    );
+    expect(release).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses bytes that are not a model', async () => {
+    await expect(loadModel({ bytes: new Uint8Array(10), manifest, source: 'empty.onnx' })).rejects.toThrow(ModelLoadError);
+  });
+
+  it('checks the batch against the feature count, and refuses to predict once closed', async () => {
+    const model = await loadModel({ bytes, manifest });
+    await expect(model.predict({ data: new Float32Array(7), count: 2 })).rejects.toThrow(
+      'batch has 7 values for 2 instances; expected 2 x 4 features',
+    );
+    await expect(model.predict({ data: new Float32Array(0), count: 0 })).rejects.toThrow(RangeError);
+    await model.close();
+    await model.close();
+    await expect(model.predict({ data: new Float32Array(4), count: 1 })).rejects.toThrow('model iris is closed');
+  });
+
+  it('predicts a large batch as one tensor', async () => {
+    const model = await loadModel({ bytes, manifest });
+    const run = jest.spyOn(model.session, 'run');
+    const instances = Array.from({ length: 1000 }, (_, i) => [5 + (i % 3), 3, 1 + (i % 5), 0.2 + (i % 2)]);
+    const predictions = await model.predict(createPreparer(manifest).prepare(instances));
+    expect(predictions).toHaveLength(1000);
+    expect(run).toHaveBeenCalledTimes(1);
+    for (const p of predictions as ClassPrediction[]) {
+      expect(manifest.task !== 'regression' && manifest.output.labels).toContain(p.label);
+      expect(Object.values(p.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    }
+    await model.close();
+  });
+});
+
+describe('loadModelFromDirectory', () => {
+  it('names the missing file', async () => {
+    const error = await loadModelFromDirectory(join(EXAMPLES, 'iris', 'nowhere')).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('nowhere/model.json');
+  });
+
+  it('verifies the expected SHA-256 when given', async () => {
+    await expect(loadModelFromDirectory(join(EXAMPLES, 'iris'), { expectedSha256: '0'.repeat(64) })).rejects.toThrow(
+      ModelIntegrityError,
+    );
+  });
+
+  it('re-exports ModelSourceError for callers of the model core', () => {
+    expect(new ModelSourceError('x', 'y')).toBeInstanceOf(Error);
+  });
+});
+
+describe('checkManifestAgainstModel', () => {
+  const tensor = (name: string, shape: TensorInfo['shape'], type = 'float32'): TensorInfo => ({ name, type, shape });
+  const nonTensor = (name: string): TensorInfo => ({ name, type: undefined, shape: [] });
+  const signature = (inputs: TensorInfo[], outputs: TensorInfo[]): ModelSignature => ({ inputs, outputs });
+
+  function classifier(labels: string[], overrides: Partial<ManifestInput> = {}): Manifest {
+    return parseManifest({
+      name: 'm',
+      version: '1.0.0',
+      task: labels.length === 2 ? 'binary-classification' : 'multiclass-classification',
+      input: { tensor: 'input', features: [{ name: 'a' }, { name: 'b' }] },
+      output: { probabilities: 'probabilities', labels },
+      ...overrides,
+    } as ManifestInput);
+  }
+  const regressor = parseManifest({
+    name: 'r',
+    version: '1.0.0',
+    task: 'regression',
+    input: { tensor: 'input', features: [{ name: 'a' }, { name: 'b' }] },
+    output: { value: 'value' },
+  });
+  const input2 = tensor('input', ['batch', 2]);
+  const probs2 = tensor('probabilities', ['batch', 2]);
+
+  it('is empty when manifest and model fit (dynamic dimensions fit anything)', () => {
+    expect(checkManifestAgainstModel(classifier(['no', 'yes']), signature([input2], [tensor('label', ['batch'], 'int64'), probs2]))).toEqual([]);
+    expect(checkManifestAgainstModel(classifier(['x', 'y', 'z']), signature([tensor('input', ['N', 'F'])], [tensor('probabilities', ['N', 'K'])]))).toEqual([]);
+    expect(checkManifestAgainstModel(regressor, signature([input2], [tensor('value', ['batch'])]))).toEqual([]);
+    expect(checkManifestAgainstModel(regressor, signature([input2], [tensor('value', ['batch', 1], 'float64')]))).toEqual([]);
+    expect(checkManifestAgainstModel(regressor, signature([tensor('input', [])], [tensor('value', [])]))).toEqual([]);
+  });
+
+  it.each<[string, ModelSignature, string]>([
+    [
+      'input tensor name',
+      signature([tensor('inputs', ['batch', 2])], [probs2]),
+      'input.tensor: "input" is not an input of the model; the model\'s inputs are: inputs',
+    ],
+    [
+      'inputs the runtime does not feed',
+      signature([input2, tensor('mask', ['batch', 2])], [probs2]),
+      'input.tensor: the model also has input "mask", which the runtime does not feed; it feeds only "input"',
+    ],
+    [
+      'element type',
+      signature([tensor('input', ['batch', 2], 'int64')], [probs2]),
+      'input.tensor: the model\'s input "input" is int64; the runtime sends float32 (export the model with a float32 input)',
+    ],
+    [
+      'a non-tensor input',
+      signature([nonTensor('input')], [probs2]),
+      'input.tensor: the model\'s input "input" is not a tensor; the runtime sends a float32 tensor [batch, features]',
+    ],
+    [
+      'rank',
+      signature([tensor('input', ['batch', 2, 1])], [probs2]),
+      'input.tensor: the model\'s input "input" has shape [batch, 2, 1] (rank 3); the runtime sends a rank-2 tensor [batch, features]',
+    ],
+    [
+      'a fixed batch size',
+      signature([tensor('input', [1, 2])], [probs2]),
+      'input.tensor: the model\'s input "input" has a fixed batch size of 1; the runtime sends whole batches, so export it with a dynamic first dimension (e.g. "batch")',
+    ],
+    [
+      'feature count',
+      signature([tensor('input', ['batch', 3])], [probs2]),
+      'input.features: 2 features listed but the model\'s input "input" takes 3',
+    ],
+    [
+      'probability tensor name',
+      signature([input2], [tensor('label', ['batch'], 'int64'), nonTensor('output_probability')]),
+      'output.probabilities: "probabilities" is not an output of the model; the model\'s outputs are: label, output_probability',
+    ],
+    [
+      'label count',
+      signature([input2], [tensor('probabilities', ['batch', 3])]),
+      'output.labels: 2 labels listed but the model\'s output "probabilities" has 3 columns',
+    ],
+    [
+      'probability rank',
+      signature([input2], [tensor('probabilities', ['batch'])]),
+      'output.probabilities: the model\'s output "probabilities" has shape [batch]; expected [batch, labels] (one probability per label)',
+    ],
+    [
+      'a ZipMap output',
+      signature([input2], [nonTensor('probabilities')]),
+      'output.probabilities: the model\'s output "probabilities" is not a tensor (a sequence of maps, as skl2onnx\'s ZipMap makes?); the runtime reads a float32 tensor (export classifiers with zipmap=False)',
+    ],
+    [
+      'an integer output',
+      signature([input2], [tensor('probabilities', ['batch', 2], 'int64')]),
+      'output.probabilities: the model\'s output "probabilities" is int64; the runtime reads float32 (or float64) values',
+    ],
+  ])('classifier: %s', (_what, model, problem) => {
+    expect(checkManifestAgainstModel(classifier(['no', 'yes']), model)).toEqual([problem]);
+  });
+
+  it.each<[string, ModelSignature, string]>([
+    [
+      'value tensor name',
+      signature([input2], [tensor('variable', ['batch', 1])]),
+      'output.value: "value" is not an output of the model; the model\'s outputs are: variable',
+    ],
+    [
+      'several values per instance',
+      signature([input2], [tensor('value', ['batch', 3])]),
+      'output.value: the model\'s output "value" has shape [batch, 3]; expected [batch] or [batch, 1] (one value per instance)',
+    ],
+    [
+      'rank 3',
+      signature([input2], [tensor('value', ['batch', 1, 1])]),
+      'output.value: the model\'s output "value" has shape [batch, 1, 1]; expected [batch] or [batch, 1] (one value per instance)',
+    ],
+  ])('regression: %s', (_what, model, problem) => {
+    expect(checkManifestAgainstModel(regressor, model)).toEqual([problem]);
+  });
+
+  it('reports every mismatch at once, and a model with no inputs', () => {
+    expect(checkManifestAgainstModel(regressor, signature([], []))).toEqual([
+      'input.tensor: "input" is not an input of the model; the model\'s inputs are: (none)',
+      'output.value: "value" is not an output of the model; the model\'s outputs are: (none)',
+    ]);
+  });
+});

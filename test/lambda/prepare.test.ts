@@ -1,0 +1,520 @@
+import fc from 'fast-check';
+import { parseManifest, type Manifest, type ManifestInput } from '../../lambda/manifest';
+import {
+  InvalidInputError,
+  MAX_KEPT_PROBLEMS,
+  createPreparer,
+  formatProblem,
+  type PrepareOptions,
+} from '../../lambda/prepare';
+
+type FeatureInput = ManifestInput['input']['features'][number];
+
+function manifestOf(features: FeatureInput[], input: Partial<ManifestInput['input']> = {}): Manifest {
+  return parseManifest({
+    name: 'test-model',
+    version: '1.0.0',
+    task: 'regression',
+    input: { tensor: 'input', features, ...input },
+    output: { value: 'value' },
+  });
+}
+
+/** The error's message; fails the test when `run` does not throw an InvalidInputError. */
+function rejection(run: () => unknown): InvalidInputError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InvalidInputError) return error;
+    throw error;
+  }
+  throw new Error('expected an InvalidInputError');
+}
+
+const f32 = (x: number) => Math.fround(x);
+
+// a: scaled, b: bounded integer, c: boolean.
+const mixed = manifestOf([
+  { name: 'a', scale: { mean: 10, std: 4 } },
+  { name: 'b', type: 'integer', min: 0, max: 120 },
+  { name: 'c', type: 'boolean' },
+]);
+
+describe('prepare: valid instances', () => {
+  const preparer = createPreparer(mixed);
+
+  it('writes objects and arrays into one row-major float32 tensor, scaled', () => {
+    const batch = preparer.prepare([
+      { a: 14, b: 3, c: true },
+      [2, 120, false],
+    ]);
+    expect(batch.count).toBe(2);
+    expect(batch.data).toBeInstanceOf(Float32Array);
+    expect(Array.from(batch.data)).toEqual([1, 3, 1, -2, 120, 0]);
+  });
+
+  it('computes (x - mean) / std in double precision, then rounds once to float32', () => {
+    const batch = preparer.prepare([{ a: 10.3, b: 0, c: 0 }]);
+    expect(batch.data[0]).toBe(f32((10.3 - 10) / 4));
+  });
+
+  it('accepts boundary values (min and max are inclusive) and 1/0 for booleans', () => {
+    expect(Array.from(preparer.prepare([{ a: 10, b: 0, c: 1 }, { a: 10, b: 120, c: 0 }]).data)).toEqual([0, 0, 1, 0, 120, 0]);
+  });
+
+  it('accepts a whole number written with a fraction (2.0 is 2)', () => {
+    expect(preparer.prepare([[10, 2.0, false]]).data[1]).toBe(2);
+  });
+
+  it('reports its feature names and count', () => {
+    expect(preparer.featureCount).toBe(3);
+    expect(preparer.featureNames).toEqual(['a', 'b', 'c']);
+    expect(preparer.manifest).toBe(mixed);
+  });
+
+  it('builds the plan once per manifest', () => {
+    expect(createPreparer(mixed)).toBe(preparer);
+    expect(createPreparer(manifestOf([{ name: 'a' }]))).not.toBe(preparer);
+  });
+});
+
+describe('prepare: rejected values name instance, field, value and what is allowed', () => {
+  const preparer = createPreparer(mixed);
+  const messageFor = (instances: unknown[], options?: PrepareOptions) =>
+    rejection(() => preparer.prepare(instances, options)).message;
+
+  it.each<[string, unknown, string]>([
+    ['a non-numeric string', 'abc', 'instances[0].a: "abc" is not allowed; expected a finite number (a JSON number, not a string)'],
+    ['a numeric string (coercion is off)', '3.5', 'instances[0].a: "3.5" is not allowed; expected a finite number (a JSON number, not a string)'],
+    ['NaN', NaN, 'instances[0].a: NaN is not allowed; expected a finite number'],
+    ['Infinity', Infinity, 'instances[0].a: Infinity is not allowed; expected a finite number'],
+    ['a boolean for a number feature', true, 'instances[0].a: true is not allowed; expected a finite number'],
+    ['an object', { v: 1 }, 'instances[0].a: {"v":1} is not allowed; expected a finite number'],
+    ['an array', [1], 'instances[0].a: [1] is not allowed; expected a finite number'],
+  ])('%s', (_what, value, message) => {
+    expect(messageFor([{ a: value, b: 1, c: true }])).toContain(message);
+  });
+
+  it('renders NaN and -Infinity as themselves, not as JSON null', () => {
+    const error = rejection(() => preparer.prepare([{ a: NaN, b: 1, c: true }, { a: -Infinity, b: 1, c: true }]));
+    expect(error.problems.map((p) => [p.instance, p.field, p.value])).toEqual([
+      [0, 'a', 'NaN'],
+      [1, 'a', '-Infinity'],
+    ]);
+  });
+
+  it('integer features must be whole', () => {
+    expect(messageFor([{ a: 1, b: 2.5, c: true }])).toContain(
+      'instances[0].b: 2.5 is not allowed; expected a whole number between 0 and 120',
+    );
+  });
+
+  it('min and max are enforced on the raw value, naming the range', () => {
+    expect(messageFor([{ a: 1, b: -1, c: true }])).toContain('instances[0].b: -1 is not allowed; expected a whole number between 0 and 120');
+    expect(messageFor([{ a: 1, b: 121, c: true }])).toContain('instances[0].b: 121 is not allowed; expected a whole number between 0 and 120');
+    const onlyMin = createPreparer(manifestOf([{ name: 'x', min: 0 }]));
+    expect(rejection(() => onlyMin.prepare([{ x: -0.5 }])).message).toContain('instances[0].x: -0.5 is not allowed; expected a finite number of at least 0');
+    const onlyMax = createPreparer(manifestOf([{ name: 'x', max: 1, type: 'integer' }]));
+    expect(rejection(() => onlyMax.prepare([{ x: 2 }])).message).toContain('instances[0].x: 2 is not allowed; expected a whole number of at most 1');
+  });
+
+  it('boolean features take true/false or 1/0 only', () => {
+    expect(messageFor([{ a: 1, b: 1, c: 2 }])).toContain('instances[0].c: 2 is not allowed; expected true or false (or 1 or 0)');
+    expect(messageFor([{ a: 1, b: 1, c: 'true' }])).toContain('instances[0].c: "true" is not allowed; expected true or false (or 1 or 0) (JSON true/false or a number, not a string)');
+  });
+
+  it('a value that overflows float32 after scaling is rejected', () => {
+    expect(messageFor([{ a: 1e300, b: 1, c: true }])).toContain(
+      'instances[0].a: 1e+300 is not allowed; expected a finite number within float32 range (about ±3.4e38 after scaling)',
+    );
+  });
+
+  it('collects problems across the whole batch, in order', () => {
+    const error = rejection(() => preparer.prepare([{ a: 'x', b: 1, c: true }, { a: 1, b: 1, c: true }, { a: 1, b: -5, c: 3 }]));
+    expect(error.problems).toEqual([
+      { instance: 0, field: 'a', value: '"x"', allowed: 'a finite number (a JSON number, not a string)' },
+      { instance: 2, field: 'b', value: '-5', allowed: 'a whole number between 0 and 120' },
+      { instance: 2, field: 'c', value: '3', allowed: 'true or false (or 1 or 0)' },
+    ]);
+    expect(error.problemCount).toBe(3);
+    expect(error.message).toBe(
+      [
+        'Invalid input (3 problems):',
+        '  - instances[0].a: "x" is not allowed; expected a finite number (a JSON number, not a string)',
+        '  - instances[2].b: -5 is not allowed; expected a whole number between 0 and 120',
+        '  - instances[2].c: 3 is not allowed; expected true or false (or 1 or 0)',
+      ].join('\n'),
+    );
+    expect(error.name).toBe('InvalidInputError');
+  });
+
+  it('lists 20 problems, then "and N more"; keeps at most MAX_KEPT_PROBLEMS', () => {
+    const bad = Array.from({ length: 200 }, () => ({ a: 'x', b: 1, c: true }));
+    const error = rejection(() => preparer.prepare(bad));
+    expect(error.problemCount).toBe(200);
+    expect(error.problems).toHaveLength(MAX_KEPT_PROBLEMS);
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe('Invalid input (200 problems):');
+    expect(lines).toHaveLength(1 + 20 + 1);
+    expect(lines[20]).toContain('instances[19].a');
+    expect(lines[21]).toBe('  - and 180 more');
+  });
+});
+
+describe('prepare: instance shape', () => {
+  const preparer = createPreparer(mixed);
+
+  it('an array instance must have exactly one value per feature', () => {
+    expect(rejection(() => preparer.prepare([[1, 2]])).message).toContain(
+      'instances[0]: [1,2] is not allowed; expected an array of exactly 3 values, in feature order: a, b, c',
+    );
+  });
+
+  it.each<[unknown, string]>([
+    [5, '5'],
+    ['row', '"row"'],
+    [null, 'null'],
+    [true, 'true'],
+    [undefined, 'missing'],
+  ])('an instance %p that is neither object nor array is a problem with field (instance)', (instance, rendered) => {
+    const error = rejection(() => preparer.prepare([{ a: 1, b: 1, c: true }, instance]));
+    expect(error.problems).toEqual([
+      {
+        instance: 1,
+        field: '(instance)',
+        value: rendered,
+        allowed: 'an object keyed by feature name or an array of 3 values in feature order',
+      },
+    ]);
+    expect(error.message).toContain(`instances[1]: ${rendered} is not allowed; expected an object keyed by feature name`);
+  });
+
+  it('an empty batch is an error', () => {
+    const error = rejection(() => preparer.prepare([]));
+    expect(error.message).toBe('Invalid input: the batch is empty; send at least one instance');
+  });
+
+  it('instances must be an array', () => {
+    const error = rejection(() => preparer.prepare({ a: 1 } as unknown as unknown[]));
+    expect(error.message).toContain('instances: {"a":1} is not allowed; expected an array of instances');
+  });
+});
+
+describe('prepare: missing values', () => {
+  const preparer = createPreparer(
+    manifestOf([
+      { name: 'required', min: 0, max: 5 },
+      { name: 'mean_own', mean: 3, scale: { mean: 2, std: 2 }, missing: 'mean' },
+      { name: 'mean_scale', scale: { mean: 7, std: 3 }, missing: 'mean' },
+      { name: 'constant', missing: { constant: -1 } },
+      { name: 'constant_scaled', scale: { mean: 1, std: 2 }, missing: { constant: 5 } },
+    ]),
+  );
+
+  it('fills absent and null values per feature: mean (feature.mean, else scale.mean) or constant, then scales', () => {
+    const expected = [1, f32((3 - 2) / 2), 0, -1, 2];
+    expect(Array.from(preparer.prepare([{ required: 1 }]).data)).toEqual(expected);
+    expect(
+      Array.from(preparer.prepare([{ required: 1, mean_own: null, mean_scale: null, constant: null, constant_scaled: null }]).data),
+    ).toEqual(expected);
+    expect(Array.from(preparer.prepare([[1, null, null, null, null]]).data)).toEqual(expected);
+  });
+
+  it('a required feature that is absent or null is rejected', () => {
+    const error = rejection(() => preparer.prepare([{}, { required: null }, [undefined, 1, 1, 1, 1]]));
+    expect(error.message).toContain(
+      'instances[0].required: missing is not allowed; expected a finite number between 0 and 5 (the feature is required)',
+    );
+    expect(error.message).toContain('instances[1].required: null is not allowed; expected a finite number between 0 and 5 (the feature is required)');
+    expect(error.message).toContain('instances[2].required: missing is not allowed');
+  });
+
+  it('an empty string is not missing in JSON (it is a wrong value), but is missing in text cells', () => {
+    expect(rejection(() => preparer.prepare([{ required: 1, constant: '' }])).message).toContain(
+      'instances[0].constant: "" is not allowed; expected a finite number (a JSON number, not a string)',
+    );
+    expect(preparer.prepare([{ required: '1', constant: '' }], { textCells: true }).data[3]).toBe(-1);
+    expect(preparer.prepare([{ required: '1', constant: '  ' }], { textCells: true }).data[3]).toBe(-1);
+    expect(rejection(() => preparer.prepare([{ required: '' }], { textCells: true })).message).toContain(
+      'instances[0].required: "" is not allowed; expected a finite number between 0 and 5 (the feature is required)',
+    );
+  });
+});
+
+describe('prepare: numeric strings', () => {
+  const coercing = createPreparer(manifestOf([{ name: 'x' }, { name: 'n', type: 'integer' }], { coerceNumericStrings: true }));
+
+  it('are accepted with coerceNumericStrings, in plain decimal notation', () => {
+    expect(Array.from(coercing.prepare([{ x: '3.5', n: '2' }, { x: ' -1e2 ', n: '+7' }, { x: '.5', n: '5.' }]).data)).toEqual([
+      3.5, 2, -100, 7, 0.5, 5,
+    ]);
+  });
+
+  it.each(['abc', 'NaN', 'Infinity', '-Infinity', '1e999', '0x10', '0b1', '1,5', '', '  ', '1 2'])(
+    'reject %p, even when coerced',
+    (text) => {
+      expect(rejection(() => coercing.prepare([{ x: text, n: 1 }])).message).toContain(
+        `instances[0].x: ${JSON.stringify(text)} is not allowed; expected a finite number`,
+      );
+    },
+  );
+
+  it('coerced integers must still be whole', () => {
+    expect(rejection(() => coercing.prepare([{ x: 1, n: '2.5' }])).message).toContain(
+      'instances[0].n: "2.5" is not allowed; expected a whole number',
+    );
+  });
+
+  it('text cells are numbers whatever coerceNumericStrings says', () => {
+    const strict = createPreparer(manifestOf([{ name: 'x' }, { name: 'flag', type: 'boolean' }]));
+    expect(Array.from(strict.prepare([{ x: '3.5', flag: 'true' }, { x: '-2', flag: 'FALSE' }, { x: '0', flag: '1' }], { textCells: true }).data)).toEqual([
+      3.5, 1, -2, 0, 0, 1,
+    ]);
+    expect(rejection(() => strict.prepare([{ x: 'NaN', flag: 'yes' }], { textCells: true })).message).toBe(
+      [
+        'Invalid input (2 problems):',
+        '  - instances[0].x: "NaN" is not allowed; expected a finite number',
+        '  - instances[0].flag: "yes" is not allowed; expected true or false (or 1 or 0)',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('prepare: unknown fields', () => {
+  const preparer = createPreparer(mixed);
+
+  it('are rejected, naming the known features', () => {
+    const error = rejection(() => preparer.prepare([{ a: 1, b: 1, c: true, extra: 5 }]));
+    expect(error.message).toContain('instances[0].extra: 5 is not allowed; expected one of the features: a, b, c');
+  });
+
+  it('suggest a feature that differs only in case or separators', () => {
+    const named = createPreparer(manifestOf([{ name: 'mean_radius' }]));
+    expect(rejection(() => named.prepare([{ 'Mean Radius': 1 }])).message).toBe(
+      [
+        'Invalid input (2 problems):',
+        '  - instances[0].mean_radius: missing is not allowed; expected a finite number (the feature is required)',
+        '  - instances[0].Mean Radius: 1 is not allowed; expected one of the features: mean_radius; did you mean "mean_radius"?',
+      ].join('\n'),
+    );
+  });
+
+  it('list at most 10 known features', () => {
+    const many = createPreparer(manifestOf(Array.from({ length: 12 }, (_, i) => ({ name: `f${i}`, missing: 'mean' as const, mean: 0 }))));
+    expect(rejection(() => many.prepare([{ zzz: 1 }])).message).toContain(
+      'instances[0].zzz: 1 is not allowed; expected one of the features: f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, ... (12 features in all)',
+    );
+  });
+
+  it('are ignored with unknownFields: "ignore"', () => {
+    const lenient = createPreparer(manifestOf([{ name: 'a' }], { unknownFields: 'ignore' }));
+    expect(Array.from(lenient.prepare([{ a: 1, extra: 'x', other: null }]).data)).toEqual([1]);
+  });
+
+  it('a key holding undefined (not expressible in JSON) is not reported', () => {
+    expect(() => preparer.prepare([{ a: 1, b: 1, c: true, extra: undefined }])).not.toThrow();
+  });
+});
+
+describe('prepare: feature names that are also Object.prototype members', () => {
+  const preparer = createPreparer(manifestOf([{ name: 'constructor', missing: { constant: 9 } }, { name: '__proto__', missing: { constant: 8 } }]));
+
+  it('an inherited member is not a value: absent means missing', () => {
+    expect(Array.from(preparer.prepare([{}]).data)).toEqual([9, 8]);
+  });
+
+  it('own keys, as JSON.parse makes them, are read', () => {
+    const instances = JSON.parse('[{"constructor": 1, "__proto__": 2}]') as unknown[];
+    expect(Array.from(preparer.prepare(instances).data)).toEqual([1, 2]);
+  });
+
+  it('toString is still an unknown field', () => {
+    expect(rejection(() => preparer.prepare([{ toString: 1 }])).problems[0]).toMatchObject({ field: 'toString' });
+  });
+});
+
+describe('prepareColumns (Open Inference Protocol, one tensor per feature)', () => {
+  const preparer = createPreparer(
+    manifestOf([
+      { name: 'a', scale: { mean: 1, std: 2 } },
+      { name: 'b', missing: { constant: 4 } },
+    ]),
+  );
+
+  it('gives the same tensor as the instance form; an absent column is missing for every row', () => {
+    const columns = preparer.prepareColumns({ a: [1, 3, 5], b: [10, 20, 30] });
+    expect(columns).toEqual(preparer.prepare([{ a: 1, b: 10 }, { a: 3, b: 20 }, { a: 5, b: 30 }]));
+    expect(Array.from(preparer.prepareColumns({ a: [1, 3] }).data)).toEqual([0, 4, 1, 4]);
+  });
+
+  it('reports per-value problems by instance and feature', () => {
+    expect(rejection(() => preparer.prepareColumns({ a: [1, 'x'], b: [1, 2] })).message).toContain(
+      'instances[1].a: "x" is not allowed; expected a finite number (a JSON number, not a string)',
+    );
+  });
+
+  it('reports column-level problems by column (instance -1)', () => {
+    const error = rejection(() => preparer.prepareColumns({ a: [1, 2], b: [1], c: [1, 2] }));
+    expect(error.problems).toEqual([
+      { instance: -1, field: 'b', value: 'a column of 1 values', allowed: '2 values, as many as "a" has' },
+      { instance: -1, field: 'c', value: '[1,2]', allowed: 'one of the features: a, b' },
+    ]);
+    expect(error.message).toContain('  - b: a column of 1 values is not allowed; expected 2 values, as many as "a" has');
+    expect(rejection(() => preparer.prepareColumns({ a: 5 })).message).toContain(
+      'a: 5 is not allowed; expected an array of values, one per instance',
+    );
+    expect(rejection(() => preparer.prepareColumns({ b: [1] })).message).toContain(
+      'a: missing is not allowed; expected a column of values (a finite number (the feature is required))',
+    );
+  });
+
+  it('rejects empty and malformed column sets', () => {
+    expect(rejection(() => preparer.prepareColumns({ a: [], b: [] })).message).toBe(
+      'Invalid input: the batch is empty; send at least one instance',
+    );
+    const filled = createPreparer(manifestOf([{ name: 'x', missing: { constant: 0 } }], { unknownFields: 'ignore' }));
+    expect(rejection(() => filled.prepareColumns({ other: [1] })).message).toContain(
+      'inputs: no feature column is not allowed; expected a column for at least one of the features: x',
+    );
+    expect(rejection(() => preparer.prepareColumns([] as unknown as Record<string, unknown>)).message).toContain(
+      'inputs: [] is not allowed; expected an object of columns keyed by feature name',
+    );
+  });
+});
+
+describe('prepareMatrix (Open Inference Protocol, one [rows, cols] tensor)', () => {
+  const preparer = createPreparer(mixed);
+
+  it('takes flat row-major or nested data, like the array form', () => {
+    const expected = preparer.prepare([[14, 3, true], [2, 120, 0]]);
+    expect(preparer.prepareMatrix([14, 3, true, 2, 120, 0], 2, 3)).toEqual(expected);
+    expect(preparer.prepareMatrix([[14, 3, true], [2, 120, 0]], 2, 3)).toEqual(expected);
+  });
+
+  it('rejects a shape that does not fit the features', () => {
+    expect(rejection(() => preparer.prepareMatrix([1, 2], 1, 2)).message).toContain(
+      'shape: [1, 2] is not allowed; expected [N, 3]: one row per instance, one column per feature (a, b, c)',
+    );
+    expect(rejection(() => preparer.prepareMatrix([1, 2, 3], 1.5, 3)).message).toContain('shape: [1.5, 3] is not allowed');
+    expect(rejection(() => preparer.prepareMatrix([], 0, 3)).message).toBe('Invalid input: the batch is empty; send at least one instance');
+  });
+
+  it('rejects data whose length does not match the shape', () => {
+    expect(rejection(() => preparer.prepareMatrix([1, 2, true, 4], 2, 3)).message).toContain(
+      'data: 4 values is not allowed; expected 6 values (shape [2, 3]), flat in row-major order or as 2 rows of 3',
+    );
+    expect(rejection(() => preparer.prepareMatrix([[1, 2, true], [1, 2]], 2, 3)).message).toContain(
+      'instances[1]: [1,2] is not allowed; expected an array of exactly 3 values, in feature order',
+    );
+    expect(rejection(() => preparer.prepareMatrix('abc' as unknown as unknown[], 1, 3)).message).toContain(
+      'data: "abc" is not allowed; expected an array',
+    );
+  });
+
+  it('validates each value like the other forms', () => {
+    expect(rejection(() => preparer.prepareMatrix([1, 2, true, 1, 500, true], 2, 3)).message).toContain(
+      'instances[1].b: 500 is not allowed; expected a whole number between 0 and 120',
+    );
+  });
+});
+
+describe('formatProblem', () => {
+  it('names instance and field, the instance alone, or a column', () => {
+    expect(formatProblem({ instance: 3, field: 'mean_radius', value: '"abc"', allowed: 'a finite number' })).toBe(
+      'instances[3].mean_radius: "abc" is not allowed; expected a finite number',
+    );
+    expect(formatProblem({ instance: 0, field: '(instance)', value: '5', allowed: 'an object' })).toBe(
+      'instances[0]: 5 is not allowed; expected an object',
+    );
+    expect(formatProblem({ instance: -1, field: 'x', value: 'missing', allowed: 'a column' })).toBe(
+      'x: missing is not allowed; expected a column',
+    );
+  });
+});
+
+describe('prepare: properties', () => {
+  // A manifest with every kind of feature and policy, so properties cover every branch.
+  const manifest = manifestOf(
+    [
+      { name: 'num', scale: { mean: 3, std: 0.5 } },
+      { name: 'int', type: 'integer', min: -10, max: 10, missing: 'mean', mean: 1 },
+      { name: 'flag', type: 'boolean', missing: { constant: 0 } },
+      { name: 'bounded', min: 0, max: 1, scale: { mean: 0.5, std: 0.25 }, missing: 'mean' },
+    ],
+    { coerceNumericStrings: true },
+  );
+  const preparer = createPreparer(manifest);
+
+  const validRow = fc.tuple(
+    // + 0 turns -0 into 0: String(-0) is "0", so the text form could not round-trip it.
+    fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => v + 0),
+    fc.integer({ min: -10, max: 10 }),
+    fc.boolean(),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+  );
+
+  const onlyInvalidInput = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      expect(error.message.length).toBeGreaterThan(0);
+    }
+  };
+
+  it('never throws anything but InvalidInputError on arbitrary JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.array(fc.jsonValue()), (one, many) => {
+        onlyInvalidInput(() => preparer.prepare(one as unknown[]));
+        onlyInvalidInput(() => preparer.prepare(many));
+        onlyInvalidInput(() => preparer.prepare(many, { textCells: true }));
+        onlyInvalidInput(() => preparer.prepareColumns(one as Record<string, unknown>));
+        onlyInvalidInput(() => preparer.prepareMatrix(many, many.length / 4, 4));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws anything but InvalidInputError on arbitrary values, instances keyed by feature names', () => {
+    const field = fc.oneof(fc.anything(), fc.double(), fc.string(), fc.constant(null));
+    const instance = fc.record({ num: field, int: field, flag: field, bounded: field }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(instance, fc.anything()), { minLength: 1 }), (instances) => {
+        onlyInvalidInput(() => preparer.prepare(instances));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('valid instances as objects, as arrays, as columns and as a matrix give identical tensors', () => {
+    fc.assert(
+      fc.property(fc.array(validRow, { minLength: 1, maxLength: 20 }), (rows) => {
+        const asArrays = preparer.prepare(rows);
+        const asObjects = preparer.prepare(rows.map(([num, int, flag, bounded]) => ({ num, int, flag, bounded })));
+        expect(asObjects).toEqual(asArrays);
+        const columns = { num: rows.map((r) => r[0]), int: rows.map((r) => r[1]), flag: rows.map((r) => r[2]), bounded: rows.map((r) => r[3]) };
+        expect(preparer.prepareColumns(columns)).toEqual(asArrays);
+        expect(preparer.prepareMatrix(rows.flat(), rows.length, 4)).toEqual(asArrays);
+        // Numbers written as text (CSV cells, coerced strings) mean the same numbers.
+        const text = rows.map((r) => r.map((v) => String(v)));
+        expect(preparer.prepare(text, { textCells: true })).toEqual(asArrays);
+        expect(preparer.prepare(text.map((r) => [r[0], r[1], r[2] === 'true' ? 1 : 0, r[3]]))).toEqual(asArrays);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('scaling round-trips: x = tensor * std + mean, within float32 precision', () => {
+    fc.assert(
+      fc.property(validRow, ([num, int, flag, bounded]) => {
+        const { data } = preparer.prepare([[num, int, flag, bounded]]);
+        expect(data[0] * 0.5 + 3).toBeCloseTo(num, Math.max(0, 6 - Math.ceil(Math.log10(Math.abs(num) + 1))));
+        expect(data[1]).toBe(int);
+        expect(data[2]).toBe(flag ? 1 : 0);
+        expect(Math.abs(data[3] * 0.25 + 0.5 - bounded)).toBeLessThan(1e-7);
+        expect(data[0]).toBe(f32((num - 3) / 0.5));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
