@@ -375,6 +375,9 @@ export async function loadModelFromDirectory(
   options: LoadModelFromDirectoryOptions = {},
 ): Promise<OnnxModel> {
   const modelPath = join(dir, 'model.onnx');
-  const [manifest, bytes] = await Promise.all([readManifest(join(dir, 'model.json')), readModelFromFile(modelPath)]);
-  return loadModel({ ...options, bytes, manifest, source: modelPath });
+  // Both reads run at once, but the manifest's error is reported first so the message does not depend on timing.
+  const [manifest, bytes] = await Promise.allSettled([readManifest(join(dir, 'model.json')), readModelFromFile(modelPath)]);
+  if (manifest.status === 'rejected') throw manifest.reason;
+  if (bytes.status === 'rejected') throw bytes.reason;
+  return loadModel({ ...options, bytes: bytes.value, manifest: manifest.value, source: modelPath });
 }
