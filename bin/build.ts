@@ -1,0 +1,40 @@
+import type { App } from 'aws-cdk-lib';
+import { environments } from '../config/environments';
+import { loadEnvironments } from '../config/load';
+import { inspectModelArtifact } from '../lib/model-artifact';
+import { ModelStack } from '../lib/model-stack';
+
+/** How {@link buildStacks} finds its configuration. */
+export interface BuildOptions {
+  /** Folder that relative model paths are resolved against. */
+  readonly projectRoot: string;
+  /** Only this environment is built (all are validated). Unset: every environment. */
+  readonly only?: string;
+  /** The environments. @default the ones in config/environments.ts */
+  readonly environments?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Validates the config, checks each environment's model against its manifest, then builds one stack per
+ * environment. Everything that can be wrong is found here, before synthesis: a bad config or a manifest that
+ * does not fit its model fails `cdk synth` with a message naming the field.
+ */
+export async function buildStacks(app: App, options: BuildOptions): Promise<ModelStack[]> {
+  const loaded = loadEnvironments(options.environments ?? environments, { projectRoot: options.projectRoot, only: options.only });
+  const stacks: ModelStack[] = [];
+  for (const env of loaded) {
+    const model = await inspectModelArtifact(env.modelPath, env.manifestPath);
+    stacks.push(
+      new ModelStack(app, `modelstack-${model.manifest.name}-${env.name}`, {
+        environmentName: env.name,
+        config: env.config,
+        model,
+        // An unset account keeps synth environment-agnostic: no credentials are needed until deploy.
+        env: { account: env.config.account, region: env.config.region },
+        description: `modelstack: ${model.manifest.name} ${model.manifest.version} (${model.manifest.task}) in ${env.name}`,
+        terminationProtection: env.name === 'prod',
+      }),
+    );
+  }
+  return stacks;
+}

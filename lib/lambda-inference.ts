@@ -1,0 +1,382 @@
+/**
+ * The inference endpoint on AWS Lambda: a Node.js 24 function bundled locally (esbuild + a pruned onnxruntime-node,
+ * no Docker), an alias `live` on the current version and an IAM-authenticated function URL on that alias.
+ *
+ * Default settings:
+ * - x86_64, 2048 MiB, 30 s timeout, 512 MiB ephemeral storage, account's unreserved concurrency;
+ * - X-Ray tracing active, JSON log format, source maps enabled (`NODE_OPTIONS=--enable-source-maps`);
+ * - its own log group: 30-day retention, encrypted with a dedicated KMS key (rotation on) whose policy lets
+ *   CloudWatch Logs use it for this log group only; removal policy RETAIN;
+ * - its own role, whose statements are in one customer-managed policy: logs of its log group, X-Ray, and
+ *   `s3:GetObject` + `kms:Decrypt` on its model's objects only;
+ * - function URL with `AWS_IAM` auth (never public); old versions retained for rollbacks.
+ */
+import * as path from 'node:path';
+import {
+  Annotations,
+  ArnFormat,
+  AssetHashType,
+  Aws,
+  DockerImage,
+  Duration,
+  Names,
+  RemovalPolicy,
+  Size,
+  SizeRoundingBehavior,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { Manifest } from '../lambda/manifest';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_METRICS_NAMESPACE, RUNTIME_ENV } from '../lambda/runtime-config';
+import { BUNDLE_ENTRY_FILE, OnnxRuntimeBundling, PROJECT_ROOT, formatBytes } from './lambda-bundle';
+import { ManagedPolicyRole } from './managed-policy-role';
+import type { ModelStore } from './model-store';
+import { iam5ResourceFinding } from './nag-findings';
+import { PropsValidator } from './props-validation';
+
+/** Name of the alias that serves traffic (and carries the function URL). */
+export const LIVE_ALIAS_NAME = 'live';
+
+/** Lambda's synchronous payload limit, which function URLs share: 6 MB. */
+const FUNCTION_URL_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** Upper bound the runtime accepts for `MAX_BATCH_SIZE`. */
+const RUNTIME_MAX_BATCH_SIZE = 1_000_000;
+/** CloudWatch metric namespaces: 1-255 of these characters, not starting with `AWS/`. */
+const METRICS_NAMESPACE_PATTERN = /^(?!AWS\/)[A-Za-z0-9._\-/#: ]{1,255}$/;
+
+/** Properties of a {@link LambdaInference}. */
+export interface LambdaInferenceProps {
+  /** Where the model is: the function reads `store.modelKey` and may read nothing else of the store. */
+  readonly store: ModelStore;
+
+  /**
+   * The validated manifest of the model (`name` must equal `store.modelName`). It is written into the bundle
+   * as `model.json`, so a manifest change deploys a new function version.
+   */
+  readonly manifest: Manifest;
+
+  /**
+   * CPU architecture. ARM_64 (Graviton) is about 20% cheaper per GB-second, but onnxruntime has a history of
+   * start-up failures on arm64 Lambda, where cpuinfo cannot read `/sys` ("Error in cpuinfo: failed to parse
+   * the list of possible processors", microsoft/onnxruntime issue 10038): test a cold start before switching.
+   * @default lambda.Architecture.X86_64
+   */
+  readonly architecture?: lambda.Architecture;
+
+  /**
+   * Memory in MiB, a whole number from 128 to 10240; Lambda allocates CPU in proportion (1769 MiB = 1 vCPU).
+   * @default 2048
+   */
+  readonly memorySizeMiB?: number;
+
+  /**
+   * Function timeout: a whole number of seconds from 1 second to 15 minutes. It also bounds the first
+   * request's model download and session creation.
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Concurrent executions reserved for (and capping) the function; at least 1.
+   * @default - no reservation: the function shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * Size of `/tmp`, from 512 MiB to 10240 MiB.
+   * @default Size.mebibytes(512)
+   */
+  readonly ephemeralStorageSize?: Size;
+
+  /**
+   * Most instances one request may carry (`MAX_BATCH_SIZE`; 413 above), from 1 to 1,000,000.
+   * @default 1000
+   */
+  readonly maxBatchSize?: number;
+
+  /**
+   * Largest request body in bytes (`MAX_PAYLOAD_BYTES`; 413 above), from 1 to 6291456 (the function URL's limit).
+   * @default 6291456
+   */
+  readonly maxPayloadBytes?: number;
+
+  /**
+   * Log request bodies and error details (`LOG_PAYLOADS`). Payloads may hold personal data.
+   * @default false
+   */
+  readonly logPayloads?: boolean;
+
+  /**
+   * CloudWatch namespace of the runtime's metrics (`POWERTOOLS_METRICS_NAMESPACE`): 1-255 letters, digits or
+   * `. _ - / # :` and spaces, not starting with `AWS/`.
+   * @default 'modelstack'
+   */
+  readonly metricsNamespace?: string;
+
+  /**
+   * How long the function's logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * KMS key encrypting the log group. A key defined in this app gets a key-policy statement letting CloudWatch
+   * Logs use it for this log group; an imported key's policy must already allow that (a warning says so).
+   * @default - a new key with rotation enabled, dedicated to this log group
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the log group (and the log key this construct creates) when they leave the stack.
+   * The log group has a generated name (`/modelstack/<stack name>/<construct path>-<hash>`) so the key policy
+   * can name it: after deleting a stack whose log group was retained, delete or rename that log group before
+   * creating the stack again under the same name.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The handler's TypeScript entry, exporting `handler`. Checked when the bundle is built (not when bundling
+   * is skipped for this stack).
+   * @default - `lambda/handler.ts` in the project root
+   */
+  readonly entry?: string;
+
+  /**
+   * Bundle the AWS SDK v3 into `index.js` (pinned, tested version) rather than use the runtime's copy.
+   * Costs about 1.5 MB unzipped / 0.4 MB zipped.
+   * @default true
+   */
+  readonly bundleAwsSdk?: boolean;
+}
+
+/**
+ * Serves a model from AWS Lambda behind an IAM-authenticated function URL.
+ *
+ * Callers need {@link grantInvoke}; later deployments can shift traffic by moving the {@link alias}.
+ */
+export class LambdaInference extends Construct {
+  /** The function (construct id `Resource`). */
+  public readonly function: lambda.Function;
+  /** Alias `live` on the function's current version: what the URL serves. */
+  public readonly alias: lambda.Alias;
+  /** The function URL (AWS_IAM auth) on {@link alias}. */
+  public readonly functionUrl: lambda.FunctionUrl;
+  /** The function's log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** The function's role; its statements are in one customer-managed policy. */
+  public readonly role: iam.IRole;
+  /** Unzipped size of the deployment package in bytes; `undefined` when bundling was skipped for this stack. */
+  public readonly bundleSizeBytes?: number;
+  /** Estimated zipped size of the deployment package in bytes; `undefined` when bundling was skipped. */
+  public readonly bundleZippedBytes?: number;
+
+  constructor(scope: Construct, id: string, props: LambdaInferenceProps) {
+    super(scope, id);
+
+    const store = props.store;
+    const architecture = props.architecture ?? lambda.Architecture.X86_64;
+    const memorySizeMiB = props.memorySizeMiB ?? 2048;
+    const timeout = props.timeout ?? Duration.seconds(30);
+    const ephemeralStorageSize = props.ephemeralStorageSize ?? Size.mebibytes(512);
+    const maxBatchSize = props.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    const maxPayloadBytes = props.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    const validator = new PropsValidator(this);
+    if (props.manifest.name !== store.modelName) {
+      validator.fail('manifest.name', props.manifest.name, `the store's modelName ('${store.modelName}')`);
+    }
+    if (architecture.name !== lambda.Architecture.X86_64.name && architecture.name !== lambda.Architecture.ARM_64.name) {
+      validator.fail('architecture', architecture.name, 'x86_64 or arm64 (onnxruntime-node ships Linux binaries for those only)');
+    }
+    validator.integerInRange('memorySizeMiB', memorySizeMiB, 128, 10240, ' MiB');
+    validator.durationInRange('timeout', timeout, Duration.seconds(1), Duration.minutes(15), 'seconds');
+    if (props.reservedConcurrentExecutions !== undefined) {
+      validator.integerInRange('reservedConcurrentExecutions', props.reservedConcurrentExecutions, 1, Number.MAX_SAFE_INTEGER);
+    }
+    if (!ephemeralStorageSize.isUnresolved()) {
+      const mib = ephemeralStorageSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+      if (!Number.isInteger(mib) || mib < 512 || mib > 10240) {
+        validator.fail('ephemeralStorageSize', `${mib} MiB`, 'a whole number of MiB from 512 MiB to 10240 MiB');
+      }
+    }
+    validator.integerInRange('maxBatchSize', maxBatchSize, 1, RUNTIME_MAX_BATCH_SIZE);
+    validator.integerInRange('maxPayloadBytes', maxPayloadBytes, 1, FUNCTION_URL_MAX_PAYLOAD_BYTES, ' bytes');
+    if (!Token.isUnresolved(metricsNamespace) && !METRICS_NAMESPACE_PATTERN.test(metricsNamespace)) {
+      validator.fail('metricsNamespace', metricsNamespace, "1-255 letters, digits, spaces or . _ - / # :, not starting with 'AWS/'");
+    }
+    validator.throwIfInvalid();
+
+    this.logGroup = this.createLogGroup(props, removalPolicy);
+
+    const role = new ManagedPolicyRole(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the inference function of model '${store.modelName}' (modelstack)`,
+    });
+    this.role = role;
+
+    const entry = props.entry ?? path.join(PROJECT_ROOT, 'lambda', 'handler.ts');
+    const bundling = new OnnxRuntimeBundling({
+      entry,
+      architecture,
+      manifest: props.manifest,
+      projectRoot: PROJECT_ROOT,
+      bundleAwsSdk: props.bundleAwsSdk,
+    });
+
+    this.function = new lambda.Function(this, 'Resource', {
+      description: `modelstack inference: model '${store.modelName}' ${props.manifest.version}`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture,
+      handler: `${path.basename(BUNDLE_ENTRY_FILE, '.js')}.handler`,
+      code: lambda.Code.fromAsset(path.dirname(path.resolve(entry)), {
+        // The bundle, not the source folder, defines the asset: same bundle, same hash, no new version.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: { image: DockerImage.fromRegistry('none-local-only'), local: bundling },
+      }),
+      role,
+      memorySize: memorySizeMiB,
+      timeout,
+      ephemeralStorageSize,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      environment: {
+        [RUNTIME_ENV.modelBucket]: store.bucket.bucketName,
+        [RUNTIME_ENV.modelKey]: store.modelKey,
+        [RUNTIME_ENV.modelSha256]: store.modelSha256,
+        [RUNTIME_ENV.maxBatchSize]: String(maxBatchSize),
+        [RUNTIME_ENV.maxPayloadBytes]: String(maxPayloadBytes),
+        [RUNTIME_ENV.logPayloads]: String(props.logPayloads ?? false),
+        [RUNTIME_ENV.metricsNamespace]: metricsNamespace,
+        POWERTOOLS_SERVICE_NAME: store.modelName,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      // Old versions stay so the alias can be moved back to one (rollback, canary).
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
+    });
+    // The function reads the model when it starts: the object must be there first.
+    this.function.node.addDependency(store.modelDeployment);
+
+    this.logGroup.grantWrite(this.function);
+    store.grantRead(this.function);
+
+    this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: LIVE_ALIAS_NAME, version: this.function.currentVersion });
+    this.functionUrl = this.alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+
+    const report = bundling.report;
+    if (report !== undefined) {
+      this.bundleSizeBytes = report.unzippedBytes;
+      this.bundleZippedBytes = report.zippedBytes;
+      Annotations.of(this).addInfo(
+        `Lambda bundle (${report.architecture}): ${formatBytes(report.unzippedBytes)} unzipped, about ${formatBytes(report.zippedBytes)} zipped, ${report.fileCount} files`,
+      );
+    }
+
+    this.acknowledgeFindings(props);
+  }
+
+  /**
+   * Lets `grantee` call the function URL with SigV4: `lambda:InvokeFunctionUrl` (condition
+   * `lambda:FunctionUrlAuthType = AWS_IAM`) and, as Lambda requires since October 2025, `lambda:InvokeFunction`
+   * (condition `lambda:InvokedViaFunctionUrl = true`), both on the `live` alias only.
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return this.alias.grantInvokeUrl(grantee);
+  }
+
+  /** Invocation errors of the `live` alias (sum over 5 minutes unless overridden). */
+  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricErrors(props);
+  }
+
+  /** Duration of the `live` alias's invocations (average over 5 minutes unless overridden). */
+  public metricDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricDuration(props);
+  }
+
+  /** Throttled invocations of the `live` alias (sum over 5 minutes unless overridden). */
+  public metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricThrottles(props);
+  }
+
+  /** Invocations of the `live` alias (sum over 5 minutes unless overridden). */
+  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricInvocations(props);
+  }
+
+  private createLogGroup(props: LambdaInferenceProps, removalPolicy: RemovalPolicy): logs.LogGroup {
+    const stack = Stack.of(this);
+    // A generated name (unique per stack and construct path) so the key policy can name the log group's ARN
+    // without referencing the log group, which references the key (a cycle).
+    const logGroupName = `/modelstack/${stack.stackName}/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
+    const logGroupArn = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: logGroupName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const key =
+      props.logEncryptionKey ??
+      new kms.Key(this, 'LogKey', {
+        description: `Encrypts the logs of the inference function of model '${props.store.modelName}' (modelstack)`,
+        enableKeyRotation: true,
+        removalPolicy,
+      });
+    const added = key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogsForTheInferenceLogGroup',
+        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.${Aws.URL_SUFFIX}`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
+      }),
+    );
+    if (!added.statementAdded) {
+      Annotations.of(this).addWarningV2(
+        'modelstack:logEncryptionKeyPolicy',
+        `logEncryptionKey is imported: make sure its key policy lets logs.<region>.amazonaws.com use it with kms:EncryptionContext:aws:logs:arn = the ARN of log group ${logGroupName}, or the log group cannot be created`,
+      );
+    }
+    return new logs.LogGroup(this, 'Logs', {
+      logGroupName,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: key,
+      removalPolicy,
+    });
+  }
+
+  private acknowledgeFindings(props: LambdaInferenceProps): void {
+    Validations.of(this.role).acknowledge({
+      id: iam5ResourceFinding(this, '*'),
+      reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) do not support resource-level permissions; AWS requires Resource "*".',
+    });
+    const fn = this.function;
+    Validations.of(fn).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason: 'Invoked synchronously through its function URL, which returns errors to the caller; there are no asynchronous events to dead-letter.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason: 'Reads one object from S3 and serves a function URL; it reaches no private resources, and a VPC would add NAT or endpoint costs and cold-start latency for no data-path benefit. Access is IAM-authenticated and S3 access is TLS-only and KMS-encrypted.',
+      },
+    );
+    if (props.reservedConcurrentExecutions === undefined) {
+      Validations.of(fn).acknowledge({
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason: 'reservedConcurrentExecutions was left unset for this deployment: the function shares the account\'s unreserved concurrency. Set it to cap cost and protect other functions.',
+      });
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ManifestError, readManifest, type Manifest } from '../lambda/manifest';
+import { checkManifestAgainstModel, describeModelBytes } from '../lambda/model';
+import type { ModelSignature } from '../lambda/types';
+
+/** A model file and its manifest, checked against each other before any stack is built. */
+export interface ModelArtifact {
+  /** The validated manifest. */
+  readonly manifest: Manifest;
+  /** Absolute path of `model.onnx`. */
+  readonly modelPath: string;
+  /** SHA-256 (hex) of `model.onnx`: the model's identity in S3 and at cold start. */
+  readonly sha256: string;
+  /** Size of `model.onnx` in bytes. */
+  readonly sizeBytes: number;
+  /** The model's declared inputs and outputs, read by onnxruntime. */
+  readonly signature: ModelSignature;
+}
+
+/**
+ * Reads the manifest and the model, and refuses a manifest that does not fit its model (tensor names, element
+ * type, rank, feature count, label count), so the mismatch fails `cdk synth` instead of the first request.
+ * Async because onnxruntime reads the model's signature asynchronously; `bin/` awaits it before building stacks.
+ */
+export async function inspectModelArtifact(modelPath: string, manifestPath: string): Promise<ModelArtifact> {
+  const manifest = await readManifest(manifestPath);
+  const bytes = await readFile(modelPath);
+  const signature = await describeModelBytes(bytes);
+  const problems = checkManifestAgainstModel(manifest, signature);
+  if (problems.length > 0) {
+    throw new ManifestError(manifestPath, problems.map((problem) => `${problem} (model: ${modelPath})`));
+  }
+  return {
+    manifest,
+    modelPath,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sizeBytes: bytes.byteLength,
+    signature,
+  };
+}

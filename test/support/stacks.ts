@@ -1,0 +1,17 @@
+import type { App } from 'aws-cdk-lib';
+import { buildStacks, type BuildOptions } from '../../bin/build';
+import type { ModelStack } from '../../lib/model-stack';
+import { PROJECT_ROOT, testApp } from './app';
+
+export interface SynthOptions extends Partial<BuildOptions> {
+  /** Run the real asset bundling. @default false */
+  readonly bundle?: boolean;
+}
+
+/** Builds the environments of `config/environments.ts` (or `environments`) exactly as `bin/app.ts` does. */
+export async function buildTestStacks(options: SynthOptions = {}): Promise<{ app: App; stacks: ModelStack[] }> {
+  const { bundle, ...build } = options;
+  const app = testApp({ bundle });
+  const stacks = await buildStacks(app, { projectRoot: PROJECT_ROOT, ...build });
+  return { app, stacks };
+}
