@@ -327,27 +327,29 @@ const reports = new Map<string, BundleReport>();
 /**
  * CDK local bundling (`bundling.local`) that runs {@link bundleInferenceRuntime}: no Docker, no npm install.
  *
- * CDK serializes the bundling options into the asset's cache key, so the instance holds only plain, stable
- * fields; the measured report is kept aside and read with {@link OnnxRuntimeBundling.report}.
+ * CDK serializes the bundling options into the asset's cache key (and, when bundling is skipped, into the asset
+ * hash), so the instance's public fields are plain, stable and free of absolute paths: the same checkout synthesizes
+ * the same hashes wherever it lives. The measured report is kept aside and read with {@link OnnxRuntimeBundling.report}.
  */
 export class OnnxRuntimeBundling implements ILocalBundling {
-  /** Handler entry (absolute path). */
+  /** Handler entry, relative to the project root (POSIX separators). */
   public readonly entry: string;
   /** Lambda architecture name (`x86_64` or `arm64`). */
   public readonly architecture: string;
   /** The manifest written as `model.json`. */
   public readonly manifest: Manifest;
-  /** Directory packages are resolved from. */
-  public readonly projectRoot: string;
   /** Whether the AWS SDK is bundled. */
   public readonly bundleAwsSdk: boolean;
   readonly #architecture: Architecture;
+  readonly #entryPath: string;
+  readonly #projectRoot: string;
 
   constructor(props: OnnxRuntimeBundlingProps) {
-    this.entry = path.resolve(props.entry);
+    this.#projectRoot = props.projectRoot ?? PROJECT_ROOT;
+    this.#entryPath = path.resolve(props.entry);
+    this.entry = path.relative(this.#projectRoot, this.#entryPath).split(path.sep).join('/');
     this.architecture = props.architecture.name;
     this.manifest = props.manifest;
-    this.projectRoot = props.projectRoot ?? PROJECT_ROOT;
     this.bundleAwsSdk = props.bundleAwsSdk ?? true;
     this.#architecture = props.architecture;
   }
@@ -355,11 +357,11 @@ export class OnnxRuntimeBundling implements ILocalBundling {
   /** Builds the bundle into `outputDir`; always returns true (there is no Docker fallback). */
   public tryBundle(outputDir: string, _options: BundlingOptions): boolean {
     const report = bundleInferenceRuntime({
-      entry: this.entry,
+      entry: this.#entryPath,
       outputDir,
       architecture: this.#architecture,
       manifest: this.manifest,
-      projectRoot: this.projectRoot,
+      projectRoot: this.#projectRoot,
       bundleAwsSdk: this.bundleAwsSdk,
     });
     reports.set(this.key, report);
@@ -372,6 +374,6 @@ export class OnnxRuntimeBundling implements ILocalBundling {
   }
 
   private get key(): string {
-    return JSON.stringify([this.entry, this.architecture, this.manifest, this.projectRoot, this.bundleAwsSdk]);
+    return JSON.stringify([this.#entryPath, this.architecture, this.manifest, this.#projectRoot, this.bundleAwsSdk]);
   }
 }

@@ -246,15 +246,16 @@ describe('Given bad bundling inputs', () => {
 });
 
 describe('Given OnnxRuntimeBundling as CDK local bundling', () => {
-  test('When CDK serializes it into the asset cache key, then it is small plain data without the architecture object', () => {
+  test('When CDK serializes it into the asset cache key, then it is small plain data with no absolute path', () => {
     const bundling = new OnnxRuntimeBundling({ entry: HANDLER, architecture: Architecture.ARM_64, manifest: MANIFEST });
+    // Absolute paths here would make the asset hash depend on where the repository is checked out.
     expect(JSON.parse(JSON.stringify(bundling))).toEqual({
-      entry: HANDLER,
+      entry: 'lambda/handler.ts',
       architecture: 'arm64',
       manifest: MANIFEST,
-      projectRoot: PROJECT_ROOT,
       bundleAwsSdk: true,
     });
+    expect(JSON.stringify(bundling)).not.toContain(PROJECT_ROOT);
   });
 
   test('When tryBundle runs, then it builds the bundle, returns true and keeps the report for every equal instance', () => {
