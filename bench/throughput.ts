@@ -1,0 +1,308 @@
+/**
+ * Local server throughput and latency: the modelstack server (`startServer`, breast-cancer) versus a bare
+ * `node:http` server answering the same bytes, both in child processes started the same way (esbuild bundle,
+ * plain `node`), loaded by autocannon in this process: POST /invocations with a batch-1 JSON body at several
+ * concurrencies, rotating which server goes first.
+ *
+ * A third, diagnostic server (bare `node:http` + one `session.run` per request) splits the gap: bare -> +session.run
+ * is what onnxruntime costs per request, +session.run -> modelstack is what the serving code costs.
+ */
+import autocannon from 'autocannon';
+import { bundleScripts, childNodeEnv } from './bundle';
+import { batchOf, invocationBody, loadExample } from './fixtures';
+import { formatNumber, formatPercent, formatRatio, goal, type Goal, type Table } from './format';
+import { makeTempDir, spawnTracked, stopChild, type TrackedChild } from './processes';
+import type { BenchmarkReport } from './report';
+import { median, percentileOfSorted, ratio, rotate } from './stats';
+
+export interface ThroughputOptions {
+  readonly quick: boolean;
+}
+
+const EXAMPLE = 'breast-cancer';
+const CONCURRENCIES = [1, 8, 32] as const;
+/** Goal: modelstack at batch 1 serves at least this share of the bare server's requests per second. */
+const MIN_SHARE_OF_BARE = 0.6;
+/** At most this many latencies are kept per run (~40 k req/s for 5 s fits). */
+const MAX_LATENCY_SAMPLES = 1_000_000;
+
+const SERVERS = ['bare', 'bare+session.run', 'modelstack'] as const;
+type ServerName = (typeof SERVERS)[number];
+
+interface Load {
+  readonly server: ServerName;
+  readonly connections: number;
+  readonly seconds: number;
+  readonly requests: number;
+  /** Median over slices of 2xx responses per second. */
+  readonly rps: number;
+  /** Requests per second of each slice, in run order. */
+  readonly sliceRps: readonly number[];
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+}
+
+/**
+ * Each (server, concurrency) gets `slices` runs of `sliceSeconds`, the servers rotating within each slice round, so
+ * a burst of machine noise hits one slice of every server rather than the whole run of one; req/s is the median
+ * over slices, latency percentiles are over all responses of all slices.
+ */
+function plan(quick: boolean) {
+  return quick ? { slices: 2, sliceSeconds: 1, warmupSeconds: 0.5 } : { slices: 3, sliceSeconds: 2, warmupSeconds: 1.5 };
+}
+
+interface RunningChild {
+  readonly tracked: TrackedChild;
+  readonly url: string;
+}
+
+async function startChild(script: string, env: Record<string, string>, what: string): Promise<RunningChild> {
+  const tracked = spawnTracked(process.execPath, [script], { env: childNodeEnv(env) });
+  const { line } = await tracked.waitForLine((l) => l.startsWith('BENCH_READY '), 30_000, `${what} to listen`);
+  const { url } = JSON.parse(line.slice('BENCH_READY '.length)) as { url: string };
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(url)) throw new Error(`${what} listens on ${url}, not on 127.0.0.1`);
+  return { tracked, url };
+}
+
+interface Slice {
+  readonly seconds: number;
+  readonly requests: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  /** Latency of every 2xx response, ms. */
+  readonly latencies: number[];
+}
+
+/** One autocannon run; latencies come from every response (autocannon's own histogram has 1 ms resolution). */
+function load(url: string, body: string, connections: number, seconds: number): Promise<Slice> {
+  return new Promise<Slice>((resolve, reject) => {
+    const latencies: number[] = [];
+    const instance = autocannon(
+      {
+        url: `${url}/invocations`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections,
+        pipelining: 1,
+        duration: seconds,
+        timeout: 10,
+      },
+      (error: unknown, result: autocannon.Result) => {
+        if (error !== null && error !== undefined) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        resolve({
+          seconds: result.duration,
+          requests: result['2xx'],
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          latencies,
+        });
+      },
+    );
+    // The tracker emits (client, statusCode, resBytes, responseTimeMs); @types/autocannon omits `client`.
+    instance.on('response', (...args: unknown[]) => {
+      const status = args[1];
+      const time = args[3];
+      if (typeof status === 'number' && status >= 200 && status < 300 && typeof time === 'number' && latencies.length < MAX_LATENCY_SAMPLES) {
+        latencies.push(time);
+      }
+    });
+  });
+}
+
+function checkSlice(server: ServerName, connections: number, slice: Slice): void {
+  if (slice.requests === 0 || slice.non2xx > 0 || slice.errors > 0) {
+    throw new Error(
+      `${server} at ${connections} connections: ${slice.requests} 2xx, ${slice.non2xx} non-2xx, ` +
+        `${slice.errors} errors (${slice.timeouts} timeouts): the comparison would be meaningless`,
+    );
+  }
+}
+
+/** Combines the slices of one (server, concurrency). */
+function combine(server: ServerName, connections: number, slices: readonly Slice[]): Load {
+  const all = new Float64Array(slices.reduce((n, sl) => n + sl.latencies.length, 0));
+  let at = 0;
+  for (const sl of slices) {
+    all.set(sl.latencies, at);
+    at += sl.latencies.length;
+  }
+  all.sort();
+  const sliceRps = slices.map((sl) => sl.requests / sl.seconds);
+  const pct = (q: number) => (all.length > 0 ? percentileOfSorted(all, q) : Number.NaN);
+  return {
+    server,
+    connections,
+    seconds: slices.reduce((t, sl) => t + sl.seconds, 0),
+    requests: slices.reduce((n, sl) => n + sl.requests, 0),
+    rps: median(sliceRps),
+    sliceRps,
+    p50Ms: pct(50),
+    p90Ms: pct(90),
+    p99Ms: pct(99),
+    maxMs: all.length > 0 ? all[all.length - 1] : Number.NaN,
+    non2xx: slices.reduce((n, sl) => n + sl.non2xx, 0),
+    errors: slices.reduce((n, sl) => n + sl.errors, 0),
+    timeouts: slices.reduce((n, sl) => n + sl.timeouts, 0),
+  };
+}
+
+function find(results: readonly Load[], server: ServerName, connections: number): Load | undefined {
+  return results.find((r) => r.server === server && r.connections === connections);
+}
+
+function throughputTable(results: readonly Load[]): Table {
+  const rows: string[][] = [];
+  for (const c of CONCURRENCIES) {
+    const bare = find(results, 'bare', c);
+    const ort = find(results, 'bare+session.run', c);
+    const ms = find(results, 'modelstack', c);
+    if (bare === undefined || ort === undefined || ms === undefined) continue;
+    rows.push([
+      String(c),
+      formatNumber(bare.rps, 4),
+      formatNumber(ort.rps, 4),
+      formatNumber(ms.rps, 4),
+      formatRatio(ratio(ms.rps, bare.rps)),
+      formatRatio(ratio(ms.rps, ort.rps)),
+      formatNumber((1e6 / ms.rps - 1e6 / bare.rps) * c),
+      formatNumber((1e6 / ms.rps - 1e6 / ort.rps) * c),
+    ]);
+  }
+  return {
+    title: 'Throughput, POST /invocations batch 1 (req/s)',
+    columns: ['connections', 'bare', 'bare+session.run', 'modelstack', 'modelstack/bare', 'modelstack/bare+run', 'added µs/req vs bare', 'added µs/req vs bare+run'],
+    rows,
+    notes: [
+      'ratios: higher is better (1.00x = as fast as the baseline); added µs/req = connections x (1/rps difference): the extra time each request holds a connection',
+      'bare = node:http reading the body and answering fixed bytes; bare+session.run = the same plus one session.run per request (diagnostic)',
+    ],
+  };
+}
+
+function latencyTable(results: readonly Load[]): Table {
+  const rows: string[][] = [];
+  for (const c of CONCURRENCIES) {
+    for (const server of SERVERS) {
+      const r = find(results, server, c);
+      if (r === undefined) continue;
+      const bare = find(results, 'bare', c);
+      rows.push([
+        String(c),
+        server,
+        formatNumber(r.p50Ms * 1000),
+        formatNumber(r.p90Ms * 1000),
+        formatNumber(r.p99Ms * 1000),
+        formatNumber(r.maxMs * 1000),
+        bare === undefined ? '' : formatRatio(ratio(r.p50Ms, bare.p50Ms)),
+        String(r.requests),
+      ]);
+    }
+  }
+  return {
+    title: 'Latency seen by the client, POST /invocations batch 1 (µs)',
+    columns: ['connections', 'server', 'p50', 'p90', 'p99', 'max', 'p50 vs bare', 'requests'],
+    rows,
+  };
+}
+
+export async function runThroughput(options: ThroughputOptions): Promise<BenchmarkReport> {
+  const p = plan(options.quick);
+  const example = loadExample(EXAMPLE);
+  const body = invocationBody(batchOf(example.instances, 1));
+  const dir = makeTempDir('throughput');
+  const scripts = bundleScripts(
+    {
+      'modelstack-server': 'bench/children/modelstack-server.ts',
+      'bare-server': 'bench/children/bare-server.ts',
+      'session-server': 'bench/children/session-server.ts',
+    },
+    dir,
+  );
+
+  const children: RunningChild[] = [];
+  try {
+    const modelstack = await startChild(scripts['modelstack-server'], { BENCH_MODEL_DIR: example.dir }, 'the modelstack server');
+    children.push(modelstack);
+    // The bare server answers with exactly the bytes modelstack answers this request with.
+    const sample = await fetch(`${modelstack.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const responseBody = await sample.text();
+    if (sample.status !== 200) throw new Error(`modelstack server answered ${sample.status}: ${responseBody.slice(0, 500)}`);
+    const bare = await startChild(scripts['bare-server'], { BENCH_RESPONSE_BODY: responseBody }, 'the bare server');
+    children.push(bare);
+    const withSession = await startChild(
+      scripts['session-server'],
+      { BENCH_MODEL_DIR: example.dir, BENCH_RESPONSE_BODY: responseBody },
+      'the bare+session.run server',
+    );
+    children.push(withSession);
+    const urls: Record<ServerName, string> = { bare: bare.url, 'bare+session.run': withSession.url, modelstack: modelstack.url };
+
+    // Warm-up (JIT, connection handling) of each, at the middle concurrency, untimed.
+    for (const server of SERVERS) {
+      checkSlice(server, 8, await load(urls[server], body, 8, p.warmupSeconds));
+    }
+    const results: Load[] = [];
+    let turn = 0;
+    for (const c of CONCURRENCIES) {
+      const slices = new Map<ServerName, Slice[]>(SERVERS.map((server) => [server, []]));
+      for (let round = 0; round < p.slices; round++) {
+        // Rotate which server goes first, so a drift in machine load does not favour one.
+        for (const server of rotate(SERVERS, turn++)) {
+          const slice = await load(urls[server], body, c, p.sliceSeconds);
+          checkSlice(server, c, slice);
+          slices.get(server)?.push(slice);
+        }
+      }
+      for (const server of SERVERS) results.push(combine(server, c, slices.get(server) ?? []));
+    }
+
+    const peak = (server: ServerName) =>
+      results.filter((r) => r.server === server).reduce((a, b) => (b.rps > a.rps ? b : a));
+    const goals: Goal[] = [
+      goal(
+        'throughput.batch1.shareOfBare',
+        `batch 1: modelstack peak req/s at least ${MIN_SHARE_OF_BARE * 100}% of bare node:http peak`,
+        ratio(peak('modelstack').rps, peak('bare').rps) * 100,
+        '>=',
+        MIN_SHARE_OF_BARE * 100,
+        '%',
+      ),
+    ];
+    return {
+      name: 'throughput',
+      title: 'Local server throughput and latency (breast-cancer, batch 1)',
+      description:
+        'modelstack startServer() versus a bare node:http server answering the same response bytes; each server in ' +
+        'its own child process (bundled, plain node), autocannon in the parent, POST /invocations with a batch-1 JSON body.',
+      tables: [throughputTable(results), latencyTable(results)],
+      goals,
+      notes: [
+        `Per server and concurrency: ${p.slices} slices of ${p.sliceSeconds} s (servers rotating within each round; req/s = median slice), ` +
+          `after a ${p.warmupSeconds} s warm-up per server; latency percentiles over every 2xx response of all slices.`,
+        `Peak: ${SERVERS.map((server) => `${server} ${formatNumber(peak(server).rps, 4)} req/s (${peak(server).connections} connections)`).join(', ')}; ` +
+          `modelstack = ${formatPercent(ratio(peak('modelstack').rps, peak('bare').rps) * 100)} of bare, ` +
+          `${formatPercent(ratio(peak('modelstack').rps, peak('bare+session.run').rps) * 100)} of bare+session.run.`,
+        'On a 2-core machine the load generator and the server share the CPUs; the ratio is the meaningful figure, not absolute req/s.',
+      ],
+      data: { example: EXAMPLE, plan: p, requestBytes: Buffer.byteLength(body), responseBytes: Buffer.byteLength(responseBody), results },
+    };
+  } finally {
+    await Promise.all(children.map((c) => stopChild(c.tracked)));
+  }
+}
