@@ -373,14 +373,31 @@ class ManifestPreparer implements Preparer {
     const n = this.featureCount;
     const base = row * n;
     let present = 0;
-    for (let f = 0; f < n; f++) {
+    let f = 0;
+    // Fast path: clients usually send every instance with the keys in feature order. Walking the keys with for...in
+    // reads each value straight from the object's layout, where `instance[name]` is a lookup by name. At the first
+    // key out of order, the loop below takes over from that feature on, by name: the values read, the problems and
+    // their order are the same either way.
+    let keysInOrder = true;
+    for (const key in instance) {
+      if (f === n || key !== this.featureNames[f]) {
+        keysInOrder = false;
+        break;
+      }
+      const value = this.ownOnly[f] === 1 && !Object.hasOwn(instance, key) ? undefined : instance[key];
+      if (value !== undefined) present++;
+      this.put(f, value, strings, row, out, base + f, sink);
+      f++;
+    }
+    for (; f < n; f++) {
       const name = this.featureNames[f];
       // An inherited member such as Object.prototype.constructor is not a value the caller sent.
       const value = this.ownOnly[f] === 1 && !Object.hasOwn(instance, name) ? undefined : instance[name];
       if (value !== undefined) present++;
       this.put(f, value, strings, row, out, base + f, sink);
     }
-    if (!this.rejectUnknown) return;
+    // Every key was a feature, in order: no unknown field to look for.
+    if (!this.rejectUnknown || keysInOrder) return;
     // Counting keys allocates nothing; only when there are more keys than features found do we look for the
     // unknown ones (a key holding `undefined` also lands here, and is then simply not reported).
     let keys = 0;
@@ -401,6 +418,28 @@ class ManifestPreparer implements Preparer {
 
   /** Validates one value, and writes it (filled and scaled) at `out[at]`, or records a problem. */
   private put(
+    f: number,
+    value: unknown,
+    strings: StringMode,
+    row: number,
+    out: Float32Array,
+    at: number,
+    sink: ProblemSink,
+  ): void {
+    // Nearly every value is an acceptable number. That case alone is small enough for the JIT to inline into the
+    // loops; the rest (strings, booleans, missing values, and every problem) takes the general path.
+    if (typeof value === 'number' && this.accepts(f, value)) {
+      const single = this.scaled(f, value);
+      if (single !== Infinity && single !== -Infinity) {
+        out[at] = single;
+        return;
+      }
+    }
+    this.putOther(f, value, strings, row, out, at, sink);
+  }
+
+  /** {@link put} for everything but an acceptable number. */
+  private putOther(
     f: number,
     value: unknown,
     strings: StringMode,
@@ -433,19 +472,11 @@ class ManifestPreparer implements Preparer {
       sink.add(row, this.featureNames[f], value, this.allowed[f]);
       return;
     }
-    // One range test also rejects NaN (every comparison with NaN is false) and ±Infinity ("1e999").
-    if (
-      !(x >= this.min[f] && x <= this.max[f]) ||
-      x === Infinity ||
-      x === -Infinity ||
-      (kind === INTEGER && !Number.isInteger(x)) ||
-      (kind === BOOLEAN && x !== 0 && x !== 1)
-    ) {
+    if (!this.accepts(f, x)) {
       sink.add(row, this.featureNames[f], value, this.allowed[f]);
       return;
     }
-    const scaled = (x - this.offset[f]) / this.divisor[f];
-    const single = Math.fround(scaled);
+    const single = this.scaled(f, x);
     if (single === Infinity || single === -Infinity) {
       // Finite as a double but not as float32: the model would see Infinity.
       const allowed = `${this.allowed[f]} within float32 range (about ±3.4e38 after scaling)`;
@@ -453,6 +484,25 @@ class ManifestPreparer implements Preparer {
       return;
     }
     out[at] = single;
+  }
+
+  /** A raw number allowed for the feature: type and bounds. */
+  private accepts(f: number, x: number): boolean {
+    const kind = this.kind[f];
+    // The range test also rejects NaN (every comparison with NaN is false); ±Infinity ("1e999") is never allowed.
+    return (
+      x >= this.min[f] &&
+      x <= this.max[f] &&
+      x !== Infinity &&
+      x !== -Infinity &&
+      (kind !== INTEGER || Number.isInteger(x)) &&
+      (kind !== BOOLEAN || x === 0 || x === 1)
+    );
+  }
+
+  /** An accepted number, scaled, as the model sees it (float32): ±Infinity if it is finite as a double only. */
+  private scaled(f: number, x: number): number {
+    return Math.fround((x - this.offset[f]) / this.divisor[f]);
   }
 
   private putMissing(f: number, value: unknown, row: number, out: Float32Array, at: number, sink: ProblemSink): void {

@@ -518,3 +518,115 @@ describe('prepare: properties', () => {
     );
   });
 });
+
+describe('prepare: instances with their keys in feature order or not (the in-order fast path)', () => {
+  // Every kind of feature and missing policy, so each value can be valid, invalid, missing or filled.
+  const features: FeatureInput[] = [
+    { name: 'num', scale: { mean: 3, std: 0.5 } },
+    { name: 'int', type: 'integer', min: -10, max: 10, missing: 'mean', mean: 1 },
+    { name: 'flag', type: 'boolean', missing: { constant: 0 } },
+    { name: 'bounded', min: 0, max: 1 },
+  ];
+  const names = features.map((f) => f.name);
+  const strict = createPreparer(manifestOf(features));
+  const lenient = createPreparer(manifestOf(features, { unknownFields: 'ignore' }));
+
+  /** The tensor, or the error's message, problems and count: what a client gets back. */
+  const outcome = (preparer: typeof strict, instances: unknown[]) => {
+    try {
+      return { data: Array.from(preparer.prepare(instances).data) };
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      return { message: error.message, problems: error.problems, problemCount: error.problemCount };
+    }
+  };
+
+  const value = fc.oneof(
+    fc.double({ min: -20, max: 20, noNaN: true }),
+    fc.integer({ min: -12, max: 12 }),
+    fc.boolean(),
+    fc.constantFrom(null, undefined, 'abc', '1', Number.NaN, Infinity, 1e39, [], {}),
+  );
+  /** One instance: a value or no key per feature, some unknown keys, and where each key goes. */
+  const instance = fc.record({
+    values: fc.array(fc.option(value, { nil: undefined, freq: 4 }).chain((v) => fc.tuple(fc.constant(v), fc.boolean())), {
+      minLength: names.length,
+      maxLength: names.length,
+    }),
+    extras: fc.uniqueArray(fc.constantFrom('extra', 'Num', 'zzz', 'toString'), { maxLength: 3 }),
+    order: fc.array(fc.nat(), { minLength: names.length + 3, maxLength: names.length + 3 }),
+  });
+
+  /** The instance with its keys in feature order (unknown keys last), and with the same keys shuffled. */
+  const build = ({ values, extras, order }: { values: Array<[unknown, boolean]>; extras: string[]; order: number[] }) => {
+    const entries: Array<[string, unknown]> = [];
+    values.forEach(([v, present], i) => {
+      if (present) entries.push([names[i], v]);
+    });
+    const known = entries.length;
+    extras.forEach((key, i) => entries.push([key, i]));
+    // Shuffle by sort keys; unknown keys keep their order among themselves (their problems are listed in key order).
+    const shuffled = entries
+      .map((entry, i) => ({ entry, rank: i < known ? order[i] : order[i] + 0.5 + i }))
+      .sort((x, y) => x.rank - y.rank)
+      .map(({ entry }) => entry);
+    const unknownOrder = shuffled.filter(([key]) => !names.includes(key)).map(([key]) => key);
+    const inOrder = [...entries.slice(0, known), ...unknownOrder.map((key) => entries.find(([k]) => k === key) as [string, unknown])];
+    return { inOrder: Object.fromEntries(inOrder), shuffled: Object.fromEntries(shuffled), asArray: values.map(([v, present]) => (present ? v : undefined)) };
+  };
+
+  it('gives identical tensors and identical errors whatever the key order, extra keys or missing keys', () => {
+    fc.assert(
+      fc.property(fc.array(instance, { minLength: 1, maxLength: 6 }), (spec) => {
+        const built = spec.map(build);
+        for (const preparer of [strict, lenient]) {
+          const inOrder = outcome(preparer, built.map((b) => b.inOrder));
+          expect(outcome(preparer, built.map((b) => b.shuffled))).toEqual(inOrder);
+        }
+        // An object reads like the array of its values in feature order...
+        const asArrays = outcome(strict, built.map((b) => b.asArray));
+        expect(outcome(lenient, built.map((b) => b.inOrder))).toEqual(asArrays);
+        // ... plus, when unknown fields are rejected, one problem per unknown key, after the instance's others.
+        const unknownKeys = built.map((b) => Object.keys(b.shuffled).filter((key) => !names.includes(key)));
+        const strictOutcome = outcome(strict, built.map((b) => b.inOrder));
+        if (unknownKeys.every((keys) => keys.length === 0)) {
+          expect(strictOutcome).toEqual(asArrays);
+        } else {
+          const expected = built.flatMap((b, row) => [
+            ...(asArrays.problems ?? []).filter((p) => p.instance === row),
+            ...unknownKeys[row].map((key) => expect.objectContaining({ instance: row, field: key, value: String(b.shuffled[key]) })),
+          ]);
+          expect(strictOutcome.problems).toEqual(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('in order, out of order, with a missing key, with an unknown key first, in the middle or last', () => {
+    const valid = { num: 3.5, int: 2, flag: true, bounded: 0.5 };
+    const expected = [1, 2, 1, 0.5];
+    expect(Array.from(strict.prepare([valid]).data)).toEqual(expected);
+    expect(Array.from(strict.prepare([{ bounded: 0.5, flag: true, int: 2, num: 3.5 }]).data)).toEqual(expected);
+    expect(Array.from(strict.prepare([{ num: 3.5, flag: true, bounded: 0.5 }]).data)).toEqual([1, 1, 1, 0.5]);
+    expect(Array.from(strict.prepare([{ num: 3.5, int: 2, bounded: 0.5 }]).data)).toEqual([1, 2, 0, 0.5]);
+    expect(rejection(() => strict.prepare([{ num: 3.5, int: 2, flag: true }])).message).toBe(
+      'Invalid input (1 problem):\n  - instances[0].bounded: missing is not allowed; expected a finite number between 0 and 1 (the feature is required)',
+    );
+    for (const withExtra of [{ extra: 1, ...valid }, { num: 3.5, int: 2, extra: 1, flag: true, bounded: 0.5 }, { ...valid, extra: 1 }]) {
+      expect(rejection(() => strict.prepare([withExtra])).message).toBe(
+        'Invalid input (1 problem):\n  - instances[0].extra: 1 is not allowed; expected one of the features: num, int, flag, bounded',
+      );
+      expect(Array.from(lenient.prepare([withExtra]).data)).toEqual(expected);
+    }
+  });
+
+  it('reads inherited enumerable keys as a lookup by name does', () => {
+    const inherited = Object.assign(Object.create({ flag: true, bounded: 0.5 }) as Record<string, unknown>, { num: 3.5, int: 2 });
+    expect(Array.from(strict.prepare([inherited]).data)).toEqual([1, 2, 1, 0.5]);
+    // Except for names that are also Object.prototype members: only own keys count for those.
+    const members = createPreparer(manifestOf([{ name: 'x' }, { name: 'constructor', missing: { constant: 9 } }]));
+    const enumerableMember = Object.assign(Object.create({ constructor: 1 }) as Record<string, unknown>, { x: 2 });
+    expect(Array.from(members.prepare([enumerableMember]).data)).toEqual([2, 9]);
+  });
+});

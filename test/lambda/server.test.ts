@@ -77,6 +77,32 @@ describe('serving iris', () => {
     expect(((await csv.json()) as { predictions: Array<{ label: string }> }).predictions[0].label).toBe('setosa');
   });
 
+  test('a request without a usable x-request-id gets one of its own, different each time', async () => {
+    const ids: Array<string | null> = [];
+    for (const headers of [{}, {}, { 'x-request-id': 'x'.repeat(201) }] as Array<Record<string, string>>) {
+      ids.push((await fetch(`${server.url}/ping`, { headers })).headers.get('x-request-id'));
+    }
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{12}-\d+$/);
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  test("the app's headers go out as they are, with the body's length in bytes", async () => {
+    const wrongMethod = await fetch(`${server.url}/invocations`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+    expect(wrongMethod.headers.get('content-type')).toBe('application/json');
+    expect(wrongMethod.headers.get('content-length')).toBe(String(Buffer.byteLength(await wrongMethod.text())));
+    const nonAscii = await fetch(`${server.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ instances: [{ ...ONE, sepal_length_cm: 'é€😀' }] }),
+    });
+    expect(nonAscii.status).toBe(400);
+    const text = await nonAscii.text();
+    expect(text).toContain('é€😀');
+    expect(nonAscii.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+  });
+
   test('GET /ping, and 404 with the query string ignored', async () => {
     expect((await fetch(`${server.url}/ping`)).status).toBe(200);
     const missing = await fetch(`${server.url}/nope?x=1`);
