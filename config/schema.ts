@@ -6,14 +6,13 @@
  * without reshaping the rest.
  */
 import { z } from 'zod';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAYLOAD_BYTES } from '../lambda/runtime-config';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** Lambda's synchronous invocation payload limit, which function URLs share (6 MB). */
-export const LAMBDA_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -34,9 +33,9 @@ export const LambdaPlatformSchema = z.strictObject({
   /** Reserved concurrency: caps cost and protects the account's pool. Unset: the unreserved pool. */
   reservedConcurrency: int(1, 10000).optional(),
   /** Most instances one request may carry (413 above). */
-  maxBatchSize: int(1, 100000).default(1000),
+  maxBatchSize: int(1, 100000).default(DEFAULT_MAX_BATCH_SIZE),
   /** Largest request body accepted (bytes; 413 above). At most Lambda's 6 MB payload limit. */
-  maxPayloadBytes: int(1024, LAMBDA_MAX_PAYLOAD_BYTES).default(LAMBDA_MAX_PAYLOAD_BYTES),
+  maxPayloadBytes: int(1024, FUNCTION_URL_MAX_PAYLOAD_BYTES).default(DEFAULT_MAX_PAYLOAD_BYTES),
   /** How long the function's logs are kept (days). */
   logRetentionDays: retentionDays.default(30),
 });

@@ -41,23 +41,22 @@ function count(n: number | bigint, noun: string): string {
   return `${String(n)} ${noun}${Number(n) === 1 ? '' : 's'}`;
 }
 
+/** A number out of range, or a string or array too short or too long. */
+function describeBound(origin: string, inclusive: boolean | undefined, limit: number | bigint, got: string, side: 'least' | 'most'): string {
+  if (origin === 'number' || origin === 'int' || origin === 'bigint') {
+    if (inclusive === false) return `${got} must be ${side === 'least' ? 'greater' : 'less'} than ${String(limit)}`;
+    return `${got} is ${side === 'least' ? 'below the minimum' : 'above the maximum'} ${String(limit)}`;
+  }
+  return `must have at ${side} ${count(limit, origin === 'string' ? 'character' : 'item')} (got ${got})`;
+}
+
 function describe(issue: z.core.$ZodIssue, value: unknown): string {
   const got = formatValue(value);
   switch (issue.code) {
     case 'too_small':
-      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
-        return issue.inclusive === false
-          ? `${got} must be greater than ${String(issue.minimum)}`
-          : `${got} is below the minimum ${String(issue.minimum)}`;
-      }
-      return `must have at least ${count(issue.minimum, issue.origin === 'string' ? 'character' : 'item')} (got ${got})`;
+      return describeBound(issue.origin, issue.inclusive, issue.minimum, got, 'least');
     case 'too_big':
-      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
-        return issue.inclusive === false
-          ? `${got} must be less than ${String(issue.maximum)}`
-          : `${got} is above the maximum ${String(issue.maximum)}`;
-      }
-      return `must have at most ${count(issue.maximum, issue.origin === 'string' ? 'character' : 'item')} (got ${got})`;
+      return describeBound(issue.origin, issue.inclusive, issue.maximum, got, 'most');
     case 'invalid_type':
       if (value === undefined) return `is required (expected ${issue.expected})`;
       if (issue.expected === 'int') return `${got} is not allowed; expected a whole number`;

@@ -23,10 +23,14 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { formatValue } from './issues';
 
-/** Default of {@link RequestLimits.maxPayloadBytes}: the function URL's synchronous payload limit. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** Lambda's synchronous invocation payload limit, which function URLs share: 6 MB. */
+export const FUNCTION_URL_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** Default of {@link RequestLimits.maxPayloadBytes}: as much as a function URL can carry. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = FUNCTION_URL_MAX_PAYLOAD_BYTES;
 /** Default of {@link RequestLimits.maxBatchSize}. */
 export const DEFAULT_MAX_BATCH_SIZE = 1000;
+/** The manifest's file name next to the handler in the bundle (the stack's bundler writes it there). */
+export const MANIFEST_FILE_NAME = 'model.json';
 /** Default CloudWatch namespace of the runtime's metrics. */
 export const DEFAULT_METRICS_NAMESPACE = 'modelstack';
 
@@ -149,7 +153,7 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv, options: RuntimeCon
     modelSha256: parsed.MODEL_SHA256,
     manifestPath:
       parsed.MODEL_MANIFEST === undefined
-        ? path.join(bundleDir, 'model.json')
+        ? path.join(bundleDir, MANIFEST_FILE_NAME)
         : path.resolve(bundleDir, parsed.MODEL_MANIFEST),
     limits: {
       maxBatchSize: parsed.MAX_BATCH_SIZE ?? DEFAULT_MAX_BATCH_SIZE,

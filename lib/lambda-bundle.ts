@@ -12,6 +12,7 @@ import type { BundlingOptions, ILocalBundling } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { buildSync } from 'esbuild';
 import type { Manifest } from '../lambda/manifest';
+import { MANIFEST_FILE_NAME } from '../lambda/runtime-config';
 
 /**
  * Largest deployment package Lambda accepts once unzipped (code and layers together): 250 MB = 262,144,000 bytes.
@@ -29,8 +30,6 @@ export const LAMBDA_ZIPPED_LIMIT_BYTES = 52_428_800;
 
 /** The bundle's entry file, written by esbuild. Lambda handler string: `index.handler`. */
 export const BUNDLE_ENTRY_FILE = 'index.js';
-/** The manifest inside the bundle; the runtime reads it from next to `index.js` unless `MODEL_MANIFEST` says otherwise. */
-export const BUNDLE_MANIFEST_FILE = 'model.json';
 
 /** Per-file overhead of a zip archive without extra fields: local header (30) + central directory entry (46). */
 const ZIP_FILE_OVERHEAD_BYTES = 30 + 46;
@@ -134,7 +133,7 @@ export function bundleInferenceRuntime(options: InferenceBundleOptions): BundleR
 
   buildHandler(options.entry, outputDir, projectRoot, options.bundleAwsSdk ?? true);
   copyOnnxRuntime(outputDir, projectRoot, arch);
-  fs.writeFileSync(path.join(outputDir, BUNDLE_MANIFEST_FILE), `${JSON.stringify(options.manifest, null, 2)}\n`);
+  fs.writeFileSync(path.join(outputDir, MANIFEST_FILE_NAME), `${JSON.stringify(options.manifest, null, 2)}\n`);
 
   const report = measureBundle(outputDir, options.architecture.name);
   assertWithinLambdaLimits(report);

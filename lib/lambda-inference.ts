@@ -34,7 +34,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Manifest } from '../lambda/manifest';
-import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_METRICS_NAMESPACE, RUNTIME_ENV } from '../lambda/runtime-config';
+import {
+  DEFAULT_MAX_BATCH_SIZE,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_METRICS_NAMESPACE,
+  FUNCTION_URL_MAX_PAYLOAD_BYTES,
+  RUNTIME_ENV,
+} from '../lambda/runtime-config';
 import { BUNDLE_ENTRY_FILE, OnnxRuntimeBundling, PROJECT_ROOT, formatBytes } from './lambda-bundle';
 import { ManagedPolicyRole } from './managed-policy-role';
 import type { ModelStore } from './model-store';
@@ -44,8 +50,6 @@ import { PropsValidator } from './props-validation';
 /** Name of the alias that serves traffic (and carries the function URL). */
 export const LIVE_ALIAS_NAME = 'live';
 
-/** Lambda's synchronous payload limit, which function URLs share: 6 MB. */
-const FUNCTION_URL_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** Upper bound the runtime accepts for `MAX_BATCH_SIZE`. */
 const RUNTIME_MAX_BATCH_SIZE = 1_000_000;
 /** CloudWatch metric namespaces: 1-255 of these characters, not starting with `AWS/`. */

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ManifestError, readManifest, type Manifest } from '../lambda/manifest';
 import { checkManifestAgainstModel, describeModelBytes } from '../lambda/model';
+import { sha256Hex } from '../lambda/model-source';
 import type { ModelSignature } from '../lambda/types';
 
 /** A model file and its manifest, checked against each other before any stack is built. */
@@ -34,7 +34,7 @@ export async function inspectModelArtifact(modelPath: string, manifestPath: stri
   return {
     manifest,
     modelPath,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256Hex(bytes),
     sizeBytes: bytes.byteLength,
     signature,
   };

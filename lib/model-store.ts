@@ -10,7 +10,6 @@
  * - access-log bucket: SSE-S3, versioning, all public access blocked, TLS 1.2+ only, logs expired after 365 days;
  * - removal policy RETAIN; objects of old models are kept (no prune) so a rollback finds them.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -33,6 +32,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct, type IDependable } from 'constructs';
 import { MODEL_NAME_PATTERN } from '../lambda/manifest';
+import { sha256Hex } from '../lambda/model-source';
 import { iam4PolicyFinding, iam5ActionFinding, iam5ResourceFinding } from './nag-findings';
 import { PropsValidator } from './props-validation';
 
@@ -147,7 +147,7 @@ function readModelFile(modelPath: string, validator: PropsValidator): ModelFile 
     validator.fail('modelPath', modelPath, 'a non-empty ONNX file');
     return undefined;
   }
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.byteLength };
+  return { sha256: sha256Hex(bytes), sizeBytes: bytes.byteLength };
 }
 
 /** The copy step downloads the zipped asset and extracts it in /tmp: about twice the model. */

@@ -4,8 +4,7 @@
  * both servers move the same bytes. Run as a child process (bundled, plain `node`), exactly like the modelstack one.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { guardChild, report } from './guard';
+import { guardChild, serveOnLoopback } from './guard';
 
 guardChild();
 const body = process.env.BENCH_RESPONSE_BODY ?? '{"predictions":[{"label":"benign","probabilities":{"malignant":0.01,"benign":0.99}}]}';
@@ -21,12 +20,4 @@ const server = http.createServer({ keepAlive: true }, (req, res) => {
     res.end(body);
   });
 });
-server.keepAliveTimeout = 65_000;
-server.listen(0, '127.0.0.1', () => {
-  const { address, port } = server.address() as AddressInfo;
-  report('READY', { url: `http://${address}:${port}` });
-});
-process.once('SIGTERM', () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-});
+serveOnLoopback(server);

@@ -3,6 +3,9 @@
  * maximum lifetime, so no child can outlive the run even if the parent is killed with SIGKILL.
  */
 
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 /** Prints one machine-readable line for the parent: `BENCH_<tag> <json>`. */
 export function report(tag: string, payload: unknown): void {
   process.stdout.write(`BENCH_${tag} ${JSON.stringify(payload)}\n`);
@@ -20,4 +23,20 @@ export function guardChild(maxLifetimeMs = Number(process.env.BENCH_MAX_LIFETIME
     process.exit(4);
   }, maxLifetimeMs);
   lifetime.unref();
+}
+
+/**
+ * Serves a baseline server the way every benchmark server is served: keep-alive, a random loopback port reported
+ * to the parent as `BENCH_READY {url}`, and SIGTERM closing every connection before exiting 0.
+ */
+export function serveOnLoopback(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.listen(0, '127.0.0.1', () => {
+    const { address, port } = server.address() as AddressInfo;
+    report('READY', { url: `http://${address}:${port}` });
+  });
+  process.once('SIGTERM', () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
 }

@@ -5,10 +5,9 @@
  * serving code costs under load; this minus bare is what onnxruntime costs.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Tensor } from 'onnxruntime-node';
 import { loadModelFromDirectory } from '../../lambda/model';
-import { guardChild, report } from './guard';
+import { guardChild, serveOnLoopback } from './guard';
 
 guardChild();
 const dir = process.env.BENCH_MODEL_DIR;
@@ -41,15 +40,7 @@ loadModelFromDirectory(dir).then(
         );
       });
     });
-    server.keepAliveTimeout = 65_000;
-    server.listen(0, '127.0.0.1', () => {
-      const { address, port } = server.address() as AddressInfo;
-      report('READY', { url: `http://${address}:${port}` });
-    });
-    process.once('SIGTERM', () => {
-      server.close(() => process.exit(0));
-      server.closeAllConnections();
-    });
+    serveOnLoopback(server);
   },
   (error: unknown) => {
     process.stderr.write(`session server failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
