@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
-import { parseManifest } from '../lambda/manifest';
+import { parseManifest } from '../lambda/core/manifest';
 import { bundleInferenceRuntime } from '../lib/lambda-bundle';
 import { bundleScripts, childNodeEnv } from './bundle';
 import { batchOf, invocationBody, loadExample, REPO_ROOT } from './fixtures';
@@ -181,7 +181,7 @@ export async function runColdStart(options: ColdStartOptions): Promise<Benchmark
   mkdirSync(bundleDir);
   const bundleStarted = Date.now();
   const bundle = bundleInferenceRuntime({
-    entry: join(REPO_ROOT, 'lambda', 'handler.ts'),
+    entry: join(REPO_ROOT, 'lambda', 'hosts', 'lambda-handler.ts'),
     outputDir: bundleDir,
     architecture: process.arch === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
     manifest,

@@ -7,10 +7,10 @@
  * call by call, interleaved in rounds, after a warm-up, in the same process.
  */
 import { Tensor } from 'onnxruntime-node';
-import { createInferenceApp, type HttpRequest } from '../lambda/http';
-import { parseManifest } from '../lambda/manifest';
-import { loadModel, type OnnxModel } from '../lambda/model';
-import { createPreparer } from '../lambda/prepare';
+import { createInferenceApp, type HttpRequest } from '../lambda/serving/http';
+import { parseManifest } from '../lambda/core/manifest';
+import { loadModel, type OnnxModel } from '../lambda/core/model';
+import { createPreparer } from '../lambda/core/prepare';
 import { batchOf, invocationBody, loadExample } from './fixtures';
 import { formatMicros, formatNumber, formatPercent, formatRatio, formatSigned, goal, type Goal, type Table } from './format';
 import type { BenchmarkReport } from './report';

@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { describeIssues } from '../lambda/issues';
+import { describeIssues } from '../lambda/core/issues';
 import { ENVIRONMENT_NAME_PATTERN, EnvironmentSchema, type EnvironmentConfig } from './schema';
 
 /** Raised for any invalid configuration; lists every problem found, each naming its field. */

@@ -6,7 +6,7 @@
  * without reshaping the rest.
  */
 import { z } from 'zod';
-import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAYLOAD_BYTES } from '../lambda/runtime-config';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAYLOAD_BYTES } from '../lambda/core/runtime-config';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [

@@ -11,8 +11,8 @@ import * as zlib from 'node:zlib';
 import type { BundlingOptions, ILocalBundling } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { buildSync } from 'esbuild';
-import type { Manifest } from '../lambda/manifest';
-import { MANIFEST_FILE_NAME } from '../lambda/runtime-config';
+import type { Manifest } from '../lambda/core/manifest';
+import { MANIFEST_FILE_NAME } from '../lambda/core/runtime-config';
 
 /**
  * Largest deployment package Lambda accepts once unzipped (code and layers together): 250 MB = 262,144,000 bytes.

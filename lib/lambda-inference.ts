@@ -33,14 +33,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Manifest } from '../lambda/manifest';
+import type { Manifest } from '../lambda/core/manifest';
 import {
   DEFAULT_MAX_BATCH_SIZE,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_METRICS_NAMESPACE,
   FUNCTION_URL_MAX_PAYLOAD_BYTES,
   RUNTIME_ENV,
-} from '../lambda/runtime-config';
+} from '../lambda/core/runtime-config';
 import { BUNDLE_ENTRY_FILE, OnnxRuntimeBundling, PROJECT_ROOT, formatBytes } from './lambda-bundle';
 import { ManagedPolicyRole } from './managed-policy-role';
 import type { ModelStore } from './model-store';
@@ -149,7 +149,7 @@ export interface LambdaInferenceProps {
   /**
    * The handler's TypeScript entry, exporting `handler`. Checked when the bundle is built (not when bundling
    * is skipped for this stack).
-   * @default - `lambda/handler.ts` in the project root
+   * @default - `lambda/hosts/lambda-handler.ts` in the project root
    */
   readonly entry?: string;
 
@@ -228,7 +228,7 @@ export class LambdaInference extends Construct {
     });
     this.role = role;
 
-    const entry = props.entry ?? path.join(PROJECT_ROOT, 'lambda', 'handler.ts');
+    const entry = props.entry ?? path.join(PROJECT_ROOT, 'lambda', 'hosts', 'lambda-handler.ts');
     const bundling = new OnnxRuntimeBundling({
       entry,
       architecture,

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { ManifestError, readManifest, type Manifest } from '../lambda/manifest';
-import { checkManifestAgainstModel, describeModelBytes } from '../lambda/model';
-import { sha256Hex } from '../lambda/model-source';
-import type { ModelSignature } from '../lambda/types';
+import { ManifestError, readManifest, type Manifest } from '../lambda/core/manifest';
+import { checkManifestAgainstModel, describeModelBytes } from '../lambda/core/model';
+import { sha256Hex } from '../lambda/core/model-source';
+import type { ModelSignature } from '../lambda/core/types';
 
 /** A model file and its manifest, checked against each other before any stack is built. */
 export interface ModelArtifact {

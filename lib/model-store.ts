@@ -31,8 +31,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct, type IDependable } from 'constructs';
-import { MODEL_NAME_PATTERN } from '../lambda/manifest';
-import { sha256Hex } from '../lambda/model-source';
+import { MODEL_NAME_PATTERN } from '../lambda/core/manifest';
+import { sha256Hex } from '../lambda/core/model-source';
 import { iam4PolicyFinding, iam5ActionFinding, iam5ResourceFinding } from './nag-findings';
 import { PropsValidator } from './props-validation';
 

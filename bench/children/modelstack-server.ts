@@ -1,9 +1,9 @@
 /**
- * The modelstack local server (`startServer` from lambda/server.ts, default options as `npm start` uses) serving
+ * The modelstack local server (`startServer` from lambda/hosts/local-server.ts, default options as `npm start` uses) serving
  * the model directory in `BENCH_MODEL_DIR` on 127.0.0.1, port 0. Run as a child process (bundled, plain `node`) so
  * the load generator in the parent does not compete with it inside one event loop.
  */
-import { handleShutdownSignals, startServer } from '../../lambda/server';
+import { handleShutdownSignals, startServer } from '../../lambda/hosts/local-server';
 import { guardChild, report } from './guard';
 
 guardChild();

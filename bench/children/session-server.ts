@@ -6,7 +6,7 @@
  */
 import * as http from 'node:http';
 import { Tensor } from 'onnxruntime-node';
-import { loadModelFromDirectory } from '../../lambda/model';
+import { loadModelFromDirectory } from '../../lambda/core/model';
 import { guardChild, serveOnLoopback } from './guard';
 
 guardChild();

@@ -3,8 +3,8 @@
  * the same HTTP contract as the Lambda function URL. Stops gracefully on SIGTERM/SIGINT.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { handleShutdownSignals, startServer } from '../../lambda/server';
-import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../../lambda/runtime-config';
+import { handleShutdownSignals, startServer } from '../../lambda/hosts/local-server';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../../lambda/core/runtime-config';
 import type { CliContext } from '../modelstack';
 
 export const DEFAULT_MODEL_DIR = 'examples/breast-cancer';

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerImage } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
-import { parseManifest, type Manifest } from '../../lambda/manifest';
+import { parseManifest, type Manifest } from '../../lambda/core/manifest';
 import {
   BundleError,
   LAMBDA_UNZIPPED_LIMIT_BYTES,
@@ -20,7 +20,7 @@ import {
 import { PROJECT_ROOT } from '../support/app';
 
 const EXAMPLE = path.join(PROJECT_ROOT, 'examples', 'breast-cancer');
-const HANDLER = path.join(PROJECT_ROOT, 'lambda', 'handler.ts');
+const HANDLER = path.join(PROJECT_ROOT, 'lambda', 'hosts', 'lambda-handler.ts');
 const MANIFEST: Manifest = parseManifest(JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'model.json'), 'utf8')));
 
 const tempDirs: string[] = [];
@@ -103,7 +103,7 @@ describe('Given the handler bundled for x86_64', () => {
     expect(index.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
     expect(index).toContain('require("onnxruntime-node")');
     const map = JSON.parse(fs.readFileSync(path.join(x64.dir, 'index.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
-    expect(map.sources).toContain('lambda/handler.ts');
+    expect(map.sources).toContain('lambda/hosts/lambda-handler.ts');
     expect(map.sources.every((s) => !path.isAbsolute(s) && !s.startsWith('..'))).toBe(true);
     expect(map.sourcesContent).toBeUndefined();
   });
@@ -250,7 +250,7 @@ describe('Given OnnxRuntimeBundling as CDK local bundling', () => {
     const bundling = new OnnxRuntimeBundling({ entry: HANDLER, architecture: Architecture.ARM_64, manifest: MANIFEST });
     // Absolute paths here would make the asset hash depend on where the repository is checked out.
     expect(JSON.parse(JSON.stringify(bundling))).toEqual({
-      entry: 'lambda/handler.ts',
+      entry: 'lambda/hosts/lambda-handler.ts',
       architecture: 'arm64',
       manifest: MANIFEST,
       bundleAwsSdk: true,

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
-import { parseManifest, type Manifest } from '../../lambda/manifest';
+import { parseManifest, type Manifest } from '../../lambda/core/manifest';
 import { LambdaInference, LIVE_ALIAS_NAME, type LambdaInferenceProps } from '../../lib/lambda-inference';
 import { ModelStore } from '../../lib/model-store';
 import { PropsValidationError } from '../../lib/props-validation';

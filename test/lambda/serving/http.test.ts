@@ -5,14 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInferenceApp, FAILED_MESSAGE, LOADING_MESSAGE } from '../../lambda/http';
-import type { HttpRequest, HttpResponse, InferenceApp, RequestRecord } from '../../lambda/http';
-import { loadModelFromDirectory } from '../../lambda/model';
-import type { OnnxModel } from '../../lambda/model';
-import type { LoadedModel, Prediction } from '../../lambda/types';
+import { createInferenceApp, FAILED_MESSAGE, LOADING_MESSAGE } from '../../../lambda/serving/http';
+import type { HttpRequest, HttpResponse, InferenceApp, RequestRecord } from '../../../lambda/serving/http';
+import { loadModelFromDirectory } from '../../../lambda/core/model';
+import type { OnnxModel } from '../../../lambda/core/model';
+import type { LoadedModel, Prediction } from '../../../lambda/core/types';
 
 
-const EXAMPLES = join(__dirname, '..', '..', 'examples');
+const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 const MODELS = ['breast-cancer', 'iris', 'diabetes'] as const;
 type ModelName = (typeof MODELS)[number];
 

@@ -2,8 +2,8 @@
  * The request hook's log lines: which requests are logged at which level, and what a line carries.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { HttpRequest, RequestRecord } from '../../lambda/http';
-import { createObservability } from '../../lambda/observability';
+import type { HttpRequest, RequestRecord } from '../../../lambda/serving/http';
+import { createObservability } from '../../../lambda/serving/observability';
 
 function quietLogger(): Logger {
   const logger = new Logger({ serviceName: 'test', logLevel: 'INFO' });

@@ -6,17 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InferenceSession } from 'onnxruntime-node';
-import { readManifest } from '../../lambda/manifest';
-import { ModelIntegrityError, loadModel } from '../../lambda/model';
+import { readManifest } from '../../../lambda/core/manifest';
+import { ModelIntegrityError, loadModel } from '../../../lambda/core/model';
 import {
   ModelSourceError,
   readModelFromFile,
   readModelFromS3,
   sha256Hex,
   verifySha256,
-} from '../../lambda/model-source';
-import { createPreparer } from '../../lambda/prepare';
-import type { ClassPrediction } from '../../lambda/types';
+} from '../../../lambda/core/model-source';
+import { createPreparer } from '../../../lambda/core/prepare';
+import type { ClassPrediction } from '../../../lambda/core/types';
 
 
 // s3rver ships no type declarations; this is the part of its API the tests use.
@@ -33,7 +33,7 @@ interface S3rverServer {
 }
 const S3rver = require('s3rver') as new (options: S3rverOptions) => S3rverServer;
 
-const IRIS = join(__dirname, '../../examples/iris');
+const IRIS = join(__dirname, '../../../examples/iris');
 const KEY = 'iris/1.0.0/model.onnx';
 
 function clientFor(port: number, credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }): S3Client {

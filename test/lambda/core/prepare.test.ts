@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { parseManifest, type Manifest, type ManifestInput } from '../../lambda/manifest';
+import { parseManifest, type Manifest, type ManifestInput } from '../../../lambda/core/manifest';
 import {
   InvalidInputError,
   MAX_KEPT_PROBLEMS,
   createPreparer,
   formatProblem,
   type PrepareOptions,
-} from '../../lambda/prepare';
+} from '../../../lambda/core/prepare';
 
 type FeatureInput = ManifestInput['input']['features'][number];
 

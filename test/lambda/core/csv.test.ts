@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { CsvError, parseCsv, prepareCsv } from '../../lambda/csv';
-import { parseManifest, readManifest, type Manifest, type ManifestInput } from '../../lambda/manifest';
-import { InvalidInputError, createPreparer } from '../../lambda/prepare';
+import { CsvError, parseCsv, prepareCsv } from '../../../lambda/core/csv';
+import { parseManifest, readManifest, type Manifest, type ManifestInput } from '../../../lambda/core/manifest';
+import { InvalidInputError, createPreparer } from '../../../lambda/core/prepare';
 
 type FeatureInput = ManifestInput['input']['features'][number];
 
@@ -200,7 +200,7 @@ describe('prepareCsv: cells are text', () => {
 
 describe('parseCsv: the examples', () => {
   it.each(['breast-cancer', 'iris', 'diabetes'])('%s/test.csv parses, every row, header included', async (name) => {
-    const dir = join(__dirname, '../../examples', name);
+    const dir = join(__dirname, '../../../examples', name);
     const manifest = await readManifest(join(dir, 'model.json'));
     const text = readFileSync(join(dir, 'test.csv'), 'utf8');
     const rows = parseCsv(text, manifest);

@@ -1,6 +1,6 @@
 /**
  * The serving contract, framework-neutral: one {@link InferenceApp} answers the Lambda function URL
- * (`handler.ts`), the local server (`server.ts`) and the SageMaker container alike.
+ * (`hosts/lambda-handler.ts`), the local server (`hosts/local-server.ts`) and the SageMaker container alike.
  *
  * Routes:
  * - `POST /invocations` (SageMaker): `application/json` `{"instances": [...]}` (objects keyed by feature name, or
@@ -23,13 +23,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { parseCsv } from './csv';
-import { formatValue } from './manifest';
-import type { Manifest } from './manifest';
-import { createPreparer, InvalidInputError } from './prepare';
-import type { Preparer } from './prepare';
-import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from './runtime-config';
-import type { InputProblem, LoadedModel, Prediction, PreparedBatch, RequestLimits } from './types';
+import { parseCsv } from '../core/csv';
+import { formatValue } from '../core/manifest';
+import type { Manifest } from '../core/manifest';
+import { createPreparer, InvalidInputError } from '../core/prepare';
+import type { Preparer } from '../core/prepare';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../core/runtime-config';
+import type { InputProblem, LoadedModel, Prediction, PreparedBatch, RequestLimits } from '../core/types';
 
 /** A request, as any front end (function URL, node:http, SageMaker) can describe it. */
 export interface HttpRequest {

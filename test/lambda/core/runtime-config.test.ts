@@ -5,7 +5,7 @@ import {
   isLambdaEnvironment,
   runtimeConfigFromEnv,
   RuntimeConfigError,
-} from '../../lambda/runtime-config';
+} from '../../../lambda/core/runtime-config';
 
 const SHA = 'a3122f47e2c23f26582451320035d4e0640515d4974c012795e2d6aa247cda78';
 const BASE = { MODEL_BUCKET: 'my-models', MODEL_KEY: 'iris/1.0.0/model.onnx', MODEL_SHA256: SHA };
@@ -36,7 +36,7 @@ describe('runtimeConfigFromEnv', () => {
   });
 
   test('the manifest defaults to model.json next to the handler bundle', () => {
-    expect(runtimeConfigFromEnv(BASE).manifestPath).toBe(join(__dirname, '..', '..', 'lambda', 'model.json'));
+    expect(runtimeConfigFromEnv(BASE).manifestPath).toBe(join(__dirname, '..', '..', '..', 'lambda', 'core', 'model.json'));
   });
 
   test('every optional variable', () => {

@@ -19,8 +19,8 @@ import { Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { HttpRequest, InferenceHooks, RequestRecord } from './http';
-import { DEFAULT_METRICS_NAMESPACE } from './runtime-config';
-import type { LoadedModel } from './types';
+import { DEFAULT_METRICS_NAMESPACE } from '../core/runtime-config';
+import type { LoadedModel } from '../core/types';
 
 /** Longest request body written to the logs when `logPayloads` is on. */
 export const LOGGED_PAYLOAD_MAX_CHARS = 4096;

@@ -10,7 +10,7 @@ import {
   outputTensorNames,
   parseManifest,
   readManifest,
-} from '../../lambda/manifest';
+} from '../../../lambda/core/manifest';
 
 /** A valid regression manifest as JSON would give it; each test breaks one thing. */
 function base(): Record<string, unknown> & { input: Record<string, unknown> & { features: unknown[] } } {
@@ -86,7 +86,7 @@ describe('parseManifest: accepted manifests', () => {
   });
 
   it.each(['breast-cancer', 'iris', 'diabetes'])('the %s example manifest parses', async (name) => {
-    const manifest = await readManifest(join(__dirname, '../../examples', name, 'model.json'));
+    const manifest = await readManifest(join(__dirname, '../../../examples', name, 'model.json'));
     expect(manifest.name).toBe(name);
     expect(manifest.input.features.length).toBeGreaterThan(0);
   });

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { prepareCsv } from '../../lambda/csv';
-import { parseManifest, readManifest, type Manifest, type ManifestInput } from '../../lambda/manifest';
+import { prepareCsv } from '../../../lambda/core/csv';
+import { parseManifest, readManifest, type Manifest, type ManifestInput } from '../../../lambda/core/manifest';
 import {
   ModelIntegrityError,
   ModelLoadError,
@@ -14,12 +14,12 @@ import {
   describeModelBytes,
   loadModel,
   loadModelFromDirectory,
-} from '../../lambda/model';
-import { createPreparer } from '../../lambda/prepare';
-import type { ClassPrediction, ModelSignature, Prediction, TensorInfo, ValuePrediction } from '../../lambda/types';
+} from '../../../lambda/core/model';
+import { createPreparer } from '../../../lambda/core/prepare';
+import type { ClassPrediction, ModelSignature, Prediction, TensorInfo, ValuePrediction } from '../../../lambda/core/types';
 
 
-const EXAMPLES = join(__dirname, '../../examples');
+const EXAMPLES = join(__dirname, '../../../examples');
 const NAMES = ['breast-cancer', 'iris', 'diabetes'] as const;
 
 interface Expected {

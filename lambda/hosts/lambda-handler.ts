@@ -20,17 +20,17 @@
 import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createInferenceApp } from './http';
-import type { HttpRequest, InferenceApp, ModelStatus } from './http';
-import { ManifestError, readManifest } from './manifest';
-import type { Manifest } from './manifest';
-import { loadModel, ModelIntegrityError, ModelLoadError, ModelMismatchError } from './model';
-import { readModelFromS3 } from './model-source';
-import { createObservability } from './observability';
-import type { Observability } from './observability';
-import { isLambdaEnvironment, runtimeConfigFromEnv, RuntimeConfigError } from './runtime-config';
-import type { RuntimeConfig } from './runtime-config';
-import type { LoadedModel } from './types';
+import { createInferenceApp } from '../serving/http';
+import type { HttpRequest, InferenceApp, ModelStatus } from '../serving/http';
+import { ManifestError, readManifest } from '../core/manifest';
+import type { Manifest } from '../core/manifest';
+import { loadModel, ModelIntegrityError, ModelLoadError, ModelMismatchError } from '../core/model';
+import { readModelFromS3 } from '../core/model-source';
+import { createObservability } from '../serving/observability';
+import type { Observability } from '../serving/observability';
+import { isLambdaEnvironment, runtimeConfigFromEnv, RuntimeConfigError } from '../core/runtime-config';
+import type { RuntimeConfig } from '../core/runtime-config';
+import type { LoadedModel } from '../core/types';
 
 /** A function URL handler; `context` is optional so tests can call it with an event alone. */
 export type FunctionUrlHandler = ((

@@ -18,12 +18,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { createInferenceApp } from './http';
-import type { HttpResponse, InferenceApp } from './http';
-import { loadModelFromDirectory } from './model';
-import { createObservability } from './observability';
-import type { Observability } from './observability';
-import type { LoadedModel, RequestLimits } from './types';
+import { createInferenceApp } from '../serving/http';
+import type { HttpResponse, InferenceApp } from '../serving/http';
+import { loadModelFromDirectory } from '../core/model';
+import { createObservability } from '../serving/observability';
+import type { Observability } from '../serving/observability';
+import type { LoadedModel, RequestLimits } from '../core/types';
 
 export interface ServerOptions {
   /** A model directory (`model.json` + `model.onnx`, as `examples/iris`) or a loaded model (the caller closes it). */

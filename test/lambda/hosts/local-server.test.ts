@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { join } from 'node:path';
-import { loadModelFromDirectory } from '../../lambda/model';
-import { handleShutdownSignals, startServer } from '../../lambda/server';
-import type { RunningServer, ServerOptions } from '../../lambda/server';
-import type { Prediction } from '../../lambda/types';
+import { loadModelFromDirectory } from '../../../lambda/core/model';
+import { handleShutdownSignals, startServer } from '../../../lambda/hosts/local-server';
+import type { RunningServer, ServerOptions } from '../../../lambda/hosts/local-server';
+import type { Prediction } from '../../../lambda/core/types';
 
 
-const IRIS = join(__dirname, '..', '..', 'examples', 'iris');
+const IRIS = join(__dirname, '..', '..', '..', 'examples', 'iris');
 const expected = JSON.parse(readFileSync(join(IRIS, 'expected.json'), 'utf8')) as {
   instances: Array<Record<string, number>>;
   float32Predictions: Prediction[];

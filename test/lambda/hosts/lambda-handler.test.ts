@@ -8,18 +8,18 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { createHandler, handler as moduleHandler, isPermanentLoadError, requestFromEvent } from '../../lambda/handler';
-import type { HandlerDeps } from '../../lambda/handler';
-import { FAILED_MESSAGE } from '../../lambda/http';
-import { ModelSourceError, readModelFromFile, sha256Hex } from '../../lambda/model-source';
-import { createObservability } from '../../lambda/observability';
-import type { Observability } from '../../lambda/observability';
-import { runtimeConfigFromEnv, RuntimeConfigError } from '../../lambda/runtime-config';
-import type { RuntimeConfig } from '../../lambda/runtime-config';
-import type { Prediction } from '../../lambda/types';
+import { createHandler, handler as moduleHandler, isPermanentLoadError, requestFromEvent } from '../../../lambda/hosts/lambda-handler';
+import type { HandlerDeps } from '../../../lambda/hosts/lambda-handler';
+import { FAILED_MESSAGE } from '../../../lambda/serving/http';
+import { ModelSourceError, readModelFromFile, sha256Hex } from '../../../lambda/core/model-source';
+import { createObservability } from '../../../lambda/serving/observability';
+import type { Observability } from '../../../lambda/serving/observability';
+import { runtimeConfigFromEnv, RuntimeConfigError } from '../../../lambda/core/runtime-config';
+import type { RuntimeConfig } from '../../../lambda/core/runtime-config';
+import type { Prediction } from '../../../lambda/core/types';
 
 
-const EXAMPLES = join(__dirname, '..', '..', 'examples');
+const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 const IRIS = join(EXAMPLES, 'iris');
 const irisBytes = readFileSync(join(IRIS, 'model.onnx'));
 const IRIS_SHA = sha256Hex(irisBytes);
