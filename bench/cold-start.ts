@@ -1,6 +1,6 @@
 /**
  * Cold start: from process start to the first successful prediction, in a child process running the real Lambda
- * bundle (`bundleInferenceRuntime` from lib/lambda-bundle.ts: esbuild, minified, AWS SDK bundled, pruned
+ * bundle (`bundleInferenceRuntime` from lib/bundling/lambda-bundling.ts: esbuild, minified, AWS SDK bundled, pruned
  * onnxruntime-node copy, model.json) with plain `node`, the model downloaded from a local S3-compatible server
  * (s3rver on 127.0.0.1) and its SHA-256 verified. Compared, in the same run and interleaved, with the start of a
  * bare Node.js process.
@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { parseManifest } from '../lambda/core/manifest';
-import { bundleInferenceRuntime } from '../lib/lambda-bundle';
+import { bundleInferenceRuntime } from '../lib/bundling/lambda-bundling';
 import { bundleScripts, childNodeEnv } from './bundle';
 import { batchOf, invocationBody, loadExample, REPO_ROOT } from './fixtures';
 import { formatMillis, formatNumber, formatRatio, formatSigned, goal, type Goal, type Table } from './format';
@@ -274,7 +274,7 @@ export async function runColdStart(options: ColdStartOptions): Promise<Benchmark
       name: 'cold-start',
       title: 'Cold start (Lambda bundle, model from local S3)',
       description:
-        'A child process loads the real Lambda bundle (lib/lambda-bundle.ts), which fetches the model from s3rver on ' +
+        'A child process loads the real Lambda bundle (lib/bundling/lambda-bundling.ts), which fetches the model from s3rver on ' +
         '127.0.0.1, verifies its SHA-256 and creates the session; timed from spawn to the first successful function URL ' +
         'invocation, interleaved with bare Node.js starts.',
       tables: [comparisonTable, phasesTable],

@@ -32,7 +32,7 @@ export async function buildStacks(app: App, options: BuildOptions): Promise<Mode
         // An unset account keeps synth environment-agnostic: no credentials are needed until deploy.
         env: { account: env.config.account, region: env.config.region },
         description: `modelstack: ${model.manifest.name} ${model.manifest.version} (${model.manifest.task}) in ${env.name}`,
-        terminationProtection: env.name === 'prod',
+        terminationProtection: env.config.protection === 'production',
       }),
     );
   }

@@ -36,6 +36,7 @@ export const environments = {
     region: 'eu-west-1',
     model,
     platform: { type: 'lambda', memorySizeMiB: 2048, timeoutSeconds: 30, reservedConcurrency: 100, logRetentionDays: 365 },
+    protection: 'production',
     removalPolicy: 'retain',
     storage: { noncurrentVersionExpirationDays: 365, accessLogsExpirationDays: 365 },
     alarms: { emails: ['ml-oncall@example.com'] },

@@ -58,9 +58,6 @@ export function loadEnvironments(raw: Readonly<Record<string, unknown>>, options
       continue;
     }
     const config = result.data;
-    if (name === 'prod' && config.removalPolicy !== 'retain') {
-      problems.push(`prod.removalPolicy: "${config.removalPolicy}" is not allowed in prod; expected "retain" so models and logs outlive the stack`);
-    }
     const modelDirectory = isAbsolute(config.model.directory) ? config.model.directory : resolve(options.projectRoot, config.model.directory);
     const modelPath = join(modelDirectory, 'model.onnx');
     const manifestPath = join(modelDirectory, 'model.json');

@@ -14,6 +14,11 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 
+/** Protection levels of an environment (see `protection`). */
+export const PROTECTION_LEVELS = ['standard', 'production'] as const;
+/** One of {@link PROTECTION_LEVELS}. */
+export type Protection = (typeof PROTECTION_LEVELS)[number];
+
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 const retentionDays = z
@@ -57,6 +62,11 @@ export const EnvironmentSchema = z
     }),
     /** Where the model is served. */
     platform: PlatformSchema,
+    /**
+     * How carefully the environment is guarded. `production`: stateful resources are retained (validated),
+     * the stack is termination-protected, and the evaluation gate and paging apply. Never the environment's name.
+     */
+    protection: z.enum(PROTECTION_LEVELS).default('standard'),
     /** What happens to stateful resources (bucket, keys, logs) when the stack is deleted. */
     removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
     storage: z
@@ -99,6 +109,14 @@ export const EnvironmentSchema = z
       .default({}),
   })
   .superRefine((env, ctx) => {
+    if (env.protection === 'production' && env.removalPolicy !== 'retain') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['removalPolicy'],
+        input: env.removalPolicy,
+        message: 'must be "retain" with protection "production", so models and logs outlive the stack',
+      });
+    }
     for (const key of Object.keys(env.tags)) {
       if (key.toLowerCase().startsWith('aws:')) {
         ctx.addIssue({ code: 'custom', path: ['tags', key], input: key, message: 'tag keys starting with "aws:" are reserved by AWS' });

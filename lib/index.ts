@@ -1,8 +1,15 @@
+// The public API of modelstack's constructs. Internals live in ./private and ./platforms and are not re-exported.
+export * from './bundling/bundle-error';
+export * from './bundling/bundle-size';
+export * from './bundling/lambda-bundling';
+export * from './bundling/runtime-bundle';
 export * from './compliance';
-export * from './lambda-bundle';
+export * from './encrypted-log-group';
+export * from './inference-endpoint';
 export * from './lambda-inference';
 export * from './managed-policy-role';
 export * from './model-artifact';
+export * from './model-file';
 export * from './model-stack';
 export * from './model-store';
 export * from './props-validation';

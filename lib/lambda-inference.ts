@@ -12,24 +12,10 @@
  * - function URL with `AWS_IAM` auth (never public); old versions retained for rollbacks.
  */
 import * as path from 'node:path';
-import {
-  Annotations,
-  ArnFormat,
-  AssetHashType,
-  Aws,
-  DockerImage,
-  Duration,
-  Names,
-  RemovalPolicy,
-  Size,
-  SizeRoundingBehavior,
-  Stack,
-  Token,
-  Validations,
-} from 'aws-cdk-lib';
+import { Annotations, AssetHashType, DockerImage, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -41,10 +27,16 @@ import {
   FUNCTION_URL_MAX_PAYLOAD_BYTES,
   RUNTIME_ENV,
 } from '../lambda/core/runtime-config';
-import { BUNDLE_ENTRY_FILE, OnnxRuntimeBundling, PROJECT_ROOT, formatBytes } from './lambda-bundle';
+import { RUNTIME_METRICS } from '../lambda/serving/metric-names';
+import { formatBytes } from './bundling/bundle-size';
+import { OnnxRuntimeBundling } from './bundling/lambda-bundling';
+import { BUNDLE_ENTRY_FILE, PROJECT_ROOT } from './bundling/runtime-bundle';
+import { EncryptedLogGroup } from './encrypted-log-group';
+import type { IInferenceEndpoint } from './inference-endpoint';
 import { ManagedPolicyRole } from './managed-policy-role';
 import type { ModelStore } from './model-store';
-import { iam5ResourceFinding } from './nag-findings';
+import { iam5ResourceFinding } from './private/nag-findings';
+import { RuntimeMetrics } from './private/runtime-metrics';
 import { PropsValidator } from './props-validation';
 
 /** Name of the alias that serves traffic (and carries the function URL). */
@@ -166,7 +158,13 @@ export interface LambdaInferenceProps {
  *
  * Callers need {@link grantInvoke}; later deployments can shift traffic by moving the {@link alias}.
  */
-export class LambdaInference extends Construct {
+export class LambdaInference extends Construct implements IInferenceEndpoint {
+  public readonly platform = 'lambda';
+  public readonly endpointUrlDescription = 'Function URL of the live alias (IAM auth: sign requests with SigV4, service "lambda")';
+  /** The model served (the store's `modelName`). */
+  public readonly modelName: string;
+  /** The function timeout. */
+  public readonly requestTimeout: Duration;
   /** The function (construct id `Resource`). */
   public readonly function: lambda.Function;
   /** Alias `live` on the function's current version: what the URL serves. */
@@ -175,12 +173,15 @@ export class LambdaInference extends Construct {
   public readonly functionUrl: lambda.FunctionUrl;
   /** The function's log group. */
   public readonly logGroup: logs.LogGroup;
+  /** The function's log group and its dedicated key. */
+  public readonly logs: EncryptedLogGroup;
   /** The function's role; its statements are in one customer-managed policy. */
   public readonly role: iam.IRole;
   /** Unzipped size of the deployment package in bytes; `undefined` when bundling was skipped for this stack. */
   public readonly bundleSizeBytes?: number;
   /** Estimated zipped size of the deployment package in bytes; `undefined` when bundling was skipped. */
   public readonly bundleZippedBytes?: number;
+  private readonly runtimeMetrics: RuntimeMetrics;
 
   constructor(scope: Construct, id: string, props: LambdaInferenceProps) {
     super(scope, id);
@@ -220,7 +221,20 @@ export class LambdaInference extends Construct {
     }
     validator.throwIfInvalid();
 
-    this.logGroup = this.createLogGroup(props, removalPolicy);
+    this.logs = new EncryptedLogGroup(this, 'Logs', {
+      purpose: `the inference function of model '${store.modelName}'`,
+      retention: props.logRetention,
+      encryptionKey: props.logEncryptionKey,
+      removalPolicy,
+    });
+    this.logGroup = this.logs.logGroup;
+    this.runtimeMetrics = new RuntimeMetrics({
+      namespace: metricsNamespace,
+      modelName: store.modelName,
+      labels: props.manifest.task === 'regression' ? [] : props.manifest.output.labels,
+    });
+    this.modelName = store.modelName;
+    this.requestTimeout = timeout;
 
     const role = new ManagedPolicyRole(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -272,7 +286,7 @@ export class LambdaInference extends Construct {
     // The function reads the model when it starts: the object must be there first.
     this.function.node.addDependency(store.modelDeployment);
 
-    this.logGroup.grantWrite(this.function);
+    this.logs.grantWrite(this.function);
     store.grantRead(this.function);
 
     this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: LIVE_ALIAS_NAME, version: this.function.currentVersion });
@@ -299,6 +313,11 @@ export class LambdaInference extends Construct {
     return this.alias.grantInvokeUrl(grantee);
   }
 
+  /** The function URL of the `live` alias. */
+  public get endpointUrl(): string {
+    return this.functionUrl.url;
+  }
+
   /** Invocation errors of the `live` alias (sum over 5 minutes unless overridden). */
   public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.alias.metricErrors(props);
@@ -319,45 +338,33 @@ export class LambdaInference extends Construct {
     return this.alias.metricInvocations(props);
   }
 
-  private createLogGroup(props: LambdaInferenceProps, removalPolicy: RemovalPolicy): logs.LogGroup {
-    const stack = Stack.of(this);
-    // A generated name (unique per stack and construct path) so the key policy can name the log group's ARN
-    // without referencing the log group, which references the key (a cycle).
-    const logGroupName = `/modelstack/${stack.stackName}/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
-    const logGroupArn = stack.formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: logGroupName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    const key =
-      props.logEncryptionKey ??
-      new kms.Key(this, 'LogKey', {
-        description: `Encrypts the logs of the inference function of model '${props.store.modelName}' (modelstack)`,
-        enableKeyRotation: true,
-        removalPolicy,
-      });
-    const added = key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsForTheInferenceLogGroup',
-        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.${Aws.URL_SUFFIX}`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
-      }),
-    );
-    if (!added.statementAdded) {
-      Annotations.of(this).addWarningV2(
-        'modelstack:logEncryptionKeyPolicy',
-        `logEncryptionKey is imported: make sure its key policy lets logs.<region>.amazonaws.com use it with kms:EncryptionContext:aws:logs:arn = the ARN of log group ${logGroupName}, or the log group cannot be created`,
-      );
-    }
-    return new logs.LogGroup(this, 'Logs', {
-      logGroupName,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      encryptionKey: key,
-      removalPolicy,
-    });
+  /** The `live` alias's `Duration` (average over 5 minutes unless overridden). */
+  public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricDuration(props);
+  }
+
+  public metricInvalidRequests(reason?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.runtimeMetrics.invalidRequests(reason, props);
+  }
+
+  public metricPredictions(label?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.runtimeMetrics.predictions(label, props);
+  }
+
+  public metricPredictedValue(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.runtimeMetrics.metric(RUNTIME_METRICS.predictedValue, {}, props);
+  }
+
+  public metricModelLoadFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.runtimeMetrics.metric(RUNTIME_METRICS.modelLoadFailures, {}, props);
+  }
+
+  public metricRuntimeErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.runtimeMetrics.metric(RUNTIME_METRICS.errors, {}, props);
+  }
+
+  public metricRuntimeLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.runtimeMetrics.metric(RUNTIME_METRICS.latency, {}, props);
   }
 
   private acknowledgeFindings(props: LambdaInferenceProps): void {

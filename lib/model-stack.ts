@@ -1,15 +1,15 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
-import { LambdaInference } from './lambda-inference';
+import type { IInferenceEndpoint } from './inference-endpoint';
 import type { ModelArtifact } from './model-artifact';
+import { ModelFile } from './model-file';
 import { ModelStore } from './model-store';
+import { buildEndpoint, type PlatformContext } from './platforms';
 
 /** Properties of a {@link ModelStack}. */
 export interface ModelStackProps extends StackProps {
-  /** Name of the environment (`dev`, `staging`, `prod`): tagged on every resource. */
+  /** Name of the environment (`dev`, `staging`, `prod`, ...): tagged on every resource, never a policy switch. */
   readonly environmentName: string;
   /** The environment's validated configuration. */
   readonly config: EnvironmentConfig;
@@ -18,14 +18,15 @@ export interface ModelStackProps extends StackProps {
 }
 
 /**
- * One environment of one model: its storage and its inference endpoint, built from a validated config.
- * Physical names are all generated, so several environments (or models) can share an account.
+ * One environment of one model, composed from a validated config: the store, then the endpoint on the configured
+ * platform, then whatever operates on that endpoint through {@link IInferenceEndpoint} only. Physical names are
+ * all generated, so several environments (or models) can share an account.
  */
 export class ModelStack extends Stack {
   /** The model's storage: KMS key, bucket, access logs and the content-addressed model object. */
   public readonly store: ModelStore;
-  /** The inference function, its `live` alias and IAM-authenticated function URL. */
-  public readonly inference: LambdaInference;
+  /** The inference endpoint, on whichever platform the config names. */
+  public readonly inference: IInferenceEndpoint;
 
   constructor(scope: Construct, id: string, props: ModelStackProps) {
     super(scope, id, props);
@@ -34,37 +35,29 @@ export class ModelStack extends Stack {
 
     this.store = new ModelStore(this, 'ModelStore', {
       modelName: model.manifest.name,
-      modelPath: model.modelPath,
+      model: ModelFile.fromArtifact(model),
       removalPolicy,
       noncurrentVersionExpiration: Duration.days(config.storage.noncurrentVersionExpirationDays),
       accessLogsExpiration: Duration.days(config.storage.accessLogsExpirationDays),
     });
+    const context: PlatformContext = { config, model, store: this.store, removalPolicy };
+    this.inference = buildEndpoint(this, 'Inference', context);
 
-    const platform = config.platform;
-    this.inference = new LambdaInference(this, 'Inference', {
-      store: this.store,
-      manifest: model.manifest,
-      architecture: platform.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
-      memorySizeMiB: platform.memorySizeMiB,
-      timeout: Duration.seconds(platform.timeoutSeconds),
-      reservedConcurrentExecutions: platform.reservedConcurrency,
-      maxBatchSize: platform.maxBatchSize,
-      maxPayloadBytes: platform.maxPayloadBytes,
-      logRetention: platform.logRetentionDays as logs.RetentionDays,
-      removalPolicy,
-    });
+    this.addTags(config, model, environmentName);
+    this.addOutputs();
+  }
 
+  private addTags(config: EnvironmentConfig, model: ModelArtifact, environmentName: string): void {
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
     Tags.of(this).add('modelstack:environment', environmentName);
     Tags.of(this).add('modelstack:model', model.manifest.name);
     Tags.of(this).add('modelstack:model-version', model.manifest.version);
+  }
 
-    new CfnOutput(this, 'InferenceUrl', {
-      description: 'Function URL of the live alias (IAM auth: sign requests with SigV4, service "lambda")',
-      value: this.inference.functionUrl.url,
-    });
+  private addOutputs(): void {
+    new CfnOutput(this, 'InferenceUrl', { description: this.inference.endpointUrlDescription, value: this.inference.endpointUrl });
     new CfnOutput(this, 'ModelBucketName', { description: 'Bucket holding the model', value: this.store.bucket.bucketName });
     new CfnOutput(this, 'ModelKey', { description: 'Content-addressed key of the served model', value: this.store.modelKey });
-    new CfnOutput(this, 'ModelSha256', { description: 'SHA-256 the function verifies at cold start', value: this.store.modelSha256 });
+    new CfnOutput(this, 'ModelSha256', { description: 'SHA-256 the endpoint verifies when it loads the model', value: this.store.modelSha256 });
   }
 }

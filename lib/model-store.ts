@@ -28,12 +28,13 @@ import {
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct, type IDependable } from 'constructs';
 import { MODEL_NAME_PATTERN } from '../lambda/core/manifest';
-import { sha256Hex } from '../lambda/core/model-source';
-import { iam4PolicyFinding, iam5ActionFinding, iam5ResourceFinding } from './nag-findings';
+import { acknowledgeBucketDeploymentProvider } from './private/cdk-provider-findings';
+import type { ModelFile } from './model-file';
+import { iam5ResourceFinding } from './private/nag-findings';
+import { accessLogBucketProps, dataBucketProps } from './private/bucket-defaults';
 import { PropsValidator } from './props-validation';
 
 /** Removal policies the store's bucket and key support (S3 and KMS have no snapshots). */
@@ -62,8 +63,11 @@ export interface ModelStoreProps {
    */
   readonly modelName: string;
 
-  /** Path of the ONNX file (`model.onnx`) to deploy. Read at synth to compute its SHA-256. */
-  readonly modelPath: string;
+  /**
+   * The ONNX file to deploy, already read and hashed: `ModelFile.fromArtifact(artifact)` in the stack,
+   * `ModelFile.fromPath(path)` elsewhere.
+   */
+  readonly model: ModelFile;
 
   /**
    * What happens to the buckets and the key when they leave the stack. RETAIN, RETAIN_ON_UPDATE_OR_DELETE or
@@ -124,32 +128,6 @@ class ModelFileBundling implements ILocalBundling {
   }
 }
 
-/** The model's file, read once at synth. */
-interface ModelFile {
-  readonly sha256: string;
-  readonly sizeBytes: number;
-}
-
-function readModelFile(modelPath: string, validator: PropsValidator): ModelFile | undefined {
-  let bytes: Buffer;
-  try {
-    if (!fs.statSync(modelPath).isFile()) {
-      validator.fail('modelPath', modelPath, 'a readable ONNX file, but it is not a file');
-      return undefined;
-    }
-    bytes = fs.readFileSync(modelPath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    validator.fail('modelPath', modelPath, `a readable ONNX file (${code === 'ENOENT' ? 'no such file' : code})`);
-    return undefined;
-  }
-  if (bytes.byteLength === 0) {
-    validator.fail('modelPath', modelPath, 'a non-empty ONNX file');
-    return undefined;
-  }
-  return { sha256: sha256Hex(bytes), sizeBytes: bytes.byteLength };
-}
-
 /** The copy step downloads the zipped asset and extracts it in /tmp: about twice the model. */
 function deploymentStorageMiB(modelSizeBytes: number): number | undefined {
   const neededMiB = Math.ceil((2 * modelSizeBytes) / (1024 * 1024)) + DEPLOYMENT_STORAGE_HEADROOM_MIB;
@@ -199,10 +177,10 @@ export class ModelStore extends Construct {
     } else if (!MODEL_NAME_PATTERN.test(props.modelName)) {
       validator.fail('modelName', props.modelName, `1-63 lower-case letters, digits or hyphens, starting and ending with a letter or digit (${MODEL_NAME_PATTERN})`);
     }
-    const model = readModelFile(props.modelPath, validator);
-    const storageMiB = model === undefined ? undefined : deploymentStorageMiB(model.sizeBytes);
-    if (model !== undefined && storageMiB === undefined) {
-      validator.fail('modelPath', `${props.modelPath} (${model.sizeBytes} bytes)`, 'an ONNX file of at most about 5 GB (the deployment step unpacks it in 10 GB of Lambda storage)');
+    const model = props.model;
+    const storageMiB = deploymentStorageMiB(model.sizeBytes);
+    if (storageMiB === undefined) {
+      validator.fail('model', `${model.path} (${model.sizeBytes} bytes)`, 'an ONNX file of at most about 5 GB (the deployment step unpacks it in 10 GB of Lambda storage)');
     }
     if (!SUPPORTED_REMOVAL_POLICIES.includes(removalPolicy)) {
       validator.fail('removalPolicy', removalPolicy, `one of ${SUPPORTED_REMOVAL_POLICIES.join(', ')} (S3 buckets and KMS keys cannot be snapshotted)`);
@@ -213,8 +191,6 @@ export class ModelStore extends Construct {
     validator.durationInRange('noncurrentVersionExpiration', noncurrentVersionExpiration, Duration.days(1), undefined, 'days');
     validator.durationInRange('accessLogsExpiration', accessLogsExpiration, Duration.days(1), undefined, 'days');
     validator.throwIfInvalid();
-    // Checked above; narrows the type.
-    if (model === undefined) throw new Error('unreachable: model file was validated');
 
     this.modelName = props.modelName;
     this.modelSha256 = model.sha256;
@@ -235,12 +211,7 @@ export class ModelStore extends Construct {
     // S3 server access logging delivers only to target buckets encrypted with SSE-S3: it cannot write to a
     // bucket whose default encryption is SSE-KMS, so this bucket uses S3-managed keys.
     const accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...accessLogBucketProps(),
       lifecycleRules: [
         {
           id: 'ExpireAccessLogs',
@@ -256,14 +227,7 @@ export class ModelStore extends Construct {
     this.accessLogsBucket = accessLogsBucket;
 
     const bucket = new s3.Bucket(this, 'Resource', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...dataBucketProps(this.encryptionKey),
       serverAccessLogsBucket: accessLogsBucket,
       serverAccessLogsPrefix: 'model-bucket/',
       lifecycleRules: [
@@ -282,12 +246,12 @@ export class ModelStore extends Construct {
 
     const deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
       sources: [
-        s3deploy.Source.asset(path.dirname(path.resolve(props.modelPath)), {
+        s3deploy.Source.asset(path.dirname(model.path), {
           // The staged asset is exactly the model bytes, so their hash identifies it.
           assetHash: model.sha256,
           bundling: {
             image: DockerImage.fromRegistry('none-local-only'),
-            local: new ModelFileBundling(path.resolve(props.modelPath), model.sha256),
+            local: new ModelFileBundling(model.path, model.sha256),
           },
         }),
       ],
@@ -338,7 +302,6 @@ export class ModelStore extends Construct {
   }
 
   private acknowledgeFindings(accessLogsBucket: s3.Bucket, bucket: s3.Bucket, deployment: s3deploy.BucketDeployment): void {
-    const stack = Stack.of(this);
     Validations.of(accessLogsBucket).acknowledge(
       {
         id: 'HIPAA.Security-S3DefaultEncryptionKMS',
@@ -354,59 +317,7 @@ export class ModelStore extends Construct {
       reason: 'Model objects are deployed from the versioned source repository as CDK assets; after a regional outage the stack is redeployed elsewhere and re-uploads them, so replication is not needed.',
     });
 
-    // BucketDeployment's copy step is one CDK-managed Lambda per stack (a singleton outside this construct),
-    // found through its role. Only the findings it has because of this store are acknowledged here.
-    const handler = deployment.handlerRole.node.scope;
-    if (handler === undefined) return;
-    const reasonProvider = 'CDK-managed BucketDeployment copy step (Custom::CDKBucketDeployment), run only by CloudFormation at deploy time';
-    const bucketObjects = iam5ResourceFinding(stack, bucket.arnForObjects('*'));
-    // The zipped model is read from the CDK assets bucket: its ARN depends on the synthesizer and environment.
-    const assetObjects = deployment.node.children
-      .filter((child): child is s3assets.Asset => child instanceof s3assets.Asset)
-      .map((asset) => ({
-        id: iam5ResourceFinding(stack, asset.bucket.arnForObjects('*')),
-        reason: `${reasonProvider}: reads the zipped model from the CDK assets bucket, whose object keys are asset hashes.`,
-      }));
-    const basicExecutionRole = iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole');
-    Validations.of(handler).acknowledge(
-      ...assetObjects,
-      {
-        id: iam4PolicyFinding(stack, basicExecutionRole.managedPolicyArn),
-        reason: `${reasonProvider}: AWSLambdaBasicExecutionRole only lets it write its own CloudWatch logs; CDK attaches it and offers no way to replace it.`,
-      },
-      { id: iam5ActionFinding('s3:GetObject*'), reason: `${reasonProvider}: CDK grants object read on the asset source and on the destination prefix (bucket.grantReadWrite).` },
-      { id: iam5ActionFinding('s3:GetBucket*'), reason: `${reasonProvider}: the AWS CLI's s3 sync reads bucket location and encryption settings.` },
-      { id: iam5ActionFinding('s3:List*'), reason: `${reasonProvider}: s3 sync lists the source and destination prefixes to compare them.` },
-      { id: iam5ActionFinding('s3:DeleteObject*'), reason: `${reasonProvider}: CDK's grantReadWrite on the destination; deletes happen only with prune or retainOnDelete=false.` },
-      { id: iam5ActionFinding('s3:Abort*'), reason: `${reasonProvider}: aborts its own failed multipart uploads of large models.` },
-      { id: iam5ActionFinding('kms:ReEncrypt*'), reason: `${reasonProvider}: grantReadWrite on the model bucket's key, needed to write SSE-KMS objects.` },
-      { id: iam5ActionFinding('kms:GenerateDataKey*'), reason: `${reasonProvider}: writing SSE-KMS objects needs data keys from the model bucket's key.` },
-      { id: bucketObjects, reason: `${reasonProvider}: writes the model under models/ of this store's bucket; the key prefix is chosen per deployment.` },
-      {
-        id: 'AwsSolutions-L1',
-        reason: `${reasonProvider}: its runtime is pinned by aws-cdk-lib and upgraded with it.`,
-      },
-      {
-        id: 'HIPAA.Security-IAMNoInlinePolicy',
-        reason: `${reasonProvider}: CDK writes its grants to the role's own default policy, attached to that role only.`,
-      },
-      {
-        id: 'HIPAA.Security-LambdaConcurrency',
-        reason: `${reasonProvider}: invoked once per stack deployment by CloudFormation; reserving concurrency would only take it from the account pool.`,
-      },
-      {
-        id: 'HIPAA.Security-LambdaDLQ',
-        reason: `${reasonProvider}: invoked synchronously by CloudFormation, which reports failures on the stack event; there are no asynchronous events to dead-letter.`,
-      },
-      {
-        id: 'HIPAA.Security-CloudWatchLogGroupEncrypted',
-        reason: `${reasonProvider}: its log group (created by CDK, 2-year retention) holds object keys and AWS CLI progress only, no model bytes or request data; CloudWatch Logs encrypts it at rest with service keys.`,
-      },
-      {
-        id: 'HIPAA.Security-LambdaInsideVPC',
-        reason: `${reasonProvider}: it only talks to S3 over TLS and to CloudFormation's response URL; running it in a VPC would need NAT or endpoints for no data-path benefit.`,
-      },
-    );
+    acknowledgeBucketDeploymentProvider(deployment, bucket);
   }
 }
 

@@ -2,10 +2,11 @@
  * `modelstack serve [model-dir]`: serves a model directory (`model.json` + `model.onnx`) on the local server, with
  * the same HTTP contract as the Lambda function URL. Stops gracefully on SIGTERM/SIGINT.
  */
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { handleShutdownSignals, startServer } from '../../lambda/hosts/local-server';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../../lambda/core/runtime-config';
-import type { CliContext } from '../modelstack';
+import type { CliContext } from '../cli-contract';
 
 export const DEFAULT_MODEL_DIR = 'examples/breast-cancer';
 export const DEFAULT_PORT = 8080;
@@ -62,7 +63,7 @@ export function serveCommand(context: CliContext): Command {
     .action(async (modelDir: string, options: ServeOptions, command: Command) => {
       const port = resolvePort(options.port, context.env, command);
       const server = await startServer({
-        model: modelDir,
+        model: resolve(context.cwd, modelDir),
         port,
         host: options.host,
         limits: {

@@ -5,7 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main, type CliContext } from '../../bin/modelstack';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext } from '../../bin/modelstack';
 
 const ROOT = join(__dirname, '..', '..');
 const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -100,7 +100,7 @@ describe('main() in-process', () => {
   function context(env: NodeJS.ProcessEnv = {}): CliContext & { out: string[]; err: string[] } {
     const out: string[] = [];
     const err: string[] = [];
-    return { env, stdout: (l) => out.push(l), stderr: (l) => err.push(l), out, err };
+    return { cwd: ROOT, env, interactive: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l), out, err };
   }
 
   test.each([
@@ -126,9 +126,9 @@ describe('main() in-process', () => {
     expect(await main(['--help'], context())).toBe(EXIT_OK);
   });
 
-  test('a missing model directory is a runtime failure (exit 1) naming the file', async () => {
+  test('a missing model directory is a failed check (exit 1) naming the file', async () => {
     const c = context();
-    expect(await main(['serve', join(ROOT, 'examples', 'nowhere'), '--port', '0'], c)).toBe(EXIT_FAILURE);
+    expect(await main(['serve', join(ROOT, 'examples', 'nowhere'), '--port', '0'], c)).toBe(EXIT_CHECK_FAILED);
     expect(c.err).toHaveLength(1);
     expect(c.err[0]).toMatch(/^modelstack: error: .*nowhere\/model\.(json|onnx)/);
   });

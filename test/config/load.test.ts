@@ -63,12 +63,18 @@ describe('Given an environment with defaults omitted', () => {
         maxPayloadBytes: 6291456,
         logRetentionDays: 30,
       },
+      protection: 'standard',
       removalPolicy: 'retain',
       storage: { noncurrentVersionExpirationDays: 90, accessLogsExpirationDays: 365 },
       alarms: { emails: [] },
       traffic: { requestsPerMonth: 0, meanInstancesPerRequest: 1, meanDurationMs: 20, meanPayloadBytes: 2048 },
       tags: {},
     });
+  });
+
+  test('When an environment is called prod but has standard protection, then its name alone guards nothing', () => {
+    const [env] = loadEnvironments({ prod: { ...valid, removalPolicy: 'destroy' } }, { projectRoot: PROJECT_ROOT });
+    expect(env.config).toMatchObject({ protection: 'standard', removalPolicy: 'destroy' });
   });
 
   test('When the model directory is relative, then it resolves against the project root', () => {
@@ -102,7 +108,8 @@ describe('Given an invalid environment, the error names the field, the value and
     ['negative traffic', { dev: { ...valid, traffic: { requestsPerMonth: -1 } } }, 'dev.traffic.requestsPerMonth: -1 is below the minimum 0'],
     ['a reserved tag key', { dev: { ...valid, tags: { 'aws:owner': 'me' } } }, 'dev.tags.aws:owner: tag keys starting with "aws:" are reserved by AWS (got "aws:owner")'],
     ['a tag value over 256 characters', { dev: { ...valid, tags: { owner: 'x'.repeat(257) } } }, `dev.tags.owner: must have at most 256 characters (got "${'x'.repeat(76)}...)`],
-    ['prod that would delete its data', { prod: { ...valid, removalPolicy: 'destroy' } }, 'prod.removalPolicy: "destroy" is not allowed in prod; expected "retain" so models and logs outlive the stack'],
+    ['production protection that would delete its data', { 'live-eu': { ...valid, protection: 'production', removalPolicy: 'destroy' } }, 'live-eu.removalPolicy: must be "retain" with protection "production", so models and logs outlive the stack (got "destroy")'],
+    ['an unknown protection level', { dev: { ...valid, protection: 'high' } }, 'dev.protection: "high" is not allowed; expected "standard" or "production"'],
     ['a bad environment name', { Prod_1: valid }, 'Prod_1: environment names must match /^[a-z][a-z0-9-]{0,19}$/ (lower-case, at most 20 characters)'],
     ['no environments', {}, 'environments: no environment is defined'],
   ])('When it has %s, then synth is refused', (_case, raw, message) => {

@@ -10,6 +10,7 @@ import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { parseManifest, type Manifest } from '../../lambda/core/manifest';
 import { LambdaInference, LIVE_ALIAS_NAME, type LambdaInferenceProps } from '../../lib/lambda-inference';
 import { ModelStore } from '../../lib/model-store';
+import { ModelFile } from '../../lib/model-file';
 import { PropsValidationError } from '../../lib/props-validation';
 import { PROJECT_ROOT, testApp } from '../support/app';
 
@@ -26,7 +27,7 @@ interface Fixture {
 function create(props: Partial<LambdaInferenceProps> = {}, options: { bundle?: boolean } = {}): Fixture {
   const app = testApp({ bundle: options.bundle });
   const stack = new Stack(app, 'Test');
-  const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: path.join(EXAMPLE, 'model.onnx') });
+  const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(path.join(EXAMPLE, 'model.onnx')) });
   const inference = new LambdaInference(stack, 'Inference', { store, manifest: MANIFEST, ...props });
   return { app, stack, store, inference };
 }
@@ -101,7 +102,7 @@ describe('Given a LambdaInference with default props', () => {
   });
 
   test('When synthesized, then the log group keeps logs 30 days, is KMS-encrypted with its own key and is retained', () => {
-    const logKeyId = idOf(inference.node.findChild('LogKey'), stack);
+    const logKeyId = idOf(inference.node.findChild('Logs').node.findChild('Key'), stack);
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: {
         RetentionInDays: 30,
@@ -114,11 +115,11 @@ describe('Given a LambdaInference with default props', () => {
   });
 
   test('When synthesized, then the log key lets CloudWatch Logs use it for this log group only', () => {
-    const logKeyId = idOf(inference.node.findChild('LogKey'), stack);
+    const logKeyId = idOf(inference.node.findChild('Logs').node.findChild('Key'), stack);
     const logGroupName = template.toJSON().Resources[logGroupId].Properties.LogGroupName as string;
     const statements = template.toJSON().Resources[logKeyId].Properties.KeyPolicy.Statement as unknown[];
     expect(statements).toContainEqual({
-      Sid: 'AllowCloudWatchLogsForTheInferenceLogGroup',
+      Sid: 'AllowCloudWatchLogsForThisLogGroup',
       Effect: 'Allow',
       Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } },
       Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
@@ -257,13 +258,13 @@ describe('Given custom props', () => {
     const app = testApp();
     const stack = new Stack(app, 'Test');
     const key = new kms.Key(stack, 'SharedLogKey', { enableKeyRotation: true });
-    const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: path.join(EXAMPLE, 'model.onnx') });
+    const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(path.join(EXAMPLE, 'model.onnx')) });
     const inference = new LambdaInference(stack, 'Inference', { store, manifest: MANIFEST, logEncryptionKey: key });
     const template = Template.fromStack(stack);
-    expect(inference.node.tryFindChild('LogKey')).toBeUndefined();
+    expect(inference.node.findChild('Logs').node.tryFindChild('Key')).toBeUndefined();
     template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [idOf(key, stack), 'Arn'] } });
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchLogsForTheInferenceLogGroup' })]) },
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchLogsForThisLogGroup' })]) },
     });
   });
 
@@ -271,13 +272,13 @@ describe('Given custom props', () => {
     const app = testApp();
     const stack = new Stack(app, 'Test');
     const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555');
-    const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: path.join(EXAMPLE, 'model.onnx') });
+    const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(path.join(EXAMPLE, 'model.onnx')) });
     return { app, inference: new LambdaInference(stack, 'Inference', { store, manifest: MANIFEST, logEncryptionKey: key }) };
   }
 
   test('When an imported logEncryptionKey is given, then synth stops on a warning that its key policy must allow CloudWatch Logs', () => {
     const { app } = withImportedLogKey();
-    expect(() => app.synth()).toThrow(/logEncryptionKey is imported: make sure its key policy lets logs\.<region>\.amazonaws\.com use it[\s\S]*Annotation::modelstack:logEncryptionKeyPolicy/);
+    expect(() => app.synth()).toThrow(/the log encryption key is imported: make sure its key policy lets logs\.<region>\.amazonaws\.com use it[\s\S]*Annotation::modelstack:logEncryptionKeyPolicy/);
   });
 
   test('When that warning is acknowledged (key policy checked), then synth succeeds', () => {
@@ -377,7 +378,7 @@ describe('Given the cdk-nag packs of the project', () => {
   test('When the stack has an account and a region (literal ARNs), then nothing is unacknowledged', () => {
     const app = testApp();
     const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
-    const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: path.join(EXAMPLE, 'model.onnx') });
+    const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(path.join(EXAMPLE, 'model.onnx')) });
     new LambdaInference(stack, 'Inference', { store, manifest: MANIFEST });
     Template.fromStack(stack);
     const found = [new AwsSolutionsChecks(), new HIPAASecurityChecks()].flatMap((pack) => pack.validateScope(stack).violations.map((v) => v.ruleName));

@@ -145,3 +145,39 @@ describe('Given a model whose manifest does not fit it', () => {
     );
   });
 });
+
+describe('Given protection set by config, not by the environment name', () => {
+  test('When an environment of another name has production protection, then it is termination-protected and retains its data', async () => {
+    const { stacks } = await buildTestStacks({
+      environments: { 'live-eu': { ...environments.prod, protection: 'production', removalPolicy: 'retain' } },
+    });
+    const [stack] = stacks;
+    expect(stack.stackName).toBe('modelstack-breast-cancer-live-eu');
+    expect(stack.terminationProtection).toBe(true);
+    const template = Template.fromStack(stack);
+    for (const type of ['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Logs::LogGroup']) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      }
+    }
+  });
+
+  test('When an environment called prod has standard protection, then its name alone protects nothing', async () => {
+    const { stacks } = await buildTestStacks({
+      environments: { prod: { ...environments.prod, protection: 'standard', removalPolicy: 'destroy' } },
+    });
+    expect(stacks[0].terminationProtection).toBe(false);
+    for (const resource of Object.values(Template.fromStack(stacks[0]).findResources('AWS::S3::Bucket'))) {
+      expect(resource).toMatchObject({ DeletionPolicy: 'Delete' });
+    }
+  });
+});
+
+describe('Given the stack as a composition root', () => {
+  test('When built, then the endpoint is reachable only through IInferenceEndpoint and its URL is the InferenceUrl output', async () => {
+    const { stacks } = await buildTestStacks({ only: 'dev' });
+    const [stack] = stacks;
+    expect(stack.inference.platform).toBe('lambda');
+    Template.fromStack(stack).hasOutput('InferenceUrl', { Value: stack.resolve(stack.inference.endpointUrl), Description: stack.inference.endpointUrlDescription });
+  });
+});

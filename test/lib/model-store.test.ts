@@ -9,6 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { ManagedPolicyRole } from '../../lib/managed-policy-role';
 import { ModelStore, type ModelStoreProps } from '../../lib/model-store';
+import { ModelFile } from '../../lib/model-file';
 import { PropsValidationError } from '../../lib/props-validation';
 import { PROJECT_ROOT, testApp } from '../support/app';
 
@@ -25,7 +26,7 @@ interface Fixture {
 function synth(props: Partial<ModelStoreProps> = {}, options: { bundle?: boolean } = {}): Fixture {
   const app = testApp({ bundle: options.bundle });
   const stack = new Stack(app, 'Test');
-  const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: MODEL_PATH, ...props });
+  const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(MODEL_PATH), ...props });
   return { app, stack, store, template: Template.fromStack(stack) };
 }
 
@@ -34,7 +35,7 @@ function problemsOf(props: Partial<ModelStoreProps>): readonly string[] {
   const app = testApp();
   const stack = new Stack(app, 'Test');
   try {
-    new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: MODEL_PATH, ...props });
+    new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(MODEL_PATH), ...props });
   } catch (error) {
     expect(error).toBeInstanceOf(PropsValidationError);
     return (error as PropsValidationError).problems;
@@ -219,7 +220,7 @@ describe('Given a ModelStore with default props', () => {
 
   test('When a consumer depends on modelDeployment, then it waits for the copy custom resource', () => {
     const stack = new Stack(testApp(), 'Consumer');
-    const other = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: MODEL_PATH });
+    const other = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(MODEL_PATH) });
     const consumer = new iam.Role(stack, 'Consumer', { assumedBy: new iam.AccountRootPrincipal() });
     consumer.node.addDependency(other.modelDeployment);
     Template.fromStack(stack).hasResource('AWS::IAM::Role', {
@@ -270,7 +271,7 @@ describe('Given a ModelStore with custom retention, removal and key', () => {
     const app = testApp();
     const stack = new Stack(app, 'Test');
     const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555');
-    const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: MODEL_PATH, encryptionKey: key });
+    const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(MODEL_PATH), encryptionKey: key });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::KMS::Key', 0);
     template.resourceCountIs('AWS::KMS::Alias', 0);
@@ -287,7 +288,7 @@ describe('Given a ModelStore with custom retention, removal and key', () => {
     const big = path.join(dir, 'model.onnx');
     fs.writeFileSync(big, Buffer.alloc(300 * 1024 * 1024, 1));
     try {
-      const { template } = synth({ modelPath: big });
+      const { template } = synth({ model: ModelFile.fromPath(big) });
       template.hasResourceProperties('AWS::Lambda::Function', { Runtime: Match.stringLikeRegexp('^python'), EphemeralStorage: { Size: 1024 } });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -298,7 +299,7 @@ describe('Given a ModelStore with custom retention, removal and key', () => {
 describe('When granting read access to the model', () => {
   const app = testApp();
   const stack = new Stack(app, 'Test');
-  const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: MODEL_PATH });
+  const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(MODEL_PATH) });
   const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   const grant = store.grantRead(reader);
   const template = Template.fromStack(stack);
@@ -339,7 +340,7 @@ describe('When granting read access to the model', () => {
 
   test('then a ManagedPolicyRole grantee gets the statements in its customer-managed policy, not inline', () => {
     const other = new Stack(testApp(), 'Other');
-    const otherStore = new ModelStore(other, 'ModelStore', { modelName: 'breast-cancer', modelPath: MODEL_PATH });
+    const otherStore = new ModelStore(other, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(MODEL_PATH) });
     const role = new ManagedPolicyRole(other, 'ManagedReader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     otherStore.grantRead(role);
     Template.fromStack(other).hasResourceProperties('AWS::IAM::ManagedPolicy', {
@@ -365,26 +366,6 @@ describe('Given invalid props', () => {
     expect(problemsOf({ modelName: Lazy.string({ produce: () => 'x' }) })).toEqual([expect.stringMatching(/^modelName must be a literal string/)]);
   });
 
-  test('When modelPath does not exist, then the error names the path', () => {
-    const missing = path.join(os.tmpdir(), 'modelstack-no-such-dir', 'model.onnx');
-    expect(problemsOf({ modelPath: missing })).toEqual([`modelPath must be a readable ONNX file (no such file) (got '${missing}')`]);
-  });
-
-  test('When modelPath is a directory, then it is refused', () => {
-    expect(problemsOf({ modelPath: os.tmpdir() })).toEqual([expect.stringContaining('it is not a file')]);
-  });
-
-  test('When modelPath is an empty file, then it is refused', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelstack-store-'));
-    const empty = path.join(dir, 'model.onnx');
-    fs.writeFileSync(empty, '');
-    try {
-      expect(problemsOf({ modelPath: empty })).toEqual([`modelPath must be a non-empty ONNX file (got '${empty}')`]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
   test('When removalPolicy is SNAPSHOT, then the error lists the supported policies', () => {
     expect(problemsOf({ removalPolicy: RemovalPolicy.SNAPSHOT })).toEqual([
       "removalPolicy must be one of retain, retain-on-update-or-delete, destroy (S3 buckets and KMS keys cannot be snapshotted) (got 'snapshot')",
@@ -408,7 +389,7 @@ describe('Given invalid props', () => {
   });
 
   test('When several props are invalid, then every problem is reported in one error', () => {
-    expect(problemsOf({ modelName: 'BAD', modelPath: '/nonexistent/model.onnx', accessLogsExpiration: Duration.days(0) })).toHaveLength(3);
+    expect(problemsOf({ modelName: 'BAD', removalPolicy: RemovalPolicy.SNAPSHOT, accessLogsExpiration: Duration.days(0) })).toHaveLength(3);
     expect(() => synth({ modelName: 'BAD' })).toThrow(/Invalid props for Test\/ModelStore:\n  - modelName must be/);
   });
 });
@@ -435,7 +416,7 @@ describe('Given the cdk-nag packs of the project', () => {
   ])('When the stack has %s (literal ARNs instead of pseudo parameters), then nothing is left unacknowledged', (_, env) => {
     const app = testApp();
     const stack = new Stack(app, 'Test', { env });
-    new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: MODEL_PATH });
+    new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(MODEL_PATH) });
     Template.fromStack(stack);
     const violations = [new AwsSolutionsChecks(), new HIPAASecurityChecks()].flatMap((pack) => pack.validateScope(stack).violations.map((v) => v.ruleName));
     expect(violations).toEqual([]);
@@ -444,18 +425,26 @@ describe('Given the cdk-nag packs of the project', () => {
   test('When two stores share the stack (and its one copy-step function), then nothing is left unacknowledged', () => {
     const app = testApp();
     const stack = new Stack(app, 'Test');
-    new ModelStore(stack, 'BreastCancer', { modelName: 'breast-cancer', modelPath: MODEL_PATH });
-    new ModelStore(stack, 'Iris', { modelName: 'iris', modelPath: path.join(PROJECT_ROOT, 'examples', 'iris', 'model.onnx') });
+    new ModelStore(stack, 'BreastCancer', { modelName: 'breast-cancer', model: ModelFile.fromPath(MODEL_PATH) });
+    new ModelStore(stack, 'Iris', { modelName: 'iris', model: ModelFile.fromPath(path.join(PROJECT_ROOT, 'examples', 'iris', 'model.onnx')) });
     const template = Template.fromStack(stack);
     expect(Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: Match.stringLikeRegexp('^python') } }))).toHaveLength(1);
     const violations = [new AwsSolutionsChecks(), new HIPAASecurityChecks()].flatMap((pack) => pack.validateScope(stack).violations.map((v) => v.ruleName));
     expect(violations).toEqual([]);
+    // The shared copy step is acknowledged once per finding, not once per store; each store's own bucket is named.
+    const handler = stack.node.findAll().find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+    const ids = (handler?.node.metadata ?? [])
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.keys(entry.data as Record<string, string>));
+    expect(ids.length).toBeGreaterThan(10);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.filter((id) => /BreastCancer|Iris/.test(id) && id.includes('AwsSolutions-IAM5[Resource::'))).toHaveLength(2);
   });
 
   test('When the packs run as synth-time validation plugins, then synth succeeds', () => {
     const app = testApp();
     const stack = new Stack(app, 'Test');
-    new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: MODEL_PATH });
+    new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(MODEL_PATH) });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
     expect(() => app.synth()).not.toThrow();
   });
@@ -465,7 +454,7 @@ describe('Given the cdk-nag packs of the project', () => {
     const stack = new Stack(app, 'Test');
     const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
     try {
-      new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', modelPath: MODEL_PATH });
+      new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(MODEL_PATH) });
     } finally {
       spy.mockRestore();
     }

@@ -5,19 +5,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerImage } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
-import { parseManifest, type Manifest } from '../../lambda/core/manifest';
+import { parseManifest, type Manifest } from '../../../lambda/core/manifest';
+import { BundleError } from '../../../lib/bundling/bundle-error';
 import {
-  BundleError,
   LAMBDA_UNZIPPED_LIMIT_BYTES,
   LAMBDA_ZIPPED_LIMIT_BYTES,
-  OnnxRuntimeBundling,
   assertWithinLambdaLimits,
-  bundleInferenceRuntime,
   formatBytes,
   listFiles,
   type BundleReport,
-} from '../../lib/lambda-bundle';
-import { PROJECT_ROOT } from '../support/app';
+} from '../../../lib/bundling/bundle-size';
+import { OnnxRuntimeBundling, bundleInferenceRuntime } from '../../../lib/bundling/lambda-bundling';
+import { PROJECT_ROOT } from '../../support/app';
 
 const EXAMPLE = path.join(PROJECT_ROOT, 'examples', 'breast-cancer');
 const HANDLER = path.join(PROJECT_ROOT, 'lambda', 'hosts', 'lambda-handler.ts');
