@@ -165,6 +165,7 @@ def main():
         nan_frame[c] = [v if v != '' else None for v in nan_frame[c]]
     num_imp = pipe.named_steps['prepare'].named_transformers_['numeric'].named_steps['impute']
     cat_imp = pipe.named_steps['prepare'].named_transformers_['categorical'].named_steps['impute']
+    onehot = pipe.named_steps['prepare'].named_transformers_['categorical'].named_steps['onehot']
     write_json(f'{out}/expected.json', {
         'rows': len(rows),
         'note': (f'instances: test.csv rows {rows} (0-based, header excluded): the first {FIRST_ROWS} rows plus '
@@ -184,6 +185,11 @@ def main():
         'classLabels': labels,
         'imputer': {'numericMean': dict(zip(NUMERIC, map(float, num_imp.statistics_))),
                     'categoricalMostFrequent': dict(zip(CATEGORICAL, map(str, cat_imp.statistics_)))},
+        'categories': {
+            'note': ("the OneHotEncoder's categories (handle_unknown='ignore'): any other string, after the imputer, "
+                     'is encoded as all zeros and still gets a prediction; the graph never refuses a value'),
+            **{c: [str(v) for v in cats] for c, cats in zip(CATEGORICAL, onehot.categories_)},
+        },
         'instances': inst,
         'zipmapPredictions': maps(test.loc[rows]),
         'sklearnPredictions': [{'label': str(l), 'probabilities': dict(zip(labels, map(float, p)))}
