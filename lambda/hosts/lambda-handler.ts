@@ -1,5 +1,5 @@
 /**
- * The Lambda function URL handler (payload format 2.0) around the serving contract of `http.ts`.
+ * The Lambda function URL handler (payload format 2.0) around the serving app (`serving/app.ts`).
  *
  * Cold start: in Lambda, importing this module starts loading at once (module scope, during the init phase):
  * configuration from the environment (`runtime-config.ts`), the manifest bundled next to the handler, the model
@@ -20,8 +20,8 @@
 import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createInferenceApp } from '../serving/http';
-import type { HttpRequest, InferenceApp, ModelStatus } from '../serving/http';
+import { createInferenceApp } from '../serving/app';
+import type { HttpRequest, InferenceApp, ModelStatus } from '../serving/contract';
 import { ManifestError, readManifest } from '../core/manifest';
 import type { Manifest } from '../core/manifest';
 import { loadModel, ModelIntegrityError, ModelLoadError, ModelMismatchError } from '../core/model';

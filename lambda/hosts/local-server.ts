@@ -18,8 +18,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { createInferenceApp } from '../serving/http';
-import type { HttpResponse, InferenceApp } from '../serving/http';
+import { createInferenceApp } from '../serving/app';
+import { jsonResponse } from '../serving/contract';
+import type { HttpResponse, InferenceApp } from '../serving/contract';
+import { bodyTooLargeMessage, INTERNAL_ERROR } from '../serving/errors';
 import { loadModelFromDirectory } from '../core/model';
 import { createObservability } from '../serving/observability';
 import type { Observability } from '../serving/observability';
@@ -142,8 +144,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   /** 413 without reading the body; the rest of the body is discarded and the connection closed. */
   const rejectTooLarge = (req: http.IncomingMessage, res: http.ServerResponse, requestId: string, size: string): void => {
-    const message = `request body is ${size} bytes; the limit is ${limit} bytes`;
-    send(res, requestId, { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: message }) }, true);
+    const message = bodyTooLargeMessage(size, limit);
+    send(res, requestId, jsonResponse(413, JSON.stringify({ error: message })), true);
     try {
       observability.hooks.onRequest?.(
         { requestId, method: req.method ?? 'POST', path: req.url ?? '/', status: 413, durationMs: 0, reason: 'too_large', message },
@@ -191,12 +193,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         .handle({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, requestId })
         .then(
           (response) => send(res, requestId, response),
-          () =>
-            send(res, requestId, {
-              status: 500,
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ error: 'internal error', requestId }),
-            }),
+          () => send(res, requestId, jsonResponse(500, JSON.stringify({ error: INTERNAL_ERROR, requestId }))),
         );
     });
   };

@@ -18,7 +18,7 @@
 import { Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { HttpRequest, InferenceHooks, RequestRecord } from './http';
+import type { HttpRequest, InferenceHooks, RequestRecord } from './contract';
 import { DEFAULT_METRICS_NAMESPACE } from '../core/runtime-config';
 import type { LoadedModel } from '../core/types';
 

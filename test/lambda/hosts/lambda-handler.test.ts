@@ -10,7 +10,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createHandler, handler as moduleHandler, isPermanentLoadError, requestFromEvent } from '../../../lambda/hosts/lambda-handler';
 import type { HandlerDeps } from '../../../lambda/hosts/lambda-handler';
-import { FAILED_MESSAGE } from '../../../lambda/serving/http';
+import { FAILED_MESSAGE } from '../../../lambda/serving/errors';
 import { ModelSourceError, readModelFromFile, sha256Hex } from '../../../lambda/core/model-source';
 import { createObservability } from '../../../lambda/serving/observability';
 import type { Observability } from '../../../lambda/serving/observability';
