@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { formatValue } from '../core/issues';
-import { InvalidInputError } from '../core/prepare';
+import { InvalidInputError } from '../core/invalid-input';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../core/runtime-config';
 import type { LoadedModel, RequestLimits } from '../core/types';
 import { jsonResponse } from './contract';

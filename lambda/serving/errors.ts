@@ -3,7 +3,7 @@
  * host) sends: each written once here. Texts only one route sends stay with that route.
  */
 import { formatValue } from '../core/issues';
-import { InvalidInputError } from '../core/prepare';
+import { InvalidInputError } from '../core/invalid-input';
 import type { ModelStatus } from './contract';
 import type { RejectReason } from './metric-names';
 

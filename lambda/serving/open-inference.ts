@@ -5,7 +5,7 @@
  * or `value` (FP32, [N]). Every envelope problem is reported at once.
  */
 import { formatValue } from '../core/issues';
-import { InvalidInputError } from '../core/prepare';
+import { InvalidInputError } from '../core/invalid-input';
 import type { InputProblem, Prediction, PreparedBatch } from '../core/types';
 import { bodyText, checkBatchSize, checkBodySize, isJsonObject, mediaKind, parseJson } from './bodies';
 import { jsonResponse } from './contract';
