@@ -13,7 +13,8 @@
  *   never per request blindly: the next attempt is made by the first request after a backoff (1 s, doubling, at
  *   most 60 s); requests before that get 503 at once. Each failed attempt is logged.
  *
- * Metrics are always on here and are flushed at the end of every invocation.
+ * Metrics are always on here and are flushed at the end of every invocation, so a failed load attempt (made at
+ * init, or by the request that retries it) reaches CloudWatch with the first invocation that follows it.
  *
  * No CDK imports: this file ships in the Lambda bundle.
  */
@@ -26,7 +27,7 @@ import { ManifestError, readManifest } from '../core/manifest';
 import type { Manifest } from '../core/manifest';
 import { loadModel, ModelIntegrityError, ModelLoadError, ModelMismatchError } from '../core/model';
 import { readModelFromS3 } from '../core/model-source';
-import { createObservability } from '../serving/observability';
+import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
 import type { Observability } from '../serving/observability';
 import { isLambdaEnvironment, runtimeConfigFromEnv, RuntimeConfigError } from '../core/runtime-config';
 import type { RuntimeConfig } from '../core/runtime-config';
@@ -190,8 +191,8 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
         resolveModel(loaded);
       } catch (error) {
         current.failed = true;
-        // Before the manifest names the service, logs go out under "modelstack".
-        const obs = current.observability ?? serve(observability ?? makeObservability('modelstack', config));
+        // Before the manifest names the service, logs and metrics go out under FALLBACK_SERVICE_NAME.
+        const obs = current.observability ?? serve(observability ?? makeObservability(FALLBACK_SERVICE_NAME, config));
         permanent = config === undefined || isPermanentLoadError(error);
         obs.recordModelLoadFailure(error, now() - started, source);
         if (permanent) {
