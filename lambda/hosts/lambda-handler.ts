@@ -15,8 +15,6 @@
  *
  * Metrics are always on here and are flushed at the end of every invocation, so a failed load attempt (made at
  * init, or by the request that retries it) reaches CloudWatch with the first invocation that follows it.
- *
- * No CDK imports: this file ships in the Lambda bundle.
  */
 import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';

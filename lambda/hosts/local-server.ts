@@ -10,8 +10,6 @@
  * - {@link RunningServer.close} shuts down gracefully: it stops accepting connections, closes idle keep-alive
  *   connections, lets in-flight requests finish (their responses carry `Connection: close`), and after a timeout
  *   closes whatever is left. {@link handleShutdownSignals} wires it to SIGTERM/SIGINT.
- *
- * No CDK imports: this file ships in the container image.
  */
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
