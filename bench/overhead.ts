@@ -7,7 +7,8 @@
  * call by call, interleaved in rounds, after a warm-up, in the same process.
  */
 import { Tensor } from 'onnxruntime-node';
-import { createInferenceApp, type HttpRequest } from '../lambda/serving/http';
+import { createInferenceApp } from '../lambda/serving/app';
+import type { HttpRequest } from '../lambda/serving/contract';
 import { parseManifest } from '../lambda/core/manifest';
 import { loadModel, type OnnxModel } from '../lambda/core/model';
 import { createPreparer } from '../lambda/core/prepare';

@@ -13,7 +13,7 @@ import { CsvError } from '../lambda/core/csv';
 import { ManifestError } from '../lambda/core/manifest';
 import { ModelLoadError, ModelMismatchError } from '../lambda/core/model';
 import { ModelIntegrityError, ModelSourceError } from '../lambda/core/model-source';
-import { InvalidInputError } from '../lambda/core/prepare';
+import { InvalidInputError } from '../lambda/core/invalid-input';
 import { RuntimeConfigError } from '../lambda/core/runtime-config';
 import { BundleError } from '../lib/bundling/bundle-error';
 import { ModelFileError } from '../lib/model-file';

@@ -55,7 +55,7 @@ export interface IInferenceEndpoint extends IConstruct {
   metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined;
 
   /**
-   * Requests the runtime rejected (4xx, 503), from its own EMF metrics: for one `reason`, or the sum over every
+   * Requests the runtime rejected with a 4xx, from its own EMF metrics: for one `reason`, or the sum over every
    * reason when none is given (Sum over 5 minutes unless overridden).
    */
   metricInvalidRequests(reason?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ManifestError, readManifest, type Manifest } from '../lambda/core/manifest';
-import { checkManifestAgainstModel, describeModelBytes } from '../lambda/core/model';
+import { checkManifestAgainstModel, describeModelBytes } from '../lambda/core/signature';
 import { sha256Hex } from '../lambda/core/model-source';
 import type { ModelSignature } from '../lambda/core/types';
 

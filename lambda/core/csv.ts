@@ -7,7 +7,7 @@
  * that RFC 4180 needs.
  */
 import type { Manifest } from './manifest';
-import { INSTANCE_FIELD, InvalidInputError, MAX_LISTED_PROBLEMS } from './prepare';
+import { INSTANCE_FIELD, InvalidInputError, MAX_LISTED_PROBLEMS } from './invalid-input';
 import type { Preparer } from './prepare';
 import type { InputProblem, PreparedBatch } from './types';
 

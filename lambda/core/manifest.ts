@@ -2,8 +2,7 @@
  * The model manifest (`model.json`, next to `model.onnx`): what the model expects and returns.
  *
  * It is read by the runtime (to validate and prepare every request) and by the stack at synth (to refuse a
- * manifest that does not fit its model before anything is deployed). No CDK imports: this file ships in the
- * Lambda bundle.
+ * manifest that does not fit its model before anything is deployed).
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';

@@ -1,215 +1,20 @@
 /**
- * The model core: reads an ONNX model's signature, refuses a manifest that does not fit it, and runs prepared
- * batches through one reused onnxruntime session.
- *
- * Used by the runtime (cold start) and by the stack at synth (`describeModelBytes` + `checkManifestAgainstModel`),
- * so a mismatch fails `cdk synth` rather than the first request. No CDK imports: ships in the Lambda bundle.
+ * The model: verifies the bytes, opens one onnxruntime session, refuses a manifest that does not fit the model
+ * (`signature.ts`), and runs prepared batches through that session, reused for every batch.
  */
 import { join } from 'node:path';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { Tensor } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { readManifest, type Manifest } from './manifest';
 import { readModelFromFile, sha256Hex, verifySha256 } from './model-source';
-import type { LoadedModel, ModelSignature, Prediction, PreparedBatch, TensorInfo } from './types';
+import { createSession } from './onnx-session';
+import { checkManifestAgainstModel, describeModel, ModelMismatchError } from './signature';
+import type { LoadedModel, ModelSignature, Prediction, PreparedBatch } from './types';
 
-// Re-exported so callers of the model core need one import for its errors.
+// Re-exported so callers of the model core need one import for the errors loading throws.
 export { ModelIntegrityError, ModelSourceError } from './model-source';
-
-/** The manifest does not fit the model; `problems` has one sentence per mismatch, each naming the manifest path. */
-export class ModelMismatchError extends Error {
-  constructor(
-    readonly source: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`The manifest does not fit the model ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ModelMismatchError';
-  }
-}
-
-/** onnxruntime could not load the bytes as a model (not ONNX, truncated, unsupported opset). */
-export class ModelLoadError extends Error {
-  constructor(
-    readonly source: string,
-    cause: unknown,
-  ) {
-    super(`Cannot load the ONNX model ${source}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'ModelLoadError';
-  }
-}
-
-/**
- * A view of the same bytes as this realm's Uint8Array. onnxruntime checks `instanceof Uint8Array`, which a Node
- * `Buffer` fails under Jest (separate realm); in production this is a free re-view, never a copy.
- */
-function ownRealmBytes(bytes: Uint8Array): Uint8Array {
-  // `instanceof` narrows the else-branch to never, but cross-realm it is reachable.
-  const view: Pick<Uint8Array, 'buffer' | 'byteOffset' | 'byteLength'> = bytes;
-  return bytes instanceof Uint8Array ? bytes : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-}
-
-function describeValue(meta: InferenceSession.ValueMetadata): TensorInfo {
-  return meta.isTensor
-    ? { name: meta.name, type: meta.type, shape: [...meta.shape] }
-    : { name: meta.name, type: undefined, shape: [] };
-}
-
-/** The declared inputs and outputs of a loaded session. */
-export function describeModel(session: Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>): ModelSignature {
-  return { inputs: session.inputMetadata.map(describeValue), outputs: session.outputMetadata.map(describeValue) };
-}
-
-/**
- * The declared inputs and outputs of an ONNX model, without keeping a session.
- * @throws ModelLoadError when onnxruntime cannot load the bytes
- */
-export async function describeModelBytes(bytes: Uint8Array, source = 'model.onnx'): Promise<ModelSignature> {
-  let session: InferenceSession;
-  try {
-    // Nothing is run, so skip graph optimization: it only slows loading.
-    session = await InferenceSession.create(ownRealmBytes(bytes), { graphOptimizationLevel: 'disabled' });
-  } catch (error) {
-    throw new ModelLoadError(source, error);
-  }
-  try {
-    return describeModel(session);
-  } finally {
-    await session.release();
-  }
-}
-
-/** `[batch, 30]`; `[?]` when onnxruntime does not know the shape. */
-function formatShape(shape: TensorInfo['shape']): string {
-  return shape.length === 0 ? '[?]' : `[${shape.join(', ')}]`;
-}
-
-/** A dimension the model fixes (symbolic names and non-positive sizes are dynamic). */
-function fixedDim(dim: number | string | undefined): number | undefined {
-  return typeof dim === 'number' && dim > 0 ? dim : undefined;
-}
-
-function names(values: readonly TensorInfo[]): string {
-  return values.length === 0 ? '(none)' : values.map((v) => v.name).join(', ');
-}
-
-function checkInput(manifest: Manifest, signature: ModelSignature, problems: string[]): void {
-  const name = manifest.input.tensor;
-  const input = signature.inputs.find((i) => i.name === name);
-  if (input === undefined) {
-    problems.push(
-      `input.tensor: "${name}" is not an input of the model; the model's inputs are: ${names(signature.inputs)}`,
-    );
-    return;
-  }
-  const others = signature.inputs.filter((i) => i.name !== name);
-  if (others.length > 0) {
-    const list = others.map((o) => `"${o.name}"`).join(', ');
-    problems.push(
-      `input.tensor: the model also has input${others.length > 1 ? 's' : ''} ${list}, ` +
-        `which the runtime does not feed; it feeds only "${name}"`,
-    );
-  }
-  if (input.type === undefined) {
-    problems.push(
-      `input.tensor: the model's input "${name}" is not a tensor; the runtime sends a float32 tensor [batch, features]`,
-    );
-    return;
-  }
-  if (input.type !== 'float32') {
-    problems.push(
-      `input.tensor: the model's input "${name}" is ${input.type}; ` +
-        'the runtime sends float32 (export the model with a float32 input)',
-    );
-  }
-  if (input.shape.length === 0) return; // Unknown shape: nothing more to check before running it.
-  if (input.shape.length !== 2) {
-    problems.push(
-      `input.tensor: the model's input "${name}" has shape ${formatShape(input.shape)} (rank ${input.shape.length}); ` +
-        'the runtime sends a rank-2 tensor [batch, features]',
-    );
-    return;
-  }
-  const batch = fixedDim(input.shape[0]);
-  if (batch !== undefined) {
-    problems.push(
-      `input.tensor: the model's input "${name}" has a fixed batch size of ${batch}; ` +
-        'the runtime sends whole batches, so export it with a dynamic first dimension (e.g. "batch")',
-    );
-  }
-  const width = fixedDim(input.shape[1]);
-  const count = manifest.input.features.length;
-  if (width !== undefined && width !== count) {
-    problems.push(
-      `input.features: ${count} feature${count === 1 ? '' : 's'} listed but the model's input "${name}" takes ${width}`,
-    );
-  }
-}
-
-/** Finds a numeric output tensor, or reports why it is unusable. */
-function findOutput(signature: ModelSignature, path: string, name: string, problems: string[]): TensorInfo | undefined {
-  const output = signature.outputs.find((o) => o.name === name);
-  if (output === undefined) {
-    problems.push(
-      `${path}: "${name}" is not an output of the model; the model's outputs are: ${names(signature.outputs)}`,
-    );
-    return undefined;
-  }
-  if (output.type === undefined) {
-    problems.push(
-      `${path}: the model's output "${name}" is not a tensor (a sequence of maps, as skl2onnx's ZipMap makes?); ` +
-        'the runtime reads a float32 tensor (export classifiers with zipmap=False)',
-    );
-    return undefined;
-  }
-  if (output.type !== 'float32' && output.type !== 'float64') {
-    problems.push(
-      `${path}: the model's output "${name}" is ${output.type}; the runtime reads float32 (or float64) values`,
-    );
-    return undefined;
-  }
-  return output;
-}
-
-function checkOutput(manifest: Manifest, signature: ModelSignature, problems: string[]): void {
-  if (manifest.task === 'regression') {
-    const output = findOutput(signature, 'output.value', manifest.output.value, problems);
-    if (output === undefined || output.shape.length === 0) return;
-    const { shape } = output;
-    const ok = shape.length === 1 || (shape.length === 2 && (fixedDim(shape[1]) ?? 1) === 1);
-    if (!ok) {
-      problems.push(
-        `output.value: the model's output "${output.name}" has shape ${formatShape(shape)}; ` +
-          'expected [batch] or [batch, 1] (one value per instance)',
-      );
-    }
-    return;
-  }
-  const output = findOutput(signature, 'output.probabilities', manifest.output.probabilities, problems);
-  if (output === undefined || output.shape.length === 0) return;
-  if (output.shape.length !== 2) {
-    problems.push(
-      `output.probabilities: the model's output "${output.name}" has shape ${formatShape(output.shape)}; ` +
-        'expected [batch, labels] (one probability per label)',
-    );
-    return;
-  }
-  const columns = fixedDim(output.shape[1]);
-  const labels = manifest.output.labels.length;
-  if (columns !== undefined && columns !== labels) {
-    problems.push(
-      `output.labels: ${labels} labels listed but the model's output "${output.name}" has ${columns} columns`,
-    );
-  }
-}
-
-/**
- * Every way the manifest does not fit the model, one sentence each naming the manifest path, e.g.
- * `input.features: 29 features listed but the model's input "input" takes 30`. Empty when they fit.
- */
-export function checkManifestAgainstModel(manifest: Manifest, signature: ModelSignature): string[] {
-  const problems: string[] = [];
-  checkInput(manifest, signature, problems);
-  checkOutput(manifest, signature, problems);
-  return problems;
-}
+export { ModelLoadError } from './onnx-session';
+export { ModelMismatchError } from './signature';
 
 /** Options for {@link loadModel}. */
 export interface LoadModelOptions {
@@ -339,7 +144,7 @@ export class OnnxModel implements LoadedModel {
 export async function loadModel(options: LoadModelOptions): Promise<OnnxModel> {
   const { manifest, expectedSha256 } = options;
   const source = options.source ?? 'model.onnx';
-  const bytes = ownRealmBytes(options.bytes);
+  const { bytes } = options;
   const sha256 = expectedSha256 === undefined ? sha256Hex(bytes) : verifySha256(bytes, expectedSha256, source);
   const sessionOptions: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
@@ -348,12 +153,7 @@ export async function loadModel(options: LoadModelOptions): Promise<OnnxModel> {
     interOpNumThreads: 1,
     ...options.sessionOptions,
   };
-  let session: InferenceSession;
-  try {
-    session = await InferenceSession.create(bytes, sessionOptions);
-  } catch (error) {
-    throw new ModelLoadError(source, error);
-  }
+  const session = await createSession(bytes, sessionOptions, source);
   const signature = describeModel(session);
   const problems = checkManifestAgainstModel(manifest, signature);
   if (problems.length > 0) {

@@ -16,8 +16,6 @@
  *
  * Powertools reads its own `POWERTOOLS_*` variables (log level, service name...); the metrics namespace is resolved
  * here because the runtime passes a default (`modelstack`) that `POWERTOOLS_METRICS_NAMESPACE` overrides.
- *
- * No CDK imports: this file ships in the Lambda bundle.
  */
 import * as path from 'node:path';
 import { z } from 'zod';

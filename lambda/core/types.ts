@@ -1,7 +1,6 @@
 /**
  * Interfaces shared by the runtime's parts: the model core (load, prepare, predict) and the serving layer
  * (HTTP contract for the Lambda function URL, the local server and the SageMaker container).
- * No CDK imports: this ships in the Lambda bundle.
  */
 import type { Manifest } from './manifest';
 

@@ -1,5 +1,5 @@
 /**
- * The Lambda function URL handler (payload format 2.0) around the serving contract of `http.ts`.
+ * The Lambda function URL handler (payload format 2.0) around the serving app (`serving/app.ts`).
  *
  * Cold start: in Lambda, importing this module starts loading at once (module scope, during the init phase):
  * configuration from the environment (`runtime-config.ts`), the manifest bundled next to the handler, the model
@@ -13,20 +13,19 @@
  *   never per request blindly: the next attempt is made by the first request after a backoff (1 s, doubling, at
  *   most 60 s); requests before that get 503 at once. Each failed attempt is logged.
  *
- * Metrics are always on here and are flushed at the end of every invocation.
- *
- * No CDK imports: this file ships in the Lambda bundle.
+ * Metrics are always on here and are flushed at the end of every invocation, so a failed load attempt (made at
+ * init, or by the request that retries it) reaches CloudWatch with the first invocation that follows it.
  */
 import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createInferenceApp } from '../serving/http';
-import type { HttpRequest, InferenceApp, ModelStatus } from '../serving/http';
+import { createInferenceApp } from '../serving/app';
+import type { HttpRequest, InferenceApp, ModelStatus } from '../serving/contract';
 import { ManifestError, readManifest } from '../core/manifest';
 import type { Manifest } from '../core/manifest';
 import { loadModel, ModelIntegrityError, ModelLoadError, ModelMismatchError } from '../core/model';
 import { readModelFromS3 } from '../core/model-source';
-import { createObservability } from '../serving/observability';
+import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
 import type { Observability } from '../serving/observability';
 import { isLambdaEnvironment, runtimeConfigFromEnv, RuntimeConfigError } from '../core/runtime-config';
 import type { RuntimeConfig } from '../core/runtime-config';
@@ -190,8 +189,8 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
         resolveModel(loaded);
       } catch (error) {
         current.failed = true;
-        // Before the manifest names the service, logs go out under "modelstack".
-        const obs = current.observability ?? serve(observability ?? makeObservability('modelstack', config));
+        // Before the manifest names the service, logs and metrics go out under FALLBACK_SERVICE_NAME.
+        const obs = current.observability ?? serve(observability ?? makeObservability(FALLBACK_SERVICE_NAME, config));
         permanent = config === undefined || isPermanentLoadError(error);
         obs.recordModelLoadFailure(error, now() - started, source);
         if (permanent) {

@@ -10,18 +10,21 @@
  * - {@link RunningServer.close} shuts down gracefully: it stops accepting connections, closes idle keep-alive
  *   connections, lets in-flight requests finish (their responses carry `Connection: close`), and after a timeout
  *   closes whatever is left. {@link handleShutdownSignals} wires it to SIGTERM/SIGINT.
- *
- * No CDK imports: this file ships in the container image.
  */
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { createInferenceApp } from '../serving/http';
-import type { HttpResponse, InferenceApp } from '../serving/http';
+import { createInferenceApp } from '../serving/app';
+import { jsonResponse } from '../serving/contract';
+import type { HttpResponse, InferenceApp } from '../serving/contract';
+import { bodyTooLargeMessage, INTERNAL_ERROR } from '../serving/errors';
+import { readManifest } from '../core/manifest';
 import { loadModelFromDirectory } from '../core/model';
-import { createObservability } from '../serving/observability';
+import { MANIFEST_FILE_NAME } from '../core/runtime-config';
+import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
 import type { Observability } from '../serving/observability';
 import type { LoadedModel, RequestLimits } from '../core/types';
 
@@ -33,7 +36,10 @@ export interface ServerOptions {
   /** @default '127.0.0.1' */
   readonly host?: string;
   readonly limits?: RequestLimits;
-  /** Emit EMF metrics to stdout (flushed every `metricsFlushIntervalMs` and on close). @default false */
+  /**
+   * Emit EMF metrics to stdout (flushed every `metricsFlushIntervalMs` and on close, and at once for a model
+   * directory that fails to load). @default false
+   */
   readonly metrics?: boolean;
   /** @default 10000 */
   readonly metricsFlushIntervalMs?: number;
@@ -105,7 +111,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let observability: Observability;
   if (typeof options.model === 'string') {
     const started = performance.now();
-    model = await loadModelFromDirectory(options.model);
+    try {
+      model = await loadModelFromDirectory(options.model);
+    } catch (error) {
+      await recordLoadFailure(options, options.model, error, performance.now() - started);
+      throw error;
+    }
     observability = options.observability ?? buildObservability(options, model.manifest.name);
     observability.recordModelLoad(model, performance.now() - started, options.model);
   } else {
@@ -142,8 +153,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   /** 413 without reading the body; the rest of the body is discarded and the connection closed. */
   const rejectTooLarge = (req: http.IncomingMessage, res: http.ServerResponse, requestId: string, size: string): void => {
-    const message = `request body is ${size} bytes; the limit is ${limit} bytes`;
-    send(res, requestId, { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: message }) }, true);
+    const message = bodyTooLargeMessage(size, limit);
+    send(res, requestId, jsonResponse(413, JSON.stringify({ error: message })), true);
     try {
       observability.hooks.onRequest?.(
         { requestId, method: req.method ?? 'POST', path: req.url ?? '/', status: 413, durationMs: 0, reason: 'too_large', message },
@@ -191,12 +202,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         .handle({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, requestId })
         .then(
           (response) => send(res, requestId, response),
-          () =>
-            send(res, requestId, {
-              status: 500,
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ error: 'internal error', requestId }),
-            }),
+          () => send(res, requestId, jsonResponse(500, JSON.stringify({ error: INTERNAL_ERROR, requestId }))),
         );
     });
   };
@@ -266,6 +272,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   return { url, port: address.port, model, app, observability, close };
+}
+
+/**
+ * Records a failed load (`ModelLoadFailures`, and the cause in the logs) and flushes it, where metrics are on or an
+ * observability was given; otherwise the error thrown to the caller is the whole report. The service is the
+ * manifest's model name when the manifest itself could be read.
+ */
+async function recordLoadFailure(options: ServerOptions, dir: string, error: unknown, durationMs: number): Promise<void> {
+  if (options.observability === undefined && options.metrics !== true) return;
+  const serviceName = await readManifest(join(dir, MANIFEST_FILE_NAME)).then(
+    (manifest) => manifest.name,
+    () => FALLBACK_SERVICE_NAME,
+  );
+  const observability = options.observability ?? buildObservability(options, serviceName);
+  try {
+    observability.recordModelLoadFailure(error, durationMs, dir);
+    observability.flush();
+  } catch {
+    // Reporting the failure must not hide it: the caller gets the load error either way.
+  }
 }
 
 function buildObservability(options: ServerOptions, serviceName: string): Observability {

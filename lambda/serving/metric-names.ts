@@ -42,7 +42,7 @@ export const RUNTIME_METRICS = {
   predictions: { name: 'Predictions', unit: 'Count', statistic: 'Sum', dimensions: [RUNTIME_DIMENSIONS.label] },
   /** Each predicted value (regression): its average over a window is the mean prediction. */
   predictedValue: { name: 'PredictedValue', unit: 'None', statistic: 'Average', dimensions: [] },
-  /** Requests answered with a 4xx (or a 503), by reason. */
+  /** Requests answered with a 4xx, by reason (a 503 while the model loads is not the client's fault: not counted). */
   invalidRequests: { name: 'InvalidRequests', unit: 'Count', statistic: 'Sum', dimensions: [RUNTIME_DIMENSIONS.reason] },
   /** Requests answered with a 500 (an unexpected error). */
   errors: { name: 'Errors', unit: 'Count', statistic: 'Sum', dimensions: [] },

@@ -4,23 +4,29 @@
  * - Logs: structured JSON (Powertools Logger) carrying the request id. Request payloads are never logged unless
  *   `logPayloads` is set: bodies, invalid values and JSON parse errors may carry personal data.
  * - Metrics: CloudWatch EMF (Powertools Metrics), namespace `modelstack` unless overridden, dimension
- *   `service` = the model name:
+ *   `service` = the model name; names, units and dimensions come from `metric-names.ts` (which the stack's alarms
+ *   read too):
  *   - `Latency` (Milliseconds) per request, `BatchSize` (Count) per successful inference,
  *   - `Predictions` (Count) per predicted label, dimension `label` (classification),
+ *   - `PredictedValue` (None), one value per prediction (regression): its average is the mean prediction,
  *   - `InvalidRequests` (Count), dimension `reason` (`bad_json`, `invalid_input`, `too_large`, ...),
- *   - `Errors` (Count) for 500s, `ModelLoadTime` (Milliseconds) once per load.
+ *   - `Errors` (Count) for 500s, `ModelLoadTime` (Milliseconds) once per load, `ModelLoadFailures` (Count) once per
+ *     failed load attempt.
  *
- * Recording a request only appends numbers to in-memory stores; EMF is written by {@link Observability.flush}:
- * once per invocation in Lambda, periodically and on shutdown for the local server.
- *
- * No CDK imports: this file ships in the Lambda bundle.
+ * Recording only appends numbers to in-memory stores; EMF is written by {@link Observability.flush}: once per
+ * invocation in Lambda, periodically and on shutdown for the local server. (Powertools also writes a document by
+ * itself once a metric holds 100 values.)
  */
 import { Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { HttpRequest, InferenceHooks, RequestRecord } from './http';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { HttpRequest, InferenceHooks, RequestRecord } from './contract';
+import { RUNTIME_DIMENSIONS, RUNTIME_METRICS } from './metric-names';
 import { DEFAULT_METRICS_NAMESPACE } from '../core/runtime-config';
 import type { LoadedModel } from '../core/types';
+
+/** The service name of logs and metrics before a manifest names the model. */
+export const FALLBACK_SERVICE_NAME = 'modelstack';
 
 /** Longest request body written to the logs when `logPayloads` is on. */
 export const LOGGED_PAYLOAD_MAX_CHARS = 4096;
@@ -50,7 +56,7 @@ export interface Observability {
   readonly logPayloads: boolean;
   /** Records a successful model load (log line and `ModelLoadTime`). */
   recordModelLoad(model: LoadedModel, durationMs: number, source: string): void;
-  /** Logs a failed model load with its cause. */
+  /** Records a failed model load attempt (log line with its cause, and `ModelLoadFailures`). */
   recordModelLoadFailure(error: unknown, durationMs: number, source: string): void;
   /** Writes the stored metrics as EMF (no-op when there are none or metrics are off). */
   flush(): void;
@@ -69,6 +75,17 @@ function truncatedBody(body: Buffer | string): string {
   const text = typeof body === 'string' ? body : body.subarray(0, LOGGED_PAYLOAD_MAX_CHARS * 4).toString('utf8');
   return text.length > LOGGED_PAYLOAD_MAX_CHARS ? `${text.slice(0, LOGGED_PAYLOAD_MAX_CHARS)}...` : text;
 }
+
+const {
+  latency: LATENCY,
+  batchSize: BATCH_SIZE,
+  predictions: PREDICTIONS,
+  predictedValue: PREDICTED_VALUE,
+  invalidRequests: INVALID_REQUESTS,
+  errors: ERRORS,
+  modelLoadTime: MODEL_LOAD_TIME,
+  modelLoadFailures: MODEL_LOAD_FAILURES,
+} = RUNTIME_METRICS;
 
 export function createObservability(options: ObservabilityOptions): Observability {
   const logPayloads = options.logPayloads ?? false;
@@ -121,19 +138,20 @@ export function createObservability(options: ObservabilityOptions): Observabilit
 
   const onRequest = (record: RequestRecord, request: HttpRequest): void => {
     if (metrics !== undefined) {
-      metrics.addMetric('Latency', MetricUnit.Milliseconds, record.durationMs);
+      metrics.addMetric(LATENCY.name, LATENCY.unit, record.durationMs);
       stored = true;
       if (record.predictions !== undefined) {
-        metrics.addMetric('BatchSize', MetricUnit.Count, record.predictions.length);
+        metrics.addMetric(BATCH_SIZE.name, BATCH_SIZE.unit, record.predictions.length);
         for (const prediction of record.predictions) {
           if ('label' in prediction) labelCounts.set(prediction.label, (labelCounts.get(prediction.label) ?? 0) + 1);
+          else metrics.addMetric(PREDICTED_VALUE.name, PREDICTED_VALUE.unit, prediction.value);
         }
       }
       if (record.status >= 400 && record.status < 500 && record.reason !== undefined) {
         reasonCounts.set(record.reason, (reasonCounts.get(record.reason) ?? 0) + 1);
       }
       if (record.status >= 500 && record.reason === 'internal_error') {
-        metrics.addMetric('Errors', MetricUnit.Count, 1);
+        metrics.addMetric(ERRORS.name, ERRORS.unit, 1);
       }
     }
     if (record.reason === 'internal_error') {
@@ -164,16 +182,17 @@ export function createObservability(options: ObservabilityOptions): Observabilit
   const flush = (): void => {
     if (metrics === undefined) return;
     for (const [label, count] of labelCounts) {
-      emitter(labelEmitters, 'label', label).addMetric('Predictions', MetricUnit.Count, count);
+      emitter(labelEmitters, RUNTIME_DIMENSIONS.label, label).addMetric(PREDICTIONS.name, PREDICTIONS.unit, count);
     }
     for (const [reason, count] of reasonCounts) {
-      emitter(reasonEmitters, 'reason', reason).addMetric('InvalidRequests', MetricUnit.Count, count);
+      emitter(reasonEmitters, RUNTIME_DIMENSIONS.reason, reason).addMetric(INVALID_REQUESTS.name, INVALID_REQUESTS.unit, count);
     }
     labelCounts.clear();
     reasonCounts.clear();
     if (stored) {
       stored = false;
-      metrics.publishStoredMetrics();
+      // Powertools may have written everything already (a metric at 100 values): nothing left to publish.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
 
@@ -196,12 +215,16 @@ export function createObservability(options: ObservabilityOptions): Observabilit
         durationMs: Math.round(durationMs),
       });
       if (metrics !== undefined) {
-        metrics.addMetric('ModelLoadTime', MetricUnit.Milliseconds, durationMs);
+        metrics.addMetric(MODEL_LOAD_TIME.name, MODEL_LOAD_TIME.unit, durationMs);
         stored = true;
       }
     },
     recordModelLoadFailure: (error, durationMs, source) => {
       logger.error('model failed to load', { source, durationMs: Math.round(durationMs), error: errorDetails(error) });
+      if (metrics !== undefined) {
+        metrics.addMetric(MODEL_LOAD_FAILURES.name, MODEL_LOAD_FAILURES.unit, 1);
+        stored = true;
+      }
     },
     flush,
     startPeriodicFlush: (intervalMs = 10_000) => {

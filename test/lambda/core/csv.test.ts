@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { CsvError, parseCsv, prepareCsv } from '../../../lambda/core/csv';
 import { parseManifest, readManifest, type Manifest, type ManifestInput } from '../../../lambda/core/manifest';
-import { InvalidInputError, createPreparer } from '../../../lambda/core/prepare';
+import { InvalidInputError } from '../../../lambda/core/invalid-input';
+import { createPreparer } from '../../../lambda/core/prepare';
 
 type FeatureInput = ManifestInput['input']['features'][number];
 

@@ -10,13 +10,15 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createHandler, handler as moduleHandler, isPermanentLoadError, requestFromEvent } from '../../../lambda/hosts/lambda-handler';
 import type { HandlerDeps } from '../../../lambda/hosts/lambda-handler';
-import { FAILED_MESSAGE } from '../../../lambda/serving/http';
+import { FAILED_MESSAGE } from '../../../lambda/serving/errors';
 import { ModelSourceError, readModelFromFile, sha256Hex } from '../../../lambda/core/model-source';
+import { RUNTIME_METRICS } from '../../../lambda/serving/metric-names';
 import { createObservability } from '../../../lambda/serving/observability';
 import type { Observability } from '../../../lambda/serving/observability';
 import { runtimeConfigFromEnv, RuntimeConfigError } from '../../../lambda/core/runtime-config';
 import type { RuntimeConfig } from '../../../lambda/core/runtime-config';
 import type { Prediction } from '../../../lambda/core/types';
+import { captureEmf, metricNames } from '../../support/emf';
 
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
@@ -301,6 +303,20 @@ test('metrics: one EMF flush per invocation with Latency, BatchSize, Predictions
   expect(perLabel[0]._aws.CloudWatchMetrics[0].Dimensions[0]).toEqual(expect.arrayContaining(['service', 'label']));
   const invalid = emf.filter((doc) => metricNames(doc).includes('InvalidRequests'));
   expect(invalid.map((doc) => [doc.reason, doc.InvalidRequests])).toEqual([['bad_json', 1]]);
+});
+
+test('metrics: a failed load attempt at init is counted once (ModelLoadFailures) and flushed by the next invocation', async () => {
+  const source = jest.fn(() => Promise.reject(new ModelSourceError('s3://models/iris/model.onnx', 'throttled')));
+  const handle = createHandler({ config, modelSource: source, observability: quiet(true).factory });
+  // The attempt made at init (eager) has failed by now; the invocations flush what it recorded.
+  expect(await handle.ready()).toBe('failed');
+  const emf = await captureEmf(async () => {
+    expect((await handle(event('GET', '/ping'))).statusCode).toBe(503);
+    expect((await handle(event('GET', '/ping'))).statusCode).toBe(503);
+  });
+  expect(source).toHaveBeenCalledTimes(1);
+  const failures = emf.filter((doc) => metricNames(doc).includes(RUNTIME_METRICS.modelLoadFailures.name));
+  expect(failures.map((doc) => [doc.service, doc[RUNTIME_METRICS.modelLoadFailures.name]])).toEqual([['iris', 1]]);
 });
 
 test('requestFromEvent: methods, paths, base64, header case, request ids', () => {

@@ -2,7 +2,7 @@
  * The request hook's log lines: which requests are logged at which level, and what a line carries.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { HttpRequest, RequestRecord } from '../../../lambda/serving/http';
+import type { HttpRequest, RequestRecord } from '../../../lambda/serving/contract';
 import { createObservability } from '../../../lambda/serving/observability';
 
 function quietLogger(): Logger {

@@ -1,0 +1,238 @@
+/**
+ * The manifest's feature rules, compiled once per manifest: for each feature its type, bounds, scaling and
+ * missing-value policy as typed arrays, and the texts of its problems. {@link FeatureRules.put} validates one value
+ * and writes it, filled and scaled, into the tensor: the per-value hot path of every request form (rows in
+ * `prepare.ts`, columns and matrices in `tensor-forms.ts`). Per value there is no closure, no intermediate array and
+ * no string building unless the value is wrong.
+ */
+import type { Feature, Manifest } from './manifest';
+import type { ProblemSink } from './invalid-input';
+
+// Feature kinds, as small integers so the per-value switch compares numbers.
+const NUMBER = 0;
+const INTEGER = 1;
+const BOOLEAN = 2;
+
+// String handling modes.
+const STRINGS_REJECT = 0;
+const STRINGS_COERCE = 1;
+const STRINGS_TEXT = 2;
+/** How strings are read: rejected (JSON), numeric strings coerced (JSON with `coerceNumericStrings`), or text cells. */
+export type StringMode = typeof STRINGS_REJECT | typeof STRINGS_COERCE | typeof STRINGS_TEXT;
+
+/** Known features named in an "unknown field" problem before abbreviating. */
+const MAX_LISTED_FEATURES = 10;
+
+/** Plain decimal notation only: `Number()` alone would also take "0x1f", "0b1", "Infinity" and "" (as 0). */
+const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+const BLANK = /^\s*$/;
+
+function describeAllowed(feature: Feature): string {
+  const noun = feature.type === 'integer' ? 'a whole number' : 'a finite number';
+  if (feature.type === 'boolean') return 'true or false (or 1 or 0)';
+  const { min, max } = feature;
+  if (min !== undefined && max !== undefined) return `${noun} between ${min} and ${max}`;
+  if (min !== undefined) return `${noun} of at least ${min}`;
+  if (max !== undefined) return `${noun} of at most ${max}`;
+  return noun;
+}
+
+/** Lower-case letters and digits only, so "Mean Radius" and "mean-radius" both find "mean_radius". */
+function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+function parseBoolean(text: string): number {
+  const t = text.trim().toLowerCase();
+  return t === 'true' ? 1 : t === 'false' ? 0 : NaN;
+}
+
+export class FeatureRules {
+  readonly featureCount: number;
+  /** Feature names in tensor column order. */
+  readonly featureNames: readonly string[];
+  /** Feature name to column. */
+  readonly index: ReadonlyMap<string, number>;
+  /** 1 when a missing value is a problem. */
+  readonly rejectMissing: Uint8Array;
+  /** Already-scaled fill for missing values. */
+  readonly fill: Float64Array;
+  /** 1 when the name is also an Object.prototype member ("constructor", "__proto__"): only own keys count. */
+  readonly ownOnly: Uint8Array;
+  /** What is allowed for a required feature that is missing. */
+  readonly allowedRequired: readonly string[];
+  /** `input.unknownFields` is `reject`. */
+  readonly rejectUnknown: boolean;
+  /** The feature names as problems list them (abbreviated past {@link MAX_LISTED_FEATURES}). */
+  readonly knownFeatures: string;
+  /** What is allowed for an instance that is neither an object nor an array. */
+  readonly instanceShape: string;
+  /** What is allowed for an instance given as an array. */
+  readonly arrayShape: string;
+  private readonly normalized: ReadonlyMap<string, string>;
+  private readonly kind: Uint8Array;
+  /** Inclusive raw bounds; ±Infinity when unbounded, so the check needs no branch on presence. */
+  private readonly min: Float64Array;
+  private readonly max: Float64Array;
+  /** Scaling: `(x - offset) / divisor`; 0 and 1 without `scale`, which leaves x exactly as is. */
+  private readonly offset: Float64Array;
+  private readonly divisor: Float64Array;
+  private readonly allowed: readonly string[];
+  private readonly allowedNotString: readonly string[];
+  private readonly jsonStrings: StringMode;
+
+  constructor(manifest: Manifest) {
+    const features = manifest.input.features;
+    const n = features.length;
+    this.featureCount = n;
+    this.featureNames = features.map((f) => f.name);
+    this.index = new Map(features.map((f, i) => [f.name, i]));
+    this.normalized = new Map(features.map((f) => [normalizeName(f.name), f.name]));
+    this.kind = new Uint8Array(n);
+    this.min = new Float64Array(n);
+    this.max = new Float64Array(n);
+    this.offset = new Float64Array(n);
+    this.divisor = new Float64Array(n);
+    this.rejectMissing = new Uint8Array(n);
+    this.fill = new Float64Array(n);
+    this.ownOnly = new Uint8Array(n);
+    const allowed: string[] = [];
+    features.forEach((feature, i) => {
+      this.kind[i] = feature.type === 'integer' ? INTEGER : feature.type === 'boolean' ? BOOLEAN : NUMBER;
+      this.min[i] = feature.min ?? -Infinity;
+      this.max[i] = feature.max ?? Infinity;
+      this.offset[i] = feature.scale?.mean ?? 0;
+      this.divisor[i] = feature.scale?.std ?? 1;
+      const missing = feature.missing;
+      if (missing === 'reject') {
+        this.rejectMissing[i] = 1;
+      } else {
+        // The schema guarantees "mean" has feature.mean or scale.mean to fall back on.
+        const raw = missing === 'mean' ? (feature.mean ?? feature.scale?.mean ?? 0) : missing.constant;
+        this.fill[i] = (raw - this.offset[i]) / this.divisor[i];
+      }
+      this.ownOnly[i] = feature.name in Object.prototype ? 1 : 0;
+      allowed.push(describeAllowed(feature));
+    });
+    this.allowed = allowed;
+    this.allowedNotString = allowed.map((a, i) =>
+      features[i].type === 'boolean'
+        ? `${a} (JSON true/false or a number, not a string)`
+        : `${a} (a JSON number, not a string)`,
+    );
+    this.allowedRequired = allowed.map((a) => `${a} (the feature is required)`);
+    this.rejectUnknown = manifest.input.unknownFields === 'reject';
+    this.jsonStrings = manifest.input.coerceNumericStrings ? STRINGS_COERCE : STRINGS_REJECT;
+    const listed = this.featureNames.slice(0, MAX_LISTED_FEATURES).join(', ');
+    this.knownFeatures = n > MAX_LISTED_FEATURES ? `${listed}, ... (${n} features in all)` : listed;
+    const values = `${n} value${n === 1 ? '' : 's'}`;
+    this.arrayShape = `an array of exactly ${values}, in feature order`;
+    this.instanceShape = `an object keyed by feature name or an array of ${values} in feature order`;
+  }
+
+  /** How strings are read: as text cells (CSV), or as the manifest says for JSON. */
+  stringMode(textCells: boolean): StringMode {
+    return textCells ? STRINGS_TEXT : this.jsonStrings;
+  }
+
+  /** What is allowed instead of the unknown field `key`, with a suggestion when it is a feature's near-miss. */
+  unknownAllowed(key: string): string {
+    const suggestion = this.normalized.get(normalizeName(key));
+    const hint = suggestion === undefined ? '' : `; did you mean "${suggestion}"?`;
+    return `one of the features: ${this.knownFeatures}${hint}`;
+  }
+
+  /** Validates one value of feature `f`, and writes it (filled and scaled) at `out[at]`, or records a problem. */
+  put(
+    f: number,
+    value: unknown,
+    strings: StringMode,
+    row: number,
+    out: Float32Array,
+    at: number,
+    sink: ProblemSink,
+  ): void {
+    // Nearly every value is an acceptable number. That case alone is small enough for the JIT to inline into the
+    // loops; the rest (strings, booleans, missing values, and every problem) takes the general path.
+    if (typeof value === 'number' && this.accepts(f, value)) {
+      const single = this.scaled(f, value);
+      if (single !== Infinity && single !== -Infinity) {
+        out[at] = single;
+        return;
+      }
+    }
+    this.putOther(f, value, strings, row, out, at, sink);
+  }
+
+  /** {@link put} for everything but an acceptable number. */
+  private putOther(
+    f: number,
+    value: unknown,
+    strings: StringMode,
+    row: number,
+    out: Float32Array,
+    at: number,
+    sink: ProblemSink,
+  ): void {
+    const kind = this.kind[f];
+    let x: number;
+    if (typeof value === 'number') {
+      x = value;
+    } else if (value === undefined || value === null) {
+      this.putMissing(f, value, row, out, at, sink);
+      return;
+    } else if (typeof value === 'string') {
+      if (strings === STRINGS_REJECT) {
+        sink.add(row, this.featureNames[f], value, this.allowedNotString[f]);
+        return;
+      }
+      // Cheap first-character test before the regex: most cells are not blank.
+      if (strings === STRINGS_TEXT && (value.length === 0 || (value.charCodeAt(0) <= 32 && BLANK.test(value)))) {
+        this.putMissing(f, value, row, out, at, sink);
+        return;
+      }
+      x = DECIMAL.test(value) ? Number(value) : kind === BOOLEAN ? parseBoolean(value) : NaN;
+    } else if (typeof value === 'boolean' && kind === BOOLEAN) {
+      x = value ? 1 : 0;
+    } else {
+      sink.add(row, this.featureNames[f], value, this.allowed[f]);
+      return;
+    }
+    if (!this.accepts(f, x)) {
+      sink.add(row, this.featureNames[f], value, this.allowed[f]);
+      return;
+    }
+    const single = this.scaled(f, x);
+    if (single === Infinity || single === -Infinity) {
+      // Finite as a double but not as float32: the model would see Infinity.
+      const allowed = `${this.allowed[f]} within float32 range (about ±3.4e38 after scaling)`;
+      sink.add(row, this.featureNames[f], value, allowed);
+      return;
+    }
+    out[at] = single;
+  }
+
+  /** A raw number allowed for the feature: type and bounds. */
+  private accepts(f: number, x: number): boolean {
+    const kind = this.kind[f];
+    // The range test also rejects NaN (every comparison with NaN is false); ±Infinity ("1e999") is never allowed.
+    return (
+      x >= this.min[f] &&
+      x <= this.max[f] &&
+      x !== Infinity &&
+      x !== -Infinity &&
+      (kind !== INTEGER || Number.isInteger(x)) &&
+      (kind !== BOOLEAN || x === 0 || x === 1)
+    );
+  }
+
+  /** An accepted number, scaled, as the model sees it (float32): ±Infinity if it is finite as a double only. */
+  private scaled(f: number, x: number): number {
+    return Math.fround((x - this.offset[f]) / this.divisor[f]);
+  }
+
+  private putMissing(f: number, value: unknown, row: number, out: Float32Array, at: number, sink: ProblemSink): void {
+    if (this.rejectMissing[f] === 1) sink.add(row, this.featureNames[f], value, this.allowedRequired[f]);
+    else out[at] = this.fill[f];
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * SageMaker's `POST /invocations`: `application/json` `{"instances": [...]}` (objects keyed by feature name, or
+ * arrays in feature order) or `text/csv` (one instance per row, header optional); answers
+ * `{"predictions": [{"label", "probabilities"}]}` or `{"predictions": [{"value"}]}`.
+ */
+import { parseCsv } from '../core/csv';
+import type { PrepareOptions } from '../core/prepare';
+import type { PreparedBatch } from '../core/types';
+import { bodyText, checkBatchSize, checkBodySize, isJsonObject, mediaKind, parseJson } from './bodies';
+import { jsonResponse } from './contract';
+import type { HttpRequest, HttpResponse } from './contract';
+import { envelopeError } from './errors';
+import type { RequestState, RouteContext } from './route-context';
+
+/** CSV cells are text: numeric strings are numbers, blank cells are missing. */
+const CSV_CELLS: PrepareOptions = { textCells: true };
+
+/** Checks (413, 415, 503, 400) in that order, then predicts. */
+export async function invocations(request: HttpRequest, app: RouteContext, state: RequestState): Promise<HttpResponse> {
+  const limits = app.limits;
+  checkBodySize(request.body, limits.maxPayloadBytes);
+  const kind = mediaKind(request.headers, true);
+  const served = app.ready();
+  const text = bodyText(request.body);
+  let batch: PreparedBatch;
+  if (kind === 'csv') {
+    const instances = parseCsv(text, served.catalog.manifest);
+    checkBatchSize(instances.length, limits.maxBatchSize);
+    batch = served.preparer.prepare(instances, CSV_CELLS);
+  } else {
+    const body = parseJson(text);
+    const instances = isJsonObject(body) ? body.instances : undefined;
+    if (!Array.isArray(instances)) {
+      throw isJsonObject(body)
+        ? envelopeError('instances', instances, 'an array of instances (objects keyed by feature name, or arrays in feature order)')
+        : envelopeError('(body)', body, 'a JSON object {"instances": [...]}');
+    }
+    checkBatchSize(instances.length, limits.maxBatchSize);
+    batch = served.preparer.prepare(instances);
+  }
+  const predictions = await served.model.predict(batch);
+  state.predictions = predictions;
+  return jsonResponse(200, JSON.stringify({ predictions }));
+}

@@ -1,0 +1,188 @@
+/**
+ * The Open Inference Protocol v2 (as KServe, Triton and MLServer speak it), `POST /v2/models/{name}[/versions/
+ * {version}]/infer`: input tensors in, either one `[N, F]` tensor named as the manifest's input tensor or one `[N]`
+ * (or `[N, 1]`) tensor per feature; output tensors out, `label` (BYTES, [N]) and `probabilities` (FP32, [N, K]),
+ * or `value` (FP32, [N]). Every envelope problem is reported at once.
+ */
+import { formatValue } from '../core/issues';
+import { InvalidInputError } from '../core/invalid-input';
+import type { InputProblem, Prediction, PreparedBatch } from '../core/types';
+import { bodyText, checkBatchSize, checkBodySize, isJsonObject, mediaKind, parseJson } from './bodies';
+import { jsonResponse } from './contract';
+import type { HttpRequest, HttpResponse } from './contract';
+import { envelopeError } from './errors';
+import { requestIdOf } from './route-context';
+import type { RequestState, RouteContext } from './route-context';
+import type { Catalog } from './router';
+import type { ServedModel } from './served-model';
+
+/** Datatypes of the Open Inference Protocol accepted as input (BYTES is not numeric). */
+const NUMERIC_DATATYPES: ReadonlySet<string> = new Set([
+  'BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64',
+]);
+
+/** A validated input tensor. */
+interface TensorInput {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly data: readonly unknown[];
+}
+
+interface V2Output {
+  readonly name: string;
+  readonly datatype: 'BYTES' | 'FP32';
+  readonly shape: readonly number[];
+  readonly data: ReadonlyArray<string | number>;
+}
+
+/** Checks (413, 415, 503, 400) in that order, then predicts. */
+export async function infer(request: HttpRequest, app: RouteContext, state: RequestState): Promise<HttpResponse> {
+  checkBodySize(request.body, app.limits.maxPayloadBytes);
+  mediaKind(request.headers, false);
+  const served = app.ready();
+  const body = parseJson(bodyText(request.body));
+  if (!isJsonObject(body)) throw envelopeError('(body)', body, 'a JSON object {"id"?, "inputs": [...], "outputs"?}');
+  const id = body.id;
+  if (id !== undefined && typeof id !== 'string') throw envelopeError('id', id, 'a string');
+  const requested = requestedOutputs(body.outputs, served.catalog);
+  const batch = prepareTensors(body.inputs, served, app.limits.maxBatchSize);
+  const predictions = await served.model.predict(batch);
+  state.predictions = predictions;
+  const outputs = v2Outputs(predictions, served.catalog, requested);
+  return jsonResponse(
+    200,
+    `{${served.v2Prefix},"id":${JSON.stringify(id ?? requestIdOf(state))},"outputs":${JSON.stringify(outputs)}}`,
+  );
+}
+
+/** The `outputs` a request asks for (`undefined`: all). */
+function requestedOutputs(outputs: unknown, catalog: Catalog): ReadonlySet<string> | undefined {
+  if (outputs === undefined) return undefined;
+  const allowed = `an array of {"name"} with names among ${catalog.outputNames.map((n) => `"${n}"`).join(', ')}`;
+  if (!Array.isArray(outputs)) throw envelopeError('outputs', outputs, allowed);
+  const names = new Set<string>();
+  const problems: InputProblem[] = [];
+  outputs.forEach((output: unknown, i) => {
+    const name = isJsonObject(output) ? output.name : undefined;
+    if (typeof name === 'string' && catalog.outputNames.includes(name)) names.add(name);
+    else problems.push({ instance: -1, field: `outputs[${i}]`, value: formatValue(output), allowed });
+  });
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  return names.size === 0 ? undefined : names;
+}
+
+function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: number): PreparedBatch {
+  const manifest = served.catalog.manifest;
+  const featureCount = manifest.input.features.length;
+  const forms =
+    `one tensor "${manifest.input.tensor}" of shape [N, ${featureCount}], ` +
+    'or one tensor per feature of shape [N] or [N, 1]';
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw envelopeError('inputs', inputs, `a non-empty array of tensors {"name", "shape", "datatype", "data"}: ${forms}`);
+  }
+  const tensors = validateTensors(inputs);
+  const tensorName = manifest.input.tensor;
+  if (tensors.length === 1 && tensors[0].name === tensorName) {
+    const { shape, data } = tensors[0];
+    if (shape.length !== 2) throw envelopeError('inputs[0].shape', shape, `[N, ${featureCount}]`);
+    checkBatchSize(shape[0], maxBatchSize);
+    return served.preparer.prepareMatrix(data, shape[0], shape[1]);
+  }
+  const columns = Object.create(null) as Record<string, unknown>;
+  const problems: InputProblem[] = [];
+  tensors.forEach(({ name, shape, data }, i) => {
+    if (name === tensorName) {
+      problems.push({ instance: -1, field: `inputs[${i}].name`, value: formatValue(name), allowed: `"${tensorName}" as the only input (${forms})` });
+      return;
+    }
+    if (Object.hasOwn(columns, name)) {
+      problems.push({ instance: -1, field: `inputs[${i}].name`, value: formatValue(name), allowed: 'a name used by one input only' });
+      return;
+    }
+    const rows = shape[0];
+    if (shape.length !== 1 && !(shape.length === 2 && shape[1] === 1)) {
+      problems.push({ instance: -1, field: `inputs[${i}].shape`, value: formatValue(shape), allowed: `[N] or [N, 1] for a feature tensor (${forms})` });
+      return;
+    }
+    checkBatchSize(rows, maxBatchSize);
+    if (data.length !== rows) {
+      problems.push({ instance: -1, field: `inputs[${i}].data`, value: `${data.length} values`, allowed: `${rows} values (shape ${formatValue(shape)})` });
+      return;
+    }
+    // [N, 1] may come nested: [[v0], [v1], ...].
+    columns[name] =
+      shape.length === 2 && Array.isArray(data[0])
+        ? data.map((cell: unknown) => (Array.isArray(cell) && cell.length === 1 ? (cell[0] as unknown) : cell))
+        : data;
+  });
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  return served.preparer.prepareColumns(columns);
+}
+
+/** Checks each tensor's envelope (name, shape, datatype, data); reports every problem at once. */
+function validateTensors(inputs: readonly unknown[]): TensorInput[] {
+  const problems: InputProblem[] = [];
+  const tensors: TensorInput[] = [];
+  inputs.forEach((input: unknown, i) => {
+    const at = `inputs[${i}]`;
+    if (!isJsonObject(input)) {
+      problems.push({ instance: -1, field: at, value: formatValue(input), allowed: 'a tensor {"name", "shape", "datatype", "data"}' });
+      return;
+    }
+    const { name, shape, datatype, data } = input;
+    const before = problems.length;
+    if (typeof name !== 'string' || name === '') {
+      problems.push({ instance: -1, field: `${at}.name`, value: formatValue(name), allowed: 'a non-empty string' });
+    }
+    const validShape =
+      Array.isArray(shape) &&
+      shape.length >= 1 &&
+      shape.length <= 8 &&
+      shape.every((d: unknown) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0);
+    if (!validShape) {
+      problems.push({ instance: -1, field: `${at}.shape`, value: formatValue(shape), allowed: 'an array of non-negative whole numbers, e.g. [N, F] or [N]' });
+    }
+    if (typeof datatype !== 'string' || !NUMERIC_DATATYPES.has(datatype)) {
+      problems.push({ instance: -1, field: `${at}.datatype`, value: formatValue(datatype), allowed: 'a numeric datatype: FP32, FP64, FP16, INT64, INT32, INT16, INT8, UINT*, or BOOL' });
+    }
+    if (!Array.isArray(data)) {
+      problems.push({ instance: -1, field: `${at}.data`, value: formatValue(data), allowed: 'an array of values (flat in row-major order, or nested)' });
+    }
+    if (problems.length === before) {
+      tensors.push({ name: name as string, shape: shape as number[], data: data as unknown[] });
+    }
+  });
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  return tensors;
+}
+
+/** The predictions as v2 output tensors (those `requested`, or all). */
+function v2Outputs(
+  predictions: readonly Prediction[],
+  catalog: Catalog,
+  requested: ReadonlySet<string> | undefined,
+): V2Output[] {
+  const count = predictions.length;
+  const labels = catalog.labels;
+  if (labels === undefined) {
+    const values = new Array<number>(count);
+    for (let i = 0; i < count; i++) values[i] = (predictions[i] as { value: number }).value;
+    return [{ name: 'value', datatype: 'FP32', shape: [count], data: values }];
+  }
+  const k = labels.length;
+  const names = new Array<string>(count);
+  const probabilities = new Array<number>(count * k);
+  for (let i = 0; i < count; i++) {
+    const prediction = predictions[i] as { label: string; probabilities: Readonly<Record<string, number>> };
+    names[i] = prediction.label;
+    for (let j = 0; j < k; j++) probabilities[i * k + j] = prediction.probabilities[labels[j]];
+  }
+  const outputs: V2Output[] = [];
+  if (requested === undefined || requested.has('label')) {
+    outputs.push({ name: 'label', datatype: 'BYTES', shape: [count], data: names });
+  }
+  if (requested === undefined || requested.has('probabilities')) {
+    outputs.push({ name: 'probabilities', datatype: 'FP32', shape: [count, k], data: probabilities });
+  }
+  return outputs;
+}

@@ -1,0 +1,69 @@
+/**
+ * Request bodies (lambda/serving/bodies.ts): JSON parse errors, an empty body, the size limits (413) and the media
+ * types and charsets (415).
+ */
+import { createInferenceApp } from '../../../lambda/serving/app';
+import { app, IRIS_INSTANCE, json, model, request, useExampleModels } from '../../support/serving';
+
+useExampleModels();
+
+describe('client errors', () => {
+  const iris = () => app('iris');
+  const one = IRIS_INSTANCE;
+
+  test('400 bad JSON names the parse error', async () => {
+    const response = await iris().handle(request('POST', '/invocations', '{"instances": [1,'));
+    expect(response.status).toBe(400);
+    expect(json(response).error).toMatch(/^request body is not valid JSON: .*JSON/);
+  });
+
+  test('400 empty body', async () => {
+    const response = await iris().handle(request('POST', '/invocations', ''));
+    expect(response.status).toBe(400);
+    expect(json(response).error).toBe('request body is empty; send a JSON object');
+  });
+
+  test('413 body over maxPayloadBytes states the limit and the actual size', async () => {
+    const small = createInferenceApp({ model: model('iris'), limits: { maxPayloadBytes: 100 } });
+    const body = JSON.stringify({ instances: [one, one, one] });
+    const response = await small.handle(request('POST', '/invocations', body));
+    expect(response.status).toBe(413);
+    expect(json(response).error).toBe(`request body is ${Buffer.byteLength(body)} bytes; the limit is 100 bytes`);
+    // Multi-byte characters count as bytes, not characters.
+    const wide = await small.handle(request('POST', '/invocations', 'é'.repeat(60)));
+    expect(json(wide).error).toBe('request body is 120 bytes; the limit is 100 bytes');
+    expect(small.limits).toEqual({ maxPayloadBytes: 100, maxBatchSize: 1000 });
+  });
+
+  test('413 batch over maxBatchSize (JSON, CSV, v2) states the limit and the actual count', async () => {
+    const small = createInferenceApp({ model: model('iris'), limits: { maxBatchSize: 2 } });
+    const message = 'batch has 3 instances; the limit is 2 per request';
+    const viaJson = await small.handle(request('POST', '/invocations', JSON.stringify({ instances: [one, one, one] })));
+    expect([viaJson.status, json(viaJson).error]).toEqual([413, message]);
+    const viaCsv = await small.handle(request('POST', '/invocations', '1,2,3,4\n1,2,3,4\n1,2,3,4\n', 'text/csv'));
+    expect([viaCsv.status, json(viaCsv).error]).toEqual([413, message]);
+    const viaV2 = await small.handle(
+      request('POST', '/v2/models/iris/infer', JSON.stringify({ inputs: [{ name: 'input', shape: [3, 4], datatype: 'FP32', data: new Array(12).fill(1) }] })),
+    );
+    expect([viaV2.status, json(viaV2).error]).toEqual([413, message]);
+    const atLimit = await small.handle(request('POST', '/invocations', JSON.stringify({ instances: [one, one] })));
+    expect(atLimit.status).toBe(200);
+  });
+
+  test('415 unsupported content type names the allowed ones; charset parameters are fine', async () => {
+    const xml = await iris().handle(request('POST', '/invocations', '<x/>', 'application/xml'));
+    expect(xml.status).toBe(415);
+    expect(json(xml).error).toBe('content type "application/xml" is not supported; use application/json or text/csv');
+    const v2csv = await iris().handle(request('POST', '/v2/models/iris/infer', '1,2,3,4', 'text/csv'));
+    expect(v2csv.status).toBe(415);
+    expect(json(v2csv).error).toBe('content type "text/csv" is not supported; use application/json');
+    const latin1 = await iris().handle(request('POST', '/invocations', '{}', 'application/json; charset=latin1'));
+    expect(latin1.status).toBe(415);
+    expect(json(latin1).error).toMatch(/charset "latin1" is not supported; send UTF-8/);
+    const body = JSON.stringify({ instances: [one] });
+    for (const type of ['application/json; charset=utf-8', 'Application/JSON; Charset="UTF-8"', 'text/csv;charset=utf-8']) {
+      const payload = type.startsWith('text/csv') ? '5.1,3.5,1.4,0.2' : body;
+      expect((await iris().handle(request('POST', '/invocations', payload, type))).status).toBe(200);
+    }
+  });
+});
