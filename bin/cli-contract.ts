@@ -16,6 +16,7 @@ import { ModelIntegrityError, ModelSourceError } from '../lambda/core/model-sour
 import { InvalidInputError } from '../lambda/core/invalid-input';
 import { RuntimeConfigError } from '../lambda/core/runtime-config';
 import { BundleError } from '../lib/bundling/bundle-error';
+import { EvaluationError } from '../lib/evaluation/evaluation-error';
 import { ModelFileError } from '../lib/model-file';
 import { PropsValidationError } from '../lib/props-validation';
 
@@ -64,6 +65,7 @@ const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
   RuntimeConfigError,
   BundleError,
   PropsValidationError,
+  EvaluationError,
 ];
 
 /** System errors that describe the user's environment (a missing file, a port in use), not a bug. */

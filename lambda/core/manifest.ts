@@ -124,16 +124,36 @@ const regressionOutput = z.strictObject({
   value: z.string().min(1),
 });
 
+// --- evaluation (issue 11): read by `modelstack evaluate` and the promotion gate, not by the runtime ---
+const metricFloors = z.record(z.string(), finite());
+
 const evaluationSchema = z.strictObject({
   /** Labelled CSV (path relative to the manifest) with a header row of feature names plus the target column. */
   data: z.string().min(1),
   /** Name of the target column in `data`. */
   target: z.string().min(1),
+  /** Training CSV (path relative to the manifest) with the target column: the trivial baseline's majority class or mean. */
+  training: z.string().min(1).optional(),
   /** Metric floors the model must reach, e.g. `{ "accuracy": 0.95 }` or `{ "rmse": 60 }` (a ceiling for errors). */
-  minimum: z.record(z.string(), finite()).optional(),
-  /** Metrics of the model in production (path relative to the manifest), to compare against. */
+  minimum: metricFloors.optional(),
+  /** Per-class floors, e.g. `{ "malignant": { "recall": 0.95 } }` (precision, recall, f1). */
+  minimumPerClass: z.record(z.string(), metricFloors).optional(),
+  /** Floors per slice column, applied to every value of the column (`--slice-by` or `slices` below). */
+  slices: z
+    .record(z.string(), z.strictObject({ minimum: metricFloors.optional(), minimumPerClass: z.record(z.string(), metricFloors).optional() }))
+    .optional(),
+  /** The model this one replaces (a model directory or its `evaluation.json`, relative to the manifest). */
   baseline: z.string().optional(),
+  /** How much worse than `baseline` on the key metric still counts as "not worse". @default 0.01 */
+  tolerance: finite().refine((v) => v >= 0, { message: 'must be 0 or more' }).optional(),
+  /** The key metric for baselines and ranking. @default macroF1 (classification), rmse (regression) */
+  metric: z.string().optional(),
+  /** Largest share (0-1) of rows the runtime may reject before the evaluation fails. @default 0 */
+  maxRejectedShare: finite().refine((v) => v >= 0 && v <= 1, { message: 'must be between 0 and 1' }).optional(),
+  /** Binary models: the label ROC AUC, PR AUC and calibration are about. @default the first label */
+  positiveLabel: z.string().min(1).optional(),
 });
+// --- end evaluation ---
 
 const common = {
   /** Manifest format version. */

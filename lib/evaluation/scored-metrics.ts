@@ -1,0 +1,42 @@
+/**
+ * From predictions and truths to metrics: the bridge between the runtime's predictions and the metric functions.
+ */
+import type { Manifest } from '../../lambda/core/manifest';
+import type { Prediction } from '../../lambda/core/types';
+import { classificationMetrics } from './classification-metrics';
+import type { Metrics } from './metric-names';
+import { regressionMetrics } from './regression-metrics';
+
+/** The labels of a classifier, or undefined for a regressor. */
+export function labelsOf(manifest: Manifest): readonly string[] | undefined {
+  return manifest.task === 'regression' ? undefined : manifest.output.labels;
+}
+
+/** The positive label of a binary classifier: `evaluation.positiveLabel`, else the first label. */
+export function positiveLabelOf(manifest: Manifest): string | undefined {
+  if (manifest.task !== 'binary-classification') return undefined;
+  return manifest.evaluation?.positiveLabel ?? manifest.output.labels[0];
+}
+
+/**
+ * Every metric of the task over the rows (`truth[i]` is the truth of `predictions[i]`).
+ * @throws RangeError when a prediction does not fit the task
+ */
+export function metricsOf(manifest: Manifest, truth: readonly (string | number)[], predictions: readonly Prediction[]): Metrics {
+  const labels = labelsOf(manifest);
+  if (labels === undefined) {
+    const predicted = predictions.map((p) => {
+      if (!('value' in p)) throw new RangeError('a regression evaluation needs value predictions');
+      return p.value;
+    });
+    return regressionMetrics(truth.map(Number), predicted);
+  }
+  const k = labels.length;
+  const probabilities = new Float64Array(predictions.length * k);
+  predictions.forEach((p, row) => {
+    if (!('probabilities' in p)) throw new RangeError('a classification evaluation needs probabilities');
+    labels.forEach((label, c) => (probabilities[row * k + c] = p.probabilities[label]));
+  });
+  const index = truth.map((t) => labels.indexOf(String(t)));
+  return classificationMetrics({ labels, truth: index, probabilities }, positiveLabelOf(manifest));
+}

@@ -1,0 +1,60 @@
+/**
+ * The trivial baseline every model must beat: the most frequent training label with the training label
+ * frequencies as probabilities (classification), or the training mean (regression), predicted for every row.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseCsv } from '../../lambda/core/csv';
+import type { Manifest } from '../../lambda/core/manifest';
+import type { Prediction } from '../../lambda/core/types';
+import { EvaluationError } from './evaluation-error';
+import type { Metrics } from './metric-names';
+import { labelsOf, metricsOf } from './scored-metrics';
+
+export interface TrivialBaseline {
+  /** What it predicts, in words. */
+  readonly description: string;
+  /** Where its statistics come from: the training file, or the evaluation data when none is declared. */
+  readonly source: string;
+  readonly prediction: Prediction;
+  readonly metrics: Metrics;
+}
+
+/** The constant prediction learnt from the target values of the training rows. */
+export function constantPrediction(manifest: Manifest, targets: readonly string[], source: string): Prediction {
+  if (targets.length === 0) throw new EvaluationError(`${source}: has no rows to compute the trivial baseline from`);
+  const labels = labelsOf(manifest);
+  if (labels === undefined) {
+    const values = targets.map((t) => Number(t.trim()));
+    const bad = targets.find((_, i) => !Number.isFinite(values[i]) || targets[i].trim() === '');
+    if (bad !== undefined) throw new EvaluationError(`${source}: target ${JSON.stringify(bad)} is not allowed; expected a finite number`);
+    return { value: values.reduce((sum, v) => sum + v, 0) / values.length };
+  }
+  const counts = new Map<string, number>(labels.map((label) => [label, 0]));
+  for (const target of targets) {
+    const count = counts.get(target.trim());
+    if (count === undefined) throw new EvaluationError(`${source}: target ${JSON.stringify(target)} is not allowed; expected one of ${labels.join(', ')}`);
+    counts.set(target.trim(), count + 1);
+  }
+  const probabilities = Object.fromEntries(labels.map((label) => [label, (counts.get(label) ?? 0) / targets.length]));
+  // The first label in manifest order wins a tie, as the runtime's argmax.
+  const label = labels.reduce((best, l) => (probabilities[l] > probabilities[best] ? l : best), labels[0]);
+  return { label, probabilities };
+}
+
+/** Reads the target column of a CSV file (the training data). */
+export async function readTargets(path: string, manifest: Manifest, target: string): Promise<string[]> {
+  const rows = parseCsv(await readFile(path, 'utf8'), manifest);
+  if (rows.length > 0 && !(target in rows[0])) {
+    throw new EvaluationError(`${path}: has no column ${JSON.stringify(target)}; its columns are ${Object.keys(rows[0]).join(', ')}`);
+  }
+  return rows.map((row) => row[target]);
+}
+
+/** Scores the constant prediction on the evaluated rows. */
+export function trivialBaseline(manifest: Manifest, prediction: Prediction, truth: readonly (string | number)[], source: string): TrivialBaseline {
+  const description =
+    'value' in prediction
+      ? `predicts the training mean (${prediction.value.toPrecision(6)}) for every row`
+      : `predicts the most frequent training label "${prediction.label}" for every row, with the training label frequencies as probabilities`;
+  return { description, source, prediction, metrics: metricsOf(manifest, truth, truth.map(() => prediction)) };
+}
