@@ -1,6 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import { environments } from '../config/environments';
 import { loadEnvironments } from '../config/load';
+import { checkPromotionGate } from '../lib/evaluation/promotion-gate';
 import { inspectModelArtifact } from '../lib/model-artifact';
 import { ModelStack } from '../lib/model-stack';
 
@@ -24,11 +25,21 @@ export async function buildStacks(app: App, options: BuildOptions): Promise<Mode
   const stacks: ModelStack[] = [];
   for (const env of loaded) {
     const model = await inspectModelArtifact(env.modelPath, env.manifestPath);
+    // The promotion gate (issue 11): production protection or evaluation.required needs a fresh, passing evaluation.
+    const evaluation = await checkPromotionGate({
+      environment: env.name,
+      required: env.config.protection === 'production' || env.config.evaluation?.required === true,
+      directoryAsConfigured: env.config.model.directory,
+      modelDirectory: env.modelDirectory,
+      manifest: model.manifest,
+      modelSha256: model.sha256,
+    });
     stacks.push(
       new ModelStack(app, `modelstack-${model.manifest.name}-${env.name}`, {
         environmentName: env.name,
         config: env.config,
         model,
+        evaluation,
         // An unset account keeps synth environment-agnostic: no credentials are needed until deploy.
         env: { account: env.config.account, region: env.config.region },
         description: `modelstack: ${model.manifest.name} ${model.manifest.version} (${model.manifest.task}) in ${env.name}`,

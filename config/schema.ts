@@ -6,6 +6,7 @@
  * without reshaping the rest.
  */
 import { z } from 'zod';
+import { EnvironmentEvaluationSchema } from './evaluation-schema';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAYLOAD_BYTES } from '../lambda/core/runtime-config';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -67,6 +68,8 @@ export const EnvironmentSchema = z
      * the stack is termination-protected, and the evaluation gate and paging apply. Never the environment's name.
      */
     protection: z.enum(PROTECTION_LEVELS).default('standard'),
+    /** The promotion gate (`config/evaluation-schema.ts`): on with protection "production" or `required: true`. Unset: off unless production. */
+    evaluation: EnvironmentEvaluationSchema,
     /** What happens to stateful resources (bucket, keys, logs) when the stack is deleted. */
     removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
     storage: z

@@ -6,6 +6,8 @@ import type { ModelArtifact } from './model-artifact';
 import { ModelFile } from './model-file';
 import { ModelStore } from './model-store';
 import { buildEndpoint, type PlatformContext } from './platforms';
+import type { EvaluationKeyFigures } from '../lambda/serving/metadata';
+import { evaluationTags } from './evaluation/evaluation-tags';
 
 /** Properties of a {@link ModelStack}. */
 export interface ModelStackProps extends StackProps {
@@ -15,6 +17,11 @@ export interface ModelStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   /** The model and its manifest, already checked against each other. */
   readonly model: ModelArtifact;
+  /**
+   * Key figures of the model's evaluation (checked fresh at synth), tagged on every resource.
+   * @default - none: no evaluation.json, and no gate for the environment
+   */
+  readonly evaluation?: EvaluationKeyFigures;
 }
 
 /**
@@ -43,15 +50,16 @@ export class ModelStack extends Stack {
     const context: PlatformContext = { config, model, store: this.store, removalPolicy };
     this.inference = buildEndpoint(this, 'Inference', context);
 
-    this.addTags(config, model, environmentName);
+    this.addTags(config, model, environmentName, props.evaluation);
     this.addOutputs();
   }
 
-  private addTags(config: EnvironmentConfig, model: ModelArtifact, environmentName: string): void {
+  private addTags(config: EnvironmentConfig, model: ModelArtifact, environmentName: string, evaluation: EvaluationKeyFigures | undefined): void {
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
     Tags.of(this).add('modelstack:environment', environmentName);
     Tags.of(this).add('modelstack:model', model.manifest.name);
     Tags.of(this).add('modelstack:model-version', model.manifest.version);
+    for (const [key, value] of Object.entries(evaluationTags(evaluation))) Tags.of(this).add(key, value);
   }
 
   private addOutputs(): void {

@@ -6,11 +6,30 @@
 import type { Manifest } from '../core/manifest';
 import type { LoadedModel } from '../core/types';
 
+// --- evaluation (issue 11) ---
+/** The evaluation's key figures the stack hands the endpoint (from `evaluation.json`, checked at synth). */
+export interface EvaluationKeyFigures {
+  readonly verdict: 'pass' | 'fail';
+  /** The metric baselines and ranking use, e.g. `macroF1`. */
+  readonly keyMetric: string;
+  /** Whole-model metrics by name (`accuracy`, `rocAuc`, `rmse`, ...). */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Rows evaluated. */
+  readonly rows: number;
+  readonly dataSha256: string;
+  /** ISO 8601. */
+  readonly evaluatedAt: string;
+}
+// --- end evaluation ---
+
 /** `GET /v2`. */
 export const SERVER_METADATA_BODY = JSON.stringify({ name: 'modelstack', version: '1', extensions: [] });
 
-/** `GET /v2/models/{name}`: the v2 metadata, extended with the features; `model` undefined while loading. */
-export function modelMetadata(manifest: Manifest, model: LoadedModel | undefined): Record<string, unknown> {
+/**
+ * `GET /v2/models/{name}`: the v2 metadata, extended with the features (and the evaluation's key figures when the
+ * stack provides them); `model` undefined while loading.
+ */
+export function modelMetadata(manifest: Manifest, model: LoadedModel | undefined, evaluation?: EvaluationKeyFigures): Record<string, unknown> {
   const features = manifest.input.features;
   const labels = manifest.task === 'regression' ? undefined : manifest.output.labels;
   return {
@@ -42,6 +61,7 @@ export function modelMetadata(manifest: Manifest, model: LoadedModel | undefined
     tensor: { name: manifest.input.tensor, datatype: 'FP32', shape: [-1, features.length] },
     unknownFields: manifest.input.unknownFields,
     ...(model === undefined ? {} : { sha256: model.sha256 }),
+    ...(evaluation === undefined ? {} : { evaluation }),
     ready: model !== undefined,
   };
 }
