@@ -148,7 +148,9 @@ export async function scoreData(dataPath: string, preparer: Preparer, model: Loa
     options.onProgress?.({ bytesRead: batch.bytesRead, totalBytes, rows: totalRows });
   }
   if (predictions.length === 0) {
-    throw new EvaluationError(`${dataPath}: no row could be evaluated (${totalRows} data rows, ${tally.count} rejected)`);
+    const top = tally.summary(totalRows).byReason[0];
+    const why = top === undefined ? '' : `; most often: ${top.reason} (${top.count} rows)`;
+    throw new EvaluationError(`${dataPath}: no row could be evaluated (${totalRows} data rows, ${tally.count} rejected${why})`);
   }
   return { totalRows, truth, predictions, slices, rejected: tally.summary(totalRows) };
 }

@@ -43,7 +43,13 @@ export function constantPrediction(manifest: Manifest, targets: readonly string[
 
 /** Reads the target column of a CSV file (the training data). */
 export async function readTargets(path: string, manifest: Manifest, target: string): Promise<string[]> {
-  const rows = parseCsv(await readFile(path, 'utf8'), manifest);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new EvaluationError(`evaluation.training: ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); expected the training CSV with the target column`);
+  }
+  const rows = parseCsv(text, manifest);
   if (rows.length > 0 && !(target in rows[0])) {
     throw new EvaluationError(`${path}: has no column ${JSON.stringify(target)}; its columns are ${Object.keys(rows[0]).join(', ')}`);
   }
