@@ -19,6 +19,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import type { Manifest } from '../lambda/core/manifest';
 import {
   DEFAULT_MAX_BATCH_SIZE,
@@ -57,6 +58,12 @@ export interface LambdaInferenceProps {
    * as `model.json`, so a manifest change deploys a new function version.
    */
   readonly manifest: Manifest;
+
+  /**
+   * The evaluation's key figures, handed to the runtime (`MODEL_EVALUATION`) for the model metadata document.
+   * @default - none
+   */
+  readonly evaluation?: EvaluationKeyFigures;
 
   /**
    * CPU architecture. ARM_64 (Graviton) is about 20% cheaper per GB-second, but onnxruntime has a history of
@@ -274,6 +281,7 @@ export class LambdaInference extends Construct implements IInferenceEndpoint {
         [RUNTIME_ENV.maxPayloadBytes]: String(maxPayloadBytes),
         [RUNTIME_ENV.logPayloads]: String(props.logPayloads ?? false),
         [RUNTIME_ENV.metricsNamespace]: metricsNamespace,
+        ...(props.evaluation === undefined ? {} : { [RUNTIME_ENV.evaluation]: JSON.stringify(props.evaluation) }),
         POWERTOOLS_SERVICE_NAME: store.modelName,
         NODE_OPTIONS: '--enable-source-maps',
       },

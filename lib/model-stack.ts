@@ -6,7 +6,7 @@ import type { ModelArtifact } from './model-artifact';
 import { ModelFile } from './model-file';
 import { ModelStore } from './model-store';
 import { buildEndpoint, type PlatformContext } from './platforms';
-import type { EvaluationKeyFigures } from '../lambda/serving/metadata';
+import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import { evaluationTags } from './evaluation/evaluation-tags';
 
 /** Properties of a {@link ModelStack}. */
@@ -47,7 +47,7 @@ export class ModelStack extends Stack {
       noncurrentVersionExpiration: Duration.days(config.storage.noncurrentVersionExpirationDays),
       accessLogsExpiration: Duration.days(config.storage.accessLogsExpirationDays),
     });
-    const context: PlatformContext = { config, model, store: this.store, removalPolicy };
+    const context: PlatformContext = { config, model, store: this.store, removalPolicy, ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }) };
     this.inference = buildEndpoint(this, 'Inference', context);
 
     this.addTags(config, model, environmentName, props.evaluation);

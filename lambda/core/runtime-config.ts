@@ -13,12 +13,14 @@
  * | `MAX_BATCH_SIZE`    | Most instances in one request (413 above)                       | 1000                           |
  * | `MAX_PAYLOAD_BYTES` | Largest request body in bytes (413 above)                       | 6291456 (6 MiB)                |
  * | `LOG_PAYLOADS`      | Log request bodies and error details (`true`/`false`)           | `false`                        |
+ * | `MODEL_EVALUATION`  | The evaluation's key figures (JSON), for the metadata document   | none                           |
  *
  * Powertools reads its own `POWERTOOLS_*` variables (log level, service name...); the metrics namespace is resolved
  * here because the runtime passes a default (`modelstack`) that `POWERTOOLS_METRICS_NAMESPACE` overrides.
  */
 import * as path from 'node:path';
 import { z } from 'zod';
+import { EvaluationFiguresSchema, type EvaluationKeyFigures } from './evaluation-figures';
 import { formatValue } from './issues';
 
 /** Lambda's synchronous invocation payload limit, which function URLs share: 6 MB. */
@@ -32,7 +34,7 @@ export const MANIFEST_FILE_NAME = 'model.json';
 /** Default CloudWatch namespace of the runtime's metrics. */
 export const DEFAULT_METRICS_NAMESPACE = 'modelstack';
 
-/** The environment variables the runtime reads (the CDK construct sets the first seven). */
+/** The environment variables the runtime reads (the CDK construct sets all but the namespace default). */
 export const RUNTIME_ENV = {
   modelBucket: 'MODEL_BUCKET',
   modelKey: 'MODEL_KEY',
@@ -41,6 +43,7 @@ export const RUNTIME_ENV = {
   maxBatchSize: 'MAX_BATCH_SIZE',
   maxPayloadBytes: 'MAX_PAYLOAD_BYTES',
   logPayloads: 'LOG_PAYLOADS',
+  evaluation: 'MODEL_EVALUATION',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 
@@ -59,6 +62,8 @@ export interface RuntimeConfig {
   readonly logPayloads: boolean;
   /** CloudWatch namespace of the EMF metrics. */
   readonly metricsNamespace: string;
+  /** The evaluation's key figures, when the stack provides them. */
+  readonly evaluation?: EvaluationKeyFigures;
 }
 
 /** Raised when the environment is not a valid configuration; the message names every bad variable and its value. */
@@ -118,6 +123,21 @@ const envSchema = z.object({
       .optional(),
   ),
   POWERTOOLS_METRICS_NAMESPACE: z.preprocess(unsetIfEmpty, z.string().max(255).optional()),
+  MODEL_EVALUATION: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON (the evaluation key figures the stack writes)' });
+          return z.NEVER;
+        }
+      })
+      .pipe(EvaluationFiguresSchema)
+      .optional(),
+  ),
 });
 
 export interface RuntimeConfigOptions {
@@ -159,6 +179,7 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv, options: RuntimeCon
     },
     logPayloads: parsed.LOG_PAYLOADS ?? false,
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
+    ...(parsed.MODEL_EVALUATION === undefined ? {} : { evaluation: parsed.MODEL_EVALUATION }),
   };
 }
 

@@ -172,6 +172,7 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
         model,
         ...(manifest === undefined ? {} : { manifest }),
         ...(config === undefined ? {} : { limits: config.limits }),
+        ...(config?.evaluation === undefined ? {} : { evaluation: config.evaluation }),
         hooks: obs.hooks,
       });
       return obs;

@@ -8,6 +8,7 @@
  * matched with one Map lookup, and each response is serialized once.
  */
 import { performance } from 'node:perf_hooks';
+import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import { formatValue } from '../core/issues';
 import { InvalidInputError } from '../core/invalid-input';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../core/runtime-config';
@@ -55,6 +56,7 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
   private loadStatus: ModelStatus = 'loading';
   private served: ServedModel | undefined;
   private catalog: Catalog | undefined;
+  private readonly evaluation: EvaluationKeyFigures | undefined;
 
   constructor(options: InferenceAppOptions) {
     this.limits = {
@@ -62,7 +64,8 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
       maxBatchSize: positiveLimit('maxBatchSize', options.limits?.maxBatchSize, DEFAULT_MAX_BATCH_SIZE),
     };
     this.hooks = options.hooks ?? {};
-    if (options.manifest !== undefined) this.catalog = buildCatalog(options.manifest);
+    this.evaluation = options.evaluation;
+    if (options.manifest !== undefined) this.catalog = buildCatalog(options.manifest, this.evaluation);
     const model = options.model;
     if (typeof model === 'function') {
       this.getter = model;
@@ -149,7 +152,7 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
 
   private setModel(model: LoadedModel): void {
     const catalog =
-      this.catalog !== undefined && this.catalog.manifest === model.manifest ? this.catalog : buildCatalog(model.manifest);
+      this.catalog !== undefined && this.catalog.manifest === model.manifest ? this.catalog : buildCatalog(model.manifest, this.evaluation);
     this.catalog = catalog;
     this.served = serveModel(model, catalog);
     this.loadStatus = 'ready';

@@ -3,6 +3,7 @@
  * SageMaker container) hands to an {@link InferenceApp} and gets back. The routes and statuses are in README.md,
  * "The inference contract"; `app.ts` implements it.
  */
+import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import type { Manifest } from '../core/manifest';
 import type { LoadedModel, Prediction, RequestLimits } from '../core/types';
 import type { RejectReason } from './metric-names';
@@ -66,6 +67,8 @@ export interface InferenceAppOptions {
    * while loading. @default the loaded model's manifest
    */
   readonly manifest?: Manifest;
+  /** The evaluation's key figures, shown in the model metadata document. @default none */
+  readonly evaluation?: EvaluationKeyFigures;
   readonly limits?: RequestLimits;
   readonly hooks?: InferenceHooks;
 }

@@ -4,23 +4,11 @@
  * manifest (while loading) and once per loaded model, never per request.
  */
 import type { Manifest } from '../core/manifest';
+import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import type { LoadedModel } from '../core/types';
 
-// --- evaluation (issue 11) ---
-/** The evaluation's key figures the stack hands the endpoint (from `evaluation.json`, checked at synth). */
-export interface EvaluationKeyFigures {
-  readonly verdict: 'pass' | 'fail';
-  /** The metric baselines and ranking use, e.g. `macroF1`. */
-  readonly keyMetric: string;
-  /** Whole-model metrics by name (`accuracy`, `rocAuc`, `rmse`, ...). */
-  readonly metrics: Readonly<Record<string, number>>;
-  /** Rows evaluated. */
-  readonly rows: number;
-  readonly dataSha256: string;
-  /** ISO 8601. */
-  readonly evaluatedAt: string;
-}
-// --- end evaluation ---
+// The evaluation's key figures (issue 11).
+export type { EvaluationKeyFigures } from '../core/evaluation-figures';
 
 /** `GET /v2`. */
 export const SERVER_METADATA_BODY = JSON.stringify({ name: 'modelstack', version: '1', extensions: [] });

@@ -4,6 +4,7 @@
  * wrong method a 405 with `Allow`.
  */
 import { formatValue } from '../core/issues';
+import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import type { Manifest } from '../core/manifest';
 import type { ModelStatus } from './contract';
 import { HttpError, notReadyError } from './errors';
@@ -36,6 +37,8 @@ export interface Catalog {
   readonly outputNames: readonly string[];
   /** The model metadata body while the model is loading. */
   readonly metadataLoading: string;
+  /** The evaluation's key figures, for the metadata document. */
+  readonly evaluation?: EvaluationKeyFigures;
 }
 
 const MODELS_PREFIX = '/v2/models/';
@@ -51,7 +54,7 @@ const STATIC_ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
 /** The routes a 404 lists before the manifest is known. */
 const STATIC_ROUTE_LIST = 'POST /invocations, GET /ping, GET /v2/health/live, GET /v2/health/ready';
 
-export function buildCatalog(manifest: Manifest): Catalog {
+export function buildCatalog(manifest: Manifest, evaluation?: EvaluationKeyFigures): Catalog {
   const base = `${MODELS_PREFIX}${manifest.name}`;
   const versioned = `${base}/versions/${manifest.version}`;
   const routes = new Map<string, Route>();
@@ -75,7 +78,8 @@ export function buildCatalog(manifest: Manifest): Catalog {
     ].join(', '),
     labels,
     outputNames: labels === undefined ? ['value'] : ['label', 'probabilities'],
-    metadataLoading: JSON.stringify(modelMetadata(manifest, undefined)),
+    metadataLoading: JSON.stringify(modelMetadata(manifest, undefined, evaluation)),
+    ...(evaluation === undefined ? {} : { evaluation }),
   };
 }
 

@@ -25,7 +25,7 @@ export function serveModel(model: LoadedModel, catalog: Catalog): ServedModel {
     catalog,
     preparer: createPreparer(manifest),
     pingBody: pingBody(manifest),
-    metadataBody: JSON.stringify(modelMetadata(manifest, model)),
+    metadataBody: JSON.stringify(modelMetadata(manifest, model, catalog.evaluation)),
     modelReadyBody: modelReadyBody(manifest),
     v2Prefix: `"model_name":${JSON.stringify(manifest.name)},"model_version":${JSON.stringify(manifest.version)}`,
   };

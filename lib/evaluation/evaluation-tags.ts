@@ -2,7 +2,7 @@
  * The evaluation's key figures as resource tags, so the deployed endpoint says what it was proven on:
  * `modelstack:evaluation` (pass/fail), the key metric's value, and the evaluation data's SHA-256.
  */
-import type { EvaluationKeyFigures } from '../../lambda/serving/metadata';
+import type { EvaluationKeyFigures } from '../../lambda/core/evaluation-figures';
 
 /** Tags for the key figures; none without an evaluation. Values use only characters tags allow. */
 export function evaluationTags(evaluation: EvaluationKeyFigures | undefined): Record<string, string> {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from '../../lambda/core/manifest';
-import type { EvaluationKeyFigures } from '../../lambda/serving/metadata';
+import type { EvaluationKeyFigures } from '../../lambda/core/evaluation-figures';
 import { EVALUATION_FILE, readEvaluation, sha256OfFile, type EvaluationRecord } from './evaluation-record';
 import { EvaluationError } from './evaluation-error';
 import { metricValue } from './metric-names';

@@ -12,6 +12,7 @@ export function lambdaInferenceProps(platform: LambdaPlatformConfig, context: Pl
   return {
     store: context.store,
     manifest: context.model.manifest,
+    ...(context.evaluation === undefined ? {} : { evaluation: context.evaluation }),
     architecture: platform.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
     memorySizeMiB: platform.memorySizeMiB,
     timeout: Duration.seconds(platform.timeoutSeconds),

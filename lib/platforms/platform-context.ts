@@ -1,6 +1,7 @@
 /** What every platform builder receives from the composition root (`ModelStack`). */
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import type { EnvironmentConfig } from '../../config/schema';
+import type { EvaluationKeyFigures } from '../../lambda/core/evaluation-figures';
 import type { ModelArtifact } from '../model-artifact';
 import type { ModelStore } from '../model-store';
 
@@ -14,4 +15,6 @@ export interface PlatformContext {
   readonly store: ModelStore;
   /** Removal policy of stateful resources, derived from the config. */
   readonly removalPolicy: RemovalPolicy;
+  /** The evaluation's key figures (from a fresh evaluation.json), for the endpoint's metadata. @default - none */
+  readonly evaluation?: EvaluationKeyFigures;
 }

@@ -5,6 +5,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { progressReporter } from '../../bin/commands/progress';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext } from '../../bin/modelstack';
 import type { EvaluationRecord } from '../../lib/evaluation/evaluation-record';
 
@@ -162,5 +163,35 @@ describe('Given a previous model to compare against', () => {
     const c = context(dir);
     expect(await main(['evaluate', '.', '--baseline', join(EXAMPLES, 'breast-cancer', 'evaluation.json')], c)).toBe(EXIT_CHECK_FAILED);
     expect(c.err.join('\n')).toContain('was computed on other data');
+  });
+});
+
+describe('Given slices with their own minimums', () => {
+  test('When one value of the slice column falls short, then the exit code is 1 and the slice is named', async () => {
+    const dir = track(copyExample('penguins-lightgbm', (e) => ({ ...e, slices: { island: { minimum: { accuracy: 0.99 } } } })));
+    const data = join(EXAMPLES, 'penguins-sklearn', 'test.csv');
+    const c = context(dir);
+    expect(await main(['evaluate', '.', '--data', data, '--slice-by', 'sex'], c)).toBe(EXIT_CHECK_FAILED);
+    const record = readRecord(dir);
+    expect(Object.keys(record.slices)).toEqual(['island', 'sex']);
+    expect(record.verdict.failures).toEqual([expect.stringMatching(/^accuracy on island=Torgersen is 0\.\d+; required >= 0\.9900$/)]);
+    expect(c.out.join('\n')).toMatch(/slices by island\n/);
+  });
+});
+
+describe('Given an interactive terminal', () => {
+  test('When progress is reported, then one bar redraws itself in place and ends with a line break', () => {
+    const written: string[] = [];
+    const c = { ...context('/'), interactive: true };
+    const progress = progressReporter(c, 'evaluating', (text) => written.push(text));
+    progress.update({ done: 1, total: 2, detail: '256 rows' });
+    progress.update({ done: 2, total: 2, detail: '512 rows' });
+    progress.finish();
+    expect(written).toEqual([
+      '\revaluating [###############...............]  50 % 256 rows',
+      '\revaluating [##############################] 100 % 512 rows',
+      '\n',
+    ]);
+    expect(c.err).toEqual([]);
   });
 });

@@ -4,10 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest } from '../../../lambda/core/manifest';
+import { loadModelFromDirectory } from '../../../lambda/core/model';
+import { runtimeConfigFromEnv } from '../../../lambda/core/runtime-config';
+import { createInferenceApp } from '../../../lambda/serving/app';
 import { modelMetadata } from '../../../lambda/serving/metadata';
 import { evaluationTags } from '../../../lib/evaluation/evaluation-tags';
 import type { EvaluationRecord } from '../../../lib/evaluation/evaluation-record';
 import { keyFiguresOf } from '../../../lib/evaluation/promotion-gate';
+import { request } from '../../support/serving';
 
 const EXAMPLE = join(__dirname, '..', '..', '..', 'examples', 'breast-cancer');
 const record = JSON.parse(readFileSync(join(EXAMPLE, 'evaluation.json'), 'utf8')) as EvaluationRecord;
@@ -33,5 +37,36 @@ describe("Given the committed breast-cancer evaluation", () => {
     const manifest = await readManifest(join(EXAMPLE, 'model.json'));
     expect(modelMetadata(manifest, undefined, keyFiguresOf(record))).toMatchObject({ evaluation: { verdict: 'pass', keyMetric: 'macroF1' } });
     expect(modelMetadata(manifest, undefined)).not.toHaveProperty('evaluation');
+  });
+});
+
+describe('Given the key figures handed to the runtime', () => {
+  const env = { MODEL_BUCKET: 'models-bucket', MODEL_KEY: 'models/m/x.onnx', MODEL_SHA256: 'a'.repeat(64) };
+
+  test('When MODEL_EVALUATION holds them as JSON, then the runtime configuration has them', () => {
+    const figures = keyFiguresOf(record);
+    expect(runtimeConfigFromEnv({ ...env, MODEL_EVALUATION: JSON.stringify(figures) }).evaluation).toEqual(figures);
+    expect(runtimeConfigFromEnv(env).evaluation).toBeUndefined();
+  });
+
+  test.each([
+    ['not JSON', '{verdict', 'MODEL_EVALUATION: must be JSON'],
+    ['not key figures', '{"verdict":"maybe"}', 'MODEL_EVALUATION'],
+  ])('When MODEL_EVALUATION is %s, then the configuration is refused naming the variable', (_case, value, message) => {
+    expect(() => runtimeConfigFromEnv({ ...env, MODEL_EVALUATION: value })).toThrow(message);
+  });
+
+  test('When the app serves the model with them, then GET /v2/models/{name} carries them, loading and loaded', async () => {
+    const figures = keyFiguresOf(record);
+    const model = await loadModelFromDirectory(EXAMPLE);
+    try {
+      const loaded = createInferenceApp({ model, evaluation: figures });
+      const body = JSON.parse((await loaded.handle(request('GET', '/v2/models/breast-cancer'))).body) as { evaluation: unknown; ready: boolean };
+      expect(body).toMatchObject({ ready: true, evaluation: figures });
+      const loading = createInferenceApp({ model: new Promise(() => undefined), manifest: model.manifest, evaluation: figures });
+      expect(JSON.parse((await loading.handle(request('GET', '/v2/models/breast-cancer'))).body)).toMatchObject({ ready: false, evaluation: figures });
+    } finally {
+      await model.close();
+    }
   });
 });

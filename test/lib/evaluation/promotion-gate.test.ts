@@ -51,6 +51,10 @@ describe('Given an environment with production protection', () => {
         { Key: 'modelstack:evaluation-rows', Value: '143' },
       ]),
     );
+    const variables = Object.values(template.findResources('AWS::Lambda::Function'))
+      .map((f) => (f.Properties.Environment?.Variables ?? {}) as Record<string, string>)
+      .find((v) => v.MODEL_EVALUATION !== undefined);
+    expect(JSON.parse(variables?.MODEL_EVALUATION ?? '{}')).toMatchObject({ verdict: 'pass', keyMetric: 'macroF1', rows: 143 });
   });
 
   test('When evaluation.json is missing, then synth fails saying what to run', async () => {
