@@ -4,8 +4,9 @@
  * without re-running the model; the monitoring work reads `predictionDistribution`.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { EvaluationError } from './evaluation-error';
 import type { MetricName, Metrics } from './metric-names';
 import type { PredictionDistribution } from './prediction-distribution';
@@ -108,4 +109,14 @@ export async function readEvaluation(path: string): Promise<EvaluationRecord> {
   const missing = (['model', 'data', 'metrics', 'verdict', 'keyMetric'] as const).filter((key) => record[key] === undefined);
   if (missing.length > 0) throw new EvaluationError(`${path}: lacks ${missing.join(', ')}; re-run modelstack evaluate`);
   return record as EvaluationRecord;
+}
+
+/**
+ * The prediction distribution of a model directory's `evaluation.json` (the monitoring drift band is set around
+ * it), or undefined when the model has not been evaluated.
+ */
+export async function readPredictionDistribution(modelDirectory: string): Promise<PredictionDistribution | undefined> {
+  const path = join(modelDirectory, EVALUATION_FILE);
+  if (!existsSync(path)) return undefined;
+  return (await readEvaluation(path)).predictionDistribution;
 }

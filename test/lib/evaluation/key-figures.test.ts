@@ -9,7 +9,7 @@ import { runtimeConfigFromEnv } from '../../../lambda/core/runtime-config';
 import { createInferenceApp } from '../../../lambda/serving/app';
 import { modelMetadata } from '../../../lambda/serving/metadata';
 import { evaluationTags } from '../../../lib/evaluation/evaluation-tags';
-import type { EvaluationRecord } from '../../../lib/evaluation/evaluation-record';
+import { readPredictionDistribution, type EvaluationRecord } from '../../../lib/evaluation/evaluation-record';
 import { keyFiguresOf } from '../../../lib/evaluation/promotion-gate';
 import { request } from '../../support/serving';
 
@@ -68,5 +68,15 @@ describe('Given the key figures handed to the runtime', () => {
     } finally {
       await model.close();
     }
+  });
+});
+
+describe('Given the monitoring work setting drift bands', () => {
+  test("When it reads a model directory's prediction distribution, then it gets the evaluation's label shares", async () => {
+    expect(await readPredictionDistribution(EXAMPLE)).toEqual({ task: 'classification', rows: 143, labelShares: { malignant: 56 / 143, benign: 87 / 143 } });
+  });
+
+  test('When the model has not been evaluated, then there is none', async () => {
+    expect(await readPredictionDistribution(join(EXAMPLE, '..', 'iris'))).toBeUndefined();
   });
 });
