@@ -1,7 +1,9 @@
 import type { App } from 'aws-cdk-lib';
 import { environments } from '../config/environments';
 import { loadEnvironments } from '../config/load';
+import { predictionBaseline } from '../lib/evaluation/drift-baseline';
 import { inspectModelArtifact } from '../lib/model-artifact';
+import type { PredictionBaseline } from '../lib/monitoring/drift';
 import { ModelStack } from '../lib/model-stack';
 
 /** How {@link buildStacks} finds its configuration. */
@@ -22,13 +24,17 @@ export interface BuildOptions {
 export async function buildStacks(app: App, options: BuildOptions): Promise<ModelStack[]> {
   const loaded = loadEnvironments(options.environments ?? environments, { projectRoot: options.projectRoot, only: options.only });
   const stacks: ModelStack[] = [];
+  // Environments usually share a model: run it over its evaluation data once per folder.
+  const baselines = new Map<string, Promise<PredictionBaseline | undefined>>();
   for (const env of loaded) {
     const model = await inspectModelArtifact(env.modelPath, env.manifestPath);
+    if (!baselines.has(env.modelDirectory)) baselines.set(env.modelDirectory, predictionBaseline(env.modelDirectory, model.manifest));
     stacks.push(
       new ModelStack(app, `modelstack-${model.manifest.name}-${env.name}`, {
         environmentName: env.name,
         config: env.config,
         model,
+        predictionBaseline: await baselines.get(env.modelDirectory),
         // An unset account keeps synth environment-agnostic: no credentials are needed until deploy.
         env: { account: env.config.account, region: env.config.region },
         description: `modelstack: ${model.manifest.name} ${model.manifest.version} (${model.manifest.task}) in ${env.name}`,

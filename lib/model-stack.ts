@@ -2,10 +2,15 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
 import type { IInferenceEndpoint } from './inference-endpoint';
+import type { LambdaRollout } from './lambda-rollout';
 import type { ModelArtifact } from './model-artifact';
 import { ModelFile } from './model-file';
 import { ModelStore } from './model-store';
+import { Monitoring } from './monitoring';
+import type { PredictionBaseline } from './monitoring/drift';
+import { monitoringProps } from './monitoring/from-config';
 import { buildEndpoint, type PlatformContext } from './platforms';
+import { buildRollout } from './platforms/operations';
 
 /** Properties of a {@link ModelStack}. */
 export interface ModelStackProps extends StackProps {
@@ -15,6 +20,12 @@ export interface ModelStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   /** The model and its manifest, already checked against each other. */
   readonly model: ModelArtifact;
+  /**
+   * The model's prediction distribution on its evaluation data, the center of the drift alarms' bands
+   * (`predictionBaseline()` in lib/evaluation/drift-baseline.ts derives it).
+   * @default - no drift alarms: synth warns unless alarms.drift.enabled is false
+   */
+  readonly predictionBaseline?: PredictionBaseline;
 }
 
 /**
@@ -27,6 +38,10 @@ export class ModelStack extends Stack {
   public readonly store: ModelStore;
   /** The inference endpoint, on whichever platform the config names. */
   public readonly inference: IInferenceEndpoint;
+  /** Alarms, topics and dashboard of the endpoint. */
+  public readonly monitoring: Monitoring;
+  /** How new versions reach traffic, rolling back on the critical alarms. */
+  public readonly rollout: LambdaRollout;
 
   constructor(scope: Construct, id: string, props: ModelStackProps) {
     super(scope, id, props);
@@ -42,6 +57,8 @@ export class ModelStack extends Stack {
     });
     const context: PlatformContext = { config, model, store: this.store, removalPolicy };
     this.inference = buildEndpoint(this, 'Inference', context);
+    this.monitoring = new Monitoring(this, 'Monitoring', monitoringProps(config, this.inference, model.manifest, props.predictionBaseline, removalPolicy));
+    this.rollout = buildRollout(this, 'Rollout', context, this.inference, this.monitoring.rollbackAlarms);
 
     this.addTags(config, model, environmentName);
     this.addOutputs();
