@@ -125,6 +125,7 @@ export class Monitoring extends Construct {
     const enabled = ALARM_SEVERITIES.filter((s) => severities[s].enabled);
     this.topics = new AlarmTopics(this, 'Topics', {
       purpose: `model '${endpoint.modelName}'`,
+      displayName: `modelstack ${endpoint.modelName}`,
       recipients: Object.fromEntries(enabled.map((s) => [s, [...new Set([...(props.emails ?? []), ...severities[s].emails])]])),
       removalPolicy: props.removalPolicy,
     });

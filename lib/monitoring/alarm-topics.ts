@@ -27,8 +27,15 @@ export interface AlarmTopicsProps {
   /** Subscribers of each severity's topic; a severity that is absent gets no topic. */
   readonly recipients: Partial<Readonly<Record<AlarmSeverity, readonly string[]>>>;
 
-  /** What the topics are for, for the key's description and the topics' display names, e.g. `model 'iris'`. */
+  /** What the topics are for, for the key's description, e.g. `model 'iris'`. */
   readonly purpose: string;
+
+  /**
+   * Start of the topics' display names (the e-mail sender's name), the severity is appended; characters other
+   * than letters, digits, spaces, `_` and `-` become `-`.
+   * @default 'modelstack'
+   */
+  readonly displayName?: string;
 
   /**
    * What happens to the key when it leaves the stack (the topics hold no data and are always deleted).
@@ -59,7 +66,7 @@ export class AlarmTopics extends Construct {
     }
     for (const [severity, emails] of Object.entries(props.recipients) as Array<[AlarmSeverity, readonly string[]]>) {
       const topic = new sns.Topic(this, severityTitle(severity), {
-        displayName: `modelstack ${severity} alarms: ${props.purpose}`.slice(0, 100),
+        displayName: `${props.displayName ?? 'modelstack'} ${severity}`.replace(/[^A-Za-z0-9 _-]/g, '-').slice(0, 100),
         masterKey: this.encryptionKey,
         enforceSSL: true,
       });

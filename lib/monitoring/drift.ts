@@ -43,7 +43,7 @@ export interface DriftOptions {
 
   /**
    * Severity of the drift alarms (a drifting population is rarely an emergency, and a 1-hour window is too slow
-   * to roll back a canary anyway).
+   * to roll back a canary anyway). With that severity disabled there are no drift alarms.
    * @default 'warning'
    */
   readonly severity?: AlarmSeverity;
@@ -186,7 +186,7 @@ export function driftMonitoring(
       mean: endpoint.metricPredictedValue({ period, statistic: 'Average' }),
       n: endpoint.metricPredictedValue({ period, statistic: 'SampleCount' }),
     };
-    const example = expectedPredictionsPerWindow === undefined ? '' : `; at the expected ${Math.round(expectedPredictionsPerWindow).toLocaleString('en-US')} predictions per window ±${num(meanValueBand(mean, std, n0, expectedPredictionsPerWindow, options).halfWidth)}`;
+    const example = expectedPredictionsPerWindow === undefined ? '' : `; at the expected ${Math.round(expectedPredictionsPerWindow).toLocaleString('en-US')} predictions per window +/-${num(meanValueBand(mean, std, n0, expectedPredictionsPerWindow, options).halfWidth)}`;
     return {
       alarms: [
         {
@@ -199,7 +199,7 @@ export function driftMonitoring(
             period,
             label: 'Mean prediction outside its band',
           }),
-          meaning: `The mean predicted value over ${window} is outside ${num(mean)} ± max(${floor}, ${k}·${num(std)}·sqrt(1/n + 1/${n0}))${example}; baseline: ${baseline.source}.`,
+          meaning: `The mean predicted value over ${window} is outside ${num(mean)} +/- max(${floor}, ${k} * ${num(std)} * sqrt(1/n + 1/${n0}))${example}; baseline: ${baseline.source}.`,
         },
       ],
       graphs: [
@@ -233,7 +233,7 @@ export function driftMonitoring(
     const halfWidth = `IF(${k} * SQRT(${variance}) > ${floor}, ${k} * SQRT(${variance}), ${floor})`;
     const share = `FILL(${id}, 0) / ${total}`;
     const example =
-      expectedPredictionsPerWindow === undefined ? '' : `; at the expected ${Math.round(expectedPredictionsPerWindow).toLocaleString('en-US')} predictions per window ±${num(labelShareBand(p, n0, expectedPredictionsPerWindow, options).halfWidth * 100)} pp`;
+      expectedPredictionsPerWindow === undefined ? '' : `; at the expected ${Math.round(expectedPredictionsPerWindow).toLocaleString('en-US')} predictions per window +/-${num(labelShareBand(p, n0, expectedPredictionsPerWindow, options).halfWidth * 100)} pp`;
     alarms.push({
       ...common,
       id: `PredictionShareDrift-${label}`,
@@ -244,7 +244,7 @@ export function driftMonitoring(
         period,
         label: `Share of '${label}' outside its band (pp)`,
       }),
-      meaning: `The share of predictions labelled '${label}' over ${window} is outside ${percent(p)} ± max(${options.floorPercentagePoints} pp, ${k}·sqrt(p(1-p)(1/n + 1/${n0})))${example}; baseline: ${baseline.source}.`,
+      meaning: `The share of predictions labelled '${label}' over ${window} is outside ${percent(p)} +/- max(${options.floorPercentagePoints} pp, ${k} * sqrt(p(1-p)(1/n + 1/${n0})))${example}; baseline: ${baseline.source}.`,
     });
     graphs.push({
       title: `Share of '${label}' (%) and its drift band`,

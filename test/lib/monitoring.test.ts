@@ -68,6 +68,7 @@ describe('Given Monitoring with default props on a Lambda endpoint', () => {
   test('When synthesized, then there is one topic per severity, each encrypted with the notification key and TLS-only', () => {
     template.resourceCountIs('AWS::SNS::Topic', 2);
     template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitoringTopicsKey'), 'Arn'] } });
+    expect(Object.values(template.findResources('AWS::SNS::Topic')).map((t) => t.Properties.DisplayName)).toEqual(['modelstack breast-cancer warning', 'modelstack breast-cancer critical']);
     expect(monitoring.topics.tryTopic('warning')).toBeDefined();
     expect(monitoring.topics.tryTopic('critical')).toBeDefined();
   });
@@ -199,7 +200,7 @@ describe('Given drift monitoring', () => {
   test('When the expected traffic is known, then the description quotes the band at that traffic', () => {
     const { monitoring } = monitor({ expectedPredictionsPerWindow: 166_667 });
     const drift = monitoring.alarms.find((a) => a.definition.id === 'PredictionShareDrift-malignant');
-    expect(drift?.definition.meaning).toContain('39.16% ± max(5 pp, 3·sqrt(p(1-p)(1/n + 1/143))); at the expected 166,667 predictions per window ±12.2506 pp');
+    expect(drift?.definition.meaning).toContain('39.16% +/- max(5 pp, 3 * sqrt(p(1-p)(1/n + 1/143))); at the expected 166,667 predictions per window +/-12.2506 pp');
   });
 });
 
