@@ -2,7 +2,9 @@ import type { App } from 'aws-cdk-lib';
 import { environments } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { checkPromotionGate } from '../lib/evaluation/promotion-gate';
+import { predictionBaseline } from '../lib/evaluation/drift-baseline';
 import { inspectModelArtifact } from '../lib/model-artifact';
+import type { PredictionBaseline } from '../lib/monitoring/drift';
 import { ModelStack } from '../lib/model-stack';
 
 /** How {@link buildStacks} finds its configuration. */
@@ -23,6 +25,8 @@ export interface BuildOptions {
 export async function buildStacks(app: App, options: BuildOptions): Promise<ModelStack[]> {
   const loaded = loadEnvironments(options.environments ?? environments, { projectRoot: options.projectRoot, only: options.only });
   const stacks: ModelStack[] = [];
+  // Environments usually share a model: run it over its evaluation data once per folder.
+  const baselines = new Map<string, Promise<PredictionBaseline | undefined>>();
   for (const env of loaded) {
     const model = await inspectModelArtifact(env.modelPath, env.manifestPath);
     // The promotion gate (issue 11): production protection or evaluation.required needs a fresh, passing evaluation.
@@ -34,12 +38,14 @@ export async function buildStacks(app: App, options: BuildOptions): Promise<Mode
       manifest: model.manifest,
       modelSha256: model.sha256,
     });
+    if (!baselines.has(env.modelDirectory)) baselines.set(env.modelDirectory, predictionBaseline(env.modelDirectory, model.manifest));
     stacks.push(
       new ModelStack(app, `modelstack-${model.manifest.name}-${env.name}`, {
         environmentName: env.name,
         config: env.config,
         model,
         evaluation,
+        predictionBaseline: await baselines.get(env.modelDirectory),
         // An unset account keeps synth environment-agnostic: no credentials are needed until deploy.
         env: { account: env.config.account, region: env.config.region },
         description: `modelstack: ${model.manifest.name} ${model.manifest.version} (${model.manifest.task}) in ${env.name}`,

@@ -9,14 +9,18 @@ import type { EnvironmentConfigInput } from './schema';
 
 const model = { directory: 'examples/breast-cancer' };
 const owner = { project: 'modelstack', 'cost-center': 'ml-platform' };
+const team = 'ml-team@example.com';
+const onCall = 'ml-oncall@example.com';
 
 export const environments = {
   dev: {
     region: 'eu-west-1',
     model,
-    platform: { type: 'lambda', memorySizeMiB: 1024, timeoutSeconds: 30, reservedConcurrency: 5 },
+    // Cheap and quiet: no provisioned concurrency, all at once, warnings only (a failed model load is one of them).
+    platform: { type: 'lambda', memorySizeMiB: 1024, timeoutSeconds: 30, reservedConcurrency: 5, rollout: { strategy: 'all-at-once' } },
     removalPolicy: 'destroy',
     storage: { noncurrentVersionExpirationDays: 7, accessLogsExpirationDays: 30 },
+    alarms: { emails: [team], warning: { modelLoadFailures: 1 }, critical: { enabled: false } },
     budget: { monthlyLimitUsd: 25 },
     traffic: { requestsPerMonth: 100_000, meanDurationMs: 15 },
     tags: { ...owner, environment: 'dev' },
@@ -24,10 +28,17 @@ export const environments = {
   staging: {
     region: 'eu-west-1',
     model,
-    platform: { type: 'lambda', memorySizeMiB: 2048, timeoutSeconds: 30, reservedConcurrency: 20 },
+    // Rehearses prod's rollout (linear, rolled back on the critical alarms), but nobody is paged: all to the team.
+    platform: {
+      type: 'lambda',
+      memorySizeMiB: 2048,
+      timeoutSeconds: 30,
+      reservedConcurrency: 20,
+      rollout: { strategy: 'linear', percent: 10, intervalMinutes: 1 },
+    },
     removalPolicy: 'destroy',
     storage: { noncurrentVersionExpirationDays: 30, accessLogsExpirationDays: 90 },
-    alarms: { emails: ['ml-oncall@example.com'] },
+    alarms: { emails: [team] },
     budget: { monthlyLimitUsd: 100 },
     traffic: { requestsPerMonth: 1_000_000, meanDurationMs: 15 },
     tags: { ...owner, environment: 'staging' },
@@ -35,11 +46,29 @@ export const environments = {
   prod: {
     region: 'eu-west-1',
     model,
-    platform: { type: 'lambda', memorySizeMiB: 2048, timeoutSeconds: 30, reservedConcurrency: 100, logRetentionDays: 365 },
+    // Paged and careful: canary, provisioned concurrency with auto scaling (more in business hours), critical to on-call.
+    platform: {
+      type: 'lambda',
+      memorySizeMiB: 2048,
+      timeoutSeconds: 30,
+      reservedConcurrency: 100,
+      logRetentionDays: 365,
+      scaling: {
+        minProvisionedConcurrency: 2,
+        maxProvisionedConcurrency: 40,
+        targetUtilizationPercent: 70,
+        schedules: [
+          { name: 'business-hours', cron: { minute: '0', hour: '7', weekDay: 'MON-FRI' }, timeZone: 'Europe/Dublin', minProvisionedConcurrency: 10 },
+          { name: 'after-hours', cron: { minute: '0', hour: '19', weekDay: 'MON-FRI' }, timeZone: 'Europe/Dublin', minProvisionedConcurrency: 2 },
+        ],
+      },
+      rollout: { strategy: 'canary', percent: 10, intervalMinutes: 5 },
+    },
     protection: 'production',
     removalPolicy: 'retain',
     storage: { noncurrentVersionExpirationDays: 365, accessLogsExpirationDays: 365 },
-    alarms: { emails: ['ml-oncall@example.com'] },
+    // Prod always has traffic, so a silent hour is worth a warning.
+    alarms: { emails: [team], warning: { minInvocationsPerHour: 1 }, critical: { emails: [onCall] } },
     budget: { monthlyLimitUsd: 500, alertThresholdsPercent: [50, 80, 100] },
     traffic: { requestsPerMonth: 30_000_000, meanInstancesPerRequest: 4, meanDurationMs: 15 },
     tags: { ...owner, environment: 'prod' },

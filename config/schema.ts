@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { EnvironmentEvaluationSchema } from './evaluation-schema';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAYLOAD_BYTES } from '../lambda/core/runtime-config';
+import { AlarmsSchema, LambdaRolloutSchema, LambdaScalingSchema, refineLambdaCapacity } from './monitoring-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -44,7 +45,11 @@ export const LambdaPlatformSchema = z.strictObject({
   maxPayloadBytes: int(1024, FUNCTION_URL_MAX_PAYLOAD_BYTES).default(DEFAULT_MAX_PAYLOAD_BYTES),
   /** How long the function's logs are kept (days). */
   logRetentionDays: retentionDays.default(30),
-});
+  /** Provisioned concurrency on the live alias with auto scaling (config/monitoring-schema.ts). Unset: none. */
+  scaling: LambdaScalingSchema.optional(),
+  /** How new versions reach traffic (CodeDeploy). Unset: canary 10% for 5 minutes with protection "production", else all at once. */
+  rollout: LambdaRolloutSchema.optional(),
+}).superRefine(refineLambdaCapacity);
 
 export const PlatformSchema = z.discriminatedUnion('type', [LambdaPlatformSchema]);
 
@@ -80,12 +85,8 @@ export const EnvironmentSchema = z
         accessLogsExpirationDays: int(1, 3650).default(365),
       })
       .prefault({}),
-    alarms: z
-      .strictObject({
-        /** Addresses subscribed to the environment's alarm topic. */
-        emails: z.array(z.email({ message: 'must be an e-mail address' })).default([]),
-      })
-      .prefault({}),
+    /** Alarm thresholds, recipients per severity and drift (config/monitoring-schema.ts). */
+    alarms: AlarmsSchema.prefault({}),
     budget: z
       .strictObject({
         /** Monthly cost budget (USD) for resources tagged with this environment. */

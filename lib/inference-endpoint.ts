@@ -6,6 +6,7 @@ import type { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import type { PlatformMetric } from './monitoring/platform-metric';
 
 /** The serving platforms modelstack builds. */
 export type InferencePlatform = 'lambda' | 'sagemaker';
@@ -78,4 +79,17 @@ export interface IInferenceEndpoint extends IConstruct {
 
   /** Time the runtime itself spent per request (parse, prepare, predict, serialize), from its EMF metrics. */
   metricRuntimeLatency(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+
+  /**
+   * Platform-specific metrics worth watching, each with the thresholds the platform recommends per severity:
+   * `Monitoring` graphs each one and alarms where a threshold is given (the config can override them by id).
+   * Optional: a platform without any gets only the common alarms above.
+   *
+   * Lambda offers concurrency against its reservation and provisioned-concurrency spillover. A SageMaker endpoint
+   * should offer its 4XX rate, `OverheadLatency`, CPU and memory utilization per instance and, when serverless,
+   * `ModelSetupTime`: `sageMakerMonitoringMetrics()` (lib/monitoring/sagemaker-metrics.ts) builds exactly those.
+   * Give rates their own `IF(requests >= n, ...)` guard, decide missing data per metric, and name expression
+   * inputs after their statistic (as `inMilliseconds()` does) so several percentiles can share one graph.
+   */
+  metricsForMonitoring?(): readonly PlatformMetric[];
 }

@@ -34,6 +34,9 @@ import { OnnxRuntimeBundling } from './bundling/lambda-bundling';
 import { BUNDLE_ENTRY_FILE, PROJECT_ROOT } from './bundling/runtime-bundle';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import type { IInferenceEndpoint } from './inference-endpoint';
+import { LambdaProvisionedConcurrency, type ProvisionedConcurrencyScalingProps } from './lambda-scaling';
+import { lambdaMonitoringMetrics } from './monitoring/lambda-metrics';
+import type { PlatformMetric } from './monitoring/platform-metric';
 import { ManagedPolicyRole } from './managed-policy-role';
 import type { ModelStore } from './model-store';
 import { iam5ResourceFinding } from './private/nag-findings';
@@ -188,7 +191,10 @@ export class LambdaInference extends Construct implements IInferenceEndpoint {
   public readonly bundleSizeBytes?: number;
   /** Estimated zipped size of the deployment package in bytes; `undefined` when bundling was skipped. */
   public readonly bundleZippedBytes?: number;
+  /** Concurrency reserved for the function; `undefined` when it shares the account's pool. */
+  public readonly reservedConcurrentExecutions?: number;
   private readonly runtimeMetrics: RuntimeMetrics;
+  private scaledConcurrency?: LambdaProvisionedConcurrency;
 
   constructor(scope: Construct, id: string, props: LambdaInferenceProps) {
     super(scope, id);
@@ -242,6 +248,7 @@ export class LambdaInference extends Construct implements IInferenceEndpoint {
     });
     this.modelName = store.modelName;
     this.requestTimeout = timeout;
+    this.reservedConcurrentExecutions = props.reservedConcurrentExecutions;
 
     const role = new ManagedPolicyRole(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -373,6 +380,25 @@ export class LambdaInference extends Construct implements IInferenceEndpoint {
 
   public metricRuntimeLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.runtimeMetrics.metric(RUNTIME_METRICS.latency, {}, props);
+  }
+
+  /** Provisioned concurrency of the `live` alias, once {@link autoScaleProvisionedConcurrency} has been called. */
+  public get provisionedConcurrency(): LambdaProvisionedConcurrency | undefined {
+    return this.scaledConcurrency;
+  }
+
+  /** Gives the `live` alias provisioned concurrency, auto-scaled between the bounds (see lib/lambda-scaling.ts). Once. */
+  public autoScaleProvisionedConcurrency(props: ProvisionedConcurrencyScalingProps): LambdaProvisionedConcurrency {
+    if (this.scaledConcurrency !== undefined) throw new Error(`${this.node.path}: provisioned concurrency is already auto-scaled`);
+    const reservedConcurrentExecutions = this.reservedConcurrentExecutions;
+    this.scaledConcurrency = new LambdaProvisionedConcurrency(this, 'ProvisionedConcurrency', { ...props, alias: this.alias, reservedConcurrentExecutions });
+    return this.scaledConcurrency;
+  }
+
+  /** Concurrency against the reservation and, with provisioned concurrency, its spillover (lib/monitoring/lambda-metrics.ts). */
+  public metricsForMonitoring(): PlatformMetric[] {
+    const hasProvisionedConcurrency = this.scaledConcurrency !== undefined;
+    return lambdaMonitoringMetrics({ function: this.function, alias: this.alias, reservedConcurrentExecutions: this.reservedConcurrentExecutions, hasProvisionedConcurrency });
   }
 
   private acknowledgeFindings(props: LambdaInferenceProps): void {

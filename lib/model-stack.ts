@@ -2,12 +2,17 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
 import type { IInferenceEndpoint } from './inference-endpoint';
+import type { LambdaRollout } from './lambda-rollout';
 import type { ModelArtifact } from './model-artifact';
 import { ModelFile } from './model-file';
 import { ModelStore } from './model-store';
-import { buildEndpoint, type PlatformContext } from './platforms';
+import { Monitoring } from './monitoring';
+import type { PredictionBaseline } from './monitoring/drift';
+import { monitoringProps } from './monitoring/from-config';
 import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import { evaluationTags } from './evaluation/evaluation-tags';
+import { buildEndpoint, type PlatformContext } from './platforms';
+import { buildRollout } from './platforms/operations';
 
 /** Properties of a {@link ModelStack}. */
 export interface ModelStackProps extends StackProps {
@@ -22,6 +27,12 @@ export interface ModelStackProps extends StackProps {
    * @default - none: no evaluation.json, and no gate for the environment
    */
   readonly evaluation?: EvaluationKeyFigures;
+  /**
+   * The model's prediction distribution on its evaluation data, the center of the drift alarms' bands
+   * (`predictionBaseline()` in lib/evaluation/drift-baseline.ts derives it).
+   * @default - no drift alarms: synth warns unless alarms.drift.enabled is false
+   */
+  readonly predictionBaseline?: PredictionBaseline;
 }
 
 /**
@@ -34,6 +45,10 @@ export class ModelStack extends Stack {
   public readonly store: ModelStore;
   /** The inference endpoint, on whichever platform the config names. */
   public readonly inference: IInferenceEndpoint;
+  /** Alarms, topics and dashboard of the endpoint. */
+  public readonly monitoring: Monitoring;
+  /** How new versions reach traffic, rolling back on the critical alarms. */
+  public readonly rollout: LambdaRollout;
 
   constructor(scope: Construct, id: string, props: ModelStackProps) {
     super(scope, id, props);
@@ -49,6 +64,8 @@ export class ModelStack extends Stack {
     });
     const context: PlatformContext = { config, model, store: this.store, removalPolicy, ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }) };
     this.inference = buildEndpoint(this, 'Inference', context);
+    this.monitoring = new Monitoring(this, 'Monitoring', monitoringProps(config, this.inference, model.manifest, props.predictionBaseline, removalPolicy));
+    this.rollout = buildRollout(this, 'Rollout', context, this.inference, this.monitoring.rollbackAlarms);
 
     this.addTags(config, model, environmentName, props.evaluation);
     this.addOutputs();

@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { LambdaPlatformConfig } from '../../config/schema';
 import { LambdaInference, type LambdaInferenceProps } from '../lambda-inference';
+import { lambdaScalingProps } from './operations';
 import type { PlatformContext } from './platform-context';
 
 /** The {@link LambdaInference} props that a validated Lambda platform config describes. */
@@ -27,5 +28,7 @@ export function lambdaInferenceProps(platform: LambdaPlatformConfig, context: Pl
 
 /** Builds the Lambda endpoint of an environment. */
 export function buildLambdaEndpoint(scope: Construct, id: string, platform: LambdaPlatformConfig, context: PlatformContext): LambdaInference {
-  return new LambdaInference(scope, id, lambdaInferenceProps(platform, context));
+  const endpoint = new LambdaInference(scope, id, lambdaInferenceProps(platform, context));
+  if (platform.scaling !== undefined) endpoint.autoScaleProvisionedConcurrency(lambdaScalingProps(platform.scaling));
+  return endpoint;
 }

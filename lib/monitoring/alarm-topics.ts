@@ -1,0 +1,114 @@
+/**
+ * The SNS topics alarms notify, one per severity, encrypted with one customer-managed KMS key.
+ *
+ * Default settings:
+ * - a dedicated key, rotation on, whose policy gives the account its usual administration and lets exactly two
+ *   services use it: CloudWatch, for this stack's alarms (`aws:SourceArn` = `alarm:<stack name>-*`), and AWS
+ *   Budgets, for this account's budgets (the cost budget publishes to these topics), both only
+ *   `kms:GenerateDataKey*` and `kms:Decrypt`, both only for this account (`aws:SourceAccount`);
+ * - topic policies allowing `sns:Publish` to the same two services under the same conditions, and denying any
+ *   request not made over TLS;
+ * - e-mail subscriptions per severity (each recipient confirms by e-mail once).
+ */
+import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { severityTitle } from './severity-options';
+import type { AlarmSeverity } from './platform-metric';
+
+/** What the key lets the publishing services do: encrypt a message for the topic, and read it back to deliver it. */
+export const NOTIFICATION_KEY_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'];
+
+/** Properties of {@link AlarmTopics}. */
+export interface AlarmTopicsProps {
+  /** Subscribers of each severity's topic; a severity that is absent gets no topic. */
+  readonly recipients: Partial<Readonly<Record<AlarmSeverity, readonly string[]>>>;
+
+  /** What the topics are for, for the key's description, e.g. `model 'iris'`. */
+  readonly purpose: string;
+
+  /**
+   * Start of the topics' display names (the e-mail sender's name), the severity is appended; characters other
+   * than letters, digits, spaces, `_` and `-` become `-`.
+   * @default 'modelstack'
+   */
+  readonly displayName?: string;
+
+  /**
+   * What happens to the key when it leaves the stack (the topics hold no data and are always deleted).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** One encrypted topic per severity. */
+export class AlarmTopics extends Construct {
+  /** The key encrypting every topic. */
+  public readonly encryptionKey: kms.Key;
+  private readonly topics = new Map<AlarmSeverity, sns.Topic>();
+
+  constructor(scope: Construct, id: string, props: AlarmTopicsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.encryptionKey = new kms.Key(this, 'Key', {
+      description: `Encrypts the alarm notifications of ${props.purpose} (modelstack)`,
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const publishers = this.publishers(stack);
+    for (const { sid, principal, conditions } of publishers) {
+      this.encryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({ sid, principals: [principal], actions: NOTIFICATION_KEY_ACTIONS, resources: ['*'], conditions }),
+      );
+    }
+    for (const [severity, emails] of Object.entries(props.recipients) as Array<[AlarmSeverity, readonly string[]]>) {
+      const topic = new sns.Topic(this, severityTitle(severity), {
+        displayName: `${props.displayName ?? 'modelstack'} ${severity}`.replace(/[^A-Za-z0-9 _-]/g, '-').slice(0, 100),
+        masterKey: this.encryptionKey,
+        enforceSSL: true,
+      });
+      for (const { sid, principal, conditions } of publishers) {
+        topic.addToResourcePolicy(
+          new iam.PolicyStatement({ sid, principals: [principal], actions: ['sns:Publish'], resources: [topic.topicArn], conditions }),
+        );
+      }
+      for (const email of emails) topic.addSubscription(new subscriptions.EmailSubscription(email));
+      this.topics.set(severity, topic);
+    }
+  }
+
+  /** The topic of `severity`. @throws when that severity has no topic */
+  public topic(severity: AlarmSeverity): sns.ITopic {
+    const topic = this.topics.get(severity);
+    if (topic === undefined) throw new Error(`${this.node.path} has no ${severity} topic: that severity is disabled`);
+    return topic;
+  }
+
+  /** The topic of `severity`, or `undefined` when that severity is disabled. */
+  public tryTopic(severity: AlarmSeverity): sns.ITopic | undefined {
+    return this.topics.get(severity);
+  }
+
+  /** CloudWatch (this stack's alarms) and AWS Budgets (this account's budgets), each with its conditions. */
+  private publishers(stack: Stack): Array<{ sid: string; principal: iam.ServicePrincipal; conditions: Record<string, unknown> }> {
+    const account = { 'aws:SourceAccount': Aws.ACCOUNT_ID };
+    return [
+      {
+        sid: 'AllowCloudWatchAlarmsOfThisStack',
+        principal: new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+        conditions: {
+          StringEquals: account,
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${stack.stackName}-*` },
+        },
+      },
+      {
+        sid: 'AllowBudgetsOfThisAccount',
+        principal: new iam.ServicePrincipal('budgets.amazonaws.com'),
+        conditions: { StringEquals: account, ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:budgets::${Aws.ACCOUNT_ID}:*` } },
+      },
+    ];
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The shipped environments as deployed: every alarm (metric or expression and its inputs, statistic, period,
+ * comparison, threshold, evaluation, missing data, action), the topics and their key, the recipients, the
+ * provisioned-concurrency scaling and the deployment group. Dev is cheap and quiet, staging rehearses the rollout,
+ * prod is paged and careful.
+ */
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { DEFAULT_ALARMED_REASONS } from '../../lib/monitoring';
+import type { ModelStack } from '../../lib/model-stack';
+import { alarmLines } from '../support/alarms';
+import { buildTestStacks } from '../support/stacks';
+
+const RATE = (min: number) => `IF(requests >= ${min}, 100 * FILL(events, 0) / requests, 0)`;
+const THROTTLE = (min: number) => `IF(FILL(requests, 0) + FILL(throttles, 0) >= ${min}, 100 * FILL(throttles, 0) / (FILL(requests, 0) + FILL(throttles, 0)), 0)`;
+const INVOCATIONS = 'requests=AWS/Lambda Invocations Sum';
+// The band around the breast-cancer model's own predictions on test.csv: 56 of 143 malignant (test/lib/evaluation/drift-baseline.test.ts).
+const TOTAL = '(FILL(l0, 0) + FILL(l1, 0))';
+const HALF_WIDTH = `IF(3 * SQRT(0.238251 * (1 / ${TOTAL} + 0.00699301)) > 0.05, 3 * SQRT(0.238251 * (1 / ${TOTAL} + 0.00699301)), 0.05)`;
+const DRIFT =
+  `IF(${TOTAL} >= 100, 100 * (ABS(FILL(l0, 0) / ${TOTAL} - 0.391608) - ${HALF_WIDTH}), 0) ` +
+  '{l0=modelstack Predictions[label=malignant] Sum, l1=modelstack Predictions[label=benign] Sum} @3600s > 0 (3 of 3, notBreaching) -> Warning';
+
+/** The warning alarms every environment has. */
+function warnings(reserved: number): Record<string, string> {
+  const rows: Record<string, string> = {
+    'ErrorRate-Warning': `${RATE(20)} {events=AWS/Lambda Errors Sum, ${INVOCATIONS}} @300s > 1 (3 of 3, notBreaching) -> Warning`,
+    'RuntimeErrorRate-Warning': `${RATE(20)} {events=modelstack Errors Sum, ${INVOCATIONS}} @300s > 1 (3 of 3, notBreaching) -> Warning`,
+    'LatencyP99-Warning': 'AWS/Lambda Duration p99 @300s > 15000 (3 of 3, notBreaching) -> Warning',
+    'ThrottleRate-Warning': `${THROTTLE(20)} {${INVOCATIONS}, throttles=AWS/Lambda Throttles Sum} @300s > 1 (3 of 3, notBreaching) -> Warning`,
+    'ConcurrencyPercentOfReserved-Warning': `100 * concurrency / ${reserved} {concurrency=AWS/Lambda ConcurrentExecutions Maximum} @60s > 80 (3 of 5, notBreaching) -> Warning`,
+    'PredictionShareDrift-malignant-Warning': DRIFT,
+  };
+  for (const reason of DEFAULT_ALARMED_REASONS) {
+    rows[`InvalidRequestRate-${reason}-Warning`] = `${RATE(20)} {events=modelstack InvalidRequests[reason=${reason}] Sum, ${INVOCATIONS}} @300s > 5 (3 of 3, notBreaching) -> Warning`;
+  }
+  return rows;
+}
+
+/** The critical alarms (staging, prod): 1-minute periods, 3 of 5, so a bad canary rolls back within its 5 minutes. */
+const CRITICALS: Record<string, string> = {
+  'ErrorRate-Critical': `${RATE(10)} {events=AWS/Lambda Errors Sum, ${INVOCATIONS}} @60s > 5 (3 of 5, notBreaching) -> Critical`,
+  'RuntimeErrorRate-Critical': `${RATE(10)} {events=modelstack Errors Sum, ${INVOCATIONS}} @60s > 5 (3 of 5, notBreaching) -> Critical`,
+  'LatencyP99-Critical': 'AWS/Lambda Duration p99 @60s > 24000 (3 of 5, notBreaching) -> Critical',
+  'ThrottleRate-Critical': `${THROTTLE(10)} {${INVOCATIONS}, throttles=AWS/Lambda Throttles Sum} @60s > 5 (3 of 5, notBreaching) -> Critical`,
+  'ModelLoadFailures-Critical': 'modelstack ModelLoadFailures Sum @60s >= 1 (1 of 1, notBreaching) -> Critical',
+};
+
+const EXPECTED_ALARMS: Record<string, Record<string, string>> = {
+  dev: { ...warnings(5), 'ModelLoadFailures-Warning': 'modelstack ModelLoadFailures Sum @300s >= 1 (1 of 1, notBreaching) -> Warning' },
+  staging: { ...warnings(20), ...CRITICALS },
+  prod: {
+    ...warnings(100),
+    'Heartbeat-Warning': 'AWS/Lambda Invocations Sum @3600s < 1 (1 of 1, breaching) -> Warning',
+    'ProvisionedSpilloverRate-Warning':
+      'IF(requests >= 20, 100 * FILL(spillover, 0) / requests, 0) {spillover=AWS/Lambda ProvisionedConcurrencySpilloverInvocations Sum, requests=AWS/Lambda Invocations Sum} @300s > 10 (3 of 3, notBreaching) -> Warning',
+    ...CRITICALS,
+  },
+};
+
+let stacks: Record<string, ModelStack>;
+beforeAll(async () => {
+  const built = await buildTestStacks();
+  stacks = Object.fromEntries(built.stacks.map((stack) => [stack.stackName.replace('modelstack-breast-cancer-', ''), stack]));
+});
+
+describe.each(Object.keys(EXPECTED_ALARMS))('Given the %s environment', (environment) => {
+  const template = () => Template.fromStack(stacks[environment]);
+
+  test('When synthesized, then exactly these alarms exist, each with its metric, window, threshold, missing-data treatment and topic', () => {
+    expect(alarmLines(template(), stacks[environment].stackName)).toEqual(EXPECTED_ALARMS[environment]);
+  });
+
+  test('When synthesized, then every alarm notifies its topic on ALARM and on OK, and its description carries a runbook', () => {
+    for (const alarm of Object.values(template().findResources('AWS::CloudWatch::Alarm'))) {
+      const p = alarm.Properties as { AlarmActions: unknown[]; OKActions: unknown[]; ActionsEnabled: boolean; AlarmDescription: string };
+      expect(p.ActionsEnabled).toBe(true);
+      expect(p.AlarmActions).toHaveLength(1);
+      expect(p.OKActions).toEqual(p.AlarmActions);
+      expect(p.AlarmDescription).toMatch(/^\[(warning|critical)\] .+ Runbook: .+/);
+      expect(p.AlarmDescription.length).toBeLessThanOrEqual(1024);
+    }
+  });
+
+  test('When synthesized, then every topic is encrypted with the one notification key', () => {
+    const t = template();
+    const key = new Capture();
+    const topics = t.findResources('AWS::SNS::Topic');
+    expect(Object.keys(topics).length).toBeGreaterThan(0);
+    t.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
+    expect(key.asString()).toMatch(/^MonitoringTopicsKey/);
+    t.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true, Description: Match.stringLikeRegexp('alarm notifications') } });
+  });
+
+  test('When synthesized, then the key lets only the account administer it, and only CloudWatch (this stack\'s alarms) and Budgets use it', () => {
+    const stackName = stacks[environment].stackName;
+    const keys = template().findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('alarm notifications') } });
+    const statements = (Object.values(keys)[0].Properties as { KeyPolicy: { Statement: Array<Record<string, unknown>> } }).KeyPolicy.Statement;
+    expect(statements.map((s) => [s.Sid, s.Principal, s.Action])).toEqual([
+      [undefined, { AWS: { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':root']] } }, 'kms:*'],
+      ['AllowCloudWatchAlarmsOfThisStack', { Service: 'cloudwatch.amazonaws.com' }, ['kms:Decrypt', 'kms:GenerateDataKey*']],
+      ['AllowBudgetsOfThisAccount', { Service: 'budgets.amazonaws.com' }, ['kms:Decrypt', 'kms:GenerateDataKey*']],
+    ]);
+    expect(JSON.stringify(statements[1].Condition)).toContain(`:alarm:${stackName}-*`);
+    for (const topicPolicy of Object.values(template().findResources('AWS::SNS::TopicPolicy'))) {
+      const topicStatements = (topicPolicy.Properties as { PolicyDocument: { Statement: Array<Record<string, unknown>> } }).PolicyDocument.Statement;
+      expect(topicStatements.map((s) => [s.Sid, s.Effect, s.Principal, s.Action])).toEqual([
+        ['AllowPublishThroughSSLOnly', 'Deny', '*', 'sns:Publish'],
+        ['AllowCloudWatchAlarmsOfThisStack', 'Allow', { Service: 'cloudwatch.amazonaws.com' }, 'sns:Publish'],
+        ['AllowBudgetsOfThisAccount', 'Allow', { Service: 'budgets.amazonaws.com' }, 'sns:Publish'],
+      ]);
+    }
+  });
+
+  test('When synthesized, then the dashboard exists with a generated name', () => {
+    const dashboards = template().findResources('AWS::CloudWatch::Dashboard');
+    expect(Object.values(dashboards).map((d) => (d.Properties as Record<string, unknown>).DashboardName)).toEqual([undefined]);
+  });
+});
+
+/** E-mail addresses subscribed to each topic, by severity. */
+function recipients(template: Template): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const sub of Object.values(template.findResources('AWS::SNS::Subscription'))) {
+    const p = sub.Properties as { Protocol: string; Endpoint: string; TopicArn: { Ref: string } };
+    const severity = /Warning|Critical/.exec(p.TopicArn.Ref)?.[0] ?? '?';
+    expect(p.Protocol).toBe('email');
+    (out[severity] ??= []).push(p.Endpoint);
+  }
+  return out;
+}
+
+describe('Given the recipients per environment', () => {
+  test('When dev is synthesized, then only a warning topic exists, mailing the team', () => {
+    expect(recipients(Template.fromStack(stacks.dev))).toEqual({ Warning: ['ml-team@example.com'] });
+    Template.fromStack(stacks.dev).resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  test('When staging is synthesized, then both severities mail the team and nobody is paged', () => {
+    expect(recipients(Template.fromStack(stacks.staging))).toEqual({ Warning: ['ml-team@example.com'], Critical: ['ml-team@example.com'] });
+  });
+
+  test('When prod is synthesized, then critical alarms also reach the on-call address', () => {
+    expect(recipients(Template.fromStack(stacks.prod))).toEqual({ Warning: ['ml-team@example.com'], Critical: ['ml-team@example.com', 'ml-oncall@example.com'] });
+  });
+});
+
+describe('Given provisioned concurrency per environment', () => {
+  test.each(['dev', 'staging'])('When %s is synthesized, then the alias has no provisioned concurrency and nothing scales', (environment) => {
+    const t = Template.fromStack(stacks[environment]);
+    t.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    expect(Object.values(t.findResources('AWS::Lambda::Alias'))[0].Properties.ProvisionedConcurrencyConfig).toBeUndefined();
+  });
+
+  test('When prod is synthesized, then the live alias starts at 2, scales from 2 to 40 on 70% utilization and has more in business hours', () => {
+    const t = Template.fromStack(stacks.prod);
+    t.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 } });
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ServiceNamespace: 'lambda',
+      ScalableDimension: 'lambda:function:ProvisionedConcurrency',
+      MinCapacity: 2,
+      MaxCapacity: 40,
+      ResourceId: { 'Fn::Join': ['', ['function:', Match.anyValue(), ':live']] },
+      ScheduledActions: [
+        { ScheduledActionName: 'business-hours', Schedule: 'cron(0 7 ? * MON-FRI *)', Timezone: 'Europe/Dublin', ScalableTargetAction: { MinCapacity: 10 } },
+        { ScheduledActionName: 'after-hours', Schedule: 'cron(0 19 ? * MON-FRI *)', Timezone: 'Europe/Dublin', ScalableTargetAction: { MinCapacity: 2 } },
+      ],
+    });
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'LambdaProvisionedConcurrencyUtilization' }, TargetValue: 0.7 },
+    });
+  });
+});
+
+/** The deployment group's config name, rollback events and alarm names (logical ids of the alarms). */
+function rollout(stack: ModelStack): { config: string; events: string[]; alarms: string[] } {
+  const groups = Template.fromStack(stack).findResources('AWS::CodeDeploy::DeploymentGroup');
+  expect(Object.keys(groups)).toHaveLength(1);
+  const p = Object.values(groups)[0].Properties as {
+    DeploymentConfigName: string;
+    AutoRollbackConfiguration: { Enabled: boolean; Events: string[] };
+    AlarmConfiguration?: { Enabled: boolean; Alarms: Array<{ Name: { Ref: string } }> };
+  };
+  expect(p.AutoRollbackConfiguration.Enabled).toBe(true);
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Properties: { AlarmName?: string } }>;
+  return {
+    config: p.DeploymentConfigName,
+    events: p.AutoRollbackConfiguration.Events,
+    alarms: (p.AlarmConfiguration?.Alarms ?? []).map((a) => (resources[a.Name.Ref].Properties.AlarmName ?? '').replace(`${stack.stackName}-`, '')),
+  };
+}
+
+describe('Given the rollout per environment', () => {
+  const ROLLED_BACK_ON = ['ErrorRate-Critical', 'RuntimeErrorRate-Critical', 'LatencyP99-Critical', 'ThrottleRate-Critical', 'ModelLoadFailures-Critical'];
+
+  test('When dev is synthesized, then new versions go all at once and roll back only on a failed or stopped deployment', () => {
+    expect(rollout(stacks.dev)).toEqual({ config: 'CodeDeployDefault.LambdaAllAtOnce', events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'], alarms: [] });
+  });
+
+  test('When staging is synthesized, then new versions shift 10% a minute and roll back on the critical alarms', () => {
+    expect(rollout(stacks.staging)).toEqual({
+      config: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
+      events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
+      alarms: ROLLED_BACK_ON,
+    });
+  });
+
+  test('When prod is synthesized, then a 10% canary bakes 5 minutes and rolls back on the critical alarms', () => {
+    expect(rollout(stacks.prod)).toEqual({
+      config: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+      events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
+      alarms: ROLLED_BACK_ON,
+    });
+  });
+
+  test.each(['dev', 'staging', 'prod'])('When %s is synthesized, then the function URL stays on the live alias that CodeDeploy moves', (environment) => {
+    const t = Template.fromStack(stacks[environment]);
+    const group = new Capture();
+    t.hasResource('AWS::Lambda::Alias', { Properties: { Name: 'live' }, UpdatePolicy: { CodeDeployLambdaAliasUpdate: { DeploymentGroupName: { Ref: group } } } });
+    expect(t.toJSON().Resources[group.asString()].Type).toBe('AWS::CodeDeploy::DeploymentGroup');
+    t.hasResourceProperties('AWS::Lambda::Url', { Qualifier: 'live', AuthType: 'AWS_IAM' });
+  });
+});
+
+describe('Given a model without evaluation data', () => {
+  async function withoutEvaluation(alarms: Record<string, unknown>) {
+    const { copyFileSync, mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const source = join(__dirname, '..', '..', 'examples', 'iris');
+    const dir = mkdtempSync(join(tmpdir(), 'modelstack-noeval-'));
+    copyFileSync(join(source, 'model.onnx'), join(dir, 'model.onnx'));
+    const manifest = JSON.parse(readFileSync(join(source, 'model.json'), 'utf8')) as Record<string, unknown>;
+    delete manifest.evaluation;
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest));
+    const { environments } = await import('../../config/environments');
+    return buildTestStacks({ environments: { dev: { ...environments.dev, model: { directory: dir }, alarms } } });
+  }
+
+  test('When synthesized, then it stops on the missing-baseline warning rather than silently skipping drift', async () => {
+    const { app } = await withoutEvaluation({});
+    expect(() => app.synth()).toThrow(/no prediction baseline, so no drift alarms[\s\S]*Annotation::modelstack:noDriftBaseline/);
+  });
+
+  test('When drift is turned off in its config, then it synthesizes without drift alarms', async () => {
+    const { app, stacks } = await withoutEvaluation({ drift: { enabled: false } });
+    expect(() => app.synth()).not.toThrow();
+    expect(Object.keys(alarmLines(Template.fromStack(stacks[0]), stacks[0].stackName)).filter((name) => name.includes('Drift'))).toEqual([]);
+  });
+});
