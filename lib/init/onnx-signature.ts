@@ -4,6 +4,7 @@
  * and whether the graph imputes missing values itself.
  */
 import { onnx } from 'onnx-proto';
+import { InitError } from './init-error';
 
 /** Names of ONNX `TensorProto.DataType` values, as onnxruntime-node names them. */
 const ELEMENT_TYPES: Readonly<Record<number, string>> = {
@@ -56,7 +57,7 @@ export interface OnnxSignature {
 }
 
 /** Raised when the bytes are not an ONNX model onnx-proto can read. */
-export class OnnxReadError extends Error {
+export class OnnxReadError extends InitError {
   constructor(source: string, reason: string) {
     super(`${source} is not an ONNX model that can be read: ${reason}`);
     this.name = 'OnnxReadError';
