@@ -16,6 +16,7 @@ import { ModelIntegrityError, ModelSourceError } from '../lambda/core/model-sour
 import { InvalidInputError } from '../lambda/core/invalid-input';
 import { RuntimeConfigError } from '../lambda/core/runtime-config';
 import { BundleError } from '../lib/bundling/bundle-error';
+import { InitError } from '../lib/init/init-error';
 import { ModelFileError } from '../lib/model-file';
 import { PropsValidationError } from '../lib/props-validation';
 
@@ -63,6 +64,7 @@ const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
   CsvError,
   RuntimeConfigError,
   BundleError,
+  InitError,
   PropsValidationError,
 ];
 
