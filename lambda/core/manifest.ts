@@ -41,7 +41,7 @@ const unknownCategorySchema = z.union([z.literal('reject'), z.strictObject({ map
 
 const categoriesSchema = z
   .array(z.string().min(1))
-  .min(1, { message: 'must list at least one category' })
+  .min(1)
   .superRefine((values, ctx) => {
     const duplicate = values.find((value, index) => values.indexOf(value) !== index);
     if (duplicate !== undefined) {
@@ -235,7 +235,7 @@ const classificationOutput = (labelCount: { min: number; max?: number }) =>
         ctx.addIssue({
           code: 'custom',
           path: given.length === 0 ? [] : [given[1]],
-          input: given.length === 0 ? undefined : output[given[1]],
+          input: given.length === 0 ? output : output[given[1]],
           message:
             given.length === 0
               ? 'must name the scores: one of "probabilities", "logits" (with "activation") or "positiveProbability"'
