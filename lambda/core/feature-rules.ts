@@ -86,11 +86,10 @@ export class FeatureRules {
   readonly arrayShape: string;
   private readonly normalized: ReadonlyMap<string, string>;
   private readonly kind: Uint8Array;
-  /** Per feature: its tensor, and the first column it writes. */
+  /** Per feature: its tensor, the first column it writes, and its tensor's width (the row stride). */
   private readonly tensorOf: Uint16Array;
   private readonly column: Uint32Array;
-  /** Per tensor: its width. */
-  private readonly width: Uint32Array;
+  private readonly stride: Uint32Array;
   /** 1 when the feature's tensor is float32 (values are rounded to it and must fit it). */
   private readonly toSingle: Uint8Array;
   /** Inclusive raw bounds; ±Infinity when unbounded, so the check needs no branch on presence. */
@@ -118,7 +117,7 @@ export class FeatureRules {
     this.kind = new Uint8Array(n);
     this.tensorOf = Uint16Array.from(layout.tensorOf);
     this.column = Uint32Array.from(layout.columnOf);
-    this.width = Uint32Array.from(layout.tensors.map((t) => t.width));
+    this.stride = Uint32Array.from(layout.tensorOf.map((t) => layout.tensors[t].width));
     this.toSingle = Uint8Array.from(layout.tensorOf.map((t) => (layout.tensors[t].type === 'float32' ? 1 : 0)));
     this.min = new Float64Array(n);
     this.max = new Float64Array(n);
@@ -225,8 +224,7 @@ export class FeatureRules {
     if (typeof value === 'number' && this.accepts(f, value)) {
       const x = this.scaled(f, value);
       if (x !== Infinity && x !== -Infinity) {
-        const t = this.tensorOf[f];
-        (out.numeric[t] as Float32Array)[row * this.width[t] + this.column[f]] = x;
+        (out.numeric[this.tensorOf[f]] as Float32Array)[row * this.stride[f] + this.column[f]] = x;
         return;
       }
     }
@@ -236,7 +234,7 @@ export class FeatureRules {
   /** Writes feature `f`'s fill for a missing value (its policy is not `reject`). */
   putFill(f: number, row: number, out: BatchBuffers): void {
     const t = this.tensorOf[f];
-    const at = row * this.width[t] + this.column[f];
+    const at = row * this.stride[f] + this.column[f];
     if (this.kind[f] === CATEGORY) this.categories.writeMissing(f, at, out.numeric[t], out.text[t]);
     else (out.numeric[t] as Float32Array)[at] = this.fill[f];
   }
@@ -256,7 +254,7 @@ export class FeatureRules {
         this.putMissing(f, value, row, out, sink);
       } else {
         const t = this.tensorOf[f];
-        const at = row * this.width[t] + this.column[f];
+        const at = row * this.stride[f] + this.column[f];
         const text = strings === STRINGS_TEXT ? value.trim() : value;
         if (!this.categories.write(f, text, at, out.numeric[t], out.text[t])) {
           sink.add(row, this.featureNames[f], value, this.allowed[f]);
@@ -294,8 +292,7 @@ export class FeatureRules {
       sink.add(row, this.featureNames[f], value, allowed);
       return;
     }
-    const t = this.tensorOf[f];
-    (out.numeric[t] as Float32Array)[row * this.width[t] + this.column[f]] = scaled;
+    (out.numeric[this.tensorOf[f]] as Float32Array)[row * this.stride[f] + this.column[f]] = scaled;
   }
 
   /** A raw number allowed for the feature: type and bounds. */
