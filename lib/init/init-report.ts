@@ -79,7 +79,15 @@ export function formatInitReport(result: InitResult, cwd: string): string[] {
   if (output.ignoredOutputs.length > 0) lines.push(`  not read: ${output.ignoredOutputs.join(', ')}`);
   lines.push('');
   lines.push(`wrote ${result.written.map(show).join(', ')}`);
-  const review = [...features.review, ...output.review, 'no "evaluation" written: add {"data": "test.csv", "target": ...} with held-out rows to gate deploys on metrics'];
+  const bounds = features.features.some((f) => f.type === 'number' || f.type === 'integer')
+    ? ['no "min"/"max" written: the table shows the training range; add bounds where values outside them must be refused']
+    : [];
+  const review = [
+    ...features.review,
+    ...bounds,
+    ...output.review,
+    'no "evaluation" written: add {"data": "test.csv", "target": ...} with held-out rows to gate deploys on metrics',
+  ];
   lines.push('review before serving:');
   lines.push(...review.map((r) => `  - ${r}`));
   return lines;

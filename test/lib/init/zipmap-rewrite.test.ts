@@ -122,3 +122,18 @@ describe('Given the committed examples/penguins-sklearn/served/model.onnx', () =
     expect(committed.equals(Buffer.from(rewriteZipMap(original).bytes))).toBe(true);
   });
 });
+
+describe('Given a ZipMap whose input has a ValueInfo in the graph', () => {
+  test('When it is rewritten, then the output takes that ValueInfo (here a named batch dimension)', () => {
+    const model = onnx.ModelProto.decode(readFileSync(join(EXAMPLE, 'model.onnx')));
+    model.graph?.valueInfo?.push(
+      onnx.ValueInfoProto.create({
+        name: 'probabilities',
+        type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: 3 }] } } },
+      }),
+    );
+    const result = rewriteZipMap(onnx.ModelProto.encode(model).finish());
+    const signature = readOnnxSignature(result.bytes);
+    expect(signature.outputs[1]).toEqual({ kind: 'tensor', name: 'probabilities', elementType: 'float32', shape: ['batch', 3] });
+  });
+});
