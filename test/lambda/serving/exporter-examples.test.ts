@@ -198,3 +198,28 @@ describe('models refused at load, with the fix named', () => {
     );
   });
 });
+
+describe('GET /v2/models/{name} for a model with several tensors and categories', () => {
+  test('lists each feature\'s tensor, categories and encoding, and the model inputs as fed', async () => {
+    const body = json(await (apps.get('penguins-sklearn') as InferenceApp).handle(request('GET', '/v2/models/penguins-sklearn')));
+    const inputs = body.inputs as Array<Record<string, unknown>>;
+    expect(inputs[0]).toMatchObject({ name: 'bill_length_mm', datatype: 'FP32', tensor: 'bill_length_mm', missing: 'passthrough' });
+    expect(inputs[4]).toEqual({
+      name: 'island',
+      datatype: 'BYTES',
+      shape: [-1],
+      type: 'category',
+      tensor: 'island',
+      categories: ['Biscoe', 'Dream', 'Torgersen'],
+      encoding: 'string',
+      unknownCategory: 'reject',
+      missing: 'reject',
+    });
+    expect(body.tensor).toBeUndefined();
+    expect((body.modelInputs as unknown[]).slice(3)).toEqual([
+      { name: 'body_mass_g', datatype: 'FP32', shape: [-1, 1], features: ['body_mass_g'] },
+      { name: 'island', datatype: 'BYTES', shape: [-1, 1], features: ['island'] },
+      { name: 'sex', datatype: 'BYTES', shape: [-1, 1], features: ['sex'] },
+    ]);
+  });
+});
