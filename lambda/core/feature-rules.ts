@@ -33,9 +33,14 @@ const MAX_LISTED_FEATURES = 10;
 const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 const BLANK = /^\s*$/;
 
+/** The text cells of a layout without string tensors: never written. */
+const NO_TEXT: Array<string[] | undefined> = [];
+
 /** The cells being written for one batch: per tensor, numbers (float64 and int64 tensors: Float64Array) or strings. */
 export interface BatchBuffers {
   readonly count: number;
+  /** The one float32 tensor of a plain-number layout ({@link FeatureRules.single}), written at `row * features + f`. */
+  readonly flat: Float32Array | undefined;
   readonly numeric: Array<Float32Array | Float64Array | undefined>;
   readonly text: Array<string[] | undefined>;
 }
@@ -131,8 +136,9 @@ export class FeatureRules {
     features.forEach((feature, i) => {
       this.kind[i] =
         feature.type === 'integer' ? INTEGER : feature.type === 'boolean' ? BOOLEAN : feature.type === 'category' ? CATEGORY : NUMBER;
-      this.min[i] = feature.min ?? -Infinity;
-      this.max[i] = feature.max ?? Infinity;
+      // A category never passes the range test as a number: the fast path needs no test of its kind.
+      this.min[i] = feature.type === 'category' ? Infinity : (feature.min ?? -Infinity);
+      this.max[i] = feature.type === 'category' ? -Infinity : (feature.max ?? Infinity);
       this.offset[i] = feature.scale?.mean ?? 0;
       this.divisor[i] = feature.scale?.std ?? 1;
       const missing = feature.missing;
@@ -183,6 +189,10 @@ export class FeatureRules {
 
   /** Fresh cells for `count` instances: zeros (one-hot columns stay 0 unless set), empty strings. */
   allocate(count: number): BatchBuffers {
+    if (this.single) {
+      const flat = new Float32Array(count * this.featureCount);
+      return { count, flat, numeric: [flat], text: NO_TEXT };
+    }
     const tensors = this.layout.tensors;
     const numeric = new Array<Float32Array | Float64Array | undefined>(tensors.length);
     const text = new Array<string[] | undefined>(tensors.length);
@@ -192,15 +202,15 @@ export class FeatureRules {
       if (type === 'string') text[t] = new Array<string>(size).fill('');
       else numeric[t] = type === 'float32' ? new Float32Array(size) : new Float64Array(size);
     }
-    return { count, numeric, text };
+    return { count, flat: undefined, numeric, text };
   }
 
   /** The written cells as the batch the model takes. */
   finish(out: BatchBuffers): PreparedBatch {
-    const { count } = out;
+    const { count, flat } = out;
+    if (flat !== undefined) return { data: flat, count };
     const first = out.numeric[0];
     const data = first instanceof Float32Array ? first : new Float32Array(0);
-    if (this.single) return { data, count };
     const tensors = this.layout.tensors.map((tensor, t): PreparedTensor => {
       const dims = tensor.rank === 1 ? [count] : [count, tensor.width];
       const values = out.numeric[t];
@@ -224,7 +234,9 @@ export class FeatureRules {
     if (typeof value === 'number' && this.accepts(f, value)) {
       const x = this.scaled(f, value);
       if (x !== Infinity && x !== -Infinity) {
-        (out.numeric[this.tensorOf[f]] as Float32Array)[row * this.stride[f] + this.column[f]] = x;
+        const flat = out.flat;
+        if (flat !== undefined) flat[row * this.featureCount + f] = x;
+        else (out.numeric[this.tensorOf[f]] as Float32Array)[row * this.stride[f] + this.column[f]] = x;
         return;
       }
     }
@@ -304,7 +316,6 @@ export class FeatureRules {
       x <= this.max[f] &&
       x !== Infinity &&
       x !== -Infinity &&
-      kind < CATEGORY &&
       (kind !== INTEGER || Number.isInteger(x)) &&
       (kind !== BOOLEAN || x === 0 || x === 1)
     );
