@@ -33,7 +33,8 @@ const MAX_LISTED_FEATURES = 10;
 const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 const BLANK = /^\s*$/;
 
-/** The text cells of a layout without string tensors: never written. */
+/** The per-tensor cells of a plain-number layout, which writes `flat` only: never written. */
+const NO_NUMERIC: Array<Float32Array | Float64Array | undefined> = [];
 const NO_TEXT: Array<string[] | undefined> = [];
 
 /** The cells being written for one batch: per tensor, numbers (float64 and int64 tensors: Float64Array) or strings. */
@@ -191,7 +192,7 @@ export class FeatureRules {
   allocate(count: number): BatchBuffers {
     if (this.single) {
       const flat = new Float32Array(count * this.featureCount);
-      return { count, flat, numeric: [flat], text: NO_TEXT };
+      return { count, flat, numeric: NO_NUMERIC, text: NO_TEXT };
     }
     const tensors = this.layout.tensors;
     const numeric = new Array<Float32Array | Float64Array | undefined>(tensors.length);
@@ -245,6 +246,10 @@ export class FeatureRules {
 
   /** Writes feature `f`'s fill for a missing value (its policy is not `reject`). */
   putFill(f: number, row: number, out: BatchBuffers): void {
+    if (out.flat !== undefined) {
+      out.flat[row * this.featureCount + f] = this.fill[f];
+      return;
+    }
     const t = this.tensorOf[f];
     const at = row * this.stride[f] + this.column[f];
     if (this.kind[f] === CATEGORY) this.categories.writeMissing(f, at, out.numeric[t], out.text[t]);
@@ -304,7 +309,8 @@ export class FeatureRules {
       sink.add(row, this.featureNames[f], value, allowed);
       return;
     }
-    (out.numeric[this.tensorOf[f]] as Float32Array)[row * this.stride[f] + this.column[f]] = scaled;
+    if (out.flat !== undefined) out.flat[row * this.featureCount + f] = scaled;
+    else (out.numeric[this.tensorOf[f]] as Float32Array)[row * this.stride[f] + this.column[f]] = scaled;
   }
 
   /** A raw number allowed for the feature: type and bounds. */

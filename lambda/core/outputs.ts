@@ -34,6 +34,8 @@ export class OutputReader {
   private readonly labelIndex: ReadonlyMap<string, number>;
   private readonly mode: number;
   private readonly path: string;
+  /** One row's probabilities; reused, since reading is synchronous. */
+  private readonly row: Float64Array;
 
   constructor(manifest: Manifest) {
     if (manifest.task === 'regression') {
@@ -61,6 +63,7 @@ export class OutputReader {
       }
     }
     this.labelIndex = new Map((this.labels ?? []).map((label, i) => [label, i]));
+    this.row = new Float64Array(this.labels?.length ?? 0);
     this.fetches = this.labelName === undefined ? [this.scoresName] : [this.scoresName, this.labelName];
   }
 
@@ -83,7 +86,7 @@ export class OutputReader {
       );
     }
     const given = label === undefined ? undefined : this.labelsOf(label, count);
-    const p = new Float64Array(k);
+    const p = this.row;
     for (let row = 0; row < count; row++) {
       this.probabilitiesOf(values, row, k, p);
       const probabilities: Record<string, number> = {};
