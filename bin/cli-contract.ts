@@ -17,6 +17,7 @@ import { InvalidInputError } from '../lambda/core/invalid-input';
 import { RuntimeConfigError } from '../lambda/core/runtime-config';
 import { BundleError } from '../lib/bundling/bundle-error';
 import { EvaluationError } from '../lib/evaluation/evaluation-error';
+import { InitError } from '../lib/init/init-error';
 import { ModelFileError } from '../lib/model-file';
 import { PropsValidationError } from '../lib/props-validation';
 
@@ -64,6 +65,7 @@ const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
   CsvError,
   RuntimeConfigError,
   BundleError,
+  InitError,
   PropsValidationError,
   EvaluationError,
 ];

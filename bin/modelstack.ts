@@ -10,12 +10,13 @@ import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, type CliContext } from './cli-contract';
 import { compareCommand } from './commands/compare';
 import { evaluateCommand } from './commands/evaluate';
+import { initCommand } from './commands/init';
 import { serveCommand } from './commands/serve';
 
 export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, type CliContext } from './cli-contract';
 
 /** The commands, in help order. */
-export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [serveCommand, evaluateCommand, compareCommand];
+export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [initCommand, serveCommand, evaluateCommand, compareCommand];
 
 export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {
   const program = new Command('modelstack')

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { ManifestError, readManifest, type Manifest } from '../lambda/core/manifest';
-import { checkManifestAgainstModel, describeModelBytes } from '../lambda/core/signature';
+import { createSession } from '../lambda/core/onnx-session';
+import { probeOutputs } from '../lambda/core/probe';
+import { checkManifestAgainstModel, describeModel } from '../lambda/core/signature';
 import { sha256Hex } from '../lambda/core/model-source';
 import type { ModelSignature } from '../lambda/core/types';
 
@@ -19,15 +21,24 @@ export interface ModelArtifact {
 }
 
 /**
- * Reads the manifest and the model, and refuses a manifest that does not fit its model (tensor names, element
- * type, rank, feature count, label count), so the mismatch fails `cdk synth` instead of the first request.
- * Async because onnxruntime reads the model's signature asynchronously; `bin/` awaits it before building stacks.
+ * Reads the manifest and the model, and refuses a manifest that does not fit its model with the checks the runtime
+ * makes at load (tensor names, element types, ranks and widths, label count, a ZipMap output, probabilities that are
+ * not), so the mismatch fails `cdk synth` instead of the first request.
+ * Async because onnxruntime loads and runs the model asynchronously; `bin/` awaits it before building stacks.
  */
 export async function inspectModelArtifact(modelPath: string, manifestPath: string): Promise<ModelArtifact> {
   const manifest = await readManifest(manifestPath);
   const bytes = await readFile(modelPath);
-  const signature = await describeModelBytes(bytes);
-  const problems = checkManifestAgainstModel(manifest, signature);
+  const session = await createSession(bytes, { graphOptimizationLevel: 'disabled' }, modelPath);
+  let signature: ModelSignature;
+  let problems: string[];
+  try {
+    signature = describeModel(session);
+    problems = checkManifestAgainstModel(manifest, signature, { bytes, source: modelPath });
+    if (problems.length === 0) problems = await probeOutputs(session, manifest, signature);
+  } finally {
+    await session.release();
+  }
   if (problems.length > 0) {
     throw new ManifestError(manifestPath, problems.map((problem) => `${problem} (model: ${modelPath})`));
   }

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { handleShutdownSignals, startServer } from '../../lambda/hosts/local-server';
+import { DEFAULT_REQUEST_TIMEOUT_MS, handleShutdownSignals, startServer } from '../../lambda/hosts/local-server';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../../lambda/core/runtime-config';
 import type { CliContext } from '../cli-contract';
 
@@ -17,6 +17,7 @@ interface ServeOptions {
   readonly host: string;
   readonly maxBatchSize?: number;
   readonly maxPayloadBytes?: number;
+  readonly requestTimeoutMs?: number;
   readonly metrics?: boolean;
   readonly logPayloads?: boolean;
 }
@@ -58,6 +59,11 @@ export function serveCommand(context: CliContext): Command {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--max-batch-size <n>', `most instances per request (default: ${DEFAULT_MAX_BATCH_SIZE})`, parsePositive)
     .option('--max-payload-bytes <n>', `largest request body in bytes (default: ${DEFAULT_MAX_PAYLOAD_BYTES})`, parsePositive)
+    .option(
+      '--request-timeout-ms <ms>',
+      `time a client has to send a whole request (headers and body); then 408 and the connection is closed (default: ${DEFAULT_REQUEST_TIMEOUT_MS})`,
+      parsePositive,
+    )
     .option('--metrics', 'print CloudWatch EMF metrics to stdout (flushed every 10 s and at shutdown; namespace: $POWERTOOLS_METRICS_NAMESPACE, else modelstack)')
     .option('--log-payloads', 'log request bodies (off by default: they may hold personal data)')
     .action(async (modelDir: string, options: ServeOptions, command: Command) => {
@@ -70,6 +76,7 @@ export function serveCommand(context: CliContext): Command {
           ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
           ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
         },
+        ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
         metrics: options.metrics === true,
         // As in Lambda, POWERTOOLS_METRICS_NAMESPACE overrides the default namespace.
         ...(context.env.POWERTOOLS_METRICS_NAMESPACE ? { metricsNamespace: context.env.POWERTOOLS_METRICS_NAMESPACE } : {}),

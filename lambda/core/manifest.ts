@@ -25,19 +25,43 @@ const scaleSchema = z.strictObject({
 });
 
 const missingSchema = z.union(
-  [z.literal('reject'), z.literal('mean'), z.strictObject({ constant: finite() })],
+  [
+    z.literal('reject'),
+    z.literal('mean'),
+    z.literal('passthrough'),
+    z.strictObject({ constant: z.union([finite(), z.string()]) }),
+  ],
   // zod's own union message ("Invalid input") does not say what is allowed.
-  { message: 'expected "reject", "mean" or {"constant": <a finite number>}' },
+  { message: 'expected "reject", "mean", "passthrough" or {"constant": <a finite number, or a category>}' },
 );
+
+const unknownCategorySchema = z.union([z.literal('reject'), z.strictObject({ map: z.string() })], {
+  message: 'expected "reject" or {"map": <one of the categories>}',
+});
+
+const categoriesSchema = z
+  .array(z.string().min(1))
+  .min(1)
+  .superRefine((values, ctx) => {
+    const duplicate = values.find((value, index) => values.indexOf(value) !== index);
+    if (duplicate !== undefined) {
+      ctx.addIssue({ code: 'custom', input: duplicate, message: `must be unique; "${duplicate}" repeats` });
+    }
+  });
 
 const featureSchema = z
   .strictObject({
     name: z.string().regex(FEATURE_NAME_PATTERN, {
       message: `must match ${FEATURE_NAME_PATTERN} (a letter or _, then letters, digits, _ . -; at most 128)`,
     }),
-    /** `number`: any finite number; `integer`: a whole number; `boolean`: true/false, sent to the model as 1/0. */
-    type: z.enum(['number', 'integer', 'boolean']).default('number'),
+    /**
+     * `number`: any finite number; `integer`: a whole number; `boolean`: true/false, sent to the model as 1/0;
+     * `category`: one of `categories`, encoded per `encoding`.
+     */
+    type: z.enum(['number', 'integer', 'boolean', 'category']).default('number'),
     description: z.string().optional(),
+    /** The model input this feature feeds; default `input.tensor`. */
+    tensor: z.string().min(1).optional(),
     /** Smallest allowed raw value (before scaling), inclusive. */
     min: finite().optional(),
     /** Largest allowed raw value (before scaling), inclusive. */
@@ -46,32 +70,69 @@ const featureSchema = z
     scale: scaleSchema.optional(),
     /** Training mean of the raw feature, used by `missing: "mean"`; defaults to `scale.mean`. */
     mean: finite().optional(),
-    /** What to do when the feature is absent or null: reject the instance, or fill it. */
+    /** Category features: the allowed values. */
+    categories: categoriesSchema.optional(),
+    /**
+     * Category features: `one-hot` (K float columns in `categories` order), `ordinal` (the 0-based index) or
+     * `string` (the value itself, into a string tensor). Default: `string` for a string tensor, else `one-hot`.
+     */
+    encoding: z.enum(['one-hot', 'ordinal', 'string']).optional(),
+    /** Category features: a value not in `categories` is refused (`reject`, the default) or sent as `map`. */
+    unknownCategory: unknownCategorySchema.optional(),
+    /** What to do when the feature is absent or null: reject the instance, fill it, or pass the model's marker. */
     missing: missingSchema.default('reject'),
   })
   .superRefine((feature, ctx) => {
-    if (feature.missing === 'mean' && feature.mean === undefined && feature.scale === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['missing'],
-        input: feature.missing,
-        message: 'is "mean" but the feature has neither "mean" nor "scale.mean" to fill with',
-      });
-    }
+    const issue = (path: string, input: unknown, message: string): void => {
+      ctx.addIssue({ code: 'custom', path: [path], input, message });
+    };
     if (feature.min !== undefined && feature.max !== undefined && feature.min > feature.max) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['min'],
-        input: feature.min,
-        message: `must not be greater than max (${feature.max})`,
-      });
+      issue('min', feature.min, `must not be greater than max (${feature.max})`);
+    }
+    const { missing } = feature;
+    const constant = typeof missing === 'object' ? missing.constant : undefined;
+    if (feature.type !== 'category') {
+      for (const key of ['categories', 'encoding', 'unknownCategory'] as const) {
+        if (feature[key] !== undefined) issue(key, feature[key], 'is allowed only with "type": "category"');
+      }
+      if (missing === 'mean' && feature.mean === undefined && feature.scale === undefined) {
+        issue('missing', missing, 'is "mean" but the feature has neither "mean" nor "scale.mean" to fill with');
+      }
+      if (typeof constant === 'string') {
+        issue('missing', missing, `has a string constant; a ${feature.type} feature takes {"constant": <a number>}`);
+      } else if (constant !== undefined && feature.type === 'integer' && !Number.isInteger(constant)) {
+        issue('missing', missing, 'has a constant that is not a whole number; an integer feature takes a whole number');
+      } else if (constant !== undefined && feature.type === 'boolean' && constant !== 0 && constant !== 1) {
+        issue('missing', missing, 'has a constant other than 0 or 1; a boolean feature takes 0 (false) or 1 (true)');
+      }
+      return;
+    }
+    for (const key of ['min', 'max', 'scale', 'mean'] as const) {
+      if (feature[key] !== undefined) {
+        issue(key, feature[key], 'applies to number, integer and boolean features only; a category has none');
+      }
+    }
+    const categories = feature.categories;
+    if (categories === undefined) {
+      issue('categories', undefined, 'is required with "type": "category": list the allowed values');
+      return;
+    }
+    const allowed = `one of the categories: ${categories.map((c) => JSON.stringify(c)).join(', ')}`;
+    if (missing === 'mean') {
+      issue('missing', missing, 'is "mean" but a category has no mean; use {"constant": <a category>} or "passthrough"');
+    } else if (constant !== undefined && (typeof constant !== 'string' || !categories.includes(constant))) {
+      issue('missing', missing, `has a constant that is not a category; expected ${allowed}`);
+    }
+    const unknown = feature.unknownCategory;
+    if (typeof unknown === 'object' && !categories.includes(unknown.map)) {
+      issue('unknownCategory', unknown, `maps to a value that is not a category; expected ${allowed}`);
     }
   });
 
 const inputSchema = z
   .strictObject({
-    /** Name of the model's input tensor (float32, shape [batch, features]). */
-    tensor: z.string().min(1),
+    /** The default model input: the one every feature that names no `tensor` feeds. */
+    tensor: z.string().min(1).optional(),
     /** Features in the order the model expects them. */
     features: z.array(featureSchema).min(1, { message: 'must list at least one feature' }),
     /** What to do with fields that are not features: `reject` the instance (default) or `ignore` them. */
@@ -94,6 +155,38 @@ const inputSchema = z
         seen.set(feature.name, index);
       }
     });
+    const untargeted = input.features.findIndex((feature) => feature.tensor === undefined);
+    if (input.tensor === undefined && untargeted >= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tensor'],
+        input: input.tensor,
+        message: `is required: features[${untargeted}] ("${input.features[untargeted].name}") names no "tensor" of its own`,
+      });
+    }
+    // A string tensor holds strings only: a string-encoded category cannot share a tensor with numeric columns.
+    const text = new Map<string, number>();
+    const numeric = new Map<string, number>();
+    input.features.forEach((feature, index) => {
+      const tensor = feature.tensor ?? input.tensor ?? '';
+      if (feature.encoding === 'string') {
+        if (!text.has(tensor)) text.set(tensor, index);
+      } else if (feature.type !== 'category' || feature.encoding !== undefined) {
+        if (!numeric.has(tensor)) numeric.set(tensor, index);
+      }
+    });
+    for (const [tensor, index] of text) {
+      const other = numeric.get(tensor);
+      if (other === undefined) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features', index, 'encoding'],
+        input: 'string',
+        message:
+          `puts strings into tensor "${tensor}", which features[${other}] fills with numbers; ` +
+          'give the string features a string tensor of their own',
+      });
+    }
   });
 
 const labelsSchema = z
@@ -105,19 +198,85 @@ const labelsSchema = z
     }
   });
 
+/** Where a classifier's scores come from: exactly one of these output fields names a tensor. */
+const SCORE_FIELDS = ['probabilities', 'logits', 'positiveProbability'] as const;
+
 const classificationOutput = (labelCount: { min: number; max?: number }) =>
-  z.strictObject({
-    /** Name of the output tensor holding per-class probabilities, shape [batch, labels]. */
-    probabilities: z.string().min(1),
-    /** Class labels, in the order of the probability tensor's columns. */
-    labels: labelsSchema
-      .refine((labels) => labels.length >= labelCount.min, {
-        message: `must list at least ${labelCount.min} labels`,
-      })
-      .refine((labels) => labelCount.max === undefined || labels.length <= labelCount.max, {
-        message: `must list exactly ${labelCount.max} labels`,
-      }),
-  });
+  z
+    .strictObject({
+      /** Name of the output tensor holding per-class probabilities, shape [batch, labels]. */
+      probabilities: z.string().min(1).optional(),
+      /** Name of the output tensor holding raw scores, turned into probabilities by `activation`. */
+      logits: z.string().min(1).optional(),
+      /**
+       * With `logits`: `softmax` over [batch, labels] scores, or `sigmoid` of one column ([batch] or [batch, 1]),
+       * the score of labels[1].
+       */
+      activation: z.enum(['softmax', 'sigmoid']).optional(),
+      /** Name of the output tensor holding the probability of labels[1] (binary), shape [batch] or [batch, 1]. */
+      positiveProbability: z.string().min(1).optional(),
+      /**
+       * The model's own label tensor (int64: an index into `labels`; string: one of `labels`), used as the
+       * predicted label instead of the argmax.
+       */
+      label: z.string().min(1).optional(),
+      /** Class labels, in the order of the probability tensor's columns. */
+      labels: labelsSchema
+        .refine((labels) => labels.length >= labelCount.min, {
+          message: `must list at least ${labelCount.min} labels`,
+        })
+        .refine((labels) => labelCount.max === undefined || labels.length <= labelCount.max, {
+          message: `must list exactly ${labelCount.max} labels`,
+        }),
+    })
+    .superRefine((output, ctx) => {
+      const given = SCORE_FIELDS.filter((field) => output[field] !== undefined);
+      if (given.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: given.length === 0 ? [] : [given[1]],
+          input: given.length === 0 ? output : output[given[1]],
+          message:
+            given.length === 0
+              ? 'must name the scores: one of "probabilities", "logits" (with "activation") or "positiveProbability"'
+              : `cannot have both "${given[0]}" and "${given[1]}"; name exactly one score tensor`,
+        });
+      }
+      if (output.logits !== undefined && output.activation === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['activation'],
+          input: undefined,
+          message: 'is required with "logits": "softmax" (scores of every label) or "sigmoid" (one score, of labels[1])',
+        });
+      }
+      if (output.logits === undefined && output.activation !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['activation'],
+          input: output.activation,
+          message: 'applies to "logits" only; "probabilities" and "positiveProbability" are used as they are',
+        });
+      }
+      const binaryOnly =
+        output.positiveProbability !== undefined ? 'positiveProbability' : output.activation === 'sigmoid' ? 'activation' : undefined;
+      if (binaryOnly !== undefined && output.labels.length !== 2) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['labels'],
+          input: output.labels,
+          message: `must list exactly 2 labels (negative, positive) with ${binaryOnly === 'activation' ? '"activation": "sigmoid"' : '"positiveProbability"'}`,
+        });
+      }
+      if (output.positiveProbability !== undefined && output.label !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['label'],
+          input: output.label,
+          message: 'applies to "probabilities" and "logits" only; with "positiveProbability" the label is the likelier class',
+        });
+      }
+    });
 
 const regressionOutput = z.strictObject({
   /** Name of the output tensor holding the predicted value, shape [batch] or [batch, 1]. */
@@ -218,7 +377,10 @@ export async function readManifest(path: string): Promise<Manifest> {
   return parseManifest(json, path);
 }
 
-/** Names of the output tensors the manifest reads. */
+/** Names of the output tensors the manifest reads: the scores (or value), then the label tensor if any. */
 export function outputTensorNames(manifest: Manifest): string[] {
-  return manifest.task === 'regression' ? [manifest.output.value] : [manifest.output.probabilities];
+  if (manifest.task === 'regression') return [manifest.output.value];
+  const { output } = manifest;
+  const scores = output.probabilities ?? output.logits ?? output.positiveProbability ?? '';
+  return output.label === undefined ? [scores] : [scores, output.label];
 }

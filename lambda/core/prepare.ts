@@ -1,6 +1,7 @@
 /**
- * Data preparation: validates a batch of instances against the manifest and turns it into the one float32 tensor
- * the model takes, `[count, features]`, with missing values filled and scaling applied.
+ * Data preparation: validates a batch of instances against the manifest and turns it into the tensors the model
+ * takes (usually one float32 `[count, features]`), with missing values filled, scaling applied and categories
+ * encoded.
  *
  * This is the hot path (every request, thousands a second), so everything that depends only on the manifest is
  * worked out once per manifest (`feature-rules.ts`) in a {@link Preparer}. This file holds the instance form
@@ -9,12 +10,12 @@
  * tells the caller everything to fix.
  */
 import { FeatureRules } from './feature-rules';
-import type { StringMode } from './feature-rules';
+import type { BatchBuffers, StringMode } from './feature-rules';
 import { formatValue } from './issues';
 import { emptyBatch, INSTANCE_FIELD, InvalidInputError, ProblemSink } from './invalid-input';
 import type { Manifest } from './manifest';
 import { prepareColumns, prepareMatrix } from './tensor-forms';
-import type { PreparedBatch } from './types';
+import type { ModelSignature, PreparedBatch } from './types';
 
 /** How strings are treated. */
 export interface PrepareOptions {
@@ -29,10 +30,14 @@ export interface PrepareOptions {
 /** Validates and transforms batches for one manifest. Create once per manifest ({@link createPreparer}). */
 export interface Preparer {
   readonly manifest: Manifest;
-  /** Number of features: the tensor's second dimension. */
+  /** Number of features (of raw values per instance; one-hot features take several tensor columns). */
   readonly featureCount: number;
-  /** Feature names in tensor column order. */
+  /** Feature names in manifest order. */
   readonly featureNames: readonly string[];
+  /** Feature name to its index in `featureNames`. */
+  readonly featureIndex: ReadonlyMap<string, number>;
+  /** Names of the category features (their values are strings: BYTES in the Open Inference Protocol). */
+  readonly categoryFeatures: ReadonlySet<string>;
   /**
    * Instances as objects keyed by feature name, or as arrays of exactly `featureCount` values in feature order.
    * @throws InvalidInputError listing every problem in the batch
@@ -55,12 +60,19 @@ export interface Preparer {
 class ManifestPreparer implements Preparer {
   readonly featureCount: number;
   readonly featureNames: readonly string[];
+  readonly featureIndex: ReadonlyMap<string, number>;
+  readonly categoryFeatures: ReadonlySet<string>;
   private readonly rules: FeatureRules;
 
-  constructor(readonly manifest: Manifest) {
-    this.rules = new FeatureRules(manifest);
+  constructor(
+    readonly manifest: Manifest,
+    signature?: ModelSignature,
+  ) {
+    this.rules = new FeatureRules(manifest, signature);
     this.featureCount = this.rules.featureCount;
     this.featureNames = this.rules.featureNames;
+    this.featureIndex = this.rules.index;
+    this.categoryFeatures = new Set(manifest.input.features.filter((f) => f.type === 'category').map((f) => f.name));
   }
 
   prepare(instances: readonly unknown[], options?: PrepareOptions): PreparedBatch {
@@ -74,7 +86,7 @@ class ManifestPreparer implements Preparer {
     const rules = this.rules;
     const strings = rules.stringMode(options?.textCells === true);
     const n = this.featureCount;
-    const data = new Float32Array(count * n);
+    const out = rules.allocate(count);
     const sink = new ProblemSink();
     for (let row = 0; row < count; row++) {
       const instance: unknown = instances[row];
@@ -83,16 +95,15 @@ class ManifestPreparer implements Preparer {
           sink.add(row, INSTANCE_FIELD, instance, `${rules.arrayShape}: ${rules.knownFeatures}`);
           continue;
         }
-        const base = row * n;
-        for (let f = 0; f < n; f++) rules.put(f, instance[f], strings, row, data, base + f, sink);
+        for (let f = 0; f < n; f++) rules.put(f, instance[f], strings, row, out, sink);
       } else if (instance !== null && typeof instance === 'object') {
-        this.putObject(instance as Readonly<Record<string, unknown>>, strings, row, data, sink);
+        this.putObject(instance as Readonly<Record<string, unknown>>, strings, row, out, sink);
       } else {
         sink.add(row, INSTANCE_FIELD, instance, rules.instanceShape);
       }
     }
     sink.throwIfAny();
-    return { data, count };
+    return rules.finish(out);
   }
 
   prepareColumns(columns: Readonly<Record<string, unknown>>, options?: PrepareOptions): PreparedBatch {
@@ -107,12 +118,11 @@ class ManifestPreparer implements Preparer {
     instance: Readonly<Record<string, unknown>>,
     strings: StringMode,
     row: number,
-    out: Float32Array,
+    out: BatchBuffers,
     sink: ProblemSink,
   ): void {
     const rules = this.rules;
     const n = rules.featureCount;
-    const base = row * n;
     let present = 0;
     let f = 0;
     // Fast path: clients usually send every instance with the keys in feature order. Walking the keys with for...in
@@ -127,7 +137,7 @@ class ManifestPreparer implements Preparer {
       }
       const value = rules.ownOnly[f] === 1 && !Object.hasOwn(instance, key) ? undefined : instance[key];
       if (value !== undefined) present++;
-      rules.put(f, value, strings, row, out, base + f, sink);
+      rules.put(f, value, strings, row, out, sink);
       f++;
     }
     for (; f < n; f++) {
@@ -135,7 +145,7 @@ class ManifestPreparer implements Preparer {
       // An inherited member such as Object.prototype.constructor is not a value the caller sent.
       const value = rules.ownOnly[f] === 1 && !Object.hasOwn(instance, name) ? undefined : instance[name];
       if (value !== undefined) present++;
-      rules.put(f, value, strings, row, out, base + f, sink);
+      rules.put(f, value, strings, row, out, sink);
     }
     // Every key was a feature, in order: no unknown field to look for.
     if (!rules.rejectUnknown || keysInOrder) return;
@@ -153,16 +163,24 @@ class ManifestPreparer implements Preparer {
 }
 
 const preparers = new WeakMap<Manifest, Preparer>();
+const preparersByModel = new WeakMap<ModelSignature, WeakMap<Manifest, Preparer>>();
 
 /**
- * The preparer for a manifest. Plans are built once per manifest object and cached, so calling this per request
- * is cheap, though holding on to the result is simpler still.
+ * The preparer for a manifest and the model it feeds: `signature` gives each input tensor's element type and rank
+ * (without it, every tensor is float32, or string for string-encoded categories). Plans are built once per
+ * manifest (and signature) object and cached, so calling this per request is cheap, though holding on to the result
+ * is simpler still.
  */
-export function createPreparer(manifest: Manifest): Preparer {
-  let preparer = preparers.get(manifest);
+export function createPreparer(manifest: Manifest, signature?: ModelSignature): Preparer {
+  let cache = preparers;
+  if (signature !== undefined) {
+    cache = preparersByModel.get(signature) ?? new WeakMap<Manifest, Preparer>();
+    preparersByModel.set(signature, cache);
+  }
+  let preparer = cache.get(manifest);
   if (preparer === undefined) {
-    preparer = new ManifestPreparer(manifest);
-    preparers.set(manifest, preparer);
+    preparer = new ManifestPreparer(manifest, signature);
+    cache.set(manifest, preparer);
   }
   return preparer;
 }

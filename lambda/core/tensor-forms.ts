@@ -57,19 +57,18 @@ export function prepareColumns(
     const allowed = `a column for at least one of the features: ${rules.knownFeatures}`;
     throw new InvalidInputError([{ instance: -1, field: 'inputs', value: 'no feature column', allowed }]);
   }
-  const data = new Float32Array(count * n);
+  const out = rules.allocate(count);
   for (let f = 0; f < n; f++) {
     const column = cols[f];
     if (column === undefined) {
       // Absent column with a fill policy (reject was reported above): every row gets the fill.
-      const fill = rules.fill[f];
-      for (let row = 0; row < count; row++) data[row * n + f] = fill;
+      for (let row = 0; row < count; row++) rules.putFill(f, row, out);
     } else {
-      for (let row = 0; row < count; row++) rules.put(f, column[row], strings, row, data, row * n + f, sink);
+      for (let row = 0; row < count; row++) rules.put(f, column[row], strings, row, out, sink);
     }
   }
   sink.throwIfAny();
-  return { data, count };
+  return rules.finish(out);
 }
 
 /**
@@ -105,21 +104,20 @@ export function prepareMatrix(
       },
     ]);
   }
-  const out = new Float32Array(rows * n);
+  const out = rules.allocate(rows);
   const sink = new ProblemSink();
   for (let row = 0; row < rows; row++) {
-    const base = row * n;
     if (nested) {
       const values: unknown = data[row];
       if (!Array.isArray(values) || values.length !== n) {
         sink.add(row, INSTANCE_FIELD, values, rules.arrayShape);
         continue;
       }
-      for (let f = 0; f < n; f++) rules.put(f, values[f], strings, row, out, base + f, sink);
+      for (let f = 0; f < n; f++) rules.put(f, values[f], strings, row, out, sink);
     } else {
-      for (let f = 0; f < n; f++) rules.put(f, data[base + f], strings, row, out, base + f, sink);
+      for (let f = 0; f < n; f++) rules.put(f, data[row * n + f], strings, row, out, sink);
     }
   }
   sink.throwIfAny();
-  return { data: out, count: rows };
+  return rules.finish(out);
 }

@@ -20,12 +20,25 @@ export interface ModelSignature {
   readonly outputs: readonly TensorInfo[];
 }
 
-/** A batch of instances, validated and transformed per the manifest, ready to be one model input tensor. */
+/** One model input of a prepared batch. */
+export type PreparedTensor =
+  | { readonly name: string; readonly type: 'float32'; readonly data: Float32Array; readonly dims: readonly number[] }
+  | { readonly name: string; readonly type: 'float64'; readonly data: Float64Array; readonly dims: readonly number[] }
+  | { readonly name: string; readonly type: 'int64'; readonly data: BigInt64Array; readonly dims: readonly number[] }
+  | { readonly name: string; readonly type: 'string'; readonly data: readonly string[]; readonly dims: readonly number[] };
+
+/** A batch of instances, validated and transformed per the manifest, ready to be the model's input tensors. */
 export interface PreparedBatch {
-  /** Row-major `[count, featureCount]` values, already scaled and with missing values filled. */
+  /**
+   * Row-major `[count, featureCount]` values, already scaled and with missing values filled: the whole batch when
+   * the model takes one float32 `[batch, features]` tensor of plain numbers (then `tensors` is absent); otherwise
+   * the first tensor's values if it is float32.
+   */
   readonly data: Float32Array;
   /** Number of instances (rows). */
   readonly count: number;
+  /** Every model input, when the features feed more than one tensor, other element types, or encoded columns. */
+  readonly tensors?: readonly PreparedTensor[];
 }
 
 /** A classification prediction. Probabilities are keyed by label, in the manifest's label order. */

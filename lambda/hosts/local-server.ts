@@ -7,13 +7,15 @@
  *   soon as it crosses the limit; the rest of an oversized body is discarded, never buffered, and the connection
  *   is closed.
  * - Keep-alive is on.
+ * - A client that sends part of a request (headers or body) and stalls gets 408 after `requestTimeoutMs` (Node's
+ *   `headersTimeout` and `requestTimeout`), recorded as reason `timeout`, and the connection is closed.
  * - {@link RunningServer.close} shuts down gracefully: it stops accepting connections, closes idle keep-alive
  *   connections, lets in-flight requests finish (their responses carry `Connection: close`), and after a timeout
  *   closes whatever is left. {@link handleShutdownSignals} wires it to SIGTERM/SIGINT.
  */
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
@@ -55,7 +57,16 @@ export interface ServerOptions {
   readonly announce?: (line: string) => void;
   /** How long {@link RunningServer.close} waits for in-flight requests. @default 10000 */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * How long a client may take to send a whole request, headers and body (Node's `headersTimeout` and
+   * `requestTimeout`); a request still incomplete then gets 408 and its connection is closed.
+   * @default DEFAULT_REQUEST_TIMEOUT_MS (30 s)
+   */
+  readonly requestTimeoutMs?: number;
 }
+
+/** Default of {@link ServerOptions.requestTimeoutMs}. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface CloseResult {
   /** True when in-flight requests were still running at the timeout and their connections were cut. */
@@ -77,6 +88,30 @@ export interface RunningServer {
 const MAX_REQUEST_ID_LENGTH = 200;
 /** How long the rest of an oversized body is drained (so the client can read the 413) before the socket is cut. */
 const DRAIN_MS = 2000;
+
+/**
+ * How often Node checks for requests past their timeout (`connectionsCheckingInterval`, 30 s by default, which
+ * would let a stalled request live up to twice the timeout): a tenth of the timeout, from 50 ms to 1 s.
+ */
+function checkingIntervalMs(timeoutMs: number): number {
+  return Math.min(1000, Math.max(50, Math.floor(timeoutMs / 10)));
+}
+
+const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n';
+const CLIENT_ERROR_RESPONSES: Readonly<Record<string, string>> = {
+  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\n\r\n',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'HTTP/1.1 413 Payload Too Large\r\nconnection: close\r\n\r\n',
+};
+
+/** The 408 written on the socket itself: a stalled request may have no response object yet (headers unfinished). */
+function requestTimeoutResponse(timeoutMs: number, requestId: string): { message: string; raw: string } {
+  const message = `the request was not received in full within ${timeoutMs} ms; send the headers and the body without pausing`;
+  const body = JSON.stringify({ error: message, requestId });
+  const raw =
+    'HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n' +
+    `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`;
+  return { message, raw };
+}
 
 /**
  * Request ids for requests that bring no `x-request-id`: a random prefix per server and a counter, unique like a
@@ -170,6 +205,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     req.once('end', () => clearTimeout(timer));
   };
 
+  /** The request each socket is reading, so a timeout can be reported with its id, method and path. */
+  const reading = new WeakMap<Socket, { req: http.IncomingMessage; requestId: string; started: number }>();
+
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     inFlight++;
     res.on('close', onResponseClose);
@@ -181,6 +219,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       rejectTooLarge(req, res, requestId, declared);
       return;
     }
+    reading.set(req.socket, { req, requestId, started: performance.now() });
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
@@ -196,6 +235,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       chunks.push(chunk);
     });
     req.on('end', () => {
+      reading.delete(req.socket);
       if (tooLarge) return;
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
       app
@@ -207,10 +247,52 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   };
 
-  const server = http.createServer({ keepAlive: true }, onRequest);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const server = http.createServer(
+    {
+      keepAlive: true,
+      // Headers are part of the request: both get the same time. Node answers 408 itself only when nobody listens
+      // for 'clientError'; the listener below answers it instead, so that the timeout is counted.
+      headersTimeout: requestTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: checkingIntervalMs(requestTimeoutMs),
+    },
+    onRequest,
+  );
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 120_000;
+
+  /** A stalled request (Node's ERR_HTTP_REQUEST_TIMEOUT): 408, reason `timeout`, connection closed. */
+  const onRequestTimeout = (socket: Socket): void => {
+    const current = reading.get(socket);
+    reading.delete(socket);
+    const requestId = current?.requestId ?? requestIdOf(undefined);
+    const { message, raw } = requestTimeoutResponse(requestTimeoutMs, requestId);
+    const method = current?.req.method ?? '-';
+    const path = current?.req.url ?? '-';
+    try {
+      observability.hooks.onRequest?.(
+        { requestId, method, path, status: 408, durationMs: current === undefined ? requestTimeoutMs : performance.now() - current.started, reason: 'timeout', message },
+        { method, path, headers: current?.req.headers ?? {}, body: '', requestId },
+      );
+    } catch {
+      // As in the app: a failing hook does not fail the request.
+    }
+    if (socket.writable && (current === undefined || !current.req.complete)) socket.end(raw);
+    const timer = setTimeout(() => socket.destroy(), DRAIN_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      onRequestTimeout(socket);
+      return;
+    }
+    // What Node does without a listener: 400 for a malformed request (431, 413 for oversized headers or chunk
+    // extensions), unless a response is under way on the socket; then close.
+    if (socket.writable && (socket.bytesWritten === 0 || reading.has(socket))) socket.write(CLIENT_ERROR_RESPONSES[error.code ?? ''] ?? BAD_REQUEST);
+    reading.delete(socket);
+    socket.destroy();
+  });
   server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > limit) {

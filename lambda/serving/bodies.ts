@@ -1,6 +1,6 @@
 /**
  * Request bodies: the media type and charset (415 otherwise), the size limits (413), the body as text (UTF-8, a
- * byte order mark dropped) and as JSON (400 otherwise).
+ * byte order mark dropped) and as JSON (400 otherwise, also for JSON nested too deep or with too many keys).
  */
 import { formatValue } from '../core/issues';
 import { JSON_CONTENT_TYPE } from './contract';
@@ -71,14 +71,76 @@ export function bodyText(body: Buffer | string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** @throws HttpError 400 for an empty body or invalid JSON, naming the parse error */
-export function parseJson(text: string): unknown {
+/**
+ * Deepest nesting of arrays and objects a JSON body may have. A prediction request is 3 deep
+ * (`{"instances": [{...}]}`, a v2 tensor with nested `data` a few more); deeper bodies are refused before anything
+ * walks them, since code that recurses over a value (formatting it into an error, `JSON.stringify`) would overflow
+ * the stack on 100,000 levels and answer 500.
+ */
+export const DEFAULT_MAX_JSON_DEPTH = 64;
+/** Most keys one JSON object of a body may have; a request names at most its features and a few envelope fields. */
+export const DEFAULT_MAX_JSON_OBJECT_KEYS = 10_000;
+
+export interface JsonLimits {
+  /** @default DEFAULT_MAX_JSON_DEPTH */
+  readonly maxJsonDepth?: number;
+  /** @default DEFAULT_MAX_JSON_OBJECT_KEYS */
+  readonly maxJsonObjectKeys?: number;
+}
+
+/**
+ * The first way `value` breaks the limits, or undefined. Iterative (an explicit stack), so a deep value cannot
+ * overflow the call stack here; primitives cost one `typeof` each. Run after `JSON.parse`, which V8 implements
+ * without recursion: parsing and then walking costs a fraction of a character-by-character pre-scan (measured in
+ * README, "Broken requests").
+ */
+function exceededLimit(value: unknown, maxDepth: number, maxKeys: number): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const stack: object[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const container = stack.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > maxDepth) return `nests arrays and objects more than ${maxDepth} deep; at most ${maxDepth} levels are allowed`;
+    if (Array.isArray(container)) {
+      for (let i = 0; i < container.length; i++) {
+        const element: unknown = container[i];
+        if (typeof element === 'object' && element !== null) {
+          stack.push(element);
+          depths.push(depth + 1);
+        }
+      }
+      continue;
+    }
+    let keys = 0;
+    const record = container as Record<string, unknown>;
+    for (const key in record) {
+      if (++keys > maxKeys) return `has an object with more than ${maxKeys} keys; at most ${maxKeys} are allowed`;
+      const element = record[key];
+      if (typeof element === 'object' && element !== null) {
+        stack.push(element);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * @throws HttpError 400 for an empty body, invalid JSON (naming the parse error), or JSON nested deeper than
+ * `maxJsonDepth` or with an object of more than `maxJsonObjectKeys` keys
+ */
+export function parseJson(text: string, limits: JsonLimits = {}): unknown {
   if (text.length === 0) throw new HttpError(400, 'bad_json', 'request body is empty; send a JSON object');
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new HttpError(400, 'bad_json', `request body is not valid JSON: ${(error as Error).message}`);
   }
+  const exceeded = exceededLimit(value, limits.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH, limits.maxJsonObjectKeys ?? DEFAULT_MAX_JSON_OBJECT_KEYS);
+  if (exceeded !== undefined) throw new HttpError(400, 'bad_json', `request body ${exceeded}`);
+  return value;
 }
 
 /** A JSON object (not null, not an array). */

@@ -1,7 +1,7 @@
 /**
  * The Open Inference Protocol v2 (as KServe, Triton and MLServer speak it), `POST /v2/models/{name}[/versions/
  * {version}]/infer`: input tensors in, either one `[N, F]` tensor named as the manifest's input tensor or one `[N]`
- * (or `[N, 1]`) tensor per feature; output tensors out, `label` (BYTES, [N]) and `probabilities` (FP32, [N, K]),
+ * (or `[N, 1]`) tensor per feature (BYTES, i.e. strings, for category features); output tensors out, `label` (BYTES, [N]) and `probabilities` (FP32, [N, K]),
  * or `value` (FP32, [N]). Every envelope problem is reported at once.
  */
 import { formatValue } from '../core/issues';
@@ -16,14 +16,15 @@ import type { RequestState, RouteContext } from './route-context';
 import type { Catalog } from './router';
 import type { ServedModel } from './served-model';
 
-/** Datatypes of the Open Inference Protocol accepted as input (BYTES is not numeric). */
-const NUMERIC_DATATYPES: ReadonlySet<string> = new Set([
-  'BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64',
+/** Datatypes of the Open Inference Protocol accepted as input: numbers, and BYTES (strings) for categories. */
+const INPUT_DATATYPES: ReadonlySet<string> = new Set([
+  'BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES',
 ]);
 
 /** A validated input tensor. */
 interface TensorInput {
   readonly name: string;
+  readonly datatype: string;
   readonly shape: readonly number[];
   readonly data: readonly unknown[];
 }
@@ -74,15 +75,18 @@ function requestedOutputs(outputs: unknown, catalog: Catalog): ReadonlySet<strin
 function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: number): PreparedBatch {
   const manifest = served.catalog.manifest;
   const featureCount = manifest.input.features.length;
-  const forms =
-    `one tensor "${manifest.input.tensor}" of shape [N, ${featureCount}], ` +
-    'or one tensor per feature of shape [N] or [N, 1]';
+  const tensorName = manifest.input.tensor;
+  const perFeature = 'one tensor per feature of shape [N] or [N, 1] (BYTES for category features)';
+  const forms = tensorName === undefined ? perFeature : `one tensor "${tensorName}" of shape [N, ${featureCount}], or ${perFeature}`;
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw envelopeError('inputs', inputs, `a non-empty array of tensors {"name", "shape", "datatype", "data"}: ${forms}`);
   }
-  const tensors = validateTensors(inputs);
-  const tensorName = manifest.input.tensor;
-  if (tensors.length === 1 && tensors[0].name === tensorName) {
+  const categories = served.preparer.categoryFeatures;
+  // BYTES (strings) carry category features; a tensor of every feature may be BYTES only if all are categories.
+  const bytesAllowed = (name: string): boolean =>
+    categories.has(name) || (name === tensorName && categories.size === featureCount);
+  const tensors = validateTensors(inputs, bytesAllowed);
+  if (tensorName !== undefined && tensors.length === 1 && tensors[0].name === tensorName) {
     const { shape, data } = tensors[0];
     if (shape.length !== 2) throw envelopeError('inputs[0].shape', shape, `[N, ${featureCount}]`);
     checkBatchSize(shape[0], maxBatchSize);
@@ -90,13 +94,18 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
   }
   const columns = Object.create(null) as Record<string, unknown>;
   const problems: InputProblem[] = [];
-  tensors.forEach(({ name, shape, data }, i) => {
-    if (name === tensorName) {
+  tensors.forEach(({ name, datatype, shape, data }, i) => {
+    if (tensorName !== undefined && name === tensorName) {
       problems.push({ instance: -1, field: `inputs[${i}].name`, value: formatValue(name), allowed: `"${tensorName}" as the only input (${forms})` });
       return;
     }
     if (Object.hasOwn(columns, name)) {
       problems.push({ instance: -1, field: `inputs[${i}].name`, value: formatValue(name), allowed: 'a name used by one input only' });
+      return;
+    }
+    if (datatype !== 'BYTES' && categories.has(name)) {
+      const allowed = `BYTES: "${name}" is a category (strings)`;
+      problems.push({ instance: -1, field: `inputs[${i}].datatype`, value: formatValue(datatype), allowed });
       return;
     }
     const rows = shape[0];
@@ -120,7 +129,7 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
 }
 
 /** Checks each tensor's envelope (name, shape, datatype, data); reports every problem at once. */
-function validateTensors(inputs: readonly unknown[]): TensorInput[] {
+function validateTensors(inputs: readonly unknown[], bytesAllowed: (name: string) => boolean): TensorInput[] {
   const problems: InputProblem[] = [];
   const tensors: TensorInput[] = [];
   inputs.forEach((input: unknown, i) => {
@@ -142,14 +151,14 @@ function validateTensors(inputs: readonly unknown[]): TensorInput[] {
     if (!validShape) {
       problems.push({ instance: -1, field: `${at}.shape`, value: formatValue(shape), allowed: 'an array of non-negative whole numbers, e.g. [N, F] or [N]' });
     }
-    if (typeof datatype !== 'string' || !NUMERIC_DATATYPES.has(datatype)) {
-      problems.push({ instance: -1, field: `${at}.datatype`, value: formatValue(datatype), allowed: 'a numeric datatype: FP32, FP64, FP16, INT64, INT32, INT16, INT8, UINT*, or BOOL' });
+    if (typeof datatype !== 'string' || !INPUT_DATATYPES.has(datatype) || (datatype === 'BYTES' && typeof name === 'string' && !bytesAllowed(name))) {
+      problems.push({ instance: -1, field: `${at}.datatype`, value: formatValue(datatype), allowed: 'a numeric datatype (FP32, FP64, FP16, INT64, INT32, INT16, INT8, UINT*, BOOL), or BYTES for a category feature (strings)' });
     }
     if (!Array.isArray(data)) {
       problems.push({ instance: -1, field: `${at}.data`, value: formatValue(data), allowed: 'an array of values (flat in row-major order, or nested)' });
     }
     if (problems.length === before) {
-      tensors.push({ name: name as string, shape: shape as number[], data: data as unknown[] });
+      tensors.push({ name: name as string, datatype: datatype as string, shape: shape as number[], data: data as unknown[] });
     }
   });
   if (problems.length > 0) throw new InvalidInputError(problems);

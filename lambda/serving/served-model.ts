@@ -23,7 +23,7 @@ export function serveModel(model: LoadedModel, catalog: Catalog): ServedModel {
   return {
     model,
     catalog,
-    preparer: createPreparer(manifest),
+    preparer: createPreparer(manifest, model.signature),
     pingBody: pingBody(manifest),
     metadataBody: JSON.stringify(modelMetadata(manifest, model, catalog.evaluation)),
     modelReadyBody: modelReadyBody(manifest),

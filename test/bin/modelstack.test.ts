@@ -109,6 +109,7 @@ describe('main() in-process', () => {
     [['serve', 'a', 'b'], 'error: too many arguments'],
     [['serve', '--max-batch-size', '0'], "argument '0' is invalid. must be a positive whole number."],
     [['serve', '--max-payload-bytes', '1.5'], "argument '1.5' is invalid."],
+    [['serve', '--request-timeout-ms', '0'], "argument '0' is invalid. must be a positive whole number."],
     [[], 'Usage: modelstack'],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const c = context();
@@ -120,10 +121,16 @@ describe('main() in-process', () => {
     const c = context();
     expect(await main(['serve', '--help'], c)).toBe(EXIT_OK);
     const help = c.out.join('\n');
-    for (const option of ['--port', '--host', '--max-batch-size', '--max-payload-bytes', '--metrics', 'examples/breast-cancer']) {
+    for (const option of ['--port', '--host', '--max-batch-size', '--max-payload-bytes', '--request-timeout-ms', '--metrics', 'examples/breast-cancer']) {
       expect(help).toContain(option);
     }
     expect(await main(['--help'], context())).toBe(EXIT_OK);
+  });
+
+  test('--help lists init beside serve', async () => {
+    const c = context();
+    expect(await main(['--help'], c)).toBe(EXIT_OK);
+    expect(c.out.join('\n')).toMatch(/init \[options\] <model\.onnx>/);
   });
 
   test('a missing model directory is a failed check (exit 1) naming the file', async () => {

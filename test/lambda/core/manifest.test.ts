@@ -135,7 +135,7 @@ describe('parseManifest: every rejection names the path, the value and what is a
       withFeature({ name: '1abc' }),
       `input.features[0].name: must match ${String(FEATURE_NAME_PATTERN)} (a letter or _, then letters, digits, _ . -; at most 128) (got "1abc")`,
     ],
-    ['an unknown feature type', withFeature({ name: 'a', type: 'float' }), 'input.features[0].type: "float" is not allowed; expected "number" or "integer" or "boolean"'],
+    ['an unknown feature type', withFeature({ name: 'a', type: 'float' }), 'input.features[0].type: "float" is not allowed; expected "number" or "integer" or "boolean" or "category"'],
     ['a min that is not a number', withFeature({ name: 'a', min: '0' }), 'input.features[0].min: "0" is not allowed; expected number'],
     ['a max that is not a number', withFeature({ name: 'a', max: true }), 'input.features[0].max: true is not allowed; expected number'],
     ['min greater than max', withFeature({ name: 'a', min: 5, max: 1 }), 'input.features[0].min: must not be greater than max (1) (got 5)'],
@@ -149,12 +149,12 @@ describe('parseManifest: every rejection names the path, the value and what is a
     [
       'an unknown missing policy',
       withFeature({ name: 'a', missing: 'zero' }),
-      'input.features[0].missing: "zero" is not allowed; expected "reject", "mean" or {"constant": <a finite number>}',
+      'input.features[0].missing: "zero" is not allowed; expected "reject", "mean", "passthrough" or {"constant": <a finite number, or a category>}',
     ],
     [
       'a missing constant that is not a number',
       withFeature({ name: 'a', missing: { constant: 'x' } }),
-      'input.features[0].missing: {"constant":"x"} is not allowed; expected "reject", "mean" or {"constant": <a finite number>}',
+      'input.features[0].missing: has a string constant; a number feature takes {"constant": <a number>} (got {"constant":"x"})',
     ],
     [
       'missing "mean" with nothing to fill with',
@@ -193,7 +193,6 @@ describe('parseManifest: every rejection names the path, the value and what is a
 
   it('checks the output against the task', () => {
     expect(problemsOf({ ...base(), task: 'binary-classification' })).toEqual([
-      'output.probabilities: is required (expected string)',
       'output.labels: is required (expected array)',
       'output: unknown key "value"',
     ]);

@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { InvalidInputError } from '../../../lambda/core/invalid-input';
+import { parseManifest } from '../../../lambda/core/manifest';
 import { createPreparer } from '../../../lambda/core/prepare';
 import { f32, manifestOf, mixed, rejection, type FeatureInput } from '../../support/preparation';
 
@@ -333,5 +334,97 @@ describe('prepare: instances with their keys in feature order or not (the in-ord
     const members = createPreparer(manifestOf([{ name: 'x' }, { name: 'constructor', missing: { constant: 9 } }]));
     const enumerableMember = Object.assign(Object.create({ constructor: 1 }) as Record<string, unknown>, { x: 2 });
     expect(Array.from(members.prepare([enumerableMember]).data)).toEqual([2, 9]);
+  });
+});
+
+describe('prepare: properties with categories and several tensors (the penguins layouts)', () => {
+  const categories = { island: ['Biscoe', 'Dream', 'Torgersen'], sex: ['female', 'male'] };
+  const numbers = ['bill_length_mm', 'body_mass_g'];
+  const perColumn = createPreparer(
+    parseManifest({
+      name: 'penguins', version: '1.0.0', task: 'regression', output: { value: 'value' },
+      input: {
+        features: [
+          ...numbers.map((name) => ({ name, tensor: name, missing: 'passthrough' })),
+          { name: 'island', type: 'category', tensor: 'island', categories: categories.island },
+          { name: 'sex', type: 'category', tensor: 'sex', categories: categories.sex, missing: 'passthrough' },
+        ],
+      },
+    }),
+    {
+      inputs: [
+        ...numbers.map((name) => ({ name, type: 'float32', shape: ['', 1] })),
+        { name: 'island', type: 'string', shape: ['', 1] },
+        { name: 'sex', type: 'string', shape: ['', 1] },
+      ],
+      outputs: [],
+    },
+  );
+  const encoded = createPreparer(
+    parseManifest({
+      name: 'penguins', version: '1.0.0', task: 'regression', output: { value: 'value' },
+      input: {
+        tensor: 'input',
+        features: [
+          ...numbers.map((name) => ({ name, type: 'integer' as const, missing: 'mean' as const, mean: 3 })),
+          { name: 'island', type: 'category', categories: categories.island, encoding: 'ordinal' },
+          { name: 'sex', type: 'category', categories: categories.sex, unknownCategory: { map: 'male' } },
+        ],
+      },
+    }),
+    { inputs: [{ name: 'input', type: 'int64', shape: ['N', 5] }], outputs: [] },
+  );
+  const onlyInvalidInput = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+    }
+  };
+  const field = fc.oneof(fc.anything(), fc.string(), fc.constantFrom(...categories.island, ...categories.sex, '', null), fc.double());
+  const instance = fc.record({ bill_length_mm: field, body_mass_g: field, island: field, sex: field }, { requiredKeys: [] });
+
+  it.each([['per-column float and string tensors', perColumn], ['one int64 tensor, ordinal and one-hot', encoded]])(
+    '%s: arbitrary JSON and values give tensors or an InvalidInputError, nothing else',
+    (_layout, preparer) => {
+      fc.assert(
+        fc.property(fc.jsonValue(), fc.array(fc.oneof(instance, fc.jsonValue()), { minLength: 1 }), (one, many) => {
+          onlyInvalidInput(() => preparer.prepare(many));
+          onlyInvalidInput(() => preparer.prepare(many, { textCells: true }));
+          onlyInvalidInput(() => preparer.prepareColumns(one as Record<string, unknown>));
+          onlyInvalidInput(() => preparer.prepareMatrix(many, many.length / 4, 4));
+        }),
+        { numRuns: 200 },
+      );
+    },
+  );
+
+  it('valid rows: objects, arrays and columns give the same tensors; each row has exactly one category set', () => {
+    const row = fc.tuple(
+      fc.integer({ min: 0, max: 9999 }),
+      fc.integer({ min: 0, max: 9999 }),
+      fc.constantFrom(...categories.island),
+      fc.oneof(fc.constantFrom(...categories.sex), fc.string({ minLength: 1 }).filter((s) => s.trim() !== '')),
+    );
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 10 }), (rows) => {
+        const asArrays = encoded.prepare(rows);
+        const asObjects = encoded.prepare(rows.map(([bill_length_mm, body_mass_g, island, sex]) => ({ bill_length_mm, body_mass_g, island, sex })));
+        const columns = { bill_length_mm: rows.map((r) => r[0]), body_mass_g: rows.map((r) => r[1]), island: rows.map((r) => r[2]), sex: rows.map((r) => r[3]) };
+        expect(asObjects).toEqual(asArrays);
+        expect(encoded.prepareColumns(columns)).toEqual(asArrays);
+        const [tensor] = asArrays.tensors ?? [];
+        expect(tensor.dims).toEqual([rows.length, 5]);
+        rows.forEach(([bill, mass, island, sex], i) => {
+          const cells = Array.from((tensor.data as BigInt64Array).subarray(i * 5, i * 5 + 5));
+          // An unknown sex is sent as "male" (unknownCategory.map).
+          const sexIndex = categories.sex.includes(sex) ? categories.sex.indexOf(sex) : 1;
+          expect(cells.slice(0, 3)).toEqual([BigInt(bill), BigInt(mass), BigInt(categories.island.indexOf(island))]);
+          expect(cells[3] + cells[4]).toBe(1n);
+          expect(cells[3 + sexIndex]).toBe(1n);
+        });
+      }),
+      { numRuns: 200 },
+    );
   });
 });

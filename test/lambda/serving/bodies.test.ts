@@ -3,6 +3,7 @@
  * types and charsets (415).
  */
 import { createInferenceApp } from '../../../lambda/serving/app';
+import { DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_OBJECT_KEYS, parseJson } from '../../../lambda/serving/bodies';
 import { app, IRIS_INSTANCE, json, model, request, useExampleModels } from '../../support/serving';
 
 useExampleModels();
@@ -65,5 +66,35 @@ describe('client errors', () => {
       const payload = type.startsWith('text/csv') ? '5.1,3.5,1.4,0.2' : body;
       expect((await iris().handle(request('POST', '/invocations', payload, type))).status).toBe(200);
     }
+  });
+});
+
+describe('Given JSON nested deeper than maxJsonDepth or with too many keys', () => {
+  test.each([
+    ['arrays', '['.repeat(65) + ']'.repeat(65)],
+    ['objects', '{"a":'.repeat(65) + '1' + '}'.repeat(65)],
+    ['100,000 levels', '['.repeat(100_000) + ']'.repeat(100_000)],
+  ])('When the body nests %s past the default 64, then parseJson throws 400 bad_json naming the limit', (_name, text) => {
+    expect(() => parseJson(text)).toThrow(expect.objectContaining({ status: 400, reason: 'bad_json', message: expect.stringContaining('more than 64 deep') }));
+  });
+
+  test('When the body nests exactly 64 levels, then it parses', () => {
+    expect(() => parseJson('['.repeat(DEFAULT_MAX_JSON_DEPTH) + ']'.repeat(DEFAULT_MAX_JSON_DEPTH))).not.toThrow();
+  });
+
+  test('When maxJsonDepth is 3, then a 4-deep body is refused and a 3-deep one is not', () => {
+    expect(() => parseJson('{"instances":[[[1]]]}', { maxJsonDepth: 3 })).toThrow(/more than 3 deep/);
+    expect(parseJson('{"instances":[[1]]}', { maxJsonDepth: 3 })).toEqual({ instances: [[1]] });
+  });
+
+  test('When an object has more keys than maxJsonObjectKeys, then parseJson throws 400 naming the limit', () => {
+    const text = `{${Array.from({ length: 11 }, (_, i) => `"k${i}":${i}`).join(',')}}`;
+    expect(() => parseJson(text, { maxJsonObjectKeys: 10 })).toThrow(/more than 10 keys; at most 10 are allowed/);
+    expect(DEFAULT_MAX_JSON_OBJECT_KEYS).toBe(10_000);
+  });
+
+  test('When a deep structure hides inside a string, then it is only a string', () => {
+    const text = JSON.stringify({ note: '['.repeat(1000) });
+    expect(parseJson(text)).toEqual({ note: '['.repeat(1000) });
   });
 });

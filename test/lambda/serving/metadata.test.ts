@@ -41,6 +41,7 @@ describe('metadata and health', () => {
       datatype: 'FP32',
       shape: [-1],
       type: 'number',
+      tensor: 'input',
       min: 0,
       scale: { mean: 14.075201877934289, std: 3.504799482131544 },
       missing: 'mean',

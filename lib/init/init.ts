@@ -1,0 +1,91 @@
+/**
+ * `modelstack init`: reads a model (and optionally its training CSV) and writes a model directory the runtime can
+ * serve, with a report of what was guessed and what to review.
+ *
+ * Steps: read the ONNX signature; rewrite a ZipMap; profile the CSV; map inputs to features; probe the score
+ * output; decide the task, output and labels; check the manifest against the spec; write.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { columnNamed, profileCsv, type CsvProfile } from './csv-profile';
+import { mapFeatures, probeFeeds, type FeatureMapping } from './feature-mapping';
+import { InitError } from './init-error';
+import { probeOutput, type ProbeResult } from './logits-probe';
+import { checkManifestSpec, type SpecManifest } from './manifest-spec';
+import { assembleManifest, checkIdentity, defaultModelName, DEFAULT_VERSION, serializeManifest, writeModelDir } from './manifest-writer';
+import { readOnnxSignature, type OnnxSignature } from './onnx-signature';
+import { mapOutput, scoreOutput, type OutputMapping } from './output-mapping';
+import { rewriteZipMap, type ZipMapRewrite } from './zipmap-rewrite';
+
+export interface InitOptions {
+  /** The ONNX model file. */
+  readonly model: string;
+  /** The training CSV (header row, then rows). */
+  readonly data?: string;
+  /** The target column of `data`. */
+  readonly target?: string;
+  /** Where to write; @default - the model's folder */
+  readonly out?: string;
+  /** Overwrite an existing `model.json` / `model.onnx`. @default false */
+  readonly force?: boolean;
+  /** @default - the model's folder name */
+  readonly name?: string;
+  /** @default 1.0.0 */
+  readonly version?: string;
+}
+
+export interface InitResult {
+  readonly options: InitOptions;
+  readonly signature: OnnxSignature;
+  /** The signature of the model as written (after the ZipMap rewrite). */
+  readonly served: OnnxSignature;
+  readonly rewritten: readonly ZipMapRewrite[];
+  readonly profile: CsvProfile | undefined;
+  readonly features: FeatureMapping;
+  readonly output: OutputMapping;
+  readonly probe: ProbeResult | undefined;
+  readonly manifest: SpecManifest;
+  readonly outDir: string;
+  readonly written: readonly string[];
+}
+
+async function readProfile(options: InitOptions): Promise<CsvProfile | undefined> {
+  if (options.data === undefined) {
+    if (options.target !== undefined) throw new InitError(`--target is "${options.target}" but no --data was given; --target names a column of --data`);
+    return undefined;
+  }
+  const profile = profileCsv(await readFile(options.data, 'utf8'), options.data);
+  if (options.target !== undefined) columnNamed(profile, options.target, options.data, '--target');
+  return profile;
+}
+
+function describe(signature: OnnxSignature, options: InitOptions, profile: CsvProfile | undefined): string {
+  const producer = signature.producer === '' ? '' : ` (${signature.producer})`;
+  const data = options.data === undefined || profile === undefined ? '' : ` and ${basename(options.data)} (${profile.rows} rows)`;
+  return `Written by modelstack init from ${basename(options.model)}${producer}${data}; review it before serving`;
+}
+
+/** Runs `init`; writes the model directory and returns what it read and guessed. */
+export async function runInit(options: InitOptions): Promise<InitResult> {
+  const name = options.name ?? defaultModelName(options.model);
+  const version = options.version ?? DEFAULT_VERSION;
+  checkIdentity(name, version);
+  const original = new Uint8Array(await readFile(options.model));
+  const signature = readOnnxSignature(original, options.model);
+  const { bytes, rewritten } = rewriteZipMap(original, options.model);
+  const served = rewritten.length === 0 ? signature : readOnnxSignature(bytes, options.model);
+  const profile = await readProfile(options);
+  const features = mapFeatures(served, profile, options.target);
+  const scores = scoreOutput(served, rewritten);
+  const probe = await probeOutput(bytes, probeFeeds(served, features, profile), scores.name, options.model);
+  const target = options.target === undefined || profile === undefined ? undefined : profile.columns.find((c) => c.name === options.target);
+  const output = mapOutput({ signature: served, scores, probe, rewritten, target });
+  const manifest = assembleManifest({ name, version, description: describe(signature, options, profile), features, output });
+  const problems = checkManifestSpec(manifest, served);
+  if (problems.length > 0) throw new InitError(`the manifest init would write does not fit the model:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  const outDir = resolve(options.out ?? dirname(options.model));
+  const inPlace = outDir === resolve(dirname(options.model)) && basename(options.model) === 'model.onnx';
+  const modelBytes = rewritten.length > 0 || !inPlace ? bytes : undefined;
+  const written = await writeModelDir({ outDir, manifestText: serializeManifest(manifest), modelBytes, force: options.force === true });
+  return { options, signature, served, rewritten, profile, features, output, probe, manifest, outDir, written };
+}

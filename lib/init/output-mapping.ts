@@ -1,0 +1,141 @@
+/**
+ * How `modelstack init` reads the model's output: which tensor holds the prediction, the task, the labels and
+ * whether the scores are probabilities or logits (from the probe).
+ *
+ * * `[N, K]`, K ≥ 2: classification (binary for K = 2); `probabilities` when the probe rows are probabilities, else
+ *   `logits` + `activation: "softmax"`.
+ * * `[N]` / `[N, 1]`: regression when the target is numeric with many distinct values (or there is no target);
+ *   binary classification when the target has two values (`positiveProbability`, or `logits` + `sigmoid`).
+ * * Labels: the ZipMap's class labels; else the target column's distinct values sorted as `np.unique` sorts them
+ *   (the order sklearn and LightGBM number classes in, so an int64 label output i means labels[i]).
+ */
+import type { ColumnProfile } from './csv-profile';
+import { InitError } from './init-error';
+import { describeProbe, type ProbeResult } from './logits-probe';
+import { tensorWidth, type SpecOutput, type SpecTask } from './manifest-spec';
+import type { OnnxSignature, ValueSignature } from './onnx-signature';
+import type { ZipMapRewrite } from './zipmap-rewrite';
+
+type TensorValue = Extract<ValueSignature, { kind: 'tensor' }>;
+
+/** A numeric target with more distinct values than this is a regression target. */
+export const MAX_CLASS_COUNT_FOR_NUMERIC_TARGET = 20;
+
+export interface OutputMapping {
+  readonly task: SpecTask;
+  readonly output: SpecOutput;
+  /** Where the labels came from, for the report. */
+  readonly labelSource: string;
+  /** Other outputs of the model the manifest does not read, for the report. */
+  readonly ignoredOutputs: readonly string[];
+  readonly review: readonly string[];
+}
+
+function isTensor(value: ValueSignature): value is TensorValue {
+  return value.kind === 'tensor';
+}
+
+/**
+ * The output holding the scores: the tensor that fed the ZipMap, else the float output named like probabilities,
+ * else the first float output.
+ */
+export function scoreOutput(signature: OnnxSignature, rewritten: readonly ZipMapRewrite[]): TensorValue {
+  const floats = signature.outputs.filter(isTensor).filter((o) => o.elementType === 'float32' || o.elementType === 'float64');
+  const fromZipMap = floats.find((o) => rewritten.some((r) => r.tensor === o.name));
+  const chosen = fromZipMap ?? floats.find((o) => /prob/i.test(o.name)) ?? floats[0];
+  if (chosen === undefined) {
+    const listed = signature.outputs.map((o) => `${o.name} (${o.kind === 'tensor' ? o.elementType : o.kind})`).join(', ');
+    throw new InitError(`the model has no float32 or float64 tensor output to read a prediction from; its outputs are: ${listed}`);
+  }
+  return chosen;
+}
+
+/** Sorted as `np.unique` sorts: the column profile's value order. */
+function targetLabels(target: ColumnProfile | undefined): string[] | undefined {
+  return target?.values.slice();
+}
+
+function classification(
+  scores: TensorValue,
+  width: number,
+  probe: ProbeResult | undefined,
+  labels: readonly string[],
+  labelSource: string,
+  review: string[],
+): Pick<OutputMapping, 'task' | 'output' | 'labelSource'> {
+  if (labels.length !== width) {
+    throw new InitError(`the model's output "${scores.name}" has ${width} columns but ${labelSource} gives ${labels.length} labels (${labels.join(', ')}); they must match`);
+  }
+  const task: SpecTask = width === 2 ? 'binary-classification' : 'multiclass-classification';
+  if (probe === undefined || probe.holdsProbabilities) return { task, output: { probabilities: scores.name, labels }, labelSource };
+  review.push(`"${scores.name}" does not hold probabilities (${describeProbe(probe)}): written as logits with activation "softmax"`);
+  return { task, output: { logits: scores.name, activation: 'softmax', labels }, labelSource };
+}
+
+export interface OutputInputs {
+  readonly signature: OnnxSignature;
+  readonly scores: TensorValue;
+  readonly probe: ProbeResult | undefined;
+  readonly rewritten: readonly ZipMapRewrite[];
+  readonly target: ColumnProfile | undefined;
+}
+
+/** Decides the task and the `output` section. */
+export function mapOutput({ signature, scores, probe, rewritten, target }: OutputInputs): OutputMapping {
+  const review: string[] = [];
+  const ignoredOutputs = signature.outputs.filter((o) => o.name !== scores.name).map((o) => o.name);
+  const width = tensorWidth(scores) ?? probe?.width;
+  if (width === undefined) throw new InitError(`the model's output "${scores.name}" does not fix its width and could not be probed`);
+  const zipMap = rewritten.find((r) => r.tensor === scores.name);
+  const labelOutputs = signature.outputs.filter(isTensor).filter((o) => o.name !== scores.name && (o.elementType === 'int64' || o.elementType === 'string'));
+  if (labelOutputs.length > 0) {
+    review.push(`the model's label output${labelOutputs.length > 1 ? 's' : ''} ${labelOutputs.map((o) => `"${o.name}" (${o.elementType})`).join(', ')} ` +
+      `${labelOutputs.length > 1 ? 'are' : 'is'} not read: the label is the argmax of "${scores.name}"; add "output.label" to use the model's own`);
+  }
+  const fromTarget = targetLabels(target);
+  let labels: readonly string[] | undefined;
+  let labelSource: string;
+  if (zipMap !== undefined) {
+    labels = zipMap.classLabels;
+    labelSource = `the ZipMap's class labels`;
+  } else if (fromTarget !== undefined) {
+    labels = fromTarget;
+    labelSource = `the target column "${target?.name}"'s values sorted (np.unique order, as sklearn numbers classes)`;
+  } else {
+    labelSource = 'placeholders (no --target)';
+  }
+  const numericTarget = target !== undefined && (target.type === 'number' || target.type === 'integer');
+  const manyValues = target !== undefined && (target.type === 'number' || target.values.length > MAX_CLASS_COUNT_FOR_NUMERIC_TARGET);
+  const reviewSortedLabels = () => {
+    if (zipMap !== undefined || fromTarget === undefined) return;
+    review.push(`labels are the target's distinct values sorted: check that column i of "${scores.name}" is labels[i] ` +
+      '(a model trained on integer codes, e.g. 0 = malignant, numbers its columns by the codes, not by the label text)' +
+      (labelOutputs.some((o) => o.elementType === 'int64') ? '; an int64 label i means labels[i]' : ''));
+  };
+  if (width >= 2) {
+    reviewSortedLabels();
+    if (labels === undefined) {
+      labels = Array.from({ length: width }, (_, i) => `class_${i}`);
+      review.push(`labels are placeholders class_0 ... class_${width - 1} (no --target): write the class names in column order`);
+    }
+    return { ...classification(scores, width, probe, labels, labelSource, review), ignoredOutputs, review };
+  }
+  if (target === undefined || (numericTarget && manyValues)) {
+    if (target === undefined) review.push(`task guessed "regression" from the one-column output "${scores.name}" (no --target): a binary classifier needs labels`);
+    return { task: 'regression', output: { value: scores.name }, labelSource: 'none (regression)', ignoredOutputs, review };
+  }
+  if (labels === undefined || labels.length !== 2) {
+    throw new InitError(
+      `the model's output "${scores.name}" has one column, so it is a regression or a binary classifier, but the target "${target.name}" ` +
+        `is a ${target.type} with ${target.values.length} distinct values; a regression target is numeric with more than ` +
+        `${MAX_CLASS_COUNT_FOR_NUMERIC_TARGET} values, a binary one has 2`,
+    );
+  }
+  reviewSortedLabels();
+  review.push(`one-column output "${scores.name}" read as the score of "${labels[1]}" (the positive class, labels[1])`);
+  if (probe === undefined || probe.holdsProbabilities) {
+    return { task: 'binary-classification', output: { positiveProbability: scores.name, labels }, labelSource, ignoredOutputs, review };
+  }
+  review.push(`"${scores.name}" is not in [0, 1] (${describeProbe(probe)}): written as logits with activation "sigmoid"`);
+  return { task: 'binary-classification', output: { logits: scores.name, activation: 'sigmoid', labels }, labelSource, ignoredOutputs, review };
+}
