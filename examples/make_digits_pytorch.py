@@ -1,13 +1,13 @@
 """digits-pytorch: a small PyTorch MLP (64 -> 32 ReLU -> 10) on scikit-learn's load_digits (8x8 images of
 handwritten digits, 1,797 rows, pixel values 0-16), exported by torch.onnx.export (the dynamo exporter) with a
 dynamic batch axis. The graph outputs raw logits: there is NO softmax in it; the runtime is meant to apply one
-(manifest draft: "output": {"logits": "logits", "activation": "softmax", "labels": ["0", ..., "9"]}).
+(manifest: "output": {"logits": "logits", "activation": "softmax", "labels": ["0", ..., "9"]}).
 
 Run from the repository root, in the examples venv (see examples/README.md):
 
     python examples/make_digits_pytorch.py
 
-Writes examples/digits-pytorch/{model.onnx, model.json.draft, train.csv, test.csv, expected.json}.
+Writes examples/digits-pytorch/{model.onnx, model.json, train.csv, test.csv, expected.json}.
 
 Input: `input` float32 [batch, 64], the raw pixel values 0-16 in row-major order (pixel_0 .. pixel_63). The graph
 divides by 16 itself (the manifest's per-feature scaling cannot be used: several pixels are always 0 in training,
@@ -132,8 +132,8 @@ def main():
     write_csv(f'{out}/train.csv', frame(X_train, y_train))
     write_csv(f'{out}/test.csv', frame(X_test, y_test))
 
-    # --- draft manifest (the "logits" output form is not in the current schema) --------------------------------
-    write_json(f'{out}/model.json.draft', {
+    # --- manifest: raw logits, the runtime applies the softmax ----------------------------------------------------
+    write_json(f'{out}/model.json', {
         'schemaVersion': 1,
         'name': NAME,
         'version': '1.0.0',

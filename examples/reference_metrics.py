@@ -8,7 +8,7 @@ Run from the repository root, in the examples venv (see examples/README.md):
 
     python examples/reference_metrics.py
 
-Preparation (examples with a manifest: model.json, or model.json.draft for digits-pytorch): each feature in
+Preparation (examples with a manifest: model.json): each feature in
 manifest order; a missing cell (empty in the CSV) is filled per `missing` ("mean": the feature's `mean`, else
 `scale.mean`; {"constant": c}; "reject" would stop the script: no test.csv has a missing value there); then, if the
 feature has `scale`, (x - mean) / std in float64; then cast to float32, one [N, F] tensor. penguins-sklearn has no
@@ -166,7 +166,7 @@ def plain(obj):
 # ---------------------------------------------------------------------------------------------------------------
 
 def read_manifest(folder):
-    for name in ('model.json', 'model.json.draft'):
+    for name in ('model.json',):
         path = os.path.join(folder, name)
         if os.path.exists(path):
             with open(path) as f:

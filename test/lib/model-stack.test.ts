@@ -181,3 +181,27 @@ describe('Given the stack as a composition root', () => {
     Template.fromStack(stack).hasOutput('InferenceUrl', { Value: stack.resolve(stack.inference.endpointUrl), Description: stack.inference.endpointUrlDescription });
   });
 });
+
+describe('Given environments pointed at models from the standard exporters', () => {
+  test.each([['examples/penguins-sklearn/served'], ['examples/penguins-lightgbm'], ['examples/digits-pytorch']])(
+    'When an environment serves %s, then synth builds its stack with the manifest checked against the model',
+    async (directory) => {
+      // Drift alarms need evaluation data (served/ has none) and at most 9 labels (digits has 10): both warn, and
+      // warnings fail synth, so this environment turns drift off as such a user would.
+      const alarms = { ...environments.dev.alarms, drift: { enabled: false } };
+      const { stacks } = await buildTestStacks({ environments: { dev: { ...environments.dev, alarms, model: { directory } } } });
+      const template = Template.fromStack(stacks[0]);
+      template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x' });
+      template.hasOutput('ModelKey', { Value: Match.stringLikeRegexp(`^models/${stacks[0].store.modelName}/[0-9a-f]{64}\\.onnx$`) });
+    },
+  );
+
+  test('When an environment serves the raw ZipMap model, then synth is refused naming the init fix', async () => {
+    const dir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'modelstack-zipmap-'));
+    const { copyFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    copyFileSync(join(__dirname, '..', '..', 'examples', 'penguins-sklearn', 'model.onnx'), join(dir, 'model.onnx'));
+    copyFileSync(join(__dirname, '..', '..', 'examples', 'penguins-sklearn', 'served', 'model.json'), join(dir, 'model.json'));
+    await expect(buildTestStacks({ environments: { dev: { ...environments.dev, model: { directory: dir } } } })).rejects.toThrow(/ZipMap.*modelstack -- init/s);
+  });
+});
