@@ -16,6 +16,9 @@ import { ModelIntegrityError, ModelSourceError } from '../lambda/core/model-sour
 import { InvalidInputError } from '../lambda/core/prepare';
 import { RuntimeConfigError } from '../lambda/core/runtime-config';
 import { BundleError } from '../lib/bundling/bundle-error';
+import { CloudAssemblyError } from '../lib/cost/cloud-assembly';
+import { EstimateError } from '../lib/cost/estimate';
+import { PriceTableError } from '../lib/cost/price-table';
 import { ModelFileError } from '../lib/model-file';
 import { PropsValidationError } from '../lib/props-validation';
 
@@ -49,6 +52,20 @@ export class CheckFailedError extends Error {
   }
 }
 
+/**
+ * A child process the command ran on the user's behalf (e.g. `cdk deploy`) exited with `exitCode`: the command
+ * exits with that code, so callers see the tool's own verdict.
+ */
+export class ChildProcessExitError extends Error {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number,
+  ) {
+    super(`${command} exited with code ${exitCode}`);
+    this.name = 'ChildProcessExitError';
+  }
+}
+
 /** Errors whose message is a complete explanation for the user: a check failed, not the tool. */
 const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
   CheckFailedError,
@@ -64,6 +81,9 @@ const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
   RuntimeConfigError,
   BundleError,
   PropsValidationError,
+  CloudAssemblyError,
+  PriceTableError,
+  EstimateError,
 ];
 
 /** System errors that describe the user's environment (a missing file, a port in use), not a bug. */
@@ -71,6 +91,7 @@ const ENVIRONMENT_CODES: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'EPE
 
 /** The exit code of a command that threw `error`: 1 for a failed check, 3 for anything unexpected. */
 export function exitCodeOf(error: unknown): number {
+  if (error instanceof ChildProcessExitError) return error.exitCode;
   if (CHECK_FAILURES.some((type) => error instanceof type)) return EXIT_CHECK_FAILED;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === 'string' && ENVIRONMENT_CODES.has(code)) return EXIT_CHECK_FAILED;
@@ -84,6 +105,6 @@ export function describeFailure(error: unknown): string[] {
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     return [`modelstack: error: cannot listen: ${error.message}`];
   }
-  if (exitCodeOf(error) === EXIT_CHECK_FAILED) return [`modelstack: error: ${error.message}`];
+  if (error instanceof ChildProcessExitError || exitCodeOf(error) === EXIT_CHECK_FAILED) return [`modelstack: error: ${error.message}`];
   return [`modelstack: unexpected error (a bug: please report it with this output): ${error.message}`, ...(error.stack ?? '').split('\n').slice(1)];
 }

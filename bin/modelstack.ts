@@ -8,12 +8,17 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, type CliContext } from './cli-contract';
+import { estimateCommand } from './commands/estimate';
 import { serveCommand } from './commands/serve';
 
 export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, type CliContext } from './cli-contract';
 
 /** The commands, in help order. */
-export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [serveCommand];
+export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
+  serveCommand,
+  // Cost (issue 10)
+  (context) => estimateCommand(context),
+];
 
 export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {
   const program = new Command('modelstack')

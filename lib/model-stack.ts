@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
+import { COST_ALLOCATION_TAG_KEY, CostBudget } from './cost-budget';
 import type { IInferenceEndpoint } from './inference-endpoint';
 import type { ModelArtifact } from './model-artifact';
 import { ModelFile } from './model-file';
@@ -27,6 +28,8 @@ export class ModelStack extends Stack {
   public readonly store: ModelStore;
   /** The inference endpoint, on whichever platform the config names. */
   public readonly inference: IInferenceEndpoint;
+  /** The environment's AWS Budget over this stack's cost-allocation tag; `undefined` without `budget` in the config. */
+  public readonly budget?: CostBudget;
 
   constructor(scope: Construct, id: string, props: ModelStackProps) {
     super(scope, id, props);
@@ -42,6 +45,16 @@ export class ModelStack extends Stack {
     });
     const context: PlatformContext = { config, model, store: this.store, removalPolicy };
     this.inference = buildEndpoint(this, 'Inference', context);
+    // Cost (issue 10): the budget counts the resources tagged with this stack's cost-allocation tag (addTags).
+    if (config.budget !== undefined) {
+      this.budget = new CostBudget(this, 'Budget', {
+        monthlyLimitUsd: config.budget.monthlyLimitUsd,
+        actualThresholdsPercent: config.budget.alertThresholdsPercent,
+        forecastThresholdPercent: config.budget.forecastThresholdPercent,
+        emails: config.budget.emails ?? config.alarms.emails,
+        costAllocationTag: { key: COST_ALLOCATION_TAG_KEY, value: this.stackName },
+      });
+    }
 
     this.addTags(config, model, environmentName);
     this.addOutputs();
@@ -52,6 +65,7 @@ export class ModelStack extends Stack {
     Tags.of(this).add('modelstack:environment', environmentName);
     Tags.of(this).add('modelstack:model', model.manifest.name);
     Tags.of(this).add('modelstack:model-version', model.manifest.version);
+    Tags.of(this).add(COST_ALLOCATION_TAG_KEY, this.stackName);
   }
 
   private addOutputs(): void {
