@@ -9,6 +9,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, type CliContext } from './cli-contract';
 import { estimateCommand } from './commands/estimate';
+import { reviewCommand } from './commands/review';
 import { serveCommand } from './commands/serve';
 
 export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, type CliContext } from './cli-contract';
@@ -18,6 +19,7 @@ export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
   serveCommand,
   // Cost (issue 10)
   (context) => estimateCommand(context),
+  (context) => reviewCommand(context),
 ];
 
 export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {
