@@ -7,6 +7,9 @@
  * | 1 | a check or gate failed: invalid input (config, manifest, model, data), an evaluation below its thresholds, an estimate over budget, a port in use; the message says what and how to fix it |
  * | 2 | usage error: unknown command or option, bad option value |
  * | 3 | unexpected error: a bug or an environment modelstack does not know; the message and a stack trace are printed |
+ *
+ * A command that runs a tool on the user's behalf and reports its verdict (`modelstack deploy` running `cdk deploy`)
+ * exits with that tool's exit code ({@link ChildProcessExitError}).
  */
 import { ConfigError } from '../config/load';
 import { CsvError } from '../lambda/core/csv';
@@ -19,6 +22,7 @@ import { BundleError } from '../lib/bundling/bundle-error';
 import { CloudAssemblyError } from '../lib/cost/cloud-assembly';
 import { EstimateError } from '../lib/cost/estimate';
 import { PriceTableError } from '../lib/cost/price-table';
+import { DeployError } from '../lib/deploy/deploy';
 import { ModelFileError } from '../lib/model-file';
 import { PropsValidationError } from '../lib/props-validation';
 
@@ -84,6 +88,7 @@ const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
   CloudAssemblyError,
   PriceTableError,
   EstimateError,
+  DeployError,
 ];
 
 /** System errors that describe the user's environment (a missing file, a port in use), not a bug. */

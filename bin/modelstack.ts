@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, type CliContext } from './cli-contract';
+import { deployCommand } from './commands/deploy';
 import { estimateCommand } from './commands/estimate';
 import { reviewCommand } from './commands/review';
 import { serveCommand } from './commands/serve';
@@ -20,6 +21,7 @@ export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
   // Cost (issue 10)
   (context) => estimateCommand(context),
   (context) => reviewCommand(context),
+  (context) => deployCommand(context),
 ];
 
 export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {
