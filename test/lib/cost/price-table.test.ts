@@ -25,7 +25,7 @@ describe('Given the price table in the repository', () => {
   test.each(Object.entries(document.regions).flatMap(([region, entry]) => Object.entries(entry.prices).map(([key, figure]) => [region, key, figure] as const)))(
     'When %s %s is read, then it names its source and the date read, and says whether it was verified',
     (_region, _key, figure) => {
-      expect(figure.source).toMatch(/^https:\/\/aws\.amazon\.com\//);
+      expect(figure.source).toMatch(/^https:\/\/(aws\.amazon\.com|pricing\.us-east-1\.amazonaws\.com\/offers)\//);
       expect(figure.read).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(typeof figure.verified).toBe('boolean');
       if (!figure.verified) expect(figure.note).toMatch(/refresh with npm run refresh-prices/);
