@@ -52,13 +52,14 @@ function lineDeltas(base: readonly LineItem[], head: readonly LineItem[]): LineD
   const before = new Map(base.map((item) => [keyOf(item), item]));
   const after = new Map(head.map((item) => [keyOf(item), item]));
   const keys = [...new Set([...head.map(keyOf), ...base.map(keyOf)])];
-  return keys.map((key) => {
+  return keys.flatMap((key) => {
     const old = before.get(key);
     const now = after.get(key);
-    const item = (now ?? old) as LineItem;
+    const item = now ?? old;
+    if (item === undefined) return [];
     const delta = minus(now?.usd ?? ZERO, old?.usd ?? ZERO);
     const change = old === undefined ? 'added' : now === undefined ? 'removed' : isZero(delta) ? 'unchanged' : 'changed';
-    return { logicalId: item.logicalId, resourceType: item.resourceType, id: item.id, description: item.description, kind: item.kind, change, base: old?.usd, head: now?.usd, delta };
+    return [{ logicalId: item.logicalId, resourceType: item.resourceType, id: item.id, description: item.description, kind: item.kind, change, base: old?.usd, head: now?.usd, delta }];
   });
 }
 

@@ -17,6 +17,8 @@ import { markdownCell, markdownTable } from './tables';
 
 const RIGHT = new Set([3, 4, 5, 6, 7]);
 
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** One stack's estimate as a Markdown section. */
 export function estimateMarkdown(estimate: StackEstimate, options: ReportOptions): string[] {
   const rows = estimate.lineItems.map((item) => [
@@ -34,7 +36,7 @@ export function estimateMarkdown(estimate: StackEstimate, options: ReportOptions
     `### ${estimate.stackName} (${stackLabel(estimate)})`,
     '',
     `**Expected ${formatUsd(estimate.total.expected)} a month** (fixed ${formatUsd(estimate.fixed.expected)} + traffic-driven ${formatUsd(estimate.trafficDriven.expected)}), worst case ${formatUsd(estimate.total.worstCase)}. ` +
-      `${budgetSentence(estimate).replace('OVER BUDGET', '**OVER BUDGET**')}. ${completenessSentence(estimate).replace('INCOMPLETE', '**INCOMPLETE**')}.`,
+      `${capitalized(budgetSentence(estimate).replace('OVER BUDGET', '**OVER BUDGET**'))}. ${capitalized(completenessSentence(estimate).replace('INCOMPLETE', '**INCOMPLETE**'))}.`,
     '',
     `- ${markdownCell(trafficSentence(estimate))}`,
     `- ${markdownCell(pricesSentence(estimate, options.priceSource))}`,

@@ -30,6 +30,7 @@ export function formatQuantity(value: number): string {
 
 /** A unit price without float noise: `$0.0000166667`, `$0.20`. */
 export function formatUnitPrice(unitUsd: number): string {
+  if (unitUsd === 0) return '$0.00';
   if (unitUsd >= 0.01) {
     const text = Number(unitUsd.toPrecision(6)).toString();
     const decimals = text.split('.')[1]?.length ?? 0;

@@ -14,6 +14,7 @@ import {
   referencedIds,
   type CfnResource,
   type CfnTemplate,
+  type CfnValue,
 } from './cloudformation-template';
 
 /** Scaling bounds read from an `AWS::ApplicationAutoScaling::ScalableTarget`. */
@@ -167,7 +168,7 @@ export class TemplateGraph {
   }
 
   /** The production variants of an endpoint config. */
-  public variantsOf(configId: string): Array<{ readonly [key: string]: unknown }> {
+  public variantsOf(configId: string): Array<{ readonly [key: string]: CfnValue }> {
     return asList(this.resource(configId)?.Properties?.ProductionVariants)
       .map((variant) => asObject(variant))
       .filter((variant): variant is NonNullable<typeof variant> => variant !== undefined);

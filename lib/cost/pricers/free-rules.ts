@@ -31,6 +31,7 @@ const FREE_RULES: readonly FreeRule[] = [
   { matches: exactly('AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'), rule: 'security groups are free' },
   { matches: exactly('AWS::CloudFormation::WaitCondition', 'AWS::CloudFormation::WaitConditionHandle'), rule: 'CloudFormation wait conditions are free' },
   { matches: exactly('AWS::CodeDeploy::DeploymentConfig'), rule: 'deployment configs are free' },
+  { matches: exactly('AWS::CloudWatch::AnomalyDetector'), rule: 'an anomaly detector is billed through the alarm on its band (priced on the alarm)' },
 ];
 
 /** The free rule of `type`, if any. */

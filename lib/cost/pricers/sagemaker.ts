@@ -167,7 +167,7 @@ export function priceSageMakerEndpoint(logicalId: string, _resource: CfnResource
   const configId = context.graph.endpointConfigOf(logicalId);
   const config = configId === undefined ? undefined : context.graph.resource(configId);
   if (configId === undefined || config === undefined) return unpriced('its EndpointConfigName names no endpoint config of this template');
-  const variants = context.graph.variantsOf(configId) as Variant[];
+  const variants: Variant[] = context.graph.variantsOf(configId);
   if (variants.length === 0) return unpriced(`endpoint config ${configId} has no production variants`);
   const requests = context.traffic.requestsPerMonth * context.servingShare;
   const weights = variants.map((variant) => literalNumber(variant.InitialVariantWeight, context.graph.template) ?? 1);

@@ -4,7 +4,9 @@
  */
 import { CfnCondition, CfnParameter, CfnResource, Duration, Fn, type Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -36,6 +38,27 @@ describe('Given CloudWatch alarms and a dashboard', () => {
     const expected = 4 * unitPrice('cloudwatch.alarm.standard') + unitPrice('cloudwatch.alarm.highResolution') + unitPrice('cloudwatch.dashboard');
     expectWithinOnePercent(estimate.fixed.expected, expected);
     expect(estimate.total.expected).toBeCloseTo(expected, 10);
+  });
+});
+
+describe('Given a canary rollout with CodeDeploy and an anomaly-detection alarm (what the monitoring change adds)', () => {
+  const build = (stack: Stack) => {
+    const fn = new lambda.Function(stack, 'Inference', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>1') });
+    const alias = new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion });
+    new codedeploy.LambdaDeploymentGroup(stack, 'Rollout', { alias, deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES });
+    new cloudwatch.AnomalyDetectionAlarm(stack, 'LatencyAnomaly', { metric: metric('Latency'), evaluationPeriods: 3 });
+  };
+
+  test('When estimated, then CodeDeploy for Lambda is free by rule and the anomaly alarm bills its metric and the two band metrics', () => {
+    const estimate = estimateStack(synthesized(build), { prices: PRICES });
+    expect(estimate.free).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ resourceType: 'AWS::CodeDeploy::Application', rule: 'CodeDeploy costs nothing for Lambda deployments' }),
+        expect.objectContaining({ resourceType: 'AWS::CodeDeploy::DeploymentGroup', rule: 'CodeDeploy costs nothing for Lambda deployments' }),
+      ]),
+    );
+    expect(lineOf(estimate, 'LatencyAnomaly', 'alarm-metrics').quantity.expected).toBe(3);
+    expect(estimate.complete).toBe(true);
   });
 });
 
