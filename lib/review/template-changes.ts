@@ -42,7 +42,6 @@ export interface TemplateChanges {
 }
 
 // The library colours its tables for terminals; a report wants the text.
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 function plain(rows: string[][]): string[][] {
