@@ -7,6 +7,9 @@
  * | 1 | a check or gate failed: invalid input (config, manifest, model, data), an evaluation below its thresholds, an estimate over budget, a port in use; the message says what and how to fix it |
  * | 2 | usage error: unknown command or option, bad option value |
  * | 3 | unexpected error: a bug or an environment modelstack does not know; the message and a stack trace are printed |
+ *
+ * A command that runs a tool on the user's behalf and reports its verdict (`modelstack deploy` running `cdk deploy`)
+ * exits with that tool's exit code ({@link ChildProcessExitError}).
  */
 import { ConfigError } from '../config/load';
 import { CsvError } from '../lambda/core/csv';
@@ -18,6 +21,10 @@ import { RuntimeConfigError } from '../lambda/core/runtime-config';
 import { BundleError } from '../lib/bundling/bundle-error';
 import { EvaluationError } from '../lib/evaluation/evaluation-error';
 import { InitError } from '../lib/init/init-error';
+import { CloudAssemblyError } from '../lib/cost/cloud-assembly';
+import { EstimateError } from '../lib/cost/estimate';
+import { PriceTableError } from '../lib/cost/price-table';
+import { DeployError } from '../lib/deploy/deploy';
 import { ModelFileError } from '../lib/model-file';
 import { PropsValidationError } from '../lib/props-validation';
 
@@ -51,6 +58,20 @@ export class CheckFailedError extends Error {
   }
 }
 
+/**
+ * A child process the command ran on the user's behalf (e.g. `cdk deploy`) exited with `exitCode`: the command
+ * exits with that code, so callers see the tool's own verdict.
+ */
+export class ChildProcessExitError extends Error {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number,
+  ) {
+    super(`${command} exited with code ${exitCode}`);
+    this.name = 'ChildProcessExitError';
+  }
+}
+
 /** Errors whose message is a complete explanation for the user: a check failed, not the tool. */
 const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
   CheckFailedError,
@@ -68,6 +89,10 @@ const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
   InitError,
   PropsValidationError,
   EvaluationError,
+  CloudAssemblyError,
+  PriceTableError,
+  EstimateError,
+  DeployError,
 ];
 
 /** System errors that describe the user's environment (a missing file, a port in use), not a bug. */
@@ -75,6 +100,7 @@ const ENVIRONMENT_CODES: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'EPE
 
 /** The exit code of a command that threw `error`: 1 for a failed check, 3 for anything unexpected. */
 export function exitCodeOf(error: unknown): number {
+  if (error instanceof ChildProcessExitError) return error.exitCode;
   if (CHECK_FAILURES.some((type) => error instanceof type)) return EXIT_CHECK_FAILED;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === 'string' && ENVIRONMENT_CODES.has(code)) return EXIT_CHECK_FAILED;
@@ -88,6 +114,6 @@ export function describeFailure(error: unknown): string[] {
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     return [`modelstack: error: cannot listen: ${error.message}`];
   }
-  if (exitCodeOf(error) === EXIT_CHECK_FAILED) return [`modelstack: error: ${error.message}`];
+  if (error instanceof ChildProcessExitError || exitCodeOf(error) === EXIT_CHECK_FAILED) return [`modelstack: error: ${error.message}`];
   return [`modelstack: unexpected error (a bug: please report it with this output): ${error.message}`, ...(error.stack ?? '').split('\n').slice(1)];
 }

@@ -11,12 +11,23 @@ import { describeFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, type CliContext } fro
 import { compareCommand } from './commands/compare';
 import { evaluateCommand } from './commands/evaluate';
 import { initCommand } from './commands/init';
+import { deployCommand } from './commands/deploy';
+import { estimateCommand } from './commands/estimate';
+import { reviewCommand } from './commands/review';
 import { serveCommand } from './commands/serve';
 
 export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, type CliContext } from './cli-contract';
 
 /** The commands, in help order. */
-export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [initCommand, serveCommand, evaluateCommand, compareCommand];
+export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
+  initCommand,
+  serveCommand,
+  evaluateCommand,
+  compareCommand,
+  estimateCommand,
+  reviewCommand,
+  deployCommand,
+];
 
 export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {
   const program = new Command('modelstack')

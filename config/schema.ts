@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { EnvironmentEvaluationSchema } from './evaluation-schema';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAYLOAD_BYTES } from '../lambda/core/runtime-config';
 import { AlarmsSchema, LambdaRolloutSchema, LambdaScalingSchema, refineLambdaCapacity } from './monitoring-schema';
+import { BudgetSchema, TrafficSchema } from './cost-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -87,23 +88,10 @@ export const EnvironmentSchema = z
       .prefault({}),
     /** Alarm thresholds, recipients per severity and drift (config/monitoring-schema.ts). */
     alarms: AlarmsSchema.prefault({}),
-    budget: z
-      .strictObject({
-        /** Monthly cost budget (USD) for resources tagged with this environment. */
-        monthlyLimitUsd: z.number().positive().max(1_000_000),
-        /** Percentages of the limit (actual or forecast) that send an alert. */
-        alertThresholdsPercent: z.array(int(1, 1000)).min(1).default([80, 100]),
-      })
-      .optional(),
+    // Cost (issue 10): the budget CostBudget creates and the traffic the estimate prices; see config/cost-schema.ts.
+    budget: BudgetSchema.optional(),
     /** Expected traffic, used by cost estimates. */
-    traffic: z
-      .strictObject({
-        requestsPerMonth: z.number().int().min(0).default(0),
-        meanInstancesPerRequest: z.number().min(1).default(1),
-        meanDurationMs: z.number().positive().default(20),
-        meanPayloadBytes: z.number().int().min(0).default(2048),
-      })
-      .prefault({}),
+    traffic: TrafficSchema.prefault({}),
     /** Tags applied to every resource. */
     tags: z
       .record(

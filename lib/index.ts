@@ -4,6 +4,7 @@ export * from './bundling/bundle-size';
 export * from './bundling/lambda-bundling';
 export * from './bundling/runtime-bundle';
 export * from './compliance';
+export * from './cost-budget';
 export * from './encrypted-log-group';
 export * from './inference-endpoint';
 export * from './lambda-inference';

@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
+import { COST_ALLOCATION_TAG_KEY, CostBudget } from './cost-budget';
 import type { IInferenceEndpoint } from './inference-endpoint';
 import type { LambdaRollout } from './lambda-rollout';
 import type { ModelArtifact } from './model-artifact';
@@ -49,6 +50,8 @@ export class ModelStack extends Stack {
   public readonly monitoring: Monitoring;
   /** How new versions reach traffic, rolling back on the critical alarms. */
   public readonly rollout: LambdaRollout;
+  /** The environment's AWS Budget over this stack's cost-allocation tag; `undefined` without `budget` in the config. */
+  public readonly budget?: CostBudget;
 
   constructor(scope: Construct, id: string, props: ModelStackProps) {
     super(scope, id, props);
@@ -66,6 +69,17 @@ export class ModelStack extends Stack {
     this.inference = buildEndpoint(this, 'Inference', context);
     this.monitoring = new Monitoring(this, 'Monitoring', monitoringProps(config, this.inference, model.manifest, props.predictionBaseline, removalPolicy));
     this.rollout = buildRollout(this, 'Rollout', context, this.inference, this.monitoring.rollbackAlarms);
+    // Cost (issue 10): the budget counts the resources tagged with this stack's cost-allocation tag (addTags).
+    if (config.budget !== undefined) {
+      this.budget = new CostBudget(this, 'Budget', {
+        monthlyLimitUsd: config.budget.monthlyLimitUsd,
+        actualThresholdsPercent: config.budget.alertThresholdsPercent,
+        forecastThresholdPercent: config.budget.forecastThresholdPercent,
+        emails: config.budget.emails ?? config.alarms.emails,
+        topic: this.monitoring.topics.topic('warning'),
+        costAllocationTag: { key: COST_ALLOCATION_TAG_KEY, value: this.stackName },
+      });
+    }
 
     this.addTags(config, model, environmentName, props.evaluation);
     this.addOutputs();
@@ -77,6 +91,7 @@ export class ModelStack extends Stack {
     Tags.of(this).add('modelstack:model', model.manifest.name);
     Tags.of(this).add('modelstack:model-version', model.manifest.version);
     for (const [key, value] of Object.entries(evaluationTags(evaluation))) Tags.of(this).add(key, value);
+    Tags.of(this).add(COST_ALLOCATION_TAG_KEY, this.stackName);
   }
 
   private addOutputs(): void {

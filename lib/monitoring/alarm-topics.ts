@@ -6,8 +6,8 @@
  *   services use it: CloudWatch, for this stack's alarms (`aws:SourceArn` = `alarm:<stack name>-*`), and AWS
  *   Budgets, for this account's budgets (the cost budget publishes to these topics), both only
  *   `kms:GenerateDataKey*` and `kms:Decrypt`, both only for this account (`aws:SourceAccount`);
- * - topic policies allowing `sns:Publish` to the same two services under the same conditions, and denying any
- *   request not made over TLS;
+ * - topic policies allowing `sns:Publish` to CloudWatch under the same conditions (a `CostBudget` publishing to a
+ *   topic adds its own statement for AWS Budgets), and denying any request not made over TLS;
  * - e-mail subscriptions per severity (each recipient confirms by e-mail once).
  */
 import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -18,6 +18,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { severityTitle } from './severity-options';
 import type { AlarmSeverity } from './platform-metric';
+
+/** Sid of the key-policy statement for AWS Budgets. */
+const BUDGETS_SID = 'AllowBudgetsOfThisAccount';
 
 /** What the key lets the publishing services do: encrypt a message for the topic, and read it back to deliver it. */
 export const NOTIFICATION_KEY_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'];
@@ -70,7 +73,8 @@ export class AlarmTopics extends Construct {
         masterKey: this.encryptionKey,
         enforceSSL: true,
       });
-      for (const { sid, principal, conditions } of publishers) {
+      // Budgets' publish statement is added by the CostBudget that uses the topic (it works on any topic).
+      for (const { sid, principal, conditions } of publishers.filter((publisher) => publisher.sid !== BUDGETS_SID)) {
         topic.addToResourcePolicy(
           new iam.PolicyStatement({ sid, principals: [principal], actions: ['sns:Publish'], resources: [topic.topicArn], conditions }),
         );
@@ -105,7 +109,7 @@ export class AlarmTopics extends Construct {
         },
       },
       {
-        sid: 'AllowBudgetsOfThisAccount',
+        sid: BUDGETS_SID,
         principal: new iam.ServicePrincipal('budgets.amazonaws.com'),
         conditions: { StringEquals: account, ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:budgets::${Aws.ACCOUNT_ID}:*` } },
       },

@@ -67,7 +67,7 @@ describe('Given an environment with defaults omitted', () => {
       removalPolicy: 'retain',
       storage: { noncurrentVersionExpirationDays: 90, accessLogsExpirationDays: 365 },
       alarms: { emails: [] },
-      traffic: { requestsPerMonth: 0, meanInstancesPerRequest: 1, meanDurationMs: 20, meanPayloadBytes: 2048 },
+      traffic: { requestsPerMonth: 0, meanInstancesPerRequest: 1, meanDurationMs: 20, meanPayloadBytes: 2048, coldStartPercent: 1, meanInitDurationMs: 1000 },
       tags: {},
     });
   });
