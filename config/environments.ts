@@ -24,13 +24,25 @@ export const environments = {
   staging: {
     region: 'eu-west-1',
     model,
-    platform: { type: 'lambda', memorySizeMiB: 2048, timeoutSeconds: 30, reservedConcurrency: 20 },
+    // SageMaker real-time: steady traffic on a compute-optimized instance (see README, "Choosing a platform").
+    platform: { type: 'sagemaker', instance: { type: 'ml.c6i.large', initialCount: 1 } },
     removalPolicy: 'destroy',
     storage: { noncurrentVersionExpirationDays: 30, accessLogsExpirationDays: 90 },
     alarms: { emails: ['ml-oncall@example.com'] },
     budget: { monthlyLimitUsd: 100 },
     traffic: { requestsPerMonth: 1_000_000, meanDurationMs: 15 },
     tags: { ...owner, environment: 'staging' },
+  },
+  // SageMaker Serverless Inference: spiky, low traffic, nothing paid at idle.
+  sandbox: {
+    region: 'eu-west-1',
+    model,
+    platform: { type: 'sagemaker', serverless: { memorySizeMiB: 2048, maxConcurrency: 5 } },
+    removalPolicy: 'destroy',
+    storage: { noncurrentVersionExpirationDays: 7, accessLogsExpirationDays: 30 },
+    budget: { monthlyLimitUsd: 25 },
+    traffic: { requestsPerMonth: 50_000, meanDurationMs: 15 },
+    tags: { ...owner, environment: 'sandbox' },
   },
   prod: {
     region: 'eu-west-1',

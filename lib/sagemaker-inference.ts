@@ -1,0 +1,389 @@
+/**
+ * The inference endpoint on Amazon SageMaker: this repo's runtime as a container (`lambda/hosts/container.ts`),
+ * built from the L1 `CfnModel` / `CfnEndpointConfig` / `CfnEndpoint`, on instances or serverless.
+ *
+ * Default settings:
+ * - one instance variant named `primary` on one `ml.c6i.large` (or one serverless variant, never both);
+ * - the model from its own S3 prefix (`models/<name>/<version>/` with `model.onnx` and `model.json` only, `S3Prefix`,
+ *   `CompressionType: None`), verified by SHA-256 in the container;
+ * - network isolation on for instance variants (the container needs no network: SageMaker copies the model);
+ * - the endpoint config's storage volume encrypted with the model store's KMS key;
+ * - its log group `/aws/sagemaker/Endpoints/<endpoint name>` created here: retention one month, a dedicated KMS key;
+ * - its own execution role, one customer-managed policy: read this model's objects (and decrypt through S3), list
+ *   this version's prefix only,
+ *   pull its image, write its log group, put metrics in the runtime's namespace. No managed policies, no `s3:*`.
+ */
+import { Aws, Duration, Names, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import type { Manifest } from '../lambda/core/manifest';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_METRICS_NAMESPACE, RUNTIME_ENV } from '../lambda/core/runtime-config';
+import { RUNTIME_METRICS } from '../lambda/serving/metric-names';
+import { ContainerImage } from './container-image';
+import { EncryptedLogGroup } from './encrypted-log-group';
+import type { IInferenceEndpoint } from './inference-endpoint';
+import { ManagedPolicyRole } from './managed-policy-role';
+import type { ModelFile } from './model-file';
+import type { ModelStore } from './model-store';
+import { iam5ResourceFinding } from './private/nag-findings';
+import { RuntimeMetrics } from './private/runtime-metrics';
+import { PropsValidator } from './props-validation';
+import { SageMakerInstanceType } from './sagemaker/instance-type';
+import { SageMakerModelData } from './sagemaker/model-data';
+import {
+  PRODUCTION_VARIANT_NAME,
+  serverlessMemoryMiB,
+  validateInstanceVariant,
+  validateServerlessVariant,
+  type InstanceVariantOptions,
+  type ServerlessVariantOptions,
+} from './sagemaker/variants';
+
+/** SageMaker real-time invocation payload limit: 6 MB. */
+export const SAGEMAKER_REALTIME_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** SageMaker serverless invocation payload limit: 4 MB. */
+export const SAGEMAKER_SERVERLESS_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+/** SageMaker gives a real-time invocation 60 seconds. */
+const INVOCATION_TIMEOUT = Duration.seconds(60);
+const METRICS_NAMESPACE_PATTERN = /^(?!AWS\/)[A-Za-z0-9._\-/#: ]{1,255}$/;
+
+/** What `grantInvoke` allows. */
+const INVOKE_ACTIONS = ['sagemaker:InvokeEndpoint'];
+/** What SageMaker does with the execution role to write the endpoint's logs. */
+const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'];
+
+/** Properties of a {@link SageMakerInference}. */
+export interface SageMakerInferenceProps {
+  /** Where the model is stored: its key encrypts the endpoint config's volumes. */
+  readonly store: ModelStore;
+  /** The store's ONNX file (`sha256` must equal `store.modelSha256`). */
+  readonly model: ModelFile;
+  /** The validated manifest (`name` must equal `store.modelName`); deployed next to the model as `model.json`. */
+  readonly manifest: Manifest;
+  /**
+   * The container image.
+   * @default - ContainerImage.fromAsset({ manifest }): this repo's runtime, built by `cdk deploy`
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Serve from dedicated instances. Cannot be combined with `serverlessVariant`.
+   * @default - one ml.c6i.large, unless `serverlessVariant` is given
+   */
+  readonly instanceVariant?: InstanceVariantOptions;
+  /**
+   * Serve from SageMaker Serverless Inference instead of instances. Cannot be combined with `instanceVariant`.
+   * @default - instances
+   */
+  readonly serverlessVariant?: ServerlessVariantOptions;
+  /**
+   * Most instances one request may carry (`MAX_BATCH_SIZE`), 1 to 1,000,000.
+   * @default 1000
+   */
+  readonly maxBatchSize?: number;
+  /**
+   * Largest request body in bytes (`MAX_PAYLOAD_BYTES`), up to SageMaker's limit: 6 MB real-time, 4 MB serverless.
+   * @default - SageMaker's limit for the variant
+   */
+  readonly maxPayloadBytes?: number;
+  /**
+   * Log request bodies and error details. Payloads may hold personal data.
+   * @default false
+   */
+  readonly logPayloads?: boolean;
+  /**
+   * CloudWatch namespace of the runtime's metrics.
+   * @default 'modelstack'
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * How long the endpoint's logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * KMS key of the log group.
+   * @default - a new key with rotation, dedicated to this log group
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
+   * What happens to the log group, its key and the model prefix's objects when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Serves a model from a SageMaker endpoint (IAM-authenticated `InvokeEndpoint`). Callers need {@link grantInvoke}.
+ */
+export class SageMakerInference extends Construct implements IInferenceEndpoint {
+  public readonly platform = 'sagemaker';
+  public readonly endpointUrlDescription = 'SageMaker runtime InvokeEndpoint URL (IAM auth: sign requests with SigV4, service "sagemaker")';
+  public readonly modelName: string;
+  public readonly requestTimeout = INVOCATION_TIMEOUT;
+  /** The generated endpoint name (lower case; also the metrics' `EndpointName`). */
+  public readonly endpointName: string;
+  /** The production variant's name, stable across updates. */
+  public readonly variantName = PRODUCTION_VARIANT_NAME;
+  /** Whether the production variant is serverless. */
+  public readonly serverless: boolean;
+  /** The endpoint (construct id `Resource`). */
+  public readonly endpoint: sagemaker.CfnEndpoint;
+  /** The endpoint configuration. */
+  public readonly endpointConfig: sagemaker.CfnEndpointConfig;
+  /** The production model. */
+  public readonly model: sagemaker.CfnModel;
+  /** The model's S3 prefix for SageMaker. */
+  public readonly modelData: SageMakerModelData;
+  /** The execution role; its statements are in one customer-managed policy. */
+  public readonly role: ManagedPolicyRole;
+  /** The endpoint's log group and its key. */
+  public readonly logs: EncryptedLogGroup;
+  private readonly runtimeMetrics: RuntimeMetrics;
+
+  constructor(scope: Construct, id: string, props: SageMakerInferenceProps) {
+    super(scope, id);
+    const store = props.store;
+    const serverless = props.serverlessVariant !== undefined;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
+    const payloadLimit = serverless ? SAGEMAKER_SERVERLESS_MAX_PAYLOAD_BYTES : SAGEMAKER_REALTIME_MAX_PAYLOAD_BYTES;
+    const maxPayloadBytes = props.maxPayloadBytes ?? payloadLimit;
+    this.validate(props, metricsNamespace, maxPayloadBytes, payloadLimit);
+
+    this.serverless = serverless;
+    this.modelName = store.modelName;
+    this.endpointName = Names.uniqueResourceName(this, { maxLength: 63, separator: '-' }).toLowerCase();
+    this.runtimeMetrics = new RuntimeMetrics({
+      namespace: metricsNamespace,
+      modelName: store.modelName,
+      labels: props.manifest.task === 'regression' ? [] : props.manifest.output.labels,
+    });
+
+    this.logs = new EncryptedLogGroup(this, 'Logs', {
+      purpose: `the SageMaker endpoint of model '${store.modelName}'`,
+      logGroupName: `/aws/sagemaker/Endpoints/${this.endpointName}`,
+      retention: props.logRetention,
+      encryptionKey: props.logEncryptionKey,
+      removalPolicy,
+    });
+    this.modelData = new SageMakerModelData(this, 'ModelData', { store, model: props.model, manifest: props.manifest, removalPolicy });
+    this.role = this.createRole(store, this.modelData.prefix, metricsNamespace);
+    const image = (props.image ?? ContainerImage.fromAsset({ manifest: props.manifest })).bind(this, this.role);
+
+    this.model = new sagemaker.CfnModel(this, 'Model', {
+      executionRoleArn: this.role.roleArn,
+      // The container needs no network: SageMaker copies the model in. Serverless does not support isolation.
+      enableNetworkIsolation: !serverless,
+      primaryContainer: {
+        image: image.imageUri,
+        modelDataSource: {
+          s3DataSource: { s3Uri: this.modelData.s3Uri, s3DataType: 'S3Prefix', compressionType: 'None' },
+        },
+        environment: {
+          [RUNTIME_ENV.modelSha256]: this.modelData.modelSha256,
+          [RUNTIME_ENV.maxBatchSize]: String(props.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE),
+          [RUNTIME_ENV.maxPayloadBytes]: String(maxPayloadBytes),
+          [RUNTIME_ENV.logPayloads]: String(props.logPayloads ?? false),
+          [RUNTIME_ENV.metricsNamespace]: metricsNamespace,
+          POWERTOOLS_SERVICE_NAME: store.modelName,
+        },
+      },
+    });
+    // SageMaker checks the role and copies the model when it creates the model and the endpoint.
+    this.model.node.addDependency(this.role, this.modelData.deployment);
+
+    this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'EndpointConfig', {
+      kmsKeyId: store.encryptionKey.keyArn,
+      productionVariants: [this.productionVariant(props)],
+    });
+    this.endpoint = new sagemaker.CfnEndpoint(this, 'Resource', {
+      endpointName: this.endpointName,
+      endpointConfigName: this.endpointConfig.attrEndpointConfigName,
+    });
+    this.endpoint.node.addDependency(this.logs);
+
+    this.acknowledgeFindings();
+  }
+
+  /** Lets `grantee` call `sagemaker:InvokeEndpoint` on this endpoint only. */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ACTIONS, resourceArns: [this.endpointArn] });
+  }
+
+  /** ARN of the endpoint. */
+  public get endpointArn(): string {
+    return this.endpoint.ref;
+  }
+
+  /** The SageMaker runtime URL of `InvokeEndpoint` for this endpoint. */
+  public get endpointUrl(): string {
+    return `https://runtime.sagemaker.${Aws.REGION}.${Aws.URL_SUFFIX}/endpoints/${this.endpointName}/invocations`;
+  }
+
+  /** A metric of this endpoint's production variant in `AWS/SageMaker`; the caller's options are spread last. */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/SageMaker',
+      metricName,
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+      ...props,
+      dimensionsMap: { EndpointName: this.endpointName, VariantName: this.variantName, ...props.dimensionsMap },
+    });
+  }
+
+  /** `Invocations` (Sum over 5 minutes unless overridden). */
+  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Invocations', props);
+  }
+
+  /** `Invocation4XXErrors` (Sum over 5 minutes unless overridden). */
+  public metricInvocation4XXErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Invocation4XXErrors', props);
+  }
+
+  /** `Invocation5XXErrors` (Sum over 5 minutes unless overridden). */
+  public metricInvocation5XXErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Invocation5XXErrors', props);
+  }
+
+  /** `ModelLatency`, in microseconds (Average over 5 minutes unless overridden). */
+  public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ModelLatency', { statistic: 'Average', ...props });
+  }
+
+  /** `OverheadLatency`, in microseconds (Average over 5 minutes unless overridden). */
+  public metricOverheadLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('OverheadLatency', { statistic: 'Average', ...props });
+  }
+
+  /** `ModelSetupTime` of serverless cold starts, in microseconds (Average over 5 minutes unless overridden). */
+  public metricModelSetupTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ModelSetupTime', { statistic: 'Average', ...props });
+  }
+
+  /** Server-side failures: `Invocation5XXErrors`. */
+  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricInvocation5XXErrors(props);
+  }
+
+  /** `ModelLatency` converted to milliseconds, like Lambda's `Duration`. */
+  public metricLatency(props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return new cloudwatch.MathExpression({
+      expression: 'latency / 1000',
+      usingMetrics: { latency: this.metricModelLatency(props) },
+      label: props.label ?? 'ModelLatency (ms)',
+      period: props.period ?? Duration.minutes(5),
+    });
+  }
+
+  /** SageMaker reports no throttling metric: real-time endpoints queue, serverless answers 429 (a 4XX). */
+  public metricThrottles(): undefined {
+    return undefined;
+  }
+
+  public metricInvalidRequests(reason?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.runtimeMetrics.invalidRequests(reason, props);
+  }
+
+  public metricPredictions(label?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.runtimeMetrics.predictions(label, props);
+  }
+
+  public metricPredictedValue(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.runtimeMetrics.metric(RUNTIME_METRICS.predictedValue, {}, props);
+  }
+
+  public metricModelLoadFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.runtimeMetrics.metric(RUNTIME_METRICS.modelLoadFailures, {}, props);
+  }
+
+  public metricRuntimeErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.runtimeMetrics.metric(RUNTIME_METRICS.errors, {}, props);
+  }
+
+  public metricRuntimeLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.runtimeMetrics.metric(RUNTIME_METRICS.latency, {}, props);
+  }
+
+  private validate(props: SageMakerInferenceProps, metricsNamespace: string, maxPayloadBytes: number, payloadLimit: number): void {
+    const validator = new PropsValidator(this);
+    const { store } = props;
+    if (props.manifest.name !== store.modelName) validator.fail('manifest.name', props.manifest.name, `the store's modelName ('${store.modelName}')`);
+    if (props.model.sha256 !== store.modelSha256) validator.fail('model.sha256', props.model.sha256, `the store's modelSha256 ('${store.modelSha256}')`);
+    if (props.instanceVariant !== undefined && props.serverlessVariant !== undefined) {
+      validator.fail('instanceVariant', 'set', 'unset when serverlessVariant is set: cannot specify both instanceVariant and serverlessVariant');
+    }
+    if (props.serverlessVariant !== undefined) validateServerlessVariant(validator, props.serverlessVariant);
+    else validateInstanceVariant(validator, props.instanceVariant ?? {});
+    validator.integerInRange('maxBatchSize', props.maxBatchSize, 1, 1_000_000);
+    validator.integerInRange('maxPayloadBytes', maxPayloadBytes, 1, payloadLimit, ' bytes');
+    if (!Token.isUnresolved(metricsNamespace) && !METRICS_NAMESPACE_PATTERN.test(metricsNamespace)) {
+      validator.fail('metricsNamespace', metricsNamespace, "1-255 letters, digits, spaces or . _ - / # :, not starting with 'AWS/'");
+    }
+    validator.throwIfInvalid();
+  }
+
+  private createRole(store: ModelStore, modelPrefix: string, metricsNamespace: string): ManagedPolicyRole {
+    const role = new ManagedPolicyRole(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      description: `Runs the SageMaker endpoint of model '${store.modelName}' (modelstack)`,
+    });
+    store.grantRead(role);
+    // S3Prefix: SageMaker lists the prefix to copy what is under it; only this version's prefix may be listed.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListModelVersionPrefix',
+        actions: ['s3:ListBucket'],
+        resources: [store.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [modelPrefix, `${modelPrefix}*`] } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'WriteEndpointLogs', actions: LOG_WRITE_ACTIONS, resources: [this.logs.logGroup.logGroupArn] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PutRuntimeMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': metricsNamespace } },
+      }),
+    );
+    return role;
+  }
+
+  private productionVariant(props: SageMakerInferenceProps): sagemaker.CfnEndpointConfig.ProductionVariantProperty {
+    const base = { variantName: PRODUCTION_VARIANT_NAME, modelName: this.model.attrModelName, initialVariantWeight: 1 };
+    if (props.serverlessVariant !== undefined) {
+      const options = props.serverlessVariant;
+      return {
+        ...base,
+        serverlessConfig: {
+          memorySizeInMb: serverlessMemoryMiB(options) ?? 2048,
+          maxConcurrency: options.maxConcurrency ?? 10,
+          provisionedConcurrency: options.provisionedConcurrency,
+        },
+      };
+    }
+    const options = props.instanceVariant ?? {};
+    return {
+      ...base,
+      instanceType: (options.instanceType ?? SageMakerInstanceType.C6I_LARGE).name,
+      initialInstanceCount: options.initialInstanceCount ?? 1,
+    };
+  }
+
+  private acknowledgeFindings(): void {
+    Validations.of(this.role).acknowledge({
+      id: iam5ResourceFinding(this, '*'),
+      reason:
+        'ecr:GetAuthorizationToken (pulling the image) and cloudwatch:PutMetricData (limited by the cloudwatch:namespace condition to the runtime namespace) do not support resource-level permissions; AWS requires Resource "*".',
+    });
+  }
+}
+
