@@ -25,7 +25,22 @@ export const environments = {
     region: 'eu-west-1',
     model,
     // SageMaker real-time: steady traffic on a compute-optimized instance (see README, "Choosing a platform").
-    platform: { type: 'sagemaker', instance: { type: 'ml.c6i.large', initialCount: 1 } },
+    platform: {
+      type: 'sagemaker',
+      // Two instances at least: a canary may be at most half the fleet.
+      instance: { type: 'ml.c6i.large', initialCount: 2 },
+      autoScaling: {
+        minCapacity: 2,
+        maxCapacity: 4,
+        maxRequestsPerSecondPerInstance: 200,
+        // Two instances at night (UTC), up to four by day.
+        schedules: [
+          { name: 'NightCeiling', schedule: 'cron(0 20 * * ? *)', maxCapacity: 2 },
+          { name: 'DayCeiling', schedule: 'cron(0 6 * * ? *)', maxCapacity: 4 },
+        ],
+      },
+      deployment: { strategy: 'canary', stepPercent: 10, waitSeconds: 300, maxExecutionSeconds: 3600 },
+    },
     removalPolicy: 'destroy',
     storage: { noncurrentVersionExpirationDays: 30, accessLogsExpirationDays: 90 },
     alarms: { emails: ['ml-oncall@example.com'] },

@@ -32,6 +32,52 @@ export const SageMakerPlatformSchema = z
         provisionedConcurrency: int(1, 200).optional(),
       })
       .optional(),
+    /** Application Auto Scaling of the instance variant (target tracking on invocations per instance). */
+    autoScaling: z
+      .strictObject({
+        /** Fewest instances; at most `instance.initialCount`. */
+        minCapacity: int(1, 1000).default(1),
+        /** Most instances; at least `instance.initialCount`. */
+        maxCapacity: int(1, 1000),
+        /** Requests per second one instance serves at acceptable latency (measure with `npm run bench`). */
+        maxRequestsPerSecondPerInstance: z.number().positive(),
+        /** Fraction of that rate to aim for (headroom while instances start). */
+        safetyFactor: z.number().gt(0).max(1).default(0.5),
+        scaleInCooldownSeconds: int(0, 3600).default(300),
+        scaleOutCooldownSeconds: int(0, 3600).default(60),
+        /** Capacity limits on a schedule (UTC), e.g. a smaller ceiling at night. */
+        schedules: z
+          .array(
+            z.strictObject({
+              name: z.string().regex(/^[A-Za-z0-9]{1,64}$/, { message: 'must be 1-64 letters or digits' }),
+              /** An Application Auto Scaling schedule: `cron(...)`, `rate(...)` or `at(...)`. */
+              schedule: z.string().regex(/^(cron|rate|at)\(.+\)$/, { message: "must be 'cron(...)', 'rate(...)' or 'at(...)'" }),
+              minCapacity: int(0, 1000).optional(),
+              maxCapacity: int(1, 1000).optional(),
+            }),
+          )
+          .default([]),
+      })
+      .optional(),
+    /** Guarded rollout of endpoint updates, rolled back by the 5XX-rate and p99-latency alarms. */
+    deployment: z
+      .strictObject({
+        /** Blue/green all-at-once, canary or linear; or a rolling update (instances only). */
+        strategy: z.enum(['all-at-once', 'canary', 'linear', 'rolling']).default('canary'),
+        /** Canary size (1-50), linear step (10-50) or rolling batch (5-50), percent of the fleet. */
+        stepPercent: int(1, 50).default(10),
+        /** Baking time per step (seconds). */
+        waitSeconds: int(0, 3600).default(300),
+        /** How long the old fleet is kept after the shift (seconds, blue/green). */
+        terminationWaitSeconds: int(0, 3600).default(300),
+        /** Longest the whole update may take (seconds); longer than its waits. */
+        maxExecutionSeconds: int(600, 28800).default(3600),
+        /** 5XX responses, percent of invocations per minute, that roll back. */
+        rollbackErrorRatePercent: z.number().gt(0).max(100).default(1),
+        /** p99 model latency (ms) that rolls back. */
+        rollbackP99LatencyMs: int(1, 60000).default(1000),
+      })
+      .optional(),
     /** Most instances one request may carry (413 above). */
     maxBatchSize: int(1, 100000).default(DEFAULT_MAX_BATCH_SIZE),
     /** Largest request body (bytes); at most 6 MB real-time, 4 MB serverless. */
@@ -54,6 +100,24 @@ export const SageMakerPlatformSchema = z
     if (serverless?.provisionedConcurrency !== undefined && serverless.provisionedConcurrency > serverless.maxConcurrency) {
       issue(['serverless', 'provisionedConcurrency'], serverless.provisionedConcurrency, `must be at most serverless.maxConcurrency (${serverless.maxConcurrency})`);
     }
+    if (serverless !== undefined && platform.autoScaling !== undefined) {
+      issue(['autoScaling'], platform.autoScaling, 'cannot be combined with serverless (serverless scales by maxConcurrency)');
+    }
+    if (serverless !== undefined && platform.deployment?.strategy === 'rolling') {
+      issue(['deployment', 'strategy'], 'rolling', 'must not be "rolling" with serverless: SageMaker rolls only instance variants');
+    }
+    const scaling = platform.autoScaling;
+    if (scaling !== undefined && platform.instance !== undefined) {
+      const initial = platform.instance.initialCount;
+      if (scaling.minCapacity > initial) issue(['autoScaling', 'minCapacity'], scaling.minCapacity, `must be at most instance.initialCount (${initial}): 1 <= min <= initial <= max`);
+      if (scaling.maxCapacity < initial) issue(['autoScaling', 'maxCapacity'], scaling.maxCapacity, `must be at least instance.initialCount (${initial}): 1 <= min <= initial <= max`);
+      if (/^ml\.t\d/.test(platform.instance.type)) {
+        issue(['instance', 'type'], platform.instance.type, 'must not be a burstable ml.t* type with autoScaling: once CPU credits run out the slowdown reads as load');
+      }
+    }
+    const step = platform.deployment;
+    if (step?.strategy === 'linear' && step.stepPercent < 10) issue(['deployment', 'stepPercent'], step.stepPercent, 'must be 10-50 with strategy "linear"');
+    if (step?.strategy === 'rolling' && step.stepPercent < 5) issue(['deployment', 'stepPercent'], step.stepPercent, 'must be 5-50 with strategy "rolling"');
     if (serverless !== undefined && platform.maxPayloadBytes !== undefined && platform.maxPayloadBytes > 4 * 1024 * 1024) {
       issue(['maxPayloadBytes'], platform.maxPayloadBytes, 'must be at most 4194304 with serverless (SageMaker Serverless Inference accepts 4 MB)');
     }

@@ -13,7 +13,7 @@
  *   this version's prefix only,
  *   pull its image, write its log group, put metrics in the runtime's namespace. No managed policies, no `s3:*`.
  */
-import { Aws, Duration, Names, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -26,22 +26,19 @@ import { RUNTIME_METRICS } from '../lambda/serving/metric-names';
 import { ContainerImage } from './container-image';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import type { IInferenceEndpoint } from './inference-endpoint';
-import { ManagedPolicyRole } from './managed-policy-role';
+import type { ManagedPolicyRole } from './managed-policy-role';
 import type { ModelFile } from './model-file';
 import type { ModelStore } from './model-store';
 import { iam5ResourceFinding } from './private/nag-findings';
 import { RuntimeMetrics } from './private/runtime-metrics';
-import { PropsValidator } from './props-validation';
+import { VariantAutoScaling, type AutoScalingOptions } from './sagemaker/autoscaling';
+import { renderDeploymentConfig, type DeploymentOptions } from './sagemaker/deployment';
+import { createExecutionRole } from './sagemaker/execution-role';
 import { SageMakerInstanceType } from './sagemaker/instance-type';
+import { createRollbackAlarms } from './sagemaker/rollback-alarms';
+import { validateSageMakerProps } from './sagemaker/validation';
 import { SageMakerModelData } from './sagemaker/model-data';
-import {
-  PRODUCTION_VARIANT_NAME,
-  serverlessMemoryMiB,
-  validateInstanceVariant,
-  validateServerlessVariant,
-  type InstanceVariantOptions,
-  type ServerlessVariantOptions,
-} from './sagemaker/variants';
+import { PRODUCTION_VARIANT_NAME, serverlessMemoryMiB, type InstanceVariantOptions, type ServerlessVariantOptions } from './sagemaker/variants';
 
 /** SageMaker real-time invocation payload limit: 6 MB. */
 export const SAGEMAKER_REALTIME_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -49,12 +46,9 @@ export const SAGEMAKER_REALTIME_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 export const SAGEMAKER_SERVERLESS_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
 /** SageMaker gives a real-time invocation 60 seconds. */
 const INVOCATION_TIMEOUT = Duration.seconds(60);
-const METRICS_NAMESPACE_PATTERN = /^(?!AWS\/)[A-Za-z0-9._\-/#: ]{1,255}$/;
 
 /** What `grantInvoke` allows. */
 const INVOKE_ACTIONS = ['sagemaker:InvokeEndpoint'];
-/** What SageMaker does with the execution role to write the endpoint's logs. */
-const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'];
 
 /** Properties of a {@link SageMakerInference}. */
 export interface SageMakerInferenceProps {
@@ -79,6 +73,22 @@ export interface SageMakerInferenceProps {
    * @default - instances
    */
   readonly serverlessVariant?: ServerlessVariantOptions;
+  /**
+   * Scale the instance variant with Application Auto Scaling (not serverless, not burstable `ml.t*` types).
+   * @default - a fixed instance count
+   */
+  readonly autoScaling?: AutoScalingOptions;
+  /**
+   * Guarded rollout of endpoint updates (blue/green or rolling, with auto-rollback alarms).
+   * @default - SageMaker's default update: blue/green, all at once, no alarms
+   */
+  readonly deployment?: DeploymentOptions;
+  /**
+   * Keep the variant's current properties (the instance count autoscaling set) when an update deploys a new
+   * endpoint config; data capture settings always come from the new config.
+   * @default - true when autoScaling is set, else false
+   */
+  readonly retainAllVariantProperties?: boolean;
   /**
    * Most instances one request may carry (`MAX_BATCH_SIZE`), 1 to 1,000,000.
    * @default 1000
@@ -138,6 +148,13 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
   public readonly model: sagemaker.CfnModel;
   /** The model's S3 prefix for SageMaker. */
   public readonly modelData: SageMakerModelData;
+  /** The instance variant's autoscaling, when configured. */
+  public readonly autoScaling?: VariantAutoScaling;
+  /**
+   * The alarms that roll an update back (5XX rate, p99 model latency), when a deployment config is set:
+   * reuse them for notifications instead of creating alarms on the same metrics again.
+   */
+  public readonly rollbackAlarms: readonly cloudwatch.Alarm[];
   /** The execution role; its statements are in one customer-managed policy. */
   public readonly role: ManagedPolicyRole;
   /** The endpoint's log group and its key. */
@@ -152,7 +169,7 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const payloadLimit = serverless ? SAGEMAKER_SERVERLESS_MAX_PAYLOAD_BYTES : SAGEMAKER_REALTIME_MAX_PAYLOAD_BYTES;
     const maxPayloadBytes = props.maxPayloadBytes ?? payloadLimit;
-    this.validate(props, metricsNamespace, maxPayloadBytes, payloadLimit);
+    validateSageMakerProps(this, props, { metricsNamespace, maxPayloadBytes, payloadLimit });
 
     this.serverless = serverless;
     this.modelName = store.modelName;
@@ -171,7 +188,7 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
       removalPolicy,
     });
     this.modelData = new SageMakerModelData(this, 'ModelData', { store, model: props.model, manifest: props.manifest, removalPolicy });
-    this.role = this.createRole(store, this.modelData.prefix, metricsNamespace);
+    this.role = createExecutionRole(this, { store, modelPrefixes: [this.modelData.prefix], logGroup: this.logs.logGroup, metricsNamespace });
     const image = (props.image ?? ContainerImage.fromAsset({ manifest: props.manifest })).bind(this, this.role);
 
     this.model = new sagemaker.CfnModel(this, 'Model', {
@@ -200,11 +217,21 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
       kmsKeyId: store.encryptionKey.keyArn,
       productionVariants: [this.productionVariant(props)],
     });
+    this.rollbackAlarms = props.deployment === undefined ? [] : createRollbackAlarms(this, this, props.deployment.rollbackThresholds);
+    const retain = props.retainAllVariantProperties ?? props.autoScaling !== undefined;
     this.endpoint = new sagemaker.CfnEndpoint(this, 'Resource', {
       endpointName: this.endpointName,
       endpointConfigName: this.endpointConfig.attrEndpointConfigName,
+      ...(props.deployment === undefined
+        ? {}
+        : { deploymentConfig: renderDeploymentConfig(props.deployment, [...this.rollbackAlarms, ...(props.deployment.additionalRollbackAlarms ?? [])]) }),
+      ...(retain ? { retainAllVariantProperties: true, excludeRetainedVariantProperties: [{ variantPropertyType: 'DataCaptureConfig' }] } : {}),
     });
     this.endpoint.node.addDependency(this.logs);
+    if (props.autoScaling !== undefined) {
+      this.autoScaling = new VariantAutoScaling(this, 'AutoScaling', { ...props.autoScaling, endpointName: this.endpointName, variantName: this.variantName });
+      this.autoScaling.scalableTarget.node.addDependency(this.endpoint);
+    }
 
     this.acknowledgeFindings();
   }
@@ -308,53 +335,6 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
 
   public metricRuntimeLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.runtimeMetrics.metric(RUNTIME_METRICS.latency, {}, props);
-  }
-
-  private validate(props: SageMakerInferenceProps, metricsNamespace: string, maxPayloadBytes: number, payloadLimit: number): void {
-    const validator = new PropsValidator(this);
-    const { store } = props;
-    if (props.manifest.name !== store.modelName) validator.fail('manifest.name', props.manifest.name, `the store's modelName ('${store.modelName}')`);
-    if (props.model.sha256 !== store.modelSha256) validator.fail('model.sha256', props.model.sha256, `the store's modelSha256 ('${store.modelSha256}')`);
-    if (props.instanceVariant !== undefined && props.serverlessVariant !== undefined) {
-      validator.fail('instanceVariant', 'set', 'unset when serverlessVariant is set: cannot specify both instanceVariant and serverlessVariant');
-    }
-    if (props.serverlessVariant !== undefined) validateServerlessVariant(validator, props.serverlessVariant);
-    else validateInstanceVariant(validator, props.instanceVariant ?? {});
-    validator.integerInRange('maxBatchSize', props.maxBatchSize, 1, 1_000_000);
-    validator.integerInRange('maxPayloadBytes', maxPayloadBytes, 1, payloadLimit, ' bytes');
-    if (!Token.isUnresolved(metricsNamespace) && !METRICS_NAMESPACE_PATTERN.test(metricsNamespace)) {
-      validator.fail('metricsNamespace', metricsNamespace, "1-255 letters, digits, spaces or . _ - / # :, not starting with 'AWS/'");
-    }
-    validator.throwIfInvalid();
-  }
-
-  private createRole(store: ModelStore, modelPrefix: string, metricsNamespace: string): ManagedPolicyRole {
-    const role = new ManagedPolicyRole(this, 'ExecutionRole', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
-      description: `Runs the SageMaker endpoint of model '${store.modelName}' (modelstack)`,
-    });
-    store.grantRead(role);
-    // S3Prefix: SageMaker lists the prefix to copy what is under it; only this version's prefix may be listed.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ListModelVersionPrefix',
-        actions: ['s3:ListBucket'],
-        resources: [store.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [modelPrefix, `${modelPrefix}*`] } },
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'WriteEndpointLogs', actions: LOG_WRITE_ACTIONS, resources: [this.logs.logGroup.logGroupArn] }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'PutRuntimeMetrics',
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': metricsNamespace } },
-      }),
-    );
-    return role;
   }
 
   private productionVariant(props: SageMakerInferenceProps): sagemaker.CfnEndpointConfig.ProductionVariantProperty {

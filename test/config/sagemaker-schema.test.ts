@@ -45,6 +45,16 @@ describe('Given a SageMaker platform block', () => {
     ['provisioned over max concurrency', { serverless: { maxConcurrency: 5, provisionedConcurrency: 6 } }, 'dev.platform.serverless.provisionedConcurrency: must be at most serverless.maxConcurrency (5) (got 6)'],
     ['a serverless payload over 4 MB', { serverless: {}, maxPayloadBytes: 5_000_000 }, 'dev.platform.maxPayloadBytes: must be at most 4194304 with serverless (SageMaker Serverless Inference accepts 4 MB) (got 5000000)'],
     ['an unknown key', { instance: {}, gpu: true }, 'dev.platform: unknown key "gpu"'],
+    ['autoscaling a serverless variant', { serverless: {}, autoScaling: { maxCapacity: 2, maxRequestsPerSecondPerInstance: 10 } }, 'dev.platform.autoScaling: cannot be combined with serverless (serverless scales by maxConcurrency) (got {"minCapacity":1,"maxCapacity":2,"maxRequestsPerSecondPerInstance":10,"safety...)'],
+    ['a rolling update of a serverless variant', { serverless: {}, deployment: { strategy: 'rolling' } }, 'dev.platform.deployment.strategy: must not be "rolling" with serverless: SageMaker rolls only instance variants (got "rolling")'],
+    ['minCapacity above the initial count', { instance: {}, autoScaling: { minCapacity: 2, maxCapacity: 4, maxRequestsPerSecondPerInstance: 10 } }, 'dev.platform.autoScaling.minCapacity: must be at most instance.initialCount (1): 1 <= min <= initial <= max (got 2)'],
+    ['maxCapacity below the initial count', { instance: { initialCount: 3 }, autoScaling: { maxCapacity: 2, maxRequestsPerSecondPerInstance: 10 } }, 'dev.platform.autoScaling.maxCapacity: must be at least instance.initialCount (3): 1 <= min <= initial <= max (got 2)'],
+    ['a burstable type with autoscaling', { instance: { type: 'ml.t2.medium' }, autoScaling: { maxCapacity: 2, maxRequestsPerSecondPerInstance: 10 } }, 'dev.platform.instance.type: must not be a burstable ml.t* type with autoScaling: once CPU credits run out the slowdown reads as load (got "ml.t2.medium")'],
+    ['a linear step under 10%', { instance: {}, deployment: { strategy: 'linear', stepPercent: 5 } }, 'dev.platform.deployment.stepPercent: must be 10-50 with strategy "linear" (got 5)'],
+    ['a rolling batch under 5%', { instance: {}, deployment: { strategy: 'rolling', stepPercent: 4 } }, 'dev.platform.deployment.stepPercent: must be 5-50 with strategy "rolling" (got 4)'],
+    ['a canary over 50%', { instance: {}, deployment: { stepPercent: 60 } }, 'dev.platform.deployment.stepPercent: 60 is above the maximum 50'],
+    ['a deployment timeout over 8 hours', { instance: {}, deployment: { maxExecutionSeconds: 30000 } }, 'dev.platform.deployment.maxExecutionSeconds: 30000 is above the maximum 28800'],
+    ['a schedule that is not an expression', { instance: {}, autoScaling: { maxCapacity: 2, maxRequestsPerSecondPerInstance: 10, schedules: [{ name: 'Night', schedule: '0 20 * * *' }] } }, `dev.platform.autoScaling.schedules[0].schedule: must be 'cron(...)', 'rate(...)' or 'at(...)' (got "0 20 * * *")`],
   ])('When it has %s, then synth is refused naming the field, value and what is allowed', (_case, platform, message) => {
     expect(problemsOf(env(platform))).toContain(message);
   });
