@@ -9,11 +9,12 @@
 import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, type CliContext } from './cli-contract';
 import { serveCommand } from './commands/serve';
+import { shadowReportCommand } from './commands/shadow-report';
 
 export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, type CliContext } from './cli-contract';
 
 /** The commands, in help order. */
-export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [serveCommand];
+export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [serveCommand, shadowReportCommand];
 
 export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {
   const program = new Command('modelstack')

@@ -40,6 +40,7 @@ export const environments = {
         ],
       },
       deployment: { strategy: 'canary', stepPercent: 10, waitSeconds: 300, maxExecutionSeconds: 3600 },
+      dataCapture: { samplingPercent: 20, expirationDays: 30 },
     },
     removalPolicy: 'destroy',
     storage: { noncurrentVersionExpirationDays: 30, accessLogsExpirationDays: 90 },

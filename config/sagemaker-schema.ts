@@ -78,6 +78,16 @@ export const SageMakerPlatformSchema = z
         rollbackP99LatencyMs: int(1, 60000).default(1000),
       })
       .optional(),
+    /** Capture a sample of requests/responses (KMS-encrypted, expired). Not with serverless. Off unless set. */
+    dataCapture: z
+      .strictObject({
+        samplingPercent: int(1, 100).default(100),
+        captureInput: z.boolean().default(true),
+        captureOutput: z.boolean().default(true),
+        /** Days capture files are kept. */
+        expirationDays: int(1, 3650).default(30),
+      })
+      .optional(),
     /** Most instances one request may carry (413 above). */
     maxBatchSize: int(1, 100000).default(DEFAULT_MAX_BATCH_SIZE),
     /** Largest request body (bytes); at most 6 MB real-time, 4 MB serverless. */
@@ -105,6 +115,12 @@ export const SageMakerPlatformSchema = z
     }
     if (serverless !== undefined && platform.deployment?.strategy === 'rolling') {
       issue(['deployment', 'strategy'], 'rolling', 'must not be "rolling" with serverless: SageMaker rolls only instance variants');
+    }
+    if (serverless !== undefined && platform.dataCapture !== undefined) {
+      issue(['dataCapture'], platform.dataCapture, 'cannot be combined with serverless (SageMaker Serverless Inference does not capture data)');
+    }
+    if (platform.dataCapture?.captureInput === false && platform.dataCapture.captureOutput === false) {
+      issue(['dataCapture', 'captureOutput'], false, 'must be true when captureInput is false: capture the input, the output or both');
     }
     const scaling = platform.autoScaling;
     if (scaling !== undefined && platform.instance !== undefined) {

@@ -33,6 +33,7 @@ import { iam5ResourceFinding } from './private/nag-findings';
 import { RuntimeMetrics } from './private/runtime-metrics';
 import { VariantAutoScaling, type AutoScalingOptions } from './sagemaker/autoscaling';
 import { renderDeploymentConfig, type DeploymentOptions } from './sagemaker/deployment';
+import { DataCapture, type DataCaptureOptions } from './sagemaker/data-capture';
 import { createExecutionRole } from './sagemaker/execution-role';
 import { SageMakerInstanceType } from './sagemaker/instance-type';
 import { createRollbackAlarms } from './sagemaker/rollback-alarms';
@@ -83,6 +84,11 @@ export interface SageMakerInferenceProps {
    * @default - SageMaker's default update: blue/green, all at once, no alarms
    */
   readonly deployment?: DeploymentOptions;
+  /**
+   * Capture a sample of requests and responses to a KMS-encrypted bucket (not with serverless).
+   * @default - off
+   */
+  readonly dataCapture?: DataCaptureOptions;
   /**
    * Keep the variant's current properties (the instance count autoscaling set) when an update deploys a new
    * endpoint config; data capture settings always come from the new config.
@@ -155,6 +161,8 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
    * reuse them for notifications instead of creating alarms on the same metrics again.
    */
   public readonly rollbackAlarms: readonly cloudwatch.Alarm[];
+  /** The data capture bucket and key, when capture is on. */
+  public readonly dataCapture?: DataCapture;
   /** The execution role; its statements are in one customer-managed policy. */
   public readonly role: ManagedPolicyRole;
   /** The endpoint's log group and its key. */
@@ -213,8 +221,13 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
     // SageMaker checks the role and copies the model when it creates the model and the endpoint.
     this.model.node.addDependency(this.role, this.modelData.deployment);
 
+    if (props.dataCapture !== undefined) {
+      this.dataCapture = new DataCapture(this, 'DataCapture', { ...props.dataCapture, store, removalPolicy });
+      this.dataCapture.grantWrite(this.role);
+    }
     this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'EndpointConfig', {
       kmsKeyId: store.encryptionKey.keyArn,
+      ...(this.dataCapture === undefined ? {} : { dataCaptureConfig: this.dataCapture.config }),
       productionVariants: [this.productionVariant(props)],
     });
     this.rollbackAlarms = props.deployment === undefined ? [] : createRollbackAlarms(this, this, props.deployment.rollbackThresholds);

@@ -32,6 +32,16 @@ export function sageMakerInferenceProps(platform: SageMakerPlatformConfig, conte
         }),
     ...(platform.autoScaling === undefined ? {} : { autoScaling: autoScalingOptions(platform.autoScaling) }),
     ...(platform.deployment === undefined ? {} : { deployment: deploymentOptions(platform.deployment) }),
+    ...(platform.dataCapture === undefined
+      ? {}
+      : {
+          dataCapture: {
+            samplingPercentage: platform.dataCapture.samplingPercent,
+            captureInput: platform.dataCapture.captureInput,
+            captureOutput: platform.dataCapture.captureOutput,
+            expiration: Duration.days(platform.dataCapture.expirationDays),
+          },
+        }),
     maxBatchSize: platform.maxBatchSize,
     maxPayloadBytes: platform.maxPayloadBytes,
     // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values.

@@ -4,6 +4,7 @@ import type { IConstruct } from 'constructs';
 import { PropsValidator } from '../props-validation';
 import type { SageMakerInferenceProps } from '../sagemaker-inference';
 import { validateAutoScaling } from './autoscaling';
+import { validateDataCapture } from './data-capture';
 import { validateDeployment } from './deployment';
 import { SageMakerInstanceType } from './instance-type';
 import { validateInstanceVariant, validateServerlessVariant } from './variants';
@@ -36,6 +37,12 @@ export function validateSageMakerProps(scope: IConstruct, props: SageMakerInfere
       const variant = props.instanceVariant ?? {};
       validateAutoScaling(validator, props.autoScaling, variant.instanceType ?? SageMakerInstanceType.C6I_LARGE, variant.initialInstanceCount ?? 1);
     }
+  }
+  if (props.dataCapture !== undefined) {
+    if (props.serverlessVariant !== undefined) {
+      validator.fail('dataCapture', 'set', 'unset with serverlessVariant: SageMaker Serverless Inference does not capture data; cannot specify both dataCapture and serverlessVariant');
+    }
+    validateDataCapture(validator, props.dataCapture);
   }
   if (props.deployment !== undefined) {
     validateDeployment(validator, props.deployment, props.serverlessVariant !== undefined);
