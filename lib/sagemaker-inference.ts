@@ -35,11 +35,11 @@ import { VariantAutoScaling, type AutoScalingOptions } from './sagemaker/autosca
 import { renderDeploymentConfig, type DeploymentOptions } from './sagemaker/deployment';
 import { DataCapture, type DataCaptureOptions } from './sagemaker/data-capture';
 import { createExecutionRole } from './sagemaker/execution-role';
-import { SageMakerInstanceType } from './sagemaker/instance-type';
 import { createRollbackAlarms } from './sagemaker/rollback-alarms';
 import { validateSageMakerProps } from './sagemaker/validation';
 import { SageMakerModelData } from './sagemaker/model-data';
-import { PRODUCTION_VARIANT_NAME, serverlessMemoryMiB, type InstanceVariantOptions, type ServerlessVariantOptions } from './sagemaker/variants';
+import { renderShadowVariant, type ShadowVariantOptions } from './sagemaker/shadow-variant';
+import { PRODUCTION_VARIANT_NAME, renderProductionVariant, type InstanceVariantOptions, type ServerlessVariantOptions } from './sagemaker/variants';
 
 /** SageMaker real-time invocation payload limit: 6 MB. */
 export const SAGEMAKER_REALTIME_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -84,6 +84,11 @@ export interface SageMakerInferenceProps {
    * @default - SageMaker's default update: blue/green, all at once, no alarms
    */
   readonly deployment?: DeploymentOptions;
+  /**
+   * A candidate model run as a shadow variant on a copy of live traffic (instance variants only).
+   * @default - none
+   */
+  readonly shadowVariant?: ShadowVariantOptions;
   /**
    * Capture a sample of requests and responses to a KMS-encrypted bucket (not with serverless).
    * @default - off
@@ -152,6 +157,10 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
   public readonly endpointConfig: sagemaker.CfnEndpointConfig;
   /** The production model. */
   public readonly model: sagemaker.CfnModel;
+  /** The shadow (candidate) model, when a shadow variant is configured. */
+  public readonly shadowModel?: sagemaker.CfnModel;
+  /** The candidate's S3 prefix, when a shadow variant is configured. */
+  public readonly shadowModelData?: SageMakerModelData;
   /** The model's S3 prefix for SageMaker. */
   public readonly modelData: SageMakerModelData;
   /** The instance variant's autoscaling, when configured. */
@@ -196,30 +205,23 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
       removalPolicy,
     });
     this.modelData = new SageMakerModelData(this, 'ModelData', { store, model: props.model, manifest: props.manifest, removalPolicy });
-    this.role = createExecutionRole(this, { store, modelPrefixes: [this.modelData.prefix], logGroup: this.logs.logGroup, metricsNamespace });
+    const shadow = props.shadowVariant;
+    if (shadow !== undefined) {
+      this.shadowModelData = new SageMakerModelData(this, 'ShadowModelData', { store, model: shadow.model, manifest: shadow.manifest, removalPolicy });
+    }
+    const modelPrefixes = [this.modelData.prefix, ...(this.shadowModelData === undefined ? [] : [this.shadowModelData.prefix])];
+    this.role = createExecutionRole(this, { store, modelPrefixes, logGroup: this.logs.logGroup, metricsNamespace });
     const image = (props.image ?? ContainerImage.fromAsset({ manifest: props.manifest })).bind(this, this.role);
 
-    this.model = new sagemaker.CfnModel(this, 'Model', {
-      executionRoleArn: this.role.roleArn,
-      // The container needs no network: SageMaker copies the model in. Serverless does not support isolation.
-      enableNetworkIsolation: !serverless,
-      primaryContainer: {
-        image: image.imageUri,
-        modelDataSource: {
-          s3DataSource: { s3Uri: this.modelData.s3Uri, s3DataType: 'S3Prefix', compressionType: 'None' },
-        },
-        environment: {
-          [RUNTIME_ENV.modelSha256]: this.modelData.modelSha256,
-          [RUNTIME_ENV.maxBatchSize]: String(props.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE),
-          [RUNTIME_ENV.maxPayloadBytes]: String(maxPayloadBytes),
-          [RUNTIME_ENV.logPayloads]: String(props.logPayloads ?? false),
-          [RUNTIME_ENV.metricsNamespace]: metricsNamespace,
-          POWERTOOLS_SERVICE_NAME: store.modelName,
-        },
-      },
-    });
-    // SageMaker checks the role and copies the model when it creates the model and the endpoint.
-    this.model.node.addDependency(this.role, this.modelData.deployment);
+    const environment = {
+      [RUNTIME_ENV.maxBatchSize]: String(props.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE),
+      [RUNTIME_ENV.maxPayloadBytes]: String(maxPayloadBytes),
+      [RUNTIME_ENV.logPayloads]: String(props.logPayloads ?? false),
+      [RUNTIME_ENV.metricsNamespace]: metricsNamespace,
+      POWERTOOLS_SERVICE_NAME: store.modelName,
+    };
+    this.model = this.createModel('Model', image.imageUri, this.modelData, environment, !serverless);
+    if (this.shadowModelData !== undefined) this.shadowModel = this.createModel('ShadowModel', image.imageUri, this.shadowModelData, environment, true);
 
     if (props.dataCapture !== undefined) {
       this.dataCapture = new DataCapture(this, 'DataCapture', { ...props.dataCapture, store, removalPolicy });
@@ -228,7 +230,10 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
     this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'EndpointConfig', {
       kmsKeyId: store.encryptionKey.keyArn,
       ...(this.dataCapture === undefined ? {} : { dataCaptureConfig: this.dataCapture.config }),
-      productionVariants: [this.productionVariant(props)],
+      productionVariants: [renderProductionVariant(props, this.model.attrModelName)],
+      ...(shadow === undefined || this.shadowModel === undefined
+        ? {}
+        : { shadowProductionVariants: [renderShadowVariant(shadow, this.shadowModel.attrModelName, props.instanceVariant?.instanceType)] }),
     });
     this.rollbackAlarms = props.deployment === undefined ? [] : createRollbackAlarms(this, this, props.deployment.rollbackThresholds);
     const retain = props.retainAllVariantProperties ?? props.autoScaling !== undefined;
@@ -350,25 +355,20 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
     return this.runtimeMetrics.metric(RUNTIME_METRICS.latency, {}, props);
   }
 
-  private productionVariant(props: SageMakerInferenceProps): sagemaker.CfnEndpointConfig.ProductionVariantProperty {
-    const base = { variantName: PRODUCTION_VARIANT_NAME, modelName: this.model.attrModelName, initialVariantWeight: 1 };
-    if (props.serverlessVariant !== undefined) {
-      const options = props.serverlessVariant;
-      return {
-        ...base,
-        serverlessConfig: {
-          memorySizeInMb: serverlessMemoryMiB(options) ?? 2048,
-          maxConcurrency: options.maxConcurrency ?? 10,
-          provisionedConcurrency: options.provisionedConcurrency,
-        },
-      };
-    }
-    const options = props.instanceVariant ?? {};
-    return {
-      ...base,
-      instanceType: (options.instanceType ?? SageMakerInstanceType.C6I_LARGE).name,
-      initialInstanceCount: options.initialInstanceCount ?? 1,
-    };
+  private createModel(id: string, imageUri: string, data: SageMakerModelData, environment: Record<string, string>, isolated: boolean): sagemaker.CfnModel {
+    const model = new sagemaker.CfnModel(this, id, {
+      executionRoleArn: this.role.roleArn,
+      // The container needs no network: SageMaker copies the model in. Serverless does not support isolation.
+      enableNetworkIsolation: isolated,
+      primaryContainer: {
+        image: imageUri,
+        modelDataSource: { s3DataSource: { s3Uri: data.s3Uri, s3DataType: 'S3Prefix', compressionType: 'None' } },
+        environment: { [RUNTIME_ENV.modelSha256]: data.modelSha256, ...environment },
+      },
+    });
+    // SageMaker checks the role and copies the model when it creates the model and the endpoint.
+    model.node.addDependency(this.role, data.deployment);
+    return model;
   }
 
   private acknowledgeFindings(): void {

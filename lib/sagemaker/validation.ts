@@ -7,6 +7,7 @@ import { validateAutoScaling } from './autoscaling';
 import { validateDataCapture } from './data-capture';
 import { validateDeployment } from './deployment';
 import { SageMakerInstanceType } from './instance-type';
+import { validateShadowVariant } from './shadow-variant';
 import { validateInstanceVariant, validateServerlessVariant } from './variants';
 
 const METRICS_NAMESPACE_PATTERN = /^(?!AWS\/)[A-Za-z0-9._\-/#: ]{1,255}$/;
@@ -37,6 +38,12 @@ export function validateSageMakerProps(scope: IConstruct, props: SageMakerInfere
       const variant = props.instanceVariant ?? {};
       validateAutoScaling(validator, props.autoScaling, variant.instanceType ?? SageMakerInstanceType.C6I_LARGE, variant.initialInstanceCount ?? 1);
     }
+  }
+  if (props.shadowVariant !== undefined) {
+    if (props.serverlessVariant !== undefined) {
+      validator.fail('shadowVariant', 'set', 'unset with serverlessVariant: SageMaker Serverless Inference has no shadow variants; cannot specify both shadowVariant and serverlessVariant');
+    }
+    validateShadowVariant(validator, props.shadowVariant, store.modelName);
   }
   if (props.dataCapture !== undefined) {
     if (props.serverlessVariant !== undefined) {

@@ -1,5 +1,6 @@
 /** Production variant options of a SageMaker endpoint: instances or serverless, and their checks. */
 import { Size, SizeRoundingBehavior } from 'aws-cdk-lib';
+import type * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type { PropsValidator } from '../props-validation';
 import { SageMakerInstanceType } from './instance-type';
 
@@ -66,4 +67,25 @@ export function validateServerlessVariant(validator: PropsValidator, options: Se
   if (options.provisionedConcurrency !== undefined) {
     validator.integerInRange('serverlessVariant.provisionedConcurrency', options.provisionedConcurrency, 1, Math.max(1, Math.min(200, maxConcurrency)));
   }
+}
+
+/** The production variant of the endpoint config: instances or serverless. */
+export function renderProductionVariant(
+  options: { readonly instanceVariant?: InstanceVariantOptions; readonly serverlessVariant?: ServerlessVariantOptions },
+  modelName: string,
+): sagemaker.CfnEndpointConfig.ProductionVariantProperty {
+  const base = { variantName: PRODUCTION_VARIANT_NAME, modelName, initialVariantWeight: 1 };
+  const serverless = options.serverlessVariant;
+  if (serverless !== undefined) {
+    return {
+      ...base,
+      serverlessConfig: {
+        memorySizeInMb: serverlessMemoryMiB(serverless) ?? 2048,
+        maxConcurrency: serverless.maxConcurrency ?? 10,
+        provisionedConcurrency: serverless.provisionedConcurrency,
+      },
+    };
+  }
+  const instances = options.instanceVariant ?? {};
+  return { ...base, instanceType: (instances.instanceType ?? SageMakerInstanceType.C6I_LARGE).name, initialInstanceCount: instances.initialInstanceCount ?? 1 };
 }
