@@ -38,6 +38,7 @@ import { createExecutionRole } from './sagemaker/execution-role';
 import { createRollbackAlarms } from './sagemaker/rollback-alarms';
 import { validateSageMakerProps } from './sagemaker/validation';
 import { SageMakerModelData } from './sagemaker/model-data';
+import { ModelNetwork, type NetworkOptions } from './sagemaker/network';
 import { renderShadowVariant, type ShadowVariantOptions } from './sagemaker/shadow-variant';
 import { PRODUCTION_VARIANT_NAME, renderProductionVariant, type InstanceVariantOptions, type ServerlessVariantOptions } from './sagemaker/variants';
 
@@ -84,6 +85,11 @@ export interface SageMakerInferenceProps {
    * @default - SageMaker's default update: blue/green, all at once, no alarms
    */
   readonly deployment?: DeploymentOptions;
+  /**
+   * Place the models' ENIs in a VPC (with the VPC endpoints they then need). Not with serverless.
+   * @default - no VPC: SageMaker's own network, with network isolation for instance variants
+   */
+  readonly network?: NetworkOptions;
   /**
    * A candidate model run as a shadow variant on a copy of live traffic (instance variants only).
    * @default - none
@@ -170,6 +176,8 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
    * reuse them for notifications instead of creating alarms on the same metrics again.
    */
   public readonly rollbackAlarms: readonly cloudwatch.Alarm[];
+  /** The VPC placement, when configured. */
+  public readonly network?: ModelNetwork;
   /** The data capture bucket and key, when capture is on. */
   public readonly dataCapture?: DataCapture;
   /** The execution role; its statements are in one customer-managed policy. */
@@ -213,6 +221,10 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
     this.role = createExecutionRole(this, { store, modelPrefixes, logGroup: this.logs.logGroup, metricsNamespace });
     const image = (props.image ?? ContainerImage.fromAsset({ manifest: props.manifest })).bind(this, this.role);
 
+    if (props.network !== undefined) {
+      this.network = new ModelNetwork(this, 'Network', props.network);
+      this.network.grantEni(this.role);
+    }
     const environment = {
       [RUNTIME_ENV.maxBatchSize]: String(props.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE),
       [RUNTIME_ENV.maxPayloadBytes]: String(maxPayloadBytes),
@@ -365,6 +377,7 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
         modelDataSource: { s3DataSource: { s3Uri: data.s3Uri, s3DataType: 'S3Prefix', compressionType: 'None' } },
         environment: { [RUNTIME_ENV.modelSha256]: data.modelSha256, ...environment },
       },
+      ...(this.network === undefined ? {} : { vpcConfig: this.network.vpcConfig }),
     });
     // SageMaker checks the role and copies the model when it creates the model and the endpoint.
     model.node.addDependency(this.role, data.deployment);
@@ -374,8 +387,9 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
   private acknowledgeFindings(): void {
     Validations.of(this.role).acknowledge({
       id: iam5ResourceFinding(this, '*'),
-      reason:
-        'ecr:GetAuthorizationToken (pulling the image) and cloudwatch:PutMetricData (limited by the cloudwatch:namespace condition to the runtime namespace) do not support resource-level permissions; AWS requires Resource "*".',
+      reason: `ecr:GetAuthorizationToken (pulling the image) and cloudwatch:PutMetricData (limited by the cloudwatch:namespace condition to the runtime namespace)${
+        this.network === undefined ? '' : ', and the EC2 network-interface actions SageMaker uses to attach the model to its VPC,'
+      } do not support resource-level permissions; AWS requires Resource "*".`,
     });
   }
 }

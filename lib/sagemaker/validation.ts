@@ -7,6 +7,7 @@ import { validateAutoScaling } from './autoscaling';
 import { validateDataCapture } from './data-capture';
 import { validateDeployment } from './deployment';
 import { SageMakerInstanceType } from './instance-type';
+import { validateNetwork } from './network';
 import { validateShadowVariant } from './shadow-variant';
 import { validateInstanceVariant, validateServerlessVariant } from './variants';
 
@@ -39,6 +40,7 @@ export function validateSageMakerProps(scope: IConstruct, props: SageMakerInfere
       validateAutoScaling(validator, props.autoScaling, variant.instanceType ?? SageMakerInstanceType.C6I_LARGE, variant.initialInstanceCount ?? 1);
     }
   }
+  if (props.network !== undefined) validateNetwork(validator, props.serverlessVariant !== undefined);
   if (props.shadowVariant !== undefined) {
     if (props.serverlessVariant !== undefined) {
       validator.fail('shadowVariant', 'set', 'unset with serverlessVariant: SageMaker Serverless Inference has no shadow variants; cannot specify both shadowVariant and serverlessVariant');
