@@ -15,6 +15,7 @@ import { deployCommand } from './commands/deploy';
 import { estimateCommand } from './commands/estimate';
 import { reviewCommand } from './commands/review';
 import { serveCommand } from './commands/serve';
+import { shadowReportCommand } from './commands/shadow-report';
 
 export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, type CliContext } from './cli-contract';
 
@@ -27,6 +28,7 @@ export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
   estimateCommand,
   reviewCommand,
   deployCommand,
+  shadowReportCommand,
 ];
 
 export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {

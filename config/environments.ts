@@ -28,20 +28,42 @@ export const environments = {
   staging: {
     region: 'eu-west-1',
     model,
-    // Rehearses prod's rollout (linear, rolled back on the critical alarms), but nobody is paged: all to the team.
+    // SageMaker real-time: steady traffic on a compute-optimized instance (see README, "Choosing a platform").
     platform: {
-      type: 'lambda',
-      memorySizeMiB: 2048,
-      timeoutSeconds: 30,
-      reservedConcurrency: 20,
-      rollout: { strategy: 'linear', percent: 10, intervalMinutes: 1 },
+      type: 'sagemaker',
+      // Two instances at least: a canary may be at most half the fleet.
+      instance: { type: 'ml.c6i.large', initialCount: 2 },
+      autoScaling: {
+        minCapacity: 2,
+        maxCapacity: 4,
+        maxRequestsPerSecondPerInstance: 200,
+        // Two instances at night (UTC), up to four by day.
+        schedules: [
+          { name: 'NightCeiling', schedule: 'cron(0 20 * * ? *)', maxCapacity: 2 },
+          { name: 'DayCeiling', schedule: 'cron(0 6 * * ? *)', maxCapacity: 4 },
+        ],
+      },
+      deployment: { strategy: 'canary', stepPercent: 10, waitSeconds: 300, maxExecutionSeconds: 3600 },
+      dataCapture: { samplingPercent: 20, expirationDays: 30 },
     },
     removalPolicy: 'destroy',
     storage: { noncurrentVersionExpirationDays: 30, accessLogsExpirationDays: 90 },
     alarms: { emails: [team] },
-    budget: { monthlyLimitUsd: 100 },
+    // Two always-on ml.c6i.large: `npm run estimate` puts them at about $180 a month expected, $360 at four instances.
+    budget: { monthlyLimitUsd: 250 },
     traffic: { requestsPerMonth: 1_000_000, meanDurationMs: 15 },
     tags: { ...owner, environment: 'staging' },
+  },
+  // SageMaker Serverless Inference: spiky, low traffic, nothing paid at idle.
+  sandbox: {
+    region: 'eu-west-1',
+    model,
+    platform: { type: 'sagemaker', serverless: { memorySizeMiB: 2048, maxConcurrency: 5 } },
+    removalPolicy: 'destroy',
+    storage: { noncurrentVersionExpirationDays: 7, accessLogsExpirationDays: 30 },
+    budget: { monthlyLimitUsd: 25 },
+    traffic: { requestsPerMonth: 50_000, meanDurationMs: 15 },
+    tags: { ...owner, environment: 'sandbox' },
   },
   prod: {
     region: 'eu-west-1',

@@ -10,6 +10,7 @@ import { EnvironmentEvaluationSchema } from './evaluation-schema';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAYLOAD_BYTES } from '../lambda/core/runtime-config';
 import { AlarmsSchema, LambdaRolloutSchema, LambdaScalingSchema, refineLambdaCapacity } from './monitoring-schema';
 import { BudgetSchema, TrafficSchema } from './cost-schema';
+import { SageMakerPlatformSchema } from './sagemaker-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -52,7 +53,7 @@ export const LambdaPlatformSchema = z.strictObject({
   rollout: LambdaRolloutSchema.optional(),
 }).superRefine(refineLambdaCapacity);
 
-export const PlatformSchema = z.discriminatedUnion('type', [LambdaPlatformSchema]);
+export const PlatformSchema = z.discriminatedUnion('type', [LambdaPlatformSchema, SageMakerPlatformSchema]);
 
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 
@@ -122,6 +123,7 @@ export type EnvironmentConfigInput = z.input<typeof EnvironmentSchema>;
 export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
 export type LambdaPlatformConfig = z.output<typeof LambdaPlatformSchema>;
 export type PlatformConfig = z.output<typeof PlatformSchema>;
+export type { SageMakerPlatformConfig } from './sagemaker-schema';
 
 /** Environment names are stack-name and tag material. */
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;

@@ -41,6 +41,13 @@ export interface EncryptedLogGroupProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The log group's name, for services that write to a name of their own (SageMaker endpoints write to
+   * `/aws/sagemaker/Endpoints/<endpoint name>`).
+   * @default - `/modelstack/<stack name>/<construct path>-<hash>`
+   */
+  readonly logGroupName?: string;
 }
 
 /** A KMS-encrypted log group with retention (construct id of the log group: `Resource`). */
@@ -56,7 +63,7 @@ export class EncryptedLogGroup extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.logGroupName = `/modelstack/${stack.stackName}/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
+    this.logGroupName = props.logGroupName ?? `/modelstack/${stack.stackName}/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
     const logGroupArn = stack.formatArn({
       service: 'logs',
       resource: 'log-group',

@@ -48,8 +48,11 @@ export class ModelStack extends Stack {
   public readonly inference: IInferenceEndpoint;
   /** Alarms, topics and dashboard of the endpoint. */
   public readonly monitoring: Monitoring;
-  /** How new versions reach traffic, rolling back on the critical alarms. */
-  public readonly rollout: LambdaRollout;
+  /**
+   * How new Lambda versions reach traffic, rolling back on the critical alarms; `undefined` on SageMaker, whose
+   * endpoint's deployment config rolls out (and back) itself.
+   */
+  public readonly rollout?: LambdaRollout;
   /** The environment's AWS Budget over this stack's cost-allocation tag; `undefined` without `budget` in the config. */
   public readonly budget?: CostBudget;
 

@@ -24,7 +24,7 @@ function acknowledgements(scope: IConstruct): Array<{ path: string; rule: string
   );
 }
 
-describe.each(['dev', 'staging', 'prod'])('Given the %s stack', (environment) => {
+describe.each(['dev', 'staging', 'sandbox', 'prod'])('Given the %s stack', (environment) => {
   let app: App;
   let stack: Stack;
   beforeAll(async () => {

@@ -190,3 +190,78 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv, options: RuntimeCon
 export function isLambdaEnvironment(env: NodeJS.ProcessEnv): boolean {
   return typeof env.AWS_LAMBDA_RUNTIME_API === 'string' && env.AWS_LAMBDA_RUNTIME_API !== '';
 }
+
+/** The environment variables the SageMaker container host reads besides {@link RUNTIME_ENV}'s limits and flags. */
+export const CONTAINER_ENV = {
+  /** Port SageMaker asks the container to listen on. */
+  port: 'SAGEMAKER_BIND_TO_PORT',
+  /** Where the model files are (SageMaker copies `ModelDataSource` there); overridable for tests. */
+  modelDir: 'MODELSTACK_MODEL_DIR',
+} as const;
+
+/** SageMaker's port and model directory for a serving container. */
+export const SAGEMAKER_DEFAULT_PORT = 8080;
+export const SAGEMAKER_MODEL_DIR = '/opt/ml/model';
+
+/** Validated configuration of the SageMaker container host. */
+export interface ContainerConfig {
+  /** Port to listen on (0 picks a free one, for tests). */
+  readonly port: number;
+  /** Directory holding `model.onnx` and `model.json`. */
+  readonly modelDir: string;
+  /** Expected SHA-256 of `model.onnx`, lower-case hex. */
+  readonly modelSha256: string;
+  readonly limits: { readonly maxBatchSize: number; readonly maxPayloadBytes: number };
+  readonly logPayloads: boolean;
+  readonly metricsNamespace: string;
+}
+
+const containerEnvSchema = envSchema.pick({
+  MODEL_SHA256: true,
+  MAX_BATCH_SIZE: true,
+  MAX_PAYLOAD_BYTES: true,
+  LOG_PAYLOADS: true,
+  POWERTOOLS_METRICS_NAMESPACE: true,
+}).extend({
+  SAGEMAKER_BIND_TO_PORT: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, { message: 'must be a port number from 0 to 65535' })
+      .transform(Number)
+      .refine((n) => n <= 65535, { message: 'must be a port number from 0 to 65535' })
+      .optional(),
+  ),
+  MODELSTACK_MODEL_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
+});
+
+/**
+ * Reads and validates the container host's configuration from `env` (pass `process.env`).
+ * @throws RuntimeConfigError naming each bad variable, its value and what is allowed.
+ */
+export function containerConfigFromEnv(env: NodeJS.ProcessEnv): ContainerConfig {
+  const result = containerEnvSchema.safeParse(env, { reportInput: true });
+  if (!result.success) {
+    throw new RuntimeConfigError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        const raw = env[name];
+        if (raw === undefined || raw.trim() === '') return `${name}: is required${raw === undefined ? '' : ' (it is set but empty)'}`;
+        return `${name}: ${issue.message} (got ${formatValue(raw)})`;
+      }),
+    );
+  }
+  const parsed = result.data;
+  return {
+    port: parsed.SAGEMAKER_BIND_TO_PORT ?? SAGEMAKER_DEFAULT_PORT,
+    modelDir: parsed.MODELSTACK_MODEL_DIR ?? SAGEMAKER_MODEL_DIR,
+    modelSha256: parsed.MODEL_SHA256,
+    limits: {
+      maxBatchSize: parsed.MAX_BATCH_SIZE ?? DEFAULT_MAX_BATCH_SIZE,
+      maxPayloadBytes: parsed.MAX_PAYLOAD_BYTES ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    },
+    logPayloads: parsed.LOG_PAYLOADS ?? false,
+    metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
+  };
+}

@@ -33,6 +33,11 @@ import type { LoadedModel, RequestLimits } from '../core/types';
 export interface ServerOptions {
   /** A model directory (`model.json` + `model.onnx`, as `examples/iris`) or a loaded model (the caller closes it). */
   readonly model: string | LoadedModel;
+  /**
+   * SHA-256 (hex) that `model.onnx` of a model directory must have; checked before any session is created
+   * (the SageMaker container sets it from `MODEL_SHA256`). @default - not checked
+   */
+  readonly expectedSha256?: string;
   /** @default 8080; 0 picks a free port (see {@link RunningServer.url}) */
   readonly port?: number;
   /** @default '127.0.0.1' */
@@ -147,7 +152,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (typeof options.model === 'string') {
     const started = performance.now();
     try {
-      model = await loadModelFromDirectory(options.model);
+      model = await loadModelFromDirectory(options.model, options.expectedSha256 === undefined ? {} : { expectedSha256: options.expectedSha256 });
     } catch (error) {
       await recordLoadFailure(options, options.model, error, performance.now() - started);
       throw error;

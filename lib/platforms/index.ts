@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { IInferenceEndpoint } from '../inference-endpoint';
 import { buildLambdaEndpoint } from './lambda';
 import type { PlatformContext } from './platform-context';
+import { buildSageMakerEndpoint } from './sagemaker';
 
 export type { PlatformContext } from './platform-context';
 
@@ -15,5 +16,7 @@ export function buildEndpoint(scope: Construct, id: string, context: PlatformCon
   switch (platform.type) {
     case 'lambda':
       return buildLambdaEndpoint(scope, id, platform, context);
+    case 'sagemaker':
+      return buildSageMakerEndpoint(scope, id, platform, context);
   }
 }

@@ -47,12 +47,23 @@ export function lambdaRolloutStrategy(rollout: LambdaRolloutConfig | undefined, 
   }
 }
 
-/** The environment's rollout of new versions, rolling back on `rollbackAlarms`. */
-export function buildRollout(scope: Construct, id: string, context: PlatformContext, endpoint: IInferenceEndpoint, rollbackAlarms: readonly cloudwatch.IAlarm[]): LambdaRollout {
+/**
+ * The environment's rollout of new versions, rolling back on `rollbackAlarms`; `undefined` for SageMaker, whose
+ * endpoint rolls out itself (its `DeploymentConfig`, with its own rollback alarms).
+ */
+export function buildRollout(
+  scope: Construct,
+  id: string,
+  context: PlatformContext,
+  endpoint: IInferenceEndpoint,
+  rollbackAlarms: readonly cloudwatch.IAlarm[],
+): LambdaRollout | undefined {
   const platform = context.config.platform;
   switch (platform.type) {
     case 'lambda':
       if (!(endpoint instanceof LambdaInference)) throw new Error(`${endpoint.node.path}: a lambda platform must be served by a LambdaInference`);
       return new LambdaRollout(scope, id, { alias: endpoint.alias, strategy: lambdaRolloutStrategy(platform.rollout, context.config.protection), rollbackAlarms });
+    case 'sagemaker':
+      return undefined;
   }
 }

@@ -30,6 +30,7 @@ describe('Given the app and the pinned CDK CLI, with no AWS credentials', () => 
     expect(templates).toEqual([
       'modelstack-breast-cancer-dev.template.json',
       'modelstack-breast-cancer-prod.template.json',
+      'modelstack-breast-cancer-sandbox.template.json',
       'modelstack-breast-cancer-staging.template.json',
     ]);
     // The CLI reports the bundle it measured; the bundle stays inside Lambda's limits.
@@ -41,6 +42,6 @@ describe('Given the app and the pinned CDK CLI, with no AWS credentials', () => 
   test('When an unknown environment is asked for, then synth fails naming the known ones', () => {
     const { status, output } = cdk(['synth', '-q', '-c', 'env=qa', '-o', join(outdir, 'qa')]);
     expect(status).not.toBe(0);
-    expect(output).toContain('env: "qa" is not a known environment; known: dev, staging, prod');
+    expect(output).toContain('env: "qa" is not a known environment; known: dev, staging, sandbox, prod');
   });
 });

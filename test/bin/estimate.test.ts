@@ -58,7 +58,7 @@ describe('Given the shipped environments synthesized', () => {
     expect(code).toBe(EXIT_OK);
     const report = JSON.parse(out) as { schemaVersion: number; environments: Array<{ stackName: string; total: { expected: number }; lineItems: unknown[]; complete: boolean }> };
     expect(report.schemaVersion).toBe(1);
-    expect(report.environments.map((e) => e.stackName)).toEqual(['modelstack-breast-cancer-dev', 'modelstack-breast-cancer-staging', 'modelstack-breast-cancer-prod']);
+    expect(report.environments.map((e) => e.stackName)).toEqual(['modelstack-breast-cancer-dev', 'modelstack-breast-cancer-staging', 'modelstack-breast-cancer-sandbox', 'modelstack-breast-cancer-prod']);
     for (const env of report.environments) {
       expect(env.complete).toBe(true);
       expect(env.total.expected).toBeGreaterThan(0);
@@ -99,7 +99,7 @@ describe('Given the shipped environments synthesized', () => {
 describe('Given bad usage or a missing synth', () => {
   test.each([
     [['estimate', '--json', '--markdown'], "error: option '--json' cannot be used with option '--markdown'"],
-    [['estimate', '--env', 'qa'], "error: option '--env <name>' argument 'qa' is not a known environment; known: dev, staging, prod"],
+    [['estimate', '--env', 'qa'], "error: option '--env <name>' argument 'qa' is not a known environment; known: dev, staging, sandbox, prod"],
     [['estimate', '--frobnicate'], "error: unknown option '--frobnicate'"],
   ])('When %j runs, then it is a usage error (exit 2)', async (argv, message) => {
     const { code, err } = await run(argv);

@@ -30,7 +30,7 @@ function problemsOf(raw: Record<string, unknown>, only?: string): readonly strin
 describe('Given the shipped environments', () => {
   test('When loaded, then dev, staging and prod validate and resolve the example model', () => {
     const loaded = loadEnvironments(environments, { projectRoot: PROJECT_ROOT });
-    expect(loaded.map((env) => env.name)).toEqual(['dev', 'staging', 'prod']);
+    expect(loaded.map((env) => env.name)).toEqual(['dev', 'staging', 'sandbox', 'prod']);
     for (const env of loaded) {
       expect(env.modelPath).toBe(join(PROJECT_ROOT, 'examples', 'breast-cancer', 'model.onnx'));
       expect(env.manifestPath).toBe(join(PROJECT_ROOT, 'examples', 'breast-cancer', 'model.json'));
@@ -44,7 +44,7 @@ describe('Given the shipped environments', () => {
   });
 
   test('When an unknown one is selected, then the error lists the known ones', () => {
-    expect(problemsOf(environments, 'qa')).toEqual(['env: "qa" is not a known environment; known: dev, staging, prod']);
+    expect(problemsOf(environments, 'qa')).toEqual(['env: "qa" is not a known environment; known: dev, staging, sandbox, prod']);
   });
 });
 
@@ -95,7 +95,7 @@ describe('Given an invalid environment, the error names the field, the value and
     ['an unknown architecture', platform({ architecture: 'sparc' }), 'dev.platform.architecture: "sparc" is not allowed; expected "x86_64" or "arm64"'],
     ['a payload limit over Lambda\'s', platform({ maxPayloadBytes: 7000000 }), 'dev.platform.maxPayloadBytes: 7000000 is above the maximum 6291456'],
     ['an unaccepted log retention', platform({ logRetentionDays: 31 }), 'dev.platform.logRetentionDays: must be one of the retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got 31)'],
-    ['an unknown platform', { dev: { ...valid, platform: { type: 'ec2' } } }, 'dev.platform.type: "ec2" is not allowed; Invalid discriminator value. Expected \'lambda\''],
+    ['an unknown platform', { dev: { ...valid, platform: { type: 'ec2' } } }, 'dev.platform.type: "ec2" is not allowed; Invalid discriminator value. Expected \'lambda\' | \'sagemaker\''],
     ['an unknown key', platform({ memory: 512 }), 'dev.platform: unknown key "memory"'],
     ['a bad region', { dev: { ...valid, region: 'mars-1' } }, 'dev.region: must be an AWS region such as eu-west-1 (got "mars-1")'],
     ['a bad account', { dev: { ...valid, account: '1234' } }, 'dev.account: must be a 12-digit AWS account id (got "1234")'],

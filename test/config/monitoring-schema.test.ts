@@ -27,11 +27,11 @@ const alarms = (block: Record<string, unknown>) => ({ ...valid, alarms: block })
 const lambda = (extra: Record<string, unknown>) => ({ ...valid, platform: { type: 'lambda', ...extra } });
 
 describe('Given the shipped environments', () => {
-  test('When loaded, then dev turns critical off, staging rolls out linearly, prod scales and pages on-call', () => {
-    const [dev, staging, prod] = loadEnvironments(environments, { projectRoot: PROJECT_ROOT }).map((env) => env.config);
+  test('When loaded, then dev turns critical off, staging rolls out as a SageMaker canary, prod scales and pages on-call', () => {
+    const loaded = Object.fromEntries(loadEnvironments(environments, { projectRoot: PROJECT_ROOT }).map((env) => [env.name, env.config]));
+    const { dev, staging, prod } = loaded;
     expect(dev.alarms).toEqual({ emails: ['ml-team@example.com'], warning: { modelLoadFailures: 1 }, critical: { enabled: false } });
-    expect(staging.platform).toMatchObject({ rollout: { strategy: 'linear', percent: 10, intervalMinutes: 1 } });
-    expect(staging.platform.scaling).toBeUndefined();
+    expect(staging.platform).toMatchObject({ type: 'sagemaker', deployment: { strategy: 'canary', stepPercent: 10 } });
     expect(prod.platform).toMatchObject({ rollout: { strategy: 'canary', percent: 10, intervalMinutes: 5 }, scaling: { minProvisionedConcurrency: 2, maxProvisionedConcurrency: 40, targetUtilizationPercent: 70 } });
     expect(prod.alarms.critical).toEqual({ emails: ['ml-oncall@example.com'] });
   });

@@ -8,6 +8,11 @@ const BREAST_CANCER_SHA256 = /^[0-9a-f]{64}$/;
 
 describe('Given the shipped environments', () => {
   let stacks: ModelStack[];
+  const stackOf = (environment: string): ModelStack => {
+    const stack = stacks.find((candidate) => candidate.stackName.endsWith(`-${environment}`));
+    if (stack === undefined) throw new Error(`no stack for ${environment}`);
+    return stack;
+  };
   beforeAll(async () => {
     ({ stacks } = await buildTestStacks());
   });
@@ -16,6 +21,7 @@ describe('Given the shipped environments', () => {
     expect(stacks.map((stack) => stack.stackName)).toEqual([
       'modelstack-breast-cancer-dev',
       'modelstack-breast-cancer-staging',
+      'modelstack-breast-cancer-sandbox',
       'modelstack-breast-cancer-prod',
     ]);
   });
@@ -38,7 +44,7 @@ describe('Given the shipped environments', () => {
   });
 
   test('When synthesized, then prod retains its stateful resources and is termination-protected', () => {
-    const prod = stacks[2];
+    const prod = stackOf('prod');
     expect(prod.terminationProtection).toBe(true);
     const template = Template.fromStack(prod);
     for (const type of ['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Logs::LogGroup']) {
@@ -51,19 +57,18 @@ describe('Given the shipped environments', () => {
   });
 
   test('When synthesized, then dev (removalPolicy destroy) deletes its stateful resources with the stack', () => {
-    const template = Template.fromStack(stacks[0]);
+    const template = Template.fromStack(stackOf('dev'));
     for (const resource of Object.values(template.findResources('AWS::S3::Bucket'))) {
       expect(resource).toMatchObject({ DeletionPolicy: 'Delete' });
     }
-    expect(stacks[0].terminationProtection).toBe(false);
+    expect(stackOf('dev').terminationProtection).toBe(false);
   });
 
   test.each([
-    [0, environments.dev],
-    [1, environments.staging],
-    [2, environments.prod],
-  ])('When environment %i is synthesized, then the function gets its memory, timeout and reserved concurrency from config', (index, env) => {
-    Template.fromStack(stacks[index]).hasResourceProperties('AWS::Lambda::Function', {
+    ['dev', environments.dev],
+    ['prod', environments.prod],
+  ])('When the Lambda environment %s is synthesized, then the function gets its memory, timeout and reserved concurrency from config', (name, env) => {
+    Template.fromStack(stackOf(name)).hasResourceProperties('AWS::Lambda::Function', {
       MemorySize: env.platform.memorySizeMiB,
       Timeout: env.platform.timeoutSeconds,
       ReservedConcurrentExecutions: env.platform.reservedConcurrency,
@@ -73,21 +78,21 @@ describe('Given the shipped environments', () => {
   });
 
   test('When synthesized, then the log group keeps logs as long as the config says', () => {
-    Template.fromStack(stacks[2]).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
-    Template.fromStack(stacks[0]).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    Template.fromStack(stackOf('prod')).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+    Template.fromStack(stackOf('dev')).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
   test('When synthesized, then the bucket expires noncurrent model versions after the configured days', () => {
-    Template.fromStack(stacks[0]).hasResourceProperties('AWS::S3::Bucket', {
+    Template.fromStack(stackOf('dev')).hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 7 } })]) },
     });
-    Template.fromStack(stacks[2]).hasResourceProperties('AWS::S3::Bucket', {
+    Template.fromStack(stackOf('prod')).hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 365 } })]) },
     });
   });
 
   test('When synthesized, then every taggable resource carries the config tags and the modelstack tags', () => {
-    const template = Template.fromStack(stacks[2]);
+    const template = Template.fromStack(stackOf('prod'));
     const expected = [
       { Key: 'cost-center', Value: 'ml-platform' },
       { Key: 'environment', Value: 'prod' },
@@ -104,7 +109,7 @@ describe('Given the shipped environments', () => {
   });
 
   test('When synthesized, then the outputs give the IAM-authenticated URL and the content-addressed model', () => {
-    const template = Template.fromStack(stacks[0]);
+    const template = Template.fromStack(stackOf('dev'));
     const url = new Capture();
     template.hasOutput('InferenceUrl', { Value: { 'Fn::GetAtt': [url, 'FunctionUrl'] } });
     expect(template.toJSON().Resources[url.asString()]).toMatchObject({ Type: 'AWS::Lambda::Url', Properties: { AuthType: 'AWS_IAM' } });

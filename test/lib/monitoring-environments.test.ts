@@ -1,10 +1,12 @@
 /**
  * The shipped environments as deployed: every alarm (metric or expression and its inputs, statistic, period,
  * comparison, threshold, evaluation, missing data, action), the topics and their key, the recipients, the
- * provisioned-concurrency scaling and the deployment group. Dev is cheap and quiet, staging rehearses the rollout,
- * prod is paged and careful.
+ * provisioned-concurrency scaling and the deployment group. Dev is cheap and quiet, prod is paged and careful, and
+ * `rehearsal` (a Lambda environment like staging was before staging moved to SageMaker) rehearses the rollout
+ * without paging anyone. The SageMaker environments' alarms come through the same interface (last block).
  */
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { environments } from '../../config/environments';
 import { DEFAULT_ALARMED_REASONS } from '../../lib/monitoring';
 import type { ModelStack } from '../../lib/model-stack';
 import { alarmLines } from '../support/alarms';
@@ -36,7 +38,7 @@ function warnings(reserved: number): Record<string, string> {
   return rows;
 }
 
-/** The critical alarms (staging, prod): 1-minute periods, 3 of 5, so a bad canary rolls back within its 5 minutes. */
+/** The critical alarms (rehearsal, prod): 1-minute periods, 3 of 5, so a bad canary rolls back within its 5 minutes. */
 const CRITICALS: Record<string, string> = {
   'ErrorRate-Critical': `${RATE(10)} {events=AWS/Lambda Errors Sum, ${INVOCATIONS}} @60s > 5 (3 of 5, notBreaching) -> Critical`,
   'RuntimeErrorRate-Critical': `${RATE(10)} {events=modelstack Errors Sum, ${INVOCATIONS}} @60s > 5 (3 of 5, notBreaching) -> Critical`,
@@ -47,7 +49,7 @@ const CRITICALS: Record<string, string> = {
 
 const EXPECTED_ALARMS: Record<string, Record<string, string>> = {
   dev: { ...warnings(5), 'ModelLoadFailures-Warning': 'modelstack ModelLoadFailures Sum @300s >= 1 (1 of 1, notBreaching) -> Warning' },
-  staging: { ...warnings(20), ...CRITICALS },
+  rehearsal: { ...warnings(20), ...CRITICALS },
   prod: {
     ...warnings(100),
     'Heartbeat-Warning': 'AWS/Lambda Invocations Sum @3600s < 1 (1 of 1, breaching) -> Warning',
@@ -58,8 +60,19 @@ const EXPECTED_ALARMS: Record<string, Record<string, string>> = {
 };
 
 let stacks: Record<string, ModelStack>;
+/** A Lambda environment that rehearses prod's rollout (linear, rolled back on the critical alarms), paging nobody. */
+const REHEARSAL = {
+  region: 'eu-west-1',
+  model: { directory: 'examples/breast-cancer' },
+  platform: { type: 'lambda', memorySizeMiB: 2048, timeoutSeconds: 30, reservedConcurrency: 20, rollout: { strategy: 'linear', percent: 10, intervalMinutes: 1 } },
+  removalPolicy: 'destroy',
+  alarms: { emails: ['ml-team@example.com'] },
+  budget: { monthlyLimitUsd: 100 },
+  traffic: { requestsPerMonth: 1_000_000, meanDurationMs: 15 },
+};
+
 beforeAll(async () => {
-  const built = await buildTestStacks();
+  const built = await buildTestStacks({ environments: { dev: environments.dev, rehearsal: REHEARSAL, prod: environments.prod } });
   stacks = Object.fromEntries(built.stacks.map((stack) => [stack.stackName.replace('modelstack-breast-cancer-', ''), stack]));
 });
 
@@ -138,8 +151,8 @@ describe('Given the recipients per environment', () => {
     Template.fromStack(stacks.dev).resourceCountIs('AWS::SNS::Topic', 1);
   });
 
-  test('When staging is synthesized, then both severities mail the team and nobody is paged', () => {
-    expect(recipients(Template.fromStack(stacks.staging))).toEqual({ Warning: ['ml-team@example.com'], Critical: ['ml-team@example.com'] });
+  test('When rehearsal is synthesized, then both severities mail the team and nobody is paged', () => {
+    expect(recipients(Template.fromStack(stacks.rehearsal))).toEqual({ Warning: ['ml-team@example.com'], Critical: ['ml-team@example.com'] });
   });
 
   test('When prod is synthesized, then critical alarms also reach the on-call address', () => {
@@ -148,7 +161,7 @@ describe('Given the recipients per environment', () => {
 });
 
 describe('Given provisioned concurrency per environment', () => {
-  test.each(['dev', 'staging'])('When %s is synthesized, then the alias has no provisioned concurrency and nothing scales', (environment) => {
+  test.each(['dev', 'rehearsal'])('When %s is synthesized, then the alias has no provisioned concurrency and nothing scales', (environment) => {
     const t = Template.fromStack(stacks[environment]);
     t.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
     expect(Object.values(t.findResources('AWS::Lambda::Alias'))[0].Properties.ProvisionedConcurrencyConfig).toBeUndefined();
@@ -200,8 +213,8 @@ describe('Given the rollout per environment', () => {
     expect(rollout(stacks.dev)).toEqual({ config: 'CodeDeployDefault.LambdaAllAtOnce', events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'], alarms: [] });
   });
 
-  test('When staging is synthesized, then new versions shift 10% a minute and roll back on the critical alarms', () => {
-    expect(rollout(stacks.staging)).toEqual({
+  test('When rehearsal is synthesized, then new versions shift 10% a minute and roll back on the critical alarms', () => {
+    expect(rollout(stacks.rehearsal)).toEqual({
       config: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
       events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
       alarms: ROLLED_BACK_ON,
@@ -216,7 +229,7 @@ describe('Given the rollout per environment', () => {
     });
   });
 
-  test.each(['dev', 'staging', 'prod'])('When %s is synthesized, then the function URL stays on the live alias that CodeDeploy moves', (environment) => {
+  test.each(['dev', 'rehearsal', 'prod'])('When %s is synthesized, then the function URL stays on the live alias that CodeDeploy moves', (environment) => {
     const t = Template.fromStack(stacks[environment]);
     const group = new Capture();
     t.hasResource('AWS::Lambda::Alias', { Properties: { Name: 'live' }, UpdatePolicy: { CodeDeployLambdaAliasUpdate: { DeploymentGroupName: { Ref: group } } } });
@@ -249,5 +262,24 @@ describe('Given a model without evaluation data', () => {
     const { app, stacks } = await withoutEvaluation({ drift: { enabled: false } });
     expect(() => app.synth()).not.toThrow();
     expect(Object.keys(alarmLines(Template.fromStack(stacks[0]), stacks[0].stackName)).filter((name) => name.includes('Drift'))).toEqual([]);
+  });
+});
+
+describe('Given the SageMaker environments of the shipped config', () => {
+  test.each([
+    ['staging', ['Invocation4XXRate', 'OverheadLatencyP99', 'CpuUtilization', 'MemoryUtilization']],
+    ['sandbox', ['Invocation4XXRate', 'OverheadLatencyP99', 'ModelSetupTime']],
+  ])('When %s is synthesized, then its platform alarms come from the endpoint and every alarm has an action', async (environment, expected) => {
+    const { stacks: [stack] } = await buildTestStacks({ only: environment });
+    const alarms = Object.entries(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')) as Array<[string, { Properties: { AlarmName?: string; AlarmActions?: unknown[] } }]>;
+    const names = alarms.map(([, a]) => a.Properties.AlarmName ?? '');
+    for (const id of expected) expect(names.some((name) => name.includes(id))).toBe(true);
+    expect(names.some((name) => name.includes('ConcurrencyPercentOfReserved'))).toBe(false);
+    // The endpoint's own rollback alarms act through SageMaker's deployment guardrails; every monitoring alarm notifies a topic.
+    for (const [logicalId, alarm] of alarms) {
+      if (logicalId.startsWith('Inference')) expect(alarm.Properties.AlarmActions).toBeUndefined();
+      else expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    }
+    expect(stack.rollout).toBeUndefined();
   });
 });
