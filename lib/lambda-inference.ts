@@ -12,7 +12,7 @@
  * - function URL with `AWS_IAM` auth (never public); old versions retained for rollbacks.
  */
 import * as path from 'node:path';
-import { Annotations, AssetHashType, DockerImage, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, AssetHashType, DockerImage, Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -25,7 +25,6 @@ import {
   DEFAULT_MAX_BATCH_SIZE,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_METRICS_NAMESPACE,
-  FUNCTION_URL_MAX_PAYLOAD_BYTES,
   RUNTIME_ENV,
 } from '../lambda/core/runtime-config';
 import { RUNTIME_METRICS } from '../lambda/serving/metric-names';
@@ -41,15 +40,11 @@ import { ManagedPolicyRole } from './managed-policy-role';
 import type { ModelStore } from './model-store';
 import { iam5ResourceFinding } from './private/nag-findings';
 import { RuntimeMetrics } from './private/runtime-metrics';
-import { PropsValidator } from './props-validation';
+import { validateLambdaInferenceProps } from './private/lambda-inference-validation';
 
 /** Name of the alias that serves traffic (and carries the function URL). */
 export const LIVE_ALIAS_NAME = 'live';
 
-/** Upper bound the runtime accepts for `MAX_BATCH_SIZE`. */
-const RUNTIME_MAX_BATCH_SIZE = 1_000_000;
-/** CloudWatch metric namespaces: 1-255 of these characters, not starting with `AWS/`. */
-const METRICS_NAMESPACE_PATTERN = /^(?!AWS\/)[A-Za-z0-9._\-/#: ]{1,255}$/;
 
 /** Properties of a {@link LambdaInference}. */
 export interface LambdaInferenceProps {
@@ -209,30 +204,7 @@ export class LambdaInference extends Construct implements IInferenceEndpoint {
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    const validator = new PropsValidator(this);
-    if (props.manifest.name !== store.modelName) {
-      validator.fail('manifest.name', props.manifest.name, `the store's modelName ('${store.modelName}')`);
-    }
-    if (architecture.name !== lambda.Architecture.X86_64.name && architecture.name !== lambda.Architecture.ARM_64.name) {
-      validator.fail('architecture', architecture.name, 'x86_64 or arm64 (onnxruntime-node ships Linux binaries for those only)');
-    }
-    validator.integerInRange('memorySizeMiB', memorySizeMiB, 128, 10240, ' MiB');
-    validator.durationInRange('timeout', timeout, Duration.seconds(1), Duration.minutes(15), 'seconds');
-    if (props.reservedConcurrentExecutions !== undefined) {
-      validator.integerInRange('reservedConcurrentExecutions', props.reservedConcurrentExecutions, 1, Number.MAX_SAFE_INTEGER);
-    }
-    if (!ephemeralStorageSize.isUnresolved()) {
-      const mib = ephemeralStorageSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-      if (!Number.isInteger(mib) || mib < 512 || mib > 10240) {
-        validator.fail('ephemeralStorageSize', `${mib} MiB`, 'a whole number of MiB from 512 MiB to 10240 MiB');
-      }
-    }
-    validator.integerInRange('maxBatchSize', maxBatchSize, 1, RUNTIME_MAX_BATCH_SIZE);
-    validator.integerInRange('maxPayloadBytes', maxPayloadBytes, 1, FUNCTION_URL_MAX_PAYLOAD_BYTES, ' bytes');
-    if (!Token.isUnresolved(metricsNamespace) && !METRICS_NAMESPACE_PATTERN.test(metricsNamespace)) {
-      validator.fail('metricsNamespace', metricsNamespace, "1-255 letters, digits, spaces or . _ - / # :, not starting with 'AWS/'");
-    }
-    validator.throwIfInvalid();
+    validateLambdaInferenceProps(this, props, { architecture, memorySizeMiB, timeout, ephemeralStorageSize, maxBatchSize, maxPayloadBytes, metricsNamespace });
 
     this.logs = new EncryptedLogGroup(this, 'Logs', {
       purpose: `the inference function of model '${store.modelName}'`,

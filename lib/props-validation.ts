@@ -6,6 +6,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
+/** CloudWatch metric namespaces: 1-255 of these characters, not starting with `AWS/` (reserved for AWS). */
+const METRICS_NAMESPACE_PATTERN = /^(?!AWS\/)[A-Za-z0-9._\-/#: ]{1,255}$/;
+
 /** Thrown by a construct whose props are invalid; `problems` lists each one. */
 export class PropsValidationError extends Error {
   constructor(
@@ -54,6 +57,13 @@ export class PropsValidator {
     if (!wholeUnits || seconds < min.toSeconds() || (max !== undefined && seconds > max.toSeconds())) {
       const range = max === undefined ? `at least ${min.toHumanString()}` : `from ${min.toHumanString()} to ${max.toHumanString()}`;
       this.fail(property, value, `a whole number of ${unit} ${range}`);
+    }
+  }
+
+  /** Checks a CloudWatch namespace the runtime may write to (1-255 characters, not `AWS/`); skips tokens. */
+  public metricsNamespace(property: string, value: string): void {
+    if (!Token.isUnresolved(value) && !METRICS_NAMESPACE_PATTERN.test(value)) {
+      this.fail(property, value, "1-255 letters, digits, spaces or . _ - / # :, not starting with 'AWS/'");
     }
   }
 

@@ -3,7 +3,8 @@
  * the model directory in `BENCH_MODEL_DIR` on 127.0.0.1, port 0. Run as a child process (bundled, plain `node`) so
  * the load generator in the parent does not compete with it inside one event loop.
  */
-import { handleShutdownSignals, startServer } from '../../lambda/hosts/local-server';
+import { startServer } from '../../lambda/hosts/local-server';
+import { handleShutdownSignals } from '../../lambda/hosts/shutdown-signals';
 import { guardChild, report } from './guard';
 
 guardChild();

@@ -4,7 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_REQUEST_TIMEOUT_MS, handleShutdownSignals, startServer } from '../../lambda/hosts/local-server';
+import { DEFAULT_REQUEST_TIMEOUT_MS, startServer } from '../../lambda/hosts/local-server';
+import { handleShutdownSignals } from '../../lambda/hosts/shutdown-signals';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../../lambda/core/runtime-config';
 import type { CliContext } from '../cli-contract';
 

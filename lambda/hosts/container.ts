@@ -9,7 +9,8 @@
  * endpoint never becomes healthy. Metrics (EMF) and logs go to stdout, which SageMaker sends to CloudWatch Logs.
  */
 import { containerConfigFromEnv, CONTAINER_ENV, RuntimeConfigError } from '../core/runtime-config';
-import { handleShutdownSignals, startServer } from './local-server';
+import { startServer } from './local-server';
+import { handleShutdownSignals } from './shutdown-signals';
 
 /** The one command SageMaker passes. */
 export const SERVE_COMMAND = 'serve';

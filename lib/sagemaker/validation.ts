@@ -1,5 +1,4 @@
 /** Validation of {@link SageMakerInferenceProps}: every rule names the property, the value and what is allowed. */
-import { Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { PropsValidator } from '../props-validation';
 import type { SageMakerInferenceProps } from '../sagemaker-inference';
@@ -11,7 +10,6 @@ import { validateNetwork } from './network';
 import { validateShadowVariant } from './shadow-variant';
 import { validateInstanceVariant, validateServerlessVariant } from './variants';
 
-const METRICS_NAMESPACE_PATTERN = /^(?!AWS\/)[A-Za-z0-9._\-/#: ]{1,255}$/;
 
 /** Values the construct resolved from its defaults. */
 export interface ResolvedLimits {
@@ -67,9 +65,7 @@ export function validateSageMakerProps(scope: IConstruct, props: SageMakerInfere
   }
   validator.integerInRange('maxBatchSize', props.maxBatchSize, 1, 1_000_000);
   validator.integerInRange('maxPayloadBytes', maxPayloadBytes, 1, payloadLimit, ' bytes');
-  if (!Token.isUnresolved(metricsNamespace) && !METRICS_NAMESPACE_PATTERN.test(metricsNamespace)) {
-    validator.fail('metricsNamespace', metricsNamespace, "1-255 letters, digits, spaces or . _ - / # :, not starting with 'AWS/'");
-  }
+  validator.metricsNamespace('metricsNamespace', metricsNamespace);
   validator.throwIfInvalid();
 }
 

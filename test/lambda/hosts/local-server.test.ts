@@ -7,7 +7,8 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import { loadModelFromDirectory } from '../../../lambda/core/model';
-import { handleShutdownSignals, startServer } from '../../../lambda/hosts/local-server';
+import { startServer } from '../../../lambda/hosts/local-server';
+import { handleShutdownSignals } from '../../../lambda/hosts/shutdown-signals';
 import type { RunningServer, ServerOptions } from '../../../lambda/hosts/local-server';
 import type { Prediction } from '../../../lambda/core/types';
 

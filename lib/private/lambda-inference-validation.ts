@@ -1,0 +1,48 @@
+/** The validation of `LambdaInference` props: every problem named with its property, value and what is allowed. */
+import { Duration, SizeRoundingBehavior, type Size } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
+import { FUNCTION_URL_MAX_PAYLOAD_BYTES } from '../../lambda/core/runtime-config';
+import type { LambdaInferenceProps } from '../lambda-inference';
+import { PropsValidator } from '../props-validation';
+
+/** Upper bound the runtime accepts for `MAX_BATCH_SIZE`. */
+const RUNTIME_MAX_BATCH_SIZE = 1_000_000;
+
+/** The props with their defaults applied, as the construct uses them. */
+export interface ResolvedLambdaInferenceProps {
+  readonly architecture: lambda.Architecture;
+  readonly memorySizeMiB: number;
+  readonly timeout: Duration;
+  readonly ephemeralStorageSize: Size;
+  readonly maxBatchSize: number;
+  readonly maxPayloadBytes: number;
+  readonly metricsNamespace: string;
+}
+
+/** Throws a `PropsValidationError` listing every invalid prop of `scope` at once. */
+export function validateLambdaInferenceProps(scope: IConstruct, props: LambdaInferenceProps, resolved: ResolvedLambdaInferenceProps): void {
+  const validator = new PropsValidator(scope);
+  const { architecture, ephemeralStorageSize } = resolved;
+  if (props.manifest.name !== props.store.modelName) {
+    validator.fail('manifest.name', props.manifest.name, `the store's modelName ('${props.store.modelName}')`);
+  }
+  if (architecture.name !== lambda.Architecture.X86_64.name && architecture.name !== lambda.Architecture.ARM_64.name) {
+    validator.fail('architecture', architecture.name, 'x86_64 or arm64 (onnxruntime-node ships Linux binaries for those only)');
+  }
+  validator.integerInRange('memorySizeMiB', resolved.memorySizeMiB, 128, 10240, ' MiB');
+  validator.durationInRange('timeout', resolved.timeout, Duration.seconds(1), Duration.minutes(15), 'seconds');
+  if (props.reservedConcurrentExecutions !== undefined) {
+    validator.integerInRange('reservedConcurrentExecutions', props.reservedConcurrentExecutions, 1, Number.MAX_SAFE_INTEGER);
+  }
+  if (!ephemeralStorageSize.isUnresolved()) {
+    const mib = ephemeralStorageSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+    if (!Number.isInteger(mib) || mib < 512 || mib > 10240) {
+      validator.fail('ephemeralStorageSize', `${mib} MiB`, 'a whole number of MiB from 512 MiB to 10240 MiB');
+    }
+  }
+  validator.integerInRange('maxBatchSize', resolved.maxBatchSize, 1, RUNTIME_MAX_BATCH_SIZE);
+  validator.integerInRange('maxPayloadBytes', resolved.maxPayloadBytes, 1, FUNCTION_URL_MAX_PAYLOAD_BYTES, ' bytes');
+  validator.metricsNamespace('metricsNamespace', resolved.metricsNamespace);
+  validator.throwIfInvalid();
+}
