@@ -27,7 +27,6 @@ import {
   DEFAULT_METRICS_NAMESPACE,
   RUNTIME_ENV,
 } from '../lambda/core/runtime-config';
-import { RUNTIME_METRICS } from '../lambda/serving/metric-names';
 import { formatBytes } from './bundling/bundle-size';
 import { OnnxRuntimeBundling } from './bundling/lambda-bundling';
 import { BUNDLE_ENTRY_FILE, PROJECT_ROOT } from './bundling/runtime-bundle';
@@ -39,6 +38,7 @@ import type { PlatformMetric } from './monitoring/platform-metric';
 import { ManagedPolicyRole } from './managed-policy-role';
 import type { ModelStore } from './model-store';
 import { iam5ResourceFinding } from './private/nag-findings';
+import { RuntimeMetricMethods } from './private/runtime-metric-methods';
 import { RuntimeMetrics } from './private/runtime-metrics';
 import { validateLambdaInferenceProps } from './private/lambda-inference-validation';
 
@@ -163,7 +163,7 @@ export interface LambdaInferenceProps {
  *
  * Callers need {@link grantInvoke}; later deployments can shift traffic by moving the {@link alias}.
  */
-export class LambdaInference extends Construct implements IInferenceEndpoint {
+export class LambdaInference extends RuntimeMetricMethods implements IInferenceEndpoint {
   public readonly platform = 'lambda';
   public readonly endpointUrlDescription = 'Function URL of the live alias (IAM auth: sign requests with SigV4, service "lambda")';
   /** The model served (the store's `modelName`). */
@@ -188,7 +188,7 @@ export class LambdaInference extends Construct implements IInferenceEndpoint {
   public readonly bundleZippedBytes?: number;
   /** Concurrency reserved for the function; `undefined` when it shares the account's pool. */
   public readonly reservedConcurrentExecutions?: number;
-  private readonly runtimeMetrics: RuntimeMetrics;
+  protected readonly runtimeMetrics: RuntimeMetrics;
   private scaledConcurrency?: LambdaProvisionedConcurrency;
 
   constructor(scope: Construct, id: string, props: LambdaInferenceProps) {
@@ -328,30 +328,6 @@ export class LambdaInference extends Construct implements IInferenceEndpoint {
   /** The `live` alias's `Duration` (average over 5 minutes unless overridden). */
   public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metricDuration(props);
-  }
-
-  public metricInvalidRequests(reason?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.runtimeMetrics.invalidRequests(reason, props);
-  }
-
-  public metricPredictions(label?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.runtimeMetrics.predictions(label, props);
-  }
-
-  public metricPredictedValue(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.runtimeMetrics.metric(RUNTIME_METRICS.predictedValue, {}, props);
-  }
-
-  public metricModelLoadFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.runtimeMetrics.metric(RUNTIME_METRICS.modelLoadFailures, {}, props);
-  }
-
-  public metricRuntimeErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.runtimeMetrics.metric(RUNTIME_METRICS.errors, {}, props);
-  }
-
-  public metricRuntimeLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.runtimeMetrics.metric(RUNTIME_METRICS.latency, {}, props);
   }
 
   /** Provisioned concurrency of the `live` alias, once {@link autoScaleProvisionedConcurrency} has been called. */

@@ -22,7 +22,6 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import type { Manifest } from '../lambda/core/manifest';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_METRICS_NAMESPACE, RUNTIME_ENV } from '../lambda/core/runtime-config';
-import { RUNTIME_METRICS } from '../lambda/serving/metric-names';
 import { ContainerImage } from './container-image';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import type { IInferenceEndpoint } from './inference-endpoint';
@@ -32,6 +31,7 @@ import type { ModelStore } from './model-store';
 import type { PlatformMetric } from './monitoring/platform-metric';
 import { inMilliseconds, sageMakerMonitoringMetrics } from './monitoring/sagemaker-metrics';
 import { iam5ResourceFinding } from './private/nag-findings';
+import { RuntimeMetricMethods } from './private/runtime-metric-methods';
 import { RuntimeMetrics } from './private/runtime-metrics';
 import { VariantAutoScaling, type AutoScalingOptions } from './sagemaker/autoscaling';
 import { renderDeploymentConfig, type DeploymentOptions } from './sagemaker/deployment';
@@ -149,7 +149,7 @@ export interface SageMakerInferenceProps {
 /**
  * Serves a model from a SageMaker endpoint (IAM-authenticated `InvokeEndpoint`). Callers need {@link grantInvoke}.
  */
-export class SageMakerInference extends Construct implements IInferenceEndpoint {
+export class SageMakerInference extends RuntimeMetricMethods implements IInferenceEndpoint {
   public readonly platform = 'sagemaker';
   public readonly endpointUrlDescription = 'SageMaker runtime InvokeEndpoint URL (IAM auth: sign requests with SigV4, service "sagemaker")';
   public readonly modelName: string;
@@ -187,7 +187,7 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
   public readonly role: ManagedPolicyRole;
   /** The endpoint's log group and its key. */
   public readonly logs: EncryptedLogGroup;
-  private readonly runtimeMetrics: RuntimeMetrics;
+  protected readonly runtimeMetrics: RuntimeMetrics;
   private readonly instanceVcpus: number;
 
   constructor(scope: Construct, id: string, props: SageMakerInferenceProps) {
@@ -347,30 +347,6 @@ export class SageMakerInference extends Construct implements IInferenceEndpoint 
   /** SageMaker reports no throttling metric: real-time endpoints queue, serverless answers 429 (a 4XX). */
   public metricThrottles(): undefined {
     return undefined;
-  }
-
-  public metricInvalidRequests(reason?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.runtimeMetrics.invalidRequests(reason, props);
-  }
-
-  public metricPredictions(label?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.runtimeMetrics.predictions(label, props);
-  }
-
-  public metricPredictedValue(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.runtimeMetrics.metric(RUNTIME_METRICS.predictedValue, {}, props);
-  }
-
-  public metricModelLoadFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.runtimeMetrics.metric(RUNTIME_METRICS.modelLoadFailures, {}, props);
-  }
-
-  public metricRuntimeErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.runtimeMetrics.metric(RUNTIME_METRICS.errors, {}, props);
-  }
-
-  public metricRuntimeLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.runtimeMetrics.metric(RUNTIME_METRICS.latency, {}, props);
   }
 
   private createModel(id: string, imageUri: string, data: SageMakerModelData, environment: Record<string, string>, isolated: boolean): sagemaker.CfnModel {
