@@ -10,6 +10,7 @@ import type { LambdaUsage } from '../lambda-usage';
 import { both, free, priced, unpriced, type LineItemDraft, type Range, type ResourcePricing } from '../line-item';
 import { formatQuantity } from '../numbers';
 import { EMF_NAMESPACE_VARIABLE, type PricingContext } from '../pricing-context';
+import { dataTransferOutLine } from './data-transfer';
 import { runtimeMetricsLine } from './runtime-metrics';
 
 /** Traces X-Ray's default sampling records for `requests` spread over a month. */
@@ -94,15 +95,7 @@ function servingLines(usage: LambdaUsage, context: PricingContext): LineItemDraf
       basis: `${formatQuantity(traces)} traces: default sampling (1 a second, then 5%); retrieval and scans not estimated`,
     });
   }
-  const outGb = (requests * context.traffic.meanResponseBytes) / BYTES_PER_GB;
-  lines.push({
-    id: 'data-transfer-out',
-    description: 'responses out to the internet',
-    kind: 'traffic',
-    priceKey: 'dataTransfer.outToInternet',
-    quantity: both(outGb),
-    basis: `${formatQuantity(requests)} responses × ${context.traffic.meanResponseBytes} bytes`,
-  });
+  lines.push(dataTransferOutLine(context, requests));
   if (context.graph.logGroupOf(usage.functionId) === undefined && usage.logBytes > 0) {
     const gb = usage.logBytes / BYTES_PER_GB;
     lines.push(

@@ -19,6 +19,7 @@ import { asList, asObject, literalNumber, literalString, referencedId, type CfnR
 import { both, free, priced, unpriced, type LineItemDraft, type Range, type ResourcePricing } from '../line-item';
 import { formatQuantity } from '../numbers';
 import { EMF_NAMESPACE_VARIABLE, type PricingContext } from '../pricing-context';
+import { dataTransferOutLine } from './data-transfer';
 import { runtimeMetricsLine } from './runtime-metrics';
 
 export const SAGEMAKER_INSTANCE_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
@@ -182,7 +183,6 @@ export function priceSageMakerEndpoint(logicalId: string, _resource: CfnResource
     lines.push(...result);
   }
   const processedGb = (requests * (context.traffic.meanPayloadBytes + context.traffic.meanResponseBytes)) / BYTES_PER_GB;
-  const outGb = (requests * context.traffic.meanResponseBytes) / BYTES_PER_GB;
   lines.push(
     {
       id: 'data-processed',
@@ -192,14 +192,7 @@ export function priceSageMakerEndpoint(logicalId: string, _resource: CfnResource
       quantity: both(processedGb),
       basis: `${formatQuantity(requests)} requests × (${context.traffic.meanPayloadBytes} + ${context.traffic.meanResponseBytes}) bytes`,
     },
-    {
-      id: 'data-transfer-out',
-      description: 'responses out to the internet',
-      kind: 'traffic',
-      priceKey: 'dataTransfer.outToInternet',
-      quantity: both(outGb),
-      basis: `${formatQuantity(requests)} responses × ${context.traffic.meanResponseBytes} bytes`,
-    },
+    dataTransferOutLine(context, requests),
     ...captureLines(context, config, requests),
   );
   const environment = modelEnvironment(context, variants);
