@@ -2,7 +2,7 @@
  * The checks of a Lambda function URL, every request SigV4-signed: `GET /ping`, the model's metadata
  * (`GET /v2/models/{name}`: SHA-256 and version), and `POST /invocations` with rows of the evaluation data.
  */
-import { comparePredictions } from './compare-predictions';
+import { predictionCheck } from './prediction-check';
 import type { SampleRows } from './sample-rows';
 import type { HttpCall } from './signed-http';
 import { equalCheck, failedCheck, type VerifyCheck } from './verify-check';
@@ -41,19 +41,6 @@ async function metadataChecks(http: HttpCall, url: string, model: ExpectedModel)
     ];
   } catch (error) {
     return [failedCheck(`${route}: model SHA-256 and version`, `${model.sha256}, ${model.version}`, error)];
-  }
-}
-
-/** Sends the sampled rows as CSV to `/invocations` and compares the answers with the offline predictions. */
-export async function predictionCheck(name: string, sample: SampleRows, tolerance: number, invoke: () => Promise<{ status: number; text: string }>): Promise<VerifyCheck> {
-  const expected = `${sample.expected.length} predictions as offline (tolerance ${tolerance})`;
-  try {
-    const answer = await invoke();
-    if (answer.status !== 200) return { name, expected, actual: `${answer.status} ${answer.text.slice(0, 120)}`, ok: false };
-    const differences = comparePredictions((JSON.parse(answer.text) as { predictions?: unknown }).predictions, sample.expected, tolerance);
-    return { name, expected, actual: differences.length === 0 ? 'as expected' : differences.join('; '), ok: differences.length === 0 };
-  } catch (error) {
-    return failedCheck(name, expected, error);
   }
 }
 

@@ -9,7 +9,7 @@ import { DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCo
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { RUNTIME_ENV } from '../../lambda/core/runtime-config';
 import type { ExpectedModel } from './lambda-checks';
-import { predictionCheck } from './lambda-checks';
+import { predictionCheck } from './prediction-check';
 import type { SampleRows } from './sample-rows';
 import { equalCheck, failedCheck, type VerifyCheck } from './verify-check';
 import { VerifyError } from './verify-error';

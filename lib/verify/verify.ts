@@ -9,7 +9,7 @@ import { readManifest } from '../../lambda/core/manifest';
 import { sha256OfFile } from '../evaluation/evaluation-record';
 import { DEFAULT_TOLERANCE } from './compare-predictions';
 import { lambdaChecks, type ExpectedModel } from './lambda-checks';
-import { DEFAULT_SAMPLE_ROWS, sampleRows } from './sample-rows';
+import { DEFAULT_SAMPLE_ROWS, sampleRows, type SampleRows } from './sample-rows';
 import { sageMakerChecks, type SageMakerEdge } from './sagemaker-checks';
 import type { HttpCall } from './signed-http';
 import { deployedEndpointConfig, describeStack, isSettled, MODEL_VERSION_TAG, outputOf, STACK_OUTPUTS, type StackFacts } from './stack-facts';
@@ -78,7 +78,7 @@ async function sageMakerPlatformChecks(
   facts: StackFacts,
   url: string,
   model: ExpectedModel,
-  sample: Awaited<ReturnType<typeof sampleRows>>,
+  sample: SampleRows,
   tolerance: number,
 ): Promise<VerifyCheck[]> {
   const endpointConfig = await deployedEndpointConfig(options.aws.cloudFormation, options.stackName);
