@@ -31,3 +31,4 @@ export * from './sagemaker/network';
 export * from './sagemaker/shadow-variant';
 export * from './sagemaker/variants';
 // SageMaker (end)
+export * from './model-pipeline';
