@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, type CliContext } from './cli-contract';
 import { compareCommand } from './commands/compare';
 import { evaluateCommand } from './commands/evaluate';
+import { gateCommand } from './commands/gate';
 import { initCommand } from './commands/init';
 import { deployCommand } from './commands/deploy';
 import { estimateCommand } from './commands/estimate';
@@ -31,6 +32,7 @@ export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
   deployCommand,
   verifyCommand,
   shadowReportCommand,
+  gateCommand,
 ];
 
 export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {
