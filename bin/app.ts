@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { applyCompliance } from '../lib/compliance';
 import { buildStacks } from './build';
+import { buildPipelineStack } from './build-pipeline';
 
 async function main(): Promise<void> {
   const app = new App();
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     throw new Error(`-c env: expected an environment name, got ${JSON.stringify(only)}`);
   }
   await buildStacks(app, { projectRoot: join(__dirname, '..'), only });
+  // The delivery pipeline (config/pipeline.ts) needs every stage it deploys, so `-c env=` leaves it out.
+  if (only === undefined) await buildPipelineStack(app, { projectRoot: join(__dirname, '..') });
   applyCompliance(app);
   app.synth();
 }

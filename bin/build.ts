@@ -1,4 +1,4 @@
-import type { App } from 'aws-cdk-lib';
+import type { Stage } from 'aws-cdk-lib';
 import { environments } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { checkPromotionGate } from '../lib/evaluation/promotion-gate';
@@ -27,7 +27,7 @@ export interface BuildOptions {
  * environment. Everything that can be wrong is found here, before synthesis: a bad config or a manifest that
  * does not fit its model fails `cdk synth` with a message naming the field.
  */
-export async function buildStacks(app: App, options: BuildOptions): Promise<ModelStack[]> {
+export async function buildStacks(app: Stage, options: BuildOptions): Promise<ModelStack[]> {
   const loaded = loadEnvironments(options.environments ?? environments, { projectRoot: options.projectRoot, only: options.only });
   const stacks: ModelStack[] = [];
   // Environments usually share a model: run it over its evaluation data once per folder.
