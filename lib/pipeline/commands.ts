@@ -45,7 +45,8 @@ export function gateCommands(options: GateCommandOptions): string[] {
     `npx tsx bin/modelstack.ts gate ${options.modelDirectory} --production-stack ${options.productionStack} --region ${options.productionRegion} --out ${out}`,
     `npx tsx bin/modelstack.ts estimate --env ${options.productionEnvironment} --cdk-out cdk.out --markdown > ${out}/estimate.md`,
     `export ${GATE_VARIABLES.verdict}="$(cat ${out}/verdict.txt)"`,
-    `export ${GATE_VARIABLES.cost}="$(grep -m1 -i 'expected' ${out}/estimate.md | tr -d '|*' | tr -s ' ')"`,
+    // The estimate's first total line, e.g. "Expected $412.30 a month".
+    `export ${GATE_VARIABLES.cost}="$(grep -m1 -o '^\\*\\*Expected [^*]*\\*\\*' ${out}/estimate.md | tr -d '*')"`,
   ];
 }
 
