@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { accessLogBucketProps, dataBucketProps } from '../private/bucket-defaults';
+import { inEveryPack } from './pipeline-findings';
 
 /** Props of {@link PipelineArtifactStore}. */
 export interface PipelineArtifactStoreProps {
@@ -37,18 +38,17 @@ export class PipelineArtifactStore extends Construct {
       removalPolicy,
     });
     Validations.of(accessLogs).acknowledge(
-      {
-        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
-        reason: 'S3 server access logging only delivers to target buckets encrypted with SSE-S3, not SSE-KMS; the bucket uses S3-managed keys, denies non-TLS requests and blocks public access.',
-      },
-      {
-        id: 'HIPAA.Security-S3BucketReplicationEnabled',
-        reason: 'Access logs of the artifact bucket are operational records in the region they describe; replication would double their cost without a recovery need.',
-      },
+      ...inEveryPack(
+        'S3DefaultEncryptionKMS',
+        'S3 server access logging only delivers to target buckets encrypted with SSE-S3, not SSE-KMS; the bucket uses S3-managed keys, denies non-TLS requests and blocks public access.',
+      ),
+      ...inEveryPack('S3BucketReplicationEnabled', 'Access logs of the artifact bucket are operational records in the region they describe; replication would double their cost without a recovery need.'),
     );
-    Validations.of(this.bucket).acknowledge({
-      id: 'HIPAA.Security-S3BucketReplicationEnabled',
-      reason: 'Pipeline artifacts are rebuilt from the repository by the next run; after a regional outage the pipeline is redeployed elsewhere, so replication is not needed.',
-    });
+    Validations.of(this.bucket).acknowledge(
+      ...inEveryPack(
+        'S3BucketReplicationEnabled',
+        'Pipeline artifacts are rebuilt from the repository by the next run; after a regional outage the pipeline is redeployed elsewhere, so replication is not needed.',
+      ),
+    );
   }
 }

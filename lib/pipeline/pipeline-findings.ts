@@ -41,6 +41,11 @@ function resourceReason(resource: string): string | undefined {
   return undefined;
 }
 
+/** The same rule under the names of the HIPAA, NIST 800-53 R5 and PCI DSS 3.2.1 packs (one reason for all three). */
+export function inEveryPack(rule: string, reason: string): Array<{ id: string; reason: string }> {
+  return ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-${rule}`, reason }));
+}
+
 function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
@@ -60,8 +65,10 @@ function acknowledgePolicy(policy: iam.Policy): void {
       if (reason !== undefined) acknowledgements.set(id, reason);
     }
   }
-  acknowledgements.set('HIPAA.Security-IAMNoInlinePolicy', "CDK Pipelines writes each step's grants to the role's own default policy, attached to that role only.");
-  Validations.of(policy).acknowledge(...[...acknowledgements].map(([id, reason]) => ({ id, reason })));
+  Validations.of(policy).acknowledge(
+    ...[...acknowledgements].map(([id, reason]) => ({ id, reason })),
+    ...inEveryPack('IAMNoInlinePolicy', "CDK Pipelines writes each step's grants to the role's own default policy, attached to that role only."),
+  );
 }
 
 /** Acknowledges the findings of CDK Pipelines' generated roles and projects under `scope`. */
@@ -69,10 +76,12 @@ export function acknowledgePipelineFindings(scope: IConstruct): void {
   for (const construct of scope.node.findAll()) {
     if (construct instanceof iam.Policy) acknowledgePolicy(construct);
     if (construct instanceof codebuild.Project) {
-      Validations.of(construct).acknowledge({
-        id: 'HIPAA.Security-CodeBuildProjectSourceRepoUrl',
-        reason: 'The project takes its source from the pipeline (source type CODEPIPELINE) through the CodeStar connection; it has no repository URL and holds no credentials.',
-      });
+      Validations.of(construct).acknowledge(
+        ...inEveryPack(
+          'CodeBuildProjectSourceRepoUrl',
+          'The project takes its source from the pipeline (source type CODEPIPELINE) through the CodeStar connection; it has no repository URL and holds no credentials.',
+        ),
+      );
     }
   }
 }

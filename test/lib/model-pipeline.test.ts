@@ -1,5 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { compliancePacks } from '../../lib/compliance';
 import { buildTestPipeline } from '../support/pipeline';
 
@@ -128,11 +130,20 @@ describe('Given a model pipeline for staging and a production-protected prod', (
     });
   });
 
-  test('When the AwsSolutions and HIPAA Security packs check it, then every finding is fixed or acknowledged with a reason', () => {
-    for (const pack of compliancePacks(stack)) {
+  test('When the AwsSolutions, HIPAA, NIST 800-53 R5, PCI DSS 3.2.1 and Serverless packs check it, then every finding is fixed or acknowledged with a reason', () => {
+    for (const pack of [...compliancePacks(stack), new NIST80053R5Checks(stack), new PCIDSS321Checks(stack), new ServerlessChecks(stack)]) {
       const findings = pack.validateScope(stack).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
       expect(findings).toEqual([]);
     }
+  });
+});
+
+describe('Given a pipeline whose gate role is given a grant no reason covers', () => {
+  test('When the AwsSolutions pack checks it, then that wildcard is a finding (acknowledgements are not blanket)', () => {
+    const { stack, pipeline } = buildTestPipeline();
+    pipeline.gate.project.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: ['arn:aws:s3:::some-other-bucket/*'] }));
+    const findings = new AwsSolutionsChecks(stack).validateScope(stack).violations.map((v) => v.ruleName);
+    expect(findings).toEqual(['AwsSolutions-IAM5[Resource::arn:aws:s3:::some-other-bucket/*]']);
   });
 });
 
