@@ -18,6 +18,7 @@ import { reviewCommand } from './commands/review';
 import { serveCommand } from './commands/serve';
 import { shadowReportCommand } from './commands/shadow-report';
 import { verifyCommand } from './commands/verify';
+import { versionsCommand } from './commands/versions';
 
 export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, type CliContext } from './cli-contract';
 
@@ -33,6 +34,7 @@ export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
   verifyCommand,
   shadowReportCommand,
   gateCommand,
+  versionsCommand,
 ];
 
 export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {

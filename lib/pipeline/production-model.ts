@@ -57,22 +57,54 @@ export interface RestoreOptions {
   readonly outDirectory: string;
 }
 
-/** Writes the model whose `model.onnx` has `sha256`, from the newest commit that holds it; returns that commit. */
-export async function restoreModelFromHistory(options: RestoreOptions): Promise<string> {
-  const top = (await git(options.modelDirectory, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
-  const folder = relative(top, options.modelDirectory).split(sep).join('/');
+/** Where a model folder's files are in its repository's history. */
+export interface ModelHistory {
+  /** The working tree's root. */
+  readonly top: string;
+  /** `model.onnx`'s path in the repository (`/`-separated). */
+  readonly onnxPath: string;
+  /** Commits that touch `model.onnx`, newest first. */
+  readonly commits: readonly string[];
+}
+
+/** The commits that touch the folder's `model.onnx`. */
+export async function modelHistory(modelDirectory: string): Promise<ModelHistory> {
+  const top = (await git(modelDirectory, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
+  const folder = relative(top, modelDirectory).split(sep).join('/');
   const onnxPath = folder === '' ? 'model.onnx' : `${folder}/model.onnx`;
   const commits = (await git(top, ['log', '--format=%H', '--', onnxPath])).toString('utf8').split('\n').filter((c) => c !== '');
-  for (const commit of commits) {
-    const bytes = await git(top, ['show', `${commit}:${onnxPath}`]).catch(() => undefined);
-    if (bytes === undefined || createHash('sha256').update(bytes).digest('hex') !== options.sha256) continue;
-    await mkdir(options.outDirectory, { recursive: true });
-    await writeFile(join(options.outDirectory, 'model.onnx'), bytes);
-    await writeFile(join(options.outDirectory, 'model.json'), await git(top, ['show', `${commit}:${onnxPath.replace(/model\.onnx$/, 'model.json')}`]));
-    return commit;
+  return { top, onnxPath, commits };
+}
+
+/** A file of the model folder (`model.json`, `evaluation.json`) at `commit`, or undefined when it is not there. */
+export async function modelFileAt(history: ModelHistory, commit: string, file: string): Promise<Buffer | undefined> {
+  return git(history.top, ['show', `${commit}:${history.onnxPath.replace(/model\.onnx$/, file)}`]).catch(() => undefined);
+}
+
+/** The newest commit whose `model.onnx` has `sha256`, or undefined. */
+export async function commitOfModel(history: ModelHistory, sha256: string): Promise<string | undefined> {
+  for (const commit of history.commits) {
+    const bytes = await modelFileAt(history, commit, 'model.onnx');
+    if (bytes !== undefined && createHash('sha256').update(bytes).digest('hex') === sha256) return commit;
   }
-  throw new ProductionModelError(
-    `${onnxPath}: no commit of this repository's history (${commits.length} touch it) holds a model.onnx with SHA-256 ${options.sha256}; ` +
-      'the pipeline needs a full clone, and production must have been deployed from this repository',
-  );
+  return undefined;
+}
+
+/** Writes the model whose `model.onnx` has `sha256`, from the newest commit that holds it; returns that commit. */
+export async function restoreModelFromHistory(options: RestoreOptions): Promise<string> {
+  const history = await modelHistory(options.modelDirectory);
+  const commit = await commitOfModel(history, options.sha256);
+  if (commit === undefined) {
+    throw new ProductionModelError(
+      `${history.onnxPath}: no commit of this repository's history (${history.commits.length} touch it) holds a model.onnx with SHA-256 ${options.sha256}; ` +
+        'the pipeline needs a full clone, and production must have been deployed from this repository',
+    );
+  }
+  await mkdir(options.outDirectory, { recursive: true });
+  for (const file of ['model.onnx', 'model.json']) {
+    const bytes = await modelFileAt(history, commit, file);
+    if (bytes === undefined) throw new ProductionModelError(`${history.onnxPath}: commit ${commit} has no ${file} next to it`);
+    await writeFile(join(options.outDirectory, file), bytes);
+  }
+  return commit;
 }
