@@ -15,6 +15,7 @@ import { initCommand } from './commands/init';
 import { deployCommand } from './commands/deploy';
 import { estimateCommand } from './commands/estimate';
 import { reviewCommand } from './commands/review';
+import { rollbackCommand } from './commands/rollback';
 import { serveCommand } from './commands/serve';
 import { shadowReportCommand } from './commands/shadow-report';
 import { verifyCommand } from './commands/verify';
@@ -35,6 +36,7 @@ export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
   shadowReportCommand,
   gateCommand,
   versionsCommand,
+  rollbackCommand,
 ];
 
 export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {

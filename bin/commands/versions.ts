@@ -28,7 +28,8 @@ export interface VersionsCommandSeams {
   readonly aws?: (region: string) => VersionsAws;
 }
 
-const defaultAws = (region: string): VersionsAws => ({ s3: new S3Client({ region }), cloudFormation: new CloudFormationClient({ region }) });
+/** SDK clients with the default credential chain. */
+export const defaultVersionsAws = (region: string): VersionsAws => ({ s3: new S3Client({ region }), cloudFormation: new CloudFormationClient({ region }) });
 
 export function versionsCommand(context: CliContext, seams: VersionsCommandSeams = {}): Command {
   return new Command('versions')
@@ -39,7 +40,7 @@ export function versionsCommand(context: CliContext, seams: VersionsCommandSeams
     .action(async (options: { env: string; stack?: string; json?: boolean }) => {
       const [env] = loadEnvironments(seams.environments ?? configuredEnvironments, { projectRoot: PROJECT_ROOT, only: options.env });
       const manifest = await readManifest(join(env.modelDirectory, 'model.json'));
-      const aws = (seams.aws ?? defaultAws)(env.config.region);
+      const aws = (seams.aws ?? defaultVersionsAws)(env.config.region);
       const versions = await listModelVersions({ ...aws, stackName: options.stack ?? stackNameOf(manifest.name, env.name), modelName: manifest.name, modelDirectory: env.modelDirectory });
       if (options.json === true) context.stdout(JSON.stringify(versions, null, 2));
       else for (const line of formatVersions(versions)) context.stdout(line);
