@@ -56,6 +56,8 @@ export interface ModelPipelineProps {
 }
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** The Node.js major version of the build image's runtimes that the steps use. */
+const NODE_RUNTIME = '20';
 
 /** The delivery pipeline of one model. */
 export class ModelPipeline extends Construct {
@@ -101,6 +103,8 @@ export class ModelPipeline extends Construct {
     const logGroup = new EncryptedLogGroup(this, 'BuildLogs', { purpose: 'pipeline build logs', encryptionKey: this.artifacts.encryptionKey, retention: logs.RetentionDays.ONE_YEAR });
     return {
       buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, computeType: codebuild.ComputeType.MEDIUM, privileged: false },
+      // package.json's engines: Node 20 or later (the image's default may be older).
+      partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: NODE_RUNTIME } } } }),
       logging: { cloudWatch: { logGroup: logGroup.logGroup } },
       timeout,
     };

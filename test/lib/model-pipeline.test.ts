@@ -22,7 +22,7 @@ function stagesOf(template: Template): PipelineStage[] {
 }
 
 /** The buildspec of the CodeBuild project whose step is named `step`. */
-function buildSpecOf(template: Template, step: string): { phases: { build: { commands: string[] } }; env?: { 'exported-variables'?: string[] } } {
+function buildSpecOf(template: Template, step: string): { phases: { install?: Record<string, unknown>; build: { commands: string[] } }; env?: { 'exported-variables'?: string[] } } {
   const projects = template.findResources('AWS::CodeBuild::Project', { Properties: { Description: Match.stringLikeRegexp(`${step}$`) } });
   const [project] = Object.values(projects) as Array<{ Properties: { Source: { BuildSpec: string } } }>;
   return JSON.parse(project.Properties.Source.BuildSpec) as ReturnType<typeof buildSpecOf>;
@@ -55,6 +55,7 @@ describe('Given a model pipeline for staging and a production-protected prod', (
   test('When the build runs, then it runs npm ci, npm test and cdk synth as CI does, without the CUDA download', () => {
     const spec = buildSpecOf(template, 'Build');
     expect(spec.phases.build.commands).toEqual(['npm ci --no-audit --no-fund', 'npm test', 'npx cdk synth -q']);
+    expect(spec.phases.install).toMatchObject({ 'runtime-versions': { nodejs: '20' } });
     template.hasResourceProperties('AWS::CodeBuild::Project', {
       Description: Match.stringLikeRegexp('Build$'),
       Environment: Match.objectLike({ PrivilegedMode: false, EnvironmentVariables: Match.arrayWith([{ Name: 'ONNXRUNTIME_NODE_INSTALL', Type: 'PLAINTEXT', Value: 'skip' }]) }),
