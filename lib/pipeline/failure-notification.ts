@@ -33,12 +33,16 @@ export class PipelineFailureNotification extends Construct {
         resources: [props.pipeline.pipelineArn],
         detail: { state: ['FAILED'] },
       },
-      targets: [ new targets.SnsTopic(props.topic, {
-        message: events.RuleTargetInput.fromText(
+      // A role for the rule: publishing to a KMS-encrypted topic needs its key, which a topic policy cannot grant.
+      targets: [
+        new targets.SnsTopic(props.topic, {
+          authorizeUsingRole: true,
+          message: events.RuleTargetInput.fromText(
           `modelstack pipeline ${events.EventField.fromPath('$.detail.pipeline')} failed (execution ${events.EventField.fromPath('$.detail.execution-id')}, ${events.EventField.fromPath('$.time')}). ` +
             `Open https://console.aws.amazon.com/codesuite/codepipeline/pipelines/${events.EventField.fromPath('$.detail.pipeline')}/executions/${events.EventField.fromPath('$.detail.execution-id')}/timeline to see the failed step.`,
-        ),
-      })],
+          ),
+        }),
+      ],
     });
     Validations.of(this.rule).acknowledge({
       id: 'Serverless-EventBusDLQ',

@@ -14,12 +14,14 @@ interface Statement {
   readonly Resource?: unknown;
 }
 
-const ARTIFACT_ACTIONS = /^(s3:(Abort|DeleteObject|GetBucket|GetObject|List)|kms:(GenerateDataKey|ReEncrypt))\*$/;
+const ARTIFACT_ACTIONS = /^s3:(Abort|DeleteObject|GetBucket|GetObject|List)\*$/;
+const KEY_ACTIONS = /^kms:(GenerateDataKey|ReEncrypt)\*$/;
 
 /** Why a wildcard action is needed, or undefined when no reason applies. */
 function actionReason(action: string): string | undefined {
-  if (ARTIFACT_ACTIONS.test(action)) {
-    return `${action}: CDK's read/write grant on the pipeline's own artifact bucket and its key only; artifact object names are generated per execution.`;
+  if (ARTIFACT_ACTIONS.test(action)) return `${action}: CDK's read/write grant on the pipeline's own artifact bucket only; artifact object names are generated per execution.`;
+  if (KEY_ACTIONS.test(action)) {
+    return `${action}: CDK's grant to encrypt with one named key, the statement's resource (the artifact key for artifacts, the topic's key for publishing notifications); the wildcard covers the variants of one operation.`;
   }
   return undefined;
 }

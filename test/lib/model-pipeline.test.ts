@@ -127,8 +127,12 @@ describe('Given a model pipeline for staging and a production-protected prod', (
   test('When a run fails, then an EventBridge rule on failed executions of this pipeline publishes to the critical topic', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.codepipeline'], 'detail-type': ['CodePipeline Pipeline Execution State Change'], resources: [Match.anyValue()], detail: { state: ['FAILED'] } },
-      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('Critical') }, InputTransformer: Match.anyValue() })],
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('Critical') }, InputTransformer: Match.anyValue(), RoleArn: Match.anyValue() })],
     });
+    // The rule's role may use the topic's key (the topic is KMS-encrypted).
+    const rulePolicy = policyOf(template, 'FailureNotificationRuleEventsRole');
+    expect(rulePolicy).toContain('sns:Publish');
+    expect(rulePolicy).toMatch(/kms:GenerateDataKey|kms:Decrypt/);
   });
 
   test('When the AwsSolutions, HIPAA, NIST 800-53 R5, PCI DSS 3.2.1 and Serverless packs check it, then every finding is fixed or acknowledged with a reason', () => {
