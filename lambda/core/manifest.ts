@@ -6,14 +6,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { FEATURE_NAME_PATTERN, FEATURE_NAME_RULE } from './feature-names';
 import { describeIssues } from './issues';
 
 export { formatPath, formatValue } from './issues';
+export { FEATURE_NAME_PATTERN } from './feature-names';
 
 /** Model names become URL path segments and S3 key prefixes: lower-case DNS-label style. */
 export const MODEL_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-/** Feature names are JSON keys and CSV header cells. */
-export const FEATURE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 
@@ -51,9 +51,8 @@ const categoriesSchema = z
 
 const featureSchema = z
   .strictObject({
-    name: z.string().regex(FEATURE_NAME_PATTERN, {
-      message: `must match ${FEATURE_NAME_PATTERN} (a letter or _, then letters, digits, _ . -; at most 128)`,
-    }),
+    /** The column's name as the data has it: a JSON key, a CSV header cell. */
+    name: z.string().regex(FEATURE_NAME_PATTERN, { message: `must be ${FEATURE_NAME_RULE}` }),
     /**
      * `number`: any finite number; `integer`: a whole number; `boolean`: true/false, sent to the model as 1/0;
      * `category`: one of `categories`, encoded per `encoding`.

@@ -7,6 +7,7 @@ import { inputLayout, type ElementType } from '../core/input-layout';
 import type { Manifest } from '../core/manifest';
 import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import type { LoadedModel } from '../core/types';
+import { BINARY_EXTENSION } from './binary-tensors';
 
 // The evaluation's key figures (issue 11).
 export type { EvaluationKeyFigures } from '../core/evaluation-figures';
@@ -14,7 +15,7 @@ export type { EvaluationKeyFigures } from '../core/evaluation-figures';
 const V2_DATATYPES: Readonly<Record<ElementType, string>> = { float32: 'FP32', float64: 'FP64', int64: 'INT64', string: 'BYTES' };
 
 /** `GET /v2`. */
-export const SERVER_METADATA_BODY = JSON.stringify({ name: 'modelstack', version: '1', extensions: [] });
+export const SERVER_METADATA_BODY = JSON.stringify({ name: 'modelstack', version: '1', extensions: [BINARY_EXTENSION] });
 
 /**
  * `GET /v2/models/{name}`: the v2 metadata, extended with the features (and the evaluation's key figures when the

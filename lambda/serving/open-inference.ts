@@ -8,6 +8,8 @@ import { formatValue } from '../core/issues';
 import { InvalidInputError } from '../core/invalid-input';
 import type { InputProblem, Prediction, PreparedBatch } from '../core/types';
 import { bodyText, checkBatchSize, checkBodySize, isJsonObject, mediaKind, parseJson } from './bodies';
+import type { OutputTensor } from './binary-tensors';
+import { binaryHeaderLength, binaryOutputNames, binaryResponse, checkBinaryMediaType, readBinaryRequest } from './binary-tensors';
 import { jsonResponse } from './contract';
 import type { HttpRequest, HttpResponse } from './contract';
 import { envelopeError } from './errors';
@@ -29,19 +31,16 @@ interface TensorInput {
   readonly data: readonly unknown[];
 }
 
-interface V2Output {
-  readonly name: string;
-  readonly datatype: 'BYTES' | 'FP32';
-  readonly shape: readonly number[];
-  readonly data: ReadonlyArray<string | number>;
-}
+type V2Output = OutputTensor;
 
 /** Checks (413, 415, 503, 400) in that order, then predicts. */
 export async function infer(request: HttpRequest, app: RouteContext, state: RequestState): Promise<HttpResponse> {
   checkBodySize(request.body, app.limits.maxPayloadBytes);
-  mediaKind(request.headers, false);
+  const headerLength = binaryHeaderLength(request);
+  if (headerLength === undefined) mediaKind(request.headers, false);
+  else checkBinaryMediaType(request);
   const served = app.ready();
-  const body = parseJson(bodyText(request.body));
+  const body = headerLength === undefined ? parseJson(bodyText(request.body)) : readBinaryRequest(request, headerLength);
   if (!isJsonObject(body)) throw envelopeError('(body)', body, 'a JSON object {"id"?, "inputs": [...], "outputs"?}');
   const id = body.id;
   if (id !== undefined && typeof id !== 'string') throw envelopeError('id', id, 'a string');
@@ -50,10 +49,10 @@ export async function infer(request: HttpRequest, app: RouteContext, state: Requ
   const predictions = await served.model.predict(batch);
   state.predictions = predictions;
   const outputs = v2Outputs(predictions, served.catalog, requested);
-  return jsonResponse(
-    200,
-    `{${served.v2Prefix},"id":${JSON.stringify(id ?? requestIdOf(state))},"outputs":${JSON.stringify(outputs)}}`,
-  );
+  const binary = binaryOutputNames(body);
+  const prefix = `${served.v2Prefix},"id":${JSON.stringify(id ?? requestIdOf(state))}`;
+  if (binary !== undefined) return binaryResponse(prefix, outputs, binary);
+  return jsonResponse(200, `{${prefix},"outputs":${JSON.stringify(outputs)}}`);
 }
 
 /** The `outputs` a request asks for (`undefined`: all). */
