@@ -6,7 +6,7 @@ loopback socket that records each request (method, path, headers, body) and answ
 writes the recordings to test/fixtures/tritonclient/ (one `<case>.json` with the headers and the JSON header, one
 `<case>.bin` with the whole body as sent). The jest tests replay them against the runtime; no Python at test time.
 
-    scripts/python-tools.sh && .venv-tools/bin/python examples/make_tritonclient_fixtures.py
+    scripts/python-venv.sh && .venv-tools/bin/python examples/make_tritonclient_fixtures.py
 """
 
 import csv

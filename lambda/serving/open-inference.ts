@@ -83,7 +83,7 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
   const categories = served.preparer.categoryFeatures;
   // BYTES (strings) carry category features; a tensor of every feature may be BYTES only if all are categories.
   const bytesAllowed = (name: string): boolean =>
-    categories.has(name) || (name === tensorName && categories.size === featureCount);
+    categories.has(served.featureAliases.get(name) ?? name) || (name === tensorName && categories.size === featureCount);
   const tensors = validateTensors(inputs, bytesAllowed);
   if (tensorName !== undefined && tensors.length === 1 && tensors[0].name === tensorName) {
     const { shape, data } = tensors[0];
@@ -93,11 +93,13 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
   }
   const columns = Object.create(null) as Record<string, unknown>;
   const problems: InputProblem[] = [];
-  tensors.forEach(({ name, datatype, shape, data }, i) => {
+  tensors.forEach(({ name: given, datatype, shape, data }, i) => {
+    let name = given;
     if (tensorName !== undefined && name === tensorName) {
       problems.push({ instance: -1, field: `inputs[${i}].name`, value: formatValue(name), allowed: `"${tensorName}" as the only input (${forms})` });
       return;
     }
+    name = served.featureAliases.get(name) ?? name;
     if (Object.hasOwn(columns, name)) {
       problems.push({ instance: -1, field: `inputs[${i}].name`, value: formatValue(name), allowed: 'a name used by one input only' });
       return;
