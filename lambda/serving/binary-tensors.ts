@@ -123,6 +123,12 @@ function decodeTensor(bytes: Buffer, datatype: unknown, shape: unknown, at: stri
     problems.push({ instance: -1, field: `${at}.parameters.binary_data_size`, value: String(bytes.length), allowed: `${count * width} bytes: ${count} ${datatype} elements (shape ${formatValue(shape)}) of ${width} bytes` });
     return undefined;
   }
+  if (datatype === 'FP32') {
+    // One aligned copy, then typed-array reads: several times faster than readFloatLE per element.
+    const view = new Float32Array(count);
+    new Uint8Array(view.buffer).set(bytes);
+    return Array.from(view);
+  }
   const out = new Array<number | boolean>(count);
   for (let i = 0; i < count; i++) out[i] = readElement(bytes, i * width, datatype);
   return out;
@@ -190,19 +196,22 @@ export function binaryOutputNames(body: Readonly<Record<string, unknown>>): Read
 }
 
 function encodeTensor(tensor: OutputTensor): Buffer {
+  const data = tensor.data;
   if (tensor.datatype === 'FP32') {
-    const out = Buffer.allocUnsafe(tensor.data.length * 4);
-    tensor.data.forEach((v, i) => out.writeFloatLE(v as number, i * 4));
-    return out;
+    const view = new Float32Array(data as readonly number[]);
+    return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
   }
-  const parts: Buffer[] = [];
-  for (const value of tensor.data) {
-    const text = Buffer.from(String(value), 'utf8');
-    const length = Buffer.allocUnsafe(4);
-    length.writeUInt32LE(text.length, 0);
-    parts.push(length, text);
+  // Each element: its UTF-8 length (4 bytes, little-endian), then the bytes; one allocation for the tensor.
+  let size = 0;
+  for (const value of data) size += 4 + Buffer.byteLength(String(value));
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const value of data) {
+    const length = out.write(String(value), at + 4, 'utf8');
+    out.writeUInt32LE(length, at);
+    at += 4 + length;
   }
-  return Buffer.concat(parts);
+  return out;
 }
 
 /**
