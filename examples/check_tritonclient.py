@@ -10,7 +10,7 @@ Exits 1 on the first disagreement.
 """
 import json
 import os
-import re
+import signal
 import socket
 import subprocess
 import sys
@@ -36,7 +36,9 @@ def modelstack(*args, **kwargs):
 
 def serve(model_dir):
     port = free_port()
-    proc = modelstack('serve', model_dir, '--port', str(port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Its own process group: npx starts tsx, which starts node; stopping the group stops them all.
+    proc = modelstack('serve', model_dir, '--port', str(port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                      start_new_session=True)
     client = httpclient.InferenceServerClient(f'127.0.0.1:{port}')
     for _ in range(300):
         try:
@@ -101,7 +103,7 @@ def check(example, model_dir, model):
                 raise SystemExit(f'{example} (binary={binary}): probabilities differ by {diff}')
             print(f'{example}: tritonclient binary_data={binary}: {len(labels)} answers agree (max abs diff {diff:.2e})')
     finally:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)
         proc.wait()
 
 
