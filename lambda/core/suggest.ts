@@ -1,7 +1,7 @@
 /**
  * "Did you mean": the known names closest to an unknown one by edit distance (Levenshtein, case-insensitive),
  * for JSON keys, CSV headers, config keys and CLI options. Only real typos are suggested: a name is close when at
- * most a third of its characters (and at least one) would change.
+ * most a third of its characters would change (a one- or two-letter name: only its letter case).
  */
 
 /** Levenshtein distance, stopping early (returning `limit + 1`) once it is past `limit`. */
@@ -24,14 +24,14 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 
 /**
  * Up to `max` of `known`, closest first, whose distance to `name` is within `limit` (default: a third of the
- * longer name's length, at least 1). Ties keep `known`'s order.
+ * longer name's length). Ties keep `known`'s order.
  */
 export function closestNames(name: string, known: Iterable<string>, max = 3, limit?: number): string[] {
   const wanted = name.toLowerCase();
   const scored: Array<{ name: string; distance: number; order: number }> = [];
   let order = 0;
   for (const candidate of known) {
-    const allowed = limit ?? Math.max(1, Math.floor(Math.max(candidate.length, name.length) / 3));
+    const allowed = limit ?? Math.floor(Math.max(candidate.length, name.length) / 3);
     const distance = editDistance(wanted, candidate.toLowerCase(), allowed);
     if (distance <= allowed && candidate !== name) scored.push({ name: candidate, distance, order: order++ });
   }

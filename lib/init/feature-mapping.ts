@@ -13,7 +13,7 @@
  * Scaling is never guessed.
  */
 import { exporterKey } from '../../lambda/core/feature-names';
-import { closestNames } from '../../lambda/core/suggest';
+import { editDistance } from '../../lambda/core/suggest';
 import type { ColumnProfile, CsvProfile } from './csv-profile';
 import { InitError } from './init-error';
 import type { ProbeFeed } from './logits-probe';
@@ -142,6 +142,21 @@ function singleTensor(input: TensorInput, profile: CsvProfile | undefined, targe
   return { tensor: input.name, features, layout: 'single-tensor', review };
 }
 
+/** Up to three columns closest to an input's name, compared as exporters spell names (within half the length). */
+function closestColumns(input: string, header: readonly string[]): string[] {
+  const key = exporterKey(input);
+  return header
+    .map((column, order) => {
+      const other = exporterKey(column);
+      const limit = Math.max(2, Math.floor(Math.max(other.length, key.length) / 2));
+      return { column, order, distance: editDistance(key, other, limit), limit };
+    })
+    .filter((c) => c.distance <= c.limit)
+    .sort((a, b) => a.distance - b.distance || a.order - b.order)
+    .slice(0, 3)
+    .map((c) => c.column);
+}
+
 /**
  * Maps the model's inputs to features.
  * @throws InitError when the inputs fit neither layout, naming the inputs and the columns
@@ -158,7 +173,7 @@ export function mapFeatures(signature: OnnxSignature, profile: CsvProfile | unde
   const intro = `the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}), so each needs a CSV column of the same name`;
   if (profile === undefined) throw new InitError(`${intro}; pass --data with such a CSV`);
   const unmatched = inputs.filter((i) => !matched.has(i.name)).map((i) => {
-    const close = closestNames(i.name, header, 3, Math.max(2, Math.floor(i.name.length / 2)));
+    const close = closestColumns(i.name, header);
     return `"${i.name}" (${close.length === 0 ? 'no column is close' : `closest: ${close.map((c) => `"${c}"`).join(', ')}`})`;
   });
   throw new InitError(

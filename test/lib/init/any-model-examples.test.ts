@@ -147,3 +147,28 @@ describe('wine-renamed: inputs renamed by the exporter', () => {
     expect(metadata.inputs[11]).toMatchObject({ name: 'od280/od315_of_diluted_wines', id: 'od280_od315_of_diluted_wines' });
   });
 });
+
+describe('breast-cancer-names: a key that is not a feature', () => {
+  const send = async (body: string, type = 'application/json') => {
+    const response = await (apps.get('breast-cancer-names') as InferenceApp).handle(request('POST', '/invocations', body, type));
+    expect(response.status).toBe(400);
+    return String(response.body);
+  };
+  const instance = () => ({ ...reference('breast-cancer-names').instances[0] });
+
+  test('a typo in a JSON key gets "did you mean" with the real name', async () => {
+    const { 'mean radius': value, ...rest } = instance();
+    expect(await send(JSON.stringify({ instances: [{ ...rest, 'mean radus': value }] }))).toContain('did you mean \\"mean radius\\"?');
+  });
+
+  test('the normalized spelling is refused, naming the real name (the data\'s spelling is the one accepted)', async () => {
+    const { 'mean radius': value, ...rest } = instance();
+    expect(await send(JSON.stringify({ instances: [{ ...rest, mean_radius: value }] }))).toContain('did you mean \\"mean radius\\"?');
+  });
+
+  test('a typo in a CSV header gets "did you mean" too', async () => {
+    const features = Object.keys(instance());
+    const header = features.map((f) => (f === 'worst area' ? 'worst aera' : f)).join(',');
+    expect(await send(`${header}\n${features.map((f) => instance()[f]).join(',')}\n`, 'text/csv')).toContain('did you mean \\"worst area\\"?');
+  });
+});
