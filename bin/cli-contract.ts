@@ -110,9 +110,19 @@ export function exitCodeOf(error: unknown): number {
 /** The lines printed for a command that threw `error`: its message; for an unexpected error also the stack. */
 export function describeFailure(error: unknown): string[] {
   if (!(error instanceof Error)) return [`modelstack: unexpected error: ${String(error)}`];
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-    return [`modelstack: error: cannot listen: ${error.message}`];
+  const errno = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  const code = errno.code;
+  if (code === 'EADDRINUSE') {
+    const where = errno.port === undefined ? '' : ` on ${errno.address ?? ''}:${errno.port}`;
+    return [`modelstack: error: cannot listen${where}: the port is in use; choose another with --port <n> or the PORT environment variable (0 picks a free one)`];
+  }
+  if (code === 'EACCES' && errno.syscall === 'listen') {
+    return [`modelstack: error: cannot listen: ${error.message}; ports below 1024 need privileges: choose another with --port <n> or PORT`];
+  }
+  if (code === 'EADDRNOTAVAIL') return [`modelstack: error: cannot listen: ${error.message}; check --host`];
+  if ((code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') && errno.path !== undefined) {
+    const reason = code === 'EISDIR' ? 'is a directory, not a file' : 'does not exist';
+    return [`modelstack: error: ${errno.path} ${reason}`];
   }
   if (error instanceof ChildProcessExitError || exitCodeOf(error) === EXIT_CHECK_FAILED) return [`modelstack: error: ${error.message}`];
   return [`modelstack: unexpected error (a bug: please report it with this output): ${error.message}`, ...(error.stack ?? '').split('\n').slice(1)];

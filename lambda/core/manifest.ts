@@ -4,7 +4,9 @@
  * It is read by the runtime (to validate and prepare every request) and by the stack at synth (to refuse a
  * manifest that does not fit its model before anything is deployed).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { FEATURE_NAME_PATTERN, FEATURE_NAME_RULE } from './feature-names';
 import { describeIssues } from './issues';
@@ -360,12 +362,21 @@ export function parseManifest(json: unknown, source = 'model.json'): Manifest {
 }
 
 /** Reads and validates a manifest file. */
+/** Why the manifest cannot be read, saying what to do when it is simply not there. */
+function manifestUnreadable(path: string, error: unknown): string {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return `cannot be read: ${(error as Error).message}`;
+  const model = join(dirname(path), 'model.onnx');
+  return existsSync(model)
+    ? `does not exist, but ${model} does: write the manifest with "modelstack init ${model} --data <train.csv> --target <column>", review it, then try again`
+    : 'does not exist: a model directory holds model.json (the manifest) and model.onnx';
+}
+
 export async function readManifest(path: string): Promise<Manifest> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ManifestError(path, [`cannot be read: ${(error as Error).message}`]);
+    throw new ManifestError(path, [manifestUnreadable(path, error)]);
   }
   let json: unknown;
   try {

@@ -49,12 +49,23 @@ export interface InitResult {
   readonly written: readonly string[];
 }
 
+/** A file init reads; a missing or unreadable one is an {@link InitError} naming it. */
+async function readInput(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${(error as Error).message})`;
+    throw new InitError(`${what} ${path} ${reason}`);
+  }
+}
+
 async function readProfile(options: InitOptions): Promise<CsvProfile | undefined> {
   if (options.data === undefined) {
     if (options.target !== undefined) throw new InitError(`--target is "${options.target}" but no --data was given; --target names a column of --data`);
     return undefined;
   }
-  const profile = profileCsv(await readFile(options.data, 'utf8'), options.data);
+  const profile = profileCsv((await readInput(options.data, '--data')).toString('utf8'), options.data);
   if (options.target !== undefined) columnNamed(profile, options.target, options.data, '--target');
   return profile;
 }
@@ -70,7 +81,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const name = options.name ?? defaultModelName(options.model);
   const version = options.version ?? DEFAULT_VERSION;
   checkIdentity(name, version);
-  const original = new Uint8Array(await readFile(options.model));
+  const original = new Uint8Array(await readInput(options.model, 'the model'));
   const signature = readOnnxSignature(original, options.model);
   const { bytes, rewritten } = rewriteZipMap(original, options.model);
   const served = rewritten.length === 0 ? signature : readOnnxSignature(bytes, options.model);

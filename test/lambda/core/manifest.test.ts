@@ -248,8 +248,16 @@ describe('readManifest', () => {
     const error = await readError(path);
     expect(error.source).toBe(path);
     expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]).toMatch(/^cannot be read: ENOENT: no such file or directory/);
+    expect(error.problems[0]).toBe('does not exist: a model directory holds model.json (the manifest) and model.onnx');
     expect(error.message).toBe(`${path} is not a valid model manifest:\n  - ${error.problems[0]}`);
+  });
+
+  it('tells to run init when model.onnx is there but model.json is not', async () => {
+    await writeFile(join(dir, 'model.onnx'), 'not read');
+    const error = await readError(join(dir, 'model.json'));
+    expect(error.problems[0]).toBe(
+      `does not exist, but ${join(dir, 'model.onnx')} does: write the manifest with "modelstack init ${join(dir, 'model.onnx')} --data <train.csv> --target <column>", review it, then try again`,
+    );
   });
 
   it('names a file that is not JSON', async () => {
