@@ -41,6 +41,8 @@ def save(name, model, train, test, target, feed, note):
     model = canonical_opsets(model)
     for p in model.metadata_props:
         p.value = ''
+    # onnxmltools names the graph with a random UUID: a fixed name keeps the bytes the same run to run.
+    model.graph.name = name
     path = os.path.join(folder, 'model.onnx')
     onnx.save_model(model, path)
     write_csv(os.path.join(folder, 'train.csv'), train)
@@ -51,6 +53,8 @@ def save(name, model, train, test, target, feed, note):
     outputs = sess.run(None, feed(rows[features]))
     names = [o.name for o in sess.get_outputs()]
     labels, probabilities = outputs[names.index('label')], outputs[names.index('probabilities')]
+    all_outputs = sess.run(None, feed(test[features]))
+    all_probabilities = all_outputs[names.index('probabilities')]
     write_json(os.path.join(folder, 'expected.json'), {
         'note': note,
         'versions': versions(*PACKAGES),
@@ -59,8 +63,22 @@ def save(name, model, train, test, target, feed, note):
         'inputs': [{'name': i.name, 'type': i.type, 'shape': i.shape} for i in sess.get_inputs()],
         'instances': instances(rows, features),
         'onnxruntime': [{'label': str(l), 'probabilities': [float(p) for p in row]} for l, row in zip(labels, probabilities)],
+        'sklearnMetrics': sklearn_metrics(test[target], all_probabilities),
     })
     print(f'{name}: {len(train)} train, {len(test)} test rows, inputs {[i.name for i in sess.get_inputs()]}')
+
+
+def sklearn_metrics(truth, probabilities):
+    """scikit-learn's figures over all of test.csv from onnxruntime's probabilities, with its defaults (for binary
+    labels 0/1: pos_label=1; macro F1 over the labels)."""
+    from sklearn.metrics import accuracy_score, average_precision_score, f1_score, roc_auc_score
+    classes = sorted(set(truth))
+    predicted = [classes[i] for i in probabilities.argmax(axis=1)]
+    metrics = {'accuracy': accuracy_score(truth, predicted), 'macroF1': f1_score(truth, predicted, average='macro')}
+    if len(classes) == 2:
+        metrics.update({'positiveLabel': str(classes[1]), 'rocAuc': roc_auc_score(truth, probabilities[:, 1]),
+                        'prAuc': average_precision_score(truth, probabilities[:, 1])})
+    return {k: (float(v) if not isinstance(v, str) else v) for k, v in metrics.items()}
 
 
 def matrix_feed(rows):

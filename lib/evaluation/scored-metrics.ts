@@ -12,10 +12,23 @@ export function labelsOf(manifest: Manifest): readonly string[] | undefined {
   return manifest.task === 'regression' ? undefined : manifest.output.labels;
 }
 
-/** The positive label of a binary classifier: `evaluation.positiveLabel`, else the first label. */
+/** The positive label of a binary classifier: `evaluation.positiveLabel`, else {@link defaultPositiveLabel}. */
 export function positiveLabelOf(manifest: Manifest): string | undefined {
   if (manifest.task !== 'binary-classification') return undefined;
-  return manifest.evaluation?.positiveLabel ?? manifest.output.labels[0];
+  return manifest.evaluation?.positiveLabel ?? defaultPositiveLabel(manifest.output.labels);
+}
+
+/**
+ * The positive label when the manifest names none: as scikit-learn's `pos_label=1` for labels that read as 0/1
+ * (or -1/1), "true" for false/true (any case); else the first label (the manifest lists it first on purpose).
+ */
+export function defaultPositiveLabel(labels: readonly string[]): string {
+  const one = labels.find((label) => /^\+?1(?:\.0*)?$/.test(label.trim()));
+  const other = labels.find((label) => label !== one);
+  if (one !== undefined && other !== undefined && /^(?:0|-1)(?:\.0*)?$/.test(other.trim())) return one;
+  const truthy = labels.find((label) => label.trim().toLowerCase() === 'true');
+  if (truthy !== undefined && labels.some((label) => label.trim().toLowerCase() === 'false')) return truthy;
+  return labels[0];
 }
 
 /**

@@ -22,6 +22,8 @@ interface Reference {
   readonly target: string;
   readonly instances: Instance[];
   readonly onnxruntime: Array<{ label: string; probabilities: number[] }>;
+  /** scikit-learn's figures over test.csv with its defaults (pos_label=1 for 0/1 labels). */
+  readonly sklearnMetrics: { accuracy: number; macroF1: number; positiveLabel?: string; rocAuc?: number; prAuc?: number };
 }
 interface Answer {
   readonly label: string;
@@ -125,6 +127,15 @@ describe.each(EXAMPLE_NAMES)('%s: init -> serve -> evaluate with no hand edit', 
     expect(record.data.rows).toBeGreaterThan(40);
     expect(record.data.evaluatedRows).toBe(record.data.rows);
     expect(record.verdict.passed).toBe(true);
+    const sklearn = ref().sklearnMetrics;
+    const metrics = record.metrics as unknown as { accuracy: number; macro: { f1: number }; binary?: { positiveLabel: string; rocAuc: number; prAuc: number } };
+    expect(metrics.accuracy).toBeCloseTo(sklearn.accuracy, 10);
+    expect(metrics.macro.f1).toBeCloseTo(sklearn.macroF1, 10);
+    if (sklearn.positiveLabel === undefined) return;
+    // Labels 0/1: the positive label is scikit-learn's default, pos_label=1, recorded in evaluation.json.
+    expect(record.positiveLabel).toBe(sklearn.positiveLabel);
+    expect(metrics.binary?.rocAuc).toBeCloseTo(sklearn.rocAuc as number, 6);
+    expect(metrics.binary?.prAuc).toBeCloseTo(sklearn.prAuc as number, 6);
   });
 });
 
