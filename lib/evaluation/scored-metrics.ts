@@ -3,7 +3,7 @@
  */
 import type { Manifest } from '../../lambda/core/manifest';
 import type { Prediction } from '../../lambda/core/types';
-import { classificationMetrics } from './classification-metrics';
+import { classificationMetrics, type MacroLabels } from './classification-metrics';
 import type { Metrics } from './metric-names';
 import { regressionMetrics } from './regression-metrics';
 
@@ -35,7 +35,7 @@ export function defaultPositiveLabel(labels: readonly string[]): string {
  * Every metric of the task over the rows (`truth[i]` is the truth of `predictions[i]`).
  * @throws RangeError when a prediction does not fit the task
  */
-export function metricsOf(manifest: Manifest, truth: readonly (string | number)[], predictions: readonly Prediction[]): Metrics {
+export function metricsOf(manifest: Manifest, truth: readonly (string | number)[], predictions: readonly Prediction[], macroOver: MacroLabels = 'all'): Metrics {
   const labels = labelsOf(manifest);
   if (labels === undefined) {
     const predicted = predictions.map((p) => {
@@ -51,5 +51,5 @@ export function metricsOf(manifest: Manifest, truth: readonly (string | number)[
     labels.forEach((label, c) => (probabilities[row * k + c] = p.probabilities[label]));
   });
   const index = truth.map((t) => labels.indexOf(String(t)));
-  return classificationMetrics({ labels, truth: index, probabilities }, positiveLabelOf(manifest));
+  return classificationMetrics({ labels, truth: index, probabilities }, positiveLabelOf(manifest), macroOver);
 }
