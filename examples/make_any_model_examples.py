@@ -139,8 +139,34 @@ def xgboost_binary():
          'load_breast_cancer; XGBClassifier(20 trees, depth 3) converted by onnxmltools')
 
 
+def multi_output_regression():
+    """load_linnerud (3 features, 3 targets): a LinearRegression whose output is [N, 3], and a
+    RandomForestRegressor that skl2onnx declares [N, 1] but that returns [N, 3]. modelstack does not serve multi-output
+    regression yet; init must refuse both with a clear error, never write a classifier."""
+    from skl2onnx import to_onnx
+    from sklearn.datasets import load_linnerud
+    from sklearn.ensemble import RandomForestRegressor
+    from sklearn.linear_model import LinearRegression
+    data = load_linnerud(as_frame=True)
+    frame = pd.concat([data.data, data.target], axis=1)
+    folder = example_dir('multi-output-regression')
+    write_csv(os.path.join(folder, 'train.csv'), frame)
+    x = data.data.to_numpy(dtype=np.float32)
+    y = data.target.to_numpy(dtype=np.float32)
+    types = [('input', FloatTensorType([None, x.shape[1]]))]
+    for file, estimator in (('model.onnx', LinearRegression()),
+                            ('forest-declared-one-column.onnx', RandomForestRegressor(n_estimators=5, max_depth=3, random_state=0))):
+        model = to_onnx(estimator.fit(x, y), initial_types=types, target_opset={'': 17, 'ai.onnx.ml': 3})
+        model = canonical_opsets(model)
+        model.graph.name = file.split('.')[0]
+        onnx.save_model(model, os.path.join(folder, file))
+        out = session(os.path.join(folder, file)).get_outputs()[0]
+        print(f'multi-output-regression/{file}: output {out.name} declared {out.shape}')
+
+
 if __name__ == '__main__':
     from skl2onnx.common.data_types import FloatTensorType
     breast_cancer_names()
     wine_renamed()
     xgboost_binary()
+    multi_output_regression()

@@ -5,6 +5,7 @@
  * Steps: read the ONNX signature; rewrite a ZipMap; profile the CSV; map inputs to features; probe the score
  * output; decide the task, output and labels; check the manifest against the spec; write.
  */
+import type { SpecTask } from './manifest-spec';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { columnNamed, profileCsv, type CsvProfile } from './csv-profile';
@@ -32,6 +33,11 @@ export interface InitOptions {
   readonly name?: string;
   /** @default 1.0.0 */
   readonly version?: string;
+  /**
+   * The task, for a model whose output init cannot read alone (an `[N, K]` output without labels).
+   * @default none: init refuses to guess and says so
+   */
+  readonly task?: SpecTask;
 }
 
 export interface InitResult {
@@ -90,7 +96,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const scores = scoreOutput(served, rewritten);
   const probe = await probeOutput(bytes, probeFeeds(served, features, profile), scores.name, options.model);
   const target = options.target === undefined || profile === undefined ? undefined : profile.columns.find((c) => c.name === options.target);
-  const output = mapOutput({ signature: served, scores, probe, rewritten, target });
+  const output = mapOutput({ signature: served, scores, probe, rewritten, target, ...(options.task === undefined ? {} : { taskHint: options.task }) });
   const manifest = assembleManifest({ name, version, description: describe(signature, options, profile), features, output });
   const problems = checkManifestSpec(manifest, served);
   if (problems.length > 0) throw new InitError(`the manifest init would write does not fit the model:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
