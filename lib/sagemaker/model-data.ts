@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import type { Manifest } from '../../lambda/core/manifest';
 import { MANIFEST_FILE_NAME } from '../../lambda/core/runtime-config';
 import type { ModelFile } from '../model-file';
-import type { ModelStore } from '../model-store';
+import type { IModelStore } from '../model-store-interface';
 import { acknowledgeBucketDeploymentProvider } from '../private/cdk-provider-findings';
 
 /** The model's file name inside the prefix (and in `/opt/ml/model`). */
@@ -26,7 +26,7 @@ export const SAGEMAKER_MODEL_FILE_NAME = 'model.onnx';
 /** Properties of a {@link SageMakerModelData}. */
 export interface SageMakerModelDataProps {
   /** The store the prefix is written to. */
-  readonly store: ModelStore;
+  readonly store: IModelStore;
   /** The ONNX file (for the primary model, the store's own). */
   readonly model: ModelFile;
   /** Its validated manifest. */
