@@ -17,7 +17,6 @@ import {
   Duration,
   Names,
   RemovalPolicy,
-  Size,
   Stack,
   Token,
   Validations,
@@ -33,9 +32,11 @@ import { MODEL_NAME_PATTERN } from '../lambda/core/manifest';
 import { acknowledgeBucketDeploymentProvider } from './private/cdk-provider-findings';
 import type { ModelFile } from './model-file';
 import { accessLogBucketProps, dataBucketProps } from './private/bucket-defaults';
+import { deploymentEphemeralStorage, deploymentStorageMiB } from './private/deployment-storage';
 import { logServerAccess } from './private/server-access-logs';
 import { grantModelRead, type IModelStore } from './model-store-interface';
 import { ImportedModelStore, type ModelStoreAttributes } from './private/imported-model-store';
+import { LAMBDA_EPHEMERAL_STORAGE_MIB } from './lambda-limits';
 import { PropsValidator } from './props-validation';
 
 export { grantModelRead, type IModelStore } from './model-store-interface';
@@ -47,14 +48,6 @@ const SUPPORTED_REMOVAL_POLICIES: readonly RemovalPolicy[] = [
   RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
   RemovalPolicy.DESTROY,
 ];
-
-/**
- * Ephemeral storage sizes offered to the BucketDeployment copy step, smallest first. Few distinct sizes keep
- * the number of copy-step Lambda functions low (CDK creates one per size).
- */
-const DEPLOYMENT_STORAGE_STEPS_MIB = [512, 1024, 2048, 4096, 10240];
-/** Room the copy step needs besides the model: the AWS CLI's temporary files. */
-const DEPLOYMENT_STORAGE_HEADROOM_MIB = 64;
 
 /** Properties of a {@link ModelStore}. */
 export interface ModelStoreProps {
@@ -129,12 +122,6 @@ class ModelFileBundling implements ILocalBundling {
   }
 }
 
-/** The copy step downloads the zipped asset and extracts it in /tmp: about twice the model. */
-function deploymentStorageMiB(modelSizeBytes: number): number | undefined {
-  const neededMiB = Math.ceil((2 * modelSizeBytes) / (1024 * 1024)) + DEPLOYMENT_STORAGE_HEADROOM_MIB;
-  return DEPLOYMENT_STORAGE_STEPS_MIB.find((size) => size >= neededMiB);
-}
-
 /**
  * A model's storage: the KMS key, the model bucket, its access-log bucket and the deployment of the model file
  * to `models/<modelName>/<sha256>.onnx`.
@@ -189,7 +176,7 @@ export class ModelStore extends Construct implements IModelStore {
     const model = props.model;
     const storageMiB = deploymentStorageMiB(model.sizeBytes);
     if (storageMiB === undefined) {
-      validator.fail('model', `${model.path} (${model.sizeBytes} bytes)`, 'an ONNX file of at most about 5 GB (the deployment step unpacks it in 10 GB of Lambda storage)');
+      validator.fail('model', `${model.path} (${model.sizeBytes} bytes)`, `an ONNX file of at most about 5 GB (the deployment step unpacks it in ${LAMBDA_EPHEMERAL_STORAGE_MIB.max} MiB of Lambda storage)`);
     }
     if (!SUPPORTED_REMOVAL_POLICIES.includes(removalPolicy)) {
       validator.fail('removalPolicy', removalPolicy, `one of ${SUPPORTED_REMOVAL_POLICIES.join(', ')} (S3 buckets and KMS keys cannot be snapshotted)`);
@@ -269,7 +256,7 @@ export class ModelStore extends Construct implements IModelStore {
       // Older models stay in the bucket so that a rollback to an older function version finds its model.
       prune: false,
       retainOnDelete: removalPolicy !== RemovalPolicy.DESTROY,
-      ephemeralStorageSize: storageMiB !== undefined && storageMiB > 512 ? Size.mebibytes(storageMiB) : undefined,
+      ephemeralStorageSize: deploymentEphemeralStorage(storageMiB),
     });
     this.modelDeployment = deployment;
 
