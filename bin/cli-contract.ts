@@ -18,6 +18,7 @@ import { ModelLoadError, ModelMismatchError } from '../lambda/core/model';
 import { ModelIntegrityError, ModelSourceError } from '../lambda/core/model-source';
 import { InvalidInputError } from '../lambda/core/invalid-input';
 import { RuntimeConfigError } from '../lambda/core/runtime-config';
+import { WorkerStartError } from '../lambda/hosts/worker-pool';
 import { BundleError } from '../lib/bundling/bundle-error';
 import { EvaluationError } from '../lib/evaluation/evaluation-error';
 import { InitError } from '../lib/init/init-error';
@@ -101,6 +102,8 @@ const ENVIRONMENT_CODES: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'EPE
 /** The exit code of a command that threw `error`: 1 for a failed check, 3 for anything unexpected. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof ChildProcessExitError) return error.exitCode;
+  // A server worker's own error, classified in the worker (where its class was known).
+  if (error instanceof WorkerStartError) return error.expected ? EXIT_CHECK_FAILED : EXIT_UNEXPECTED;
   if (CHECK_FAILURES.some((type) => error instanceof type)) return EXIT_CHECK_FAILED;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === 'string' && ENVIRONMENT_CODES.has(code)) return EXIT_CHECK_FAILED;

@@ -3,7 +3,9 @@
  * workers sharing the port (`worker-pool.ts`). `modelstack serve` and the SageMaker container both start here.
  * onnxruntime's intra-op threads are set so that workers × threads does not exceed the CPUs (`cpus.ts`).
  */
-import { CONTAINER_ENV, MAX_CONTAINER_WORKERS } from '../core/runtime-config';
+import { join } from 'node:path';
+import { readManifest } from '../core/manifest';
+import { CONTAINER_ENV, MANIFEST_FILE_NAME, MAX_CONTAINER_WORKERS } from '../core/runtime-config';
 import { availableCpus, threadsPerWorker } from './cpus';
 import { startServer } from './local-server';
 import type { CloseResult, ServerOptions } from './local-server';
@@ -60,6 +62,8 @@ export async function startServing(options: ServingOptions): Promise<Serving | u
     const { name, version } = server.model.manifest;
     return { url: server.url, port: server.port, name, version, workers: 1, close: (o) => server.close(o) };
   }
+  // The manifest is read here too: a wrong directory fails once, in this process, before any worker is forked.
+  await readManifest(join(options.model, MANIFEST_FILE_NAME));
   const pool = await startPool({
     workers,
     ...(options.log === undefined ? {} : { log: options.log }),

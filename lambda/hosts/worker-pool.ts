@@ -20,9 +20,6 @@
  */
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
-import { ManifestError } from '../core/manifest';
-import { ModelIntegrityError, ModelLoadError, ModelMismatchError, ModelSourceError } from '../core/model';
-import { RuntimeConfigError } from '../core/runtime-config';
 import type { CloseResult, RunningServer } from './local-server';
 
 /** What a worker tells the primary about its start (JSON over the IPC channel). */
@@ -58,21 +55,24 @@ export class WorkerStartError extends Error {
   }
 }
 
-/** Errors of a worker's start that are the user's to fix, not bugs. */
-const EXPECTED_ERRORS: ReadonlyArray<new (...args: never[]) => Error> = [
-  ManifestError,
-  ModelMismatchError,
-  ModelLoadError,
-  ModelIntegrityError,
-  ModelSourceError,
-  RuntimeConfigError,
-];
+/**
+ * Errors of a worker's start that are the user's to fix, not bugs, by name: importing their classes would load
+ * zod, the AWS SDK and onnxruntime into the primary, which needs none of them.
+ */
+const EXPECTED_ERRORS: ReadonlySet<string> = new Set([
+  'ManifestError',
+  'ModelMismatchError',
+  'ModelLoadError',
+  'ModelIntegrityError',
+  'ModelSourceError',
+  'RuntimeConfigError',
+]);
 const EXPECTED_CODES: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EADDRINUSE', 'EADDRNOTAVAIL']);
 
 function describeError(error: unknown): FailureDescription {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error), expected: false };
   const code = (error as NodeJS.ErrnoException).code;
-  const expected = EXPECTED_ERRORS.some((type) => error instanceof type) || (typeof code === 'string' && EXPECTED_CODES.has(code));
+  const expected = EXPECTED_ERRORS.has(error.name) || (typeof code === 'string' && EXPECTED_CODES.has(code));
   return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), expected };
 }
 

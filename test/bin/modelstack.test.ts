@@ -110,6 +110,7 @@ describe('main() in-process', () => {
     [['serve', '--max-batch-size', '0'], "argument '0' is invalid. must be a positive whole number."],
     [['serve', '--max-payload-bytes', '1.5'], "argument '1.5' is invalid."],
     [['serve', '--request-timeout-ms', '0'], "argument '0' is invalid. must be a positive whole number."],
+    [['serve', '--workers', '0'], "argument '0' is invalid. must be a whole number of workers from 1 to 256."],
     [[], 'Usage: modelstack'],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const c = context();
@@ -117,11 +118,17 @@ describe('main() in-process', () => {
     expect(c.err.join('\n')).toContain(message);
   });
 
+  test('a SAGEMAKER_MODEL_SERVER_WORKERS that is not a number of workers is a usage error (exit 2) naming it', async () => {
+    const c = context({ SAGEMAKER_MODEL_SERVER_WORKERS: 'all' });
+    expect(await main(['serve', join(ROOT, 'examples', 'iris')], c)).toBe(EXIT_USAGE);
+    expect(c.err.join('\n')).toContain('error: the SAGEMAKER_MODEL_SERVER_WORKERS environment variable is "all"; it must be a whole number from 1 to 256');
+  });
+
   test('--help exits 0 and lists serve and its options', async () => {
     const c = context();
     expect(await main(['serve', '--help'], c)).toBe(EXIT_OK);
     const help = c.out.join('\n');
-    for (const option of ['--port', '--host', '--max-batch-size', '--max-payload-bytes', '--request-timeout-ms', '--metrics', 'examples/breast-cancer']) {
+    for (const option of ['--port', '--host', '--workers', '--max-batch-size', '--max-payload-bytes', '--request-timeout-ms', '--metrics', 'examples/breast-cancer']) {
       expect(help).toContain(option);
     }
     expect(await main(['--help'], context())).toBe(EXIT_OK);
