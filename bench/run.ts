@@ -25,6 +25,8 @@ async function runOne(name: BenchmarkName, options: BenchOptions): Promise<Bench
       return (await import('./overhead')).runOverhead(options);
     case 'cold-start':
       return (await import('./cold-start')).runColdStart(options);
+    case 'serve-start':
+      return (await import('./serve-start')).runServeStart(options);
     case 'throughput':
       return (await import('./throughput')).runThroughput(options);
   }
