@@ -49,7 +49,7 @@ interface StartRun {
 }
 
 /** RSS of `pid` and every descendant, MiB (from `ps`). */
-function treeRssMiB(pid: number): number {
+export function treeRssMiB(pid: number): number {
   const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' })
     .trim()
     .split('\n')
@@ -90,7 +90,8 @@ async function bareStart(): Promise<number> {
   return elapsedMs(child.spawnedAt, at);
 }
 
-function bundleCli(dir: string): string {
+/** The CLI bundled into `dir/modelstack.js` (what the compiled CLI runs), the CDK and onnxruntime left to node_modules. */
+export function bundleCli(dir: string): string {
   const outfile = join(dir, 'modelstack.js');
   buildSync({
     entryPoints: [join(REPO_ROOT, 'bin', 'modelstack.ts')],
