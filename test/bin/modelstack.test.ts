@@ -5,7 +5,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext } from '../../bin/modelstack';
+import { Command } from 'commander';
+import { commandsFor, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext, type LazyCommand } from '../../bin/modelstack';
 
 const ROOT = join(__dirname, '..', '..');
 const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -94,6 +95,32 @@ test('bad usage exits 2', async () => {
   const badEnv = await run(['serve', 'examples/iris'], { PORT: 'http' });
   expect(badEnv.code).toBe(2);
   expect(badEnv.stderr).toContain('error: the PORT environment variable is "http"');
+});
+
+describe('commandsFor: only the command that runs is loaded', () => {
+  function lazy(names: readonly string[], loaded: string[]): LazyCommand[] {
+    return names.map((name) => ({
+      name,
+      load: () => {
+        loaded.push(name);
+        return Promise.resolve(() => new Command(name));
+      },
+    }));
+  }
+
+  test('a named command loads that command alone', async () => {
+    const loaded: string[] = [];
+    expect(await commandsFor(['serve', 'examples/iris', '--port', '0'], lazy(['init', 'serve', 'estimate'], loaded))).toHaveLength(1);
+    expect(loaded).toEqual(['serve']);
+  });
+
+  test('help, no command or an unknown one loads them all, so that the listing names every command', async () => {
+    for (const argv of [['--help'], [], ['frobnicate']]) {
+      const loaded: string[] = [];
+      await commandsFor(argv, lazy(['init', 'serve'], loaded));
+      expect(loaded).toEqual(['init', 'serve']);
+    }
+  });
 });
 
 describe('main() in-process', () => {
