@@ -27,6 +27,7 @@ import type { PriceTableError } from '../lib/cost/price-table';
 import type { DeployError } from '../lib/deploy/deploy';
 import type { ModelFileError } from '../lib/model-file';
 import type { PropsValidationError } from '../lib/props-validation';
+import type { VerifyError } from '../lib/verify/verify-error';
 import { WorkerStartError } from '../lambda/hosts/worker-pool';
 
 export const EXIT_OK = 0;
@@ -99,6 +100,7 @@ function checkFailures(): ReadonlyArray<new (...args: never[]) => Error> {
     (require('../lib/deploy/deploy') as { DeployError: typeof DeployError }).DeployError,
     (require('../lib/model-file') as { ModelFileError: typeof ModelFileError }).ModelFileError,
     (require('../lib/props-validation') as { PropsValidationError: typeof PropsValidationError }).PropsValidationError,
+    (require('../lib/verify/verify-error') as { VerifyError: typeof VerifyError }).VerifyError,
   ];
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
