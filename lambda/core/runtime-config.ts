@@ -200,7 +200,12 @@ export const CONTAINER_ENV = {
   port: 'SAGEMAKER_BIND_TO_PORT',
   /** Where the model files are (SageMaker copies `ModelDataSource` there); overridable for tests. */
   modelDir: 'MODELSTACK_MODEL_DIR',
+  /** Number of server workers (SageMaker's own convention). */
+  workers: 'SAGEMAKER_MODEL_SERVER_WORKERS',
 } as const;
+
+/** Most server workers the container accepts in {@link CONTAINER_ENV.workers}. */
+export const MAX_CONTAINER_WORKERS = 256;
 
 /** SageMaker's port and model directory for a serving container. */
 export const SAGEMAKER_DEFAULT_PORT = 8080;
@@ -217,6 +222,8 @@ export interface ContainerConfig {
   readonly limits: { readonly maxBatchSize: number; readonly maxPayloadBytes: number };
   readonly logPayloads: boolean;
   readonly metricsNamespace: string;
+  /** Server workers sharing the port. @default - one per CPU available */
+  readonly workers?: number;
 }
 
 const containerEnvSchema = envSchema.pick({
@@ -237,6 +244,7 @@ const containerEnvSchema = envSchema.pick({
       .optional(),
   ),
   MODELSTACK_MODEL_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
+  SAGEMAKER_MODEL_SERVER_WORKERS: z.preprocess(unsetIfEmpty, positiveInteger(MAX_CONTAINER_WORKERS).optional()),
 });
 
 /**
@@ -266,5 +274,6 @@ export function containerConfigFromEnv(env: NodeJS.ProcessEnv): ContainerConfig 
     },
     logPayloads: parsed.LOG_PAYLOADS ?? false,
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
+    ...(parsed.SAGEMAKER_MODEL_SERVER_WORKERS === undefined ? {} : { workers: parsed.SAGEMAKER_MODEL_SERVER_WORKERS }),
   };
 }
