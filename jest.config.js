@@ -5,6 +5,13 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Type-checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles (isolatedModules).
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // The repository's own app imports the package by name, as a user's app does (tsconfig.json `paths`).
+  moduleNameMapper: {
+    '^modelstack$': '<rootDir>/lib/index.ts',
+    '^modelstack/app$': '<rootDir>/bin/build.ts',
+    '^modelstack/config$': '<rootDir>/config/index.ts',
+    '^modelstack/runtime$': '<rootDir>/lambda/index.ts',
+  },
   setupFiles: ['<rootDir>/test/support/typed-array-realms.ts'],
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },

@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '../../lambda/core/issues';
+import { PACKAGE_ROOT } from '../package-root';
 
-/** Where the table lives in the repository. */
-export const DEFAULT_PRICE_TABLE = join(__dirname, '..', '..', 'pricing', 'prices.json');
+/** Where the table lives in the package. */
+export const DEFAULT_PRICE_TABLE = join(PACKAGE_ROOT, 'pricing', 'prices.json');
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD' });
 
