@@ -1,37 +1,48 @@
+#!/usr/bin/env node
 /**
- * The modelstack CLI: `npm run modelstack -- <command>` (`npm start` runs `serve examples/breast-cancer`).
- * Exit codes and the command context are in `cli-contract.ts`: 0 ok, 1 a check or gate failed, 2 usage error,
- * 3 unexpected error.
+ * The modelstack CLI: `npx modelstack <command>` (in this repository `npm run modelstack -- <command>`). Exit codes
+ * and the command context are in `cli-contract.ts`: 0 ok, 1 a check or gate failed, 2 usage error, 3 unexpected.
  *
  * Each command lives in `bin/commands/<name>.ts` and exports a function building its commander `Command` from a
- * {@link CliContext}; it is a thin wrapper over a library module. Add it to {@link COMMANDS}.
+ * {@link CliContext}; it is a thin wrapper over a library module. Add it to {@link COMMANDS}. Only the command
+ * being run is loaded (`serve` does not pay for CDK or the cost tables), all of them for help.
  */
 import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, type CliContext } from './cli-contract';
-import { compareCommand } from './commands/compare';
-import { evaluateCommand } from './commands/evaluate';
-import { initCommand } from './commands/init';
-import { deployCommand } from './commands/deploy';
-import { estimateCommand } from './commands/estimate';
-import { reviewCommand } from './commands/review';
-import { serveCommand } from './commands/serve';
-import { shadowReportCommand } from './commands/shadow-report';
 
 export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, type CliContext } from './cli-contract';
 
+/** Builds one command's commander `Command`. */
+export type CommandFactory = (context: CliContext) => Command;
+
+/** A command of the CLI, loaded on demand. */
+export interface CommandEntry {
+  /** The command's name, as typed after `modelstack`. */
+  readonly name: string;
+  /** Imports the command's module. */
+  readonly load: () => Promise<CommandFactory>;
+}
+
 /** The commands, in help order. */
-export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
-  initCommand,
-  serveCommand,
-  evaluateCommand,
-  compareCommand,
-  estimateCommand,
-  reviewCommand,
-  deployCommand,
-  shadowReportCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'new', load: async () => (await import('./commands/new')).newCommand },
+  { name: 'init', load: async () => (await import('./commands/init')).initCommand },
+  { name: 'serve', load: async () => (await import('./commands/serve')).serveCommand },
+  { name: 'evaluate', load: async () => (await import('./commands/evaluate')).evaluateCommand },
+  { name: 'compare', load: async () => (await import('./commands/compare')).compareCommand },
+  { name: 'estimate', load: async () => (await import('./commands/estimate')).estimateCommand },
+  { name: 'review', load: async () => (await import('./commands/review')).reviewCommand },
+  { name: 'deploy', load: async () => (await import('./commands/deploy')).deployCommand },
+  { name: 'shadow-report', load: async () => (await import('./commands/shadow-report')).shadowReportCommand },
 ];
 
-export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {
+/** The factories `argv` needs: the named command's alone, or every command (help, an unknown command). */
+export async function loadCommands(argv: readonly string[], entries: readonly CommandEntry[] = COMMANDS): Promise<CommandFactory[]> {
+  const named = entries.find((entry) => entry.name === argv[0]);
+  return Promise.all((named === undefined ? entries : [named]).map((entry) => entry.load()));
+}
+
+export function buildProgram(context: CliContext, commands: readonly CommandFactory[]): Command {
   const program = new Command('modelstack')
     .description('Serve an ONNX model with the same HTTP contract locally, in Lambda and in SageMaker')
     .showHelpAfterError('(run with --help for usage)')
@@ -59,9 +70,9 @@ export function buildProgram(context: CliContext, commands: ReadonlyArray<(conte
 export async function main(
   argv: readonly string[],
   context: CliContext,
-  commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS,
+  commands?: readonly CommandFactory[],
 ): Promise<number> {
-  const program = buildProgram(context, commands);
+  const program = buildProgram(context, commands ?? (await loadCommands(argv)));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;

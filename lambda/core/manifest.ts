@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { describeIssues } from './issues';
+import { CheckFailure } from './modelstack-error';
 
 export { formatPath, formatValue } from './issues';
 
@@ -342,7 +343,7 @@ export type ClassificationManifest = Extract<Manifest, { task: 'binary-classific
 export type RegressionManifest = Extract<Manifest, { task: 'regression' }>;
 
 /** Raised when a manifest is invalid; `problems` lists every problem found, each naming its JSON path. */
-export class ManifestError extends Error {
+export class ManifestError extends CheckFailure {
   constructor(
     readonly source: string,
     readonly problems: readonly string[],

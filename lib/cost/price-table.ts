@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '../../lambda/core/issues';
 import { PACKAGE_ROOT } from '../package-root';
+import { CheckFailure } from '../../lambda/core/modelstack-error';
 
 /** Where the table lives in the package. */
 export const DEFAULT_PRICE_TABLE = join(PACKAGE_ROOT, 'pricing', 'prices.json');
@@ -79,7 +80,7 @@ export interface UnitPrice extends PriceFigure {
 }
 
 /** Thrown for a table that does not validate, or a region it does not cover. */
-export class PriceTableError extends Error {
+export class PriceTableError extends CheckFailure {
   constructor(message: string) {
     super(message);
     this.name = 'PriceTableError';
