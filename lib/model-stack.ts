@@ -72,7 +72,7 @@ export class ModelStack extends Stack {
     this.inference = buildEndpoint(this, 'Inference', context);
     this.monitoring = new Monitoring(this, 'Monitoring', monitoringProps(config, this.inference, model.manifest, props.predictionBaseline, removalPolicy));
     this.rollout = buildRollout(this, 'Rollout', context, this.inference, this.monitoring.rollbackAlarms);
-    // Cost (issue 10): the budget counts the resources tagged with this stack's cost-allocation tag (addTags).
+    // Cost: the budget counts the resources tagged with this stack's cost-allocation tag (addTags).
     if (config.budget !== undefined) {
       this.budget = new CostBudget(this, 'Budget', {
         monthlyLimitUsd: config.budget.monthlyLimitUsd,

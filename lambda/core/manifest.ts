@@ -284,7 +284,7 @@ const regressionOutput = z.strictObject({
   value: z.string().min(1),
 });
 
-// --- evaluation (issue 11): read by `modelstack evaluate` and the promotion gate, not by the runtime ---
+// --- evaluation: read by `modelstack evaluate` and the promotion gate, not by the runtime ---
 const metricFloors = z.record(z.string(), finite());
 
 const evaluationSchema = z.strictObject({
