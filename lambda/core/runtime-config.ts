@@ -28,6 +28,9 @@ import { CheckFailure } from './modelstack-error';
 export const FUNCTION_URL_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** Default of {@link RequestLimits.maxPayloadBytes}: as much as a function URL can carry. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = FUNCTION_URL_MAX_PAYLOAD_BYTES;
+/** Largest `MAX_BATCH_SIZE` the runtime accepts: the one bound the constructs and the config schema check too. */
+export const MAX_BATCH_SIZE_LIMIT = 1_000_000;
+
 /** Default of {@link RequestLimits.maxBatchSize}. */
 export const DEFAULT_MAX_BATCH_SIZE = 1000;
 /** The manifest's file name next to the handler in the bundle (the stack's bundler writes it there). */
@@ -112,7 +115,7 @@ const envSchema = z.object({
       .transform((hex) => hex.toLowerCase()),
   ),
   MODEL_MANIFEST: z.preprocess(unsetIfEmpty, z.string().optional()),
-  MAX_BATCH_SIZE: z.preprocess(unsetIfEmpty, positiveInteger(1_000_000).optional()),
+  MAX_BATCH_SIZE: z.preprocess(unsetIfEmpty, positiveInteger(MAX_BATCH_SIZE_LIMIT).optional()),
   MAX_PAYLOAD_BYTES: z.preprocess(unsetIfEmpty, positiveInteger(1024 * 1024 * 1024).optional()),
   LOG_PAYLOADS: z.preprocess(
     unsetIfEmpty,

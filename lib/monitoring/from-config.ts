@@ -37,9 +37,10 @@ export function monitoringProps(
     critical: severityOptions(alarms.critical),
     invalidRequestReasons: alarms.invalidRequestReasons,
     predictionBaseline: baseline,
+    // An environment asks for drift alarms unless it turns them off, so a missing baseline warns.
     drift:
       drift === undefined
-        ? undefined
+        ? { enabled: true }
         : {
             enabled: drift.enabled,
             severity: drift.severity,
