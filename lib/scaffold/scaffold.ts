@@ -120,6 +120,7 @@ export async function scaffoldProject(options: ScaffoldOptions): Promise<Scaffol
     'environments.ts': templates.environmentsTs(input),
     'README.md': templates.readme(input),
     '.gitignore': templates.gitignore(),
+    '.npmrc': templates.npmrc(),
     '.github/workflows/modelstack.yml': templates.ciWorkflow(input),
   };
   for (const [file, text] of Object.entries(files)) {

@@ -135,6 +135,14 @@ prod's promotion gate refuses a model without a passing evaluation of this very 
 `;
 }
 
+/**
+ * onnxruntime-node's install script downloads CUDA binaries on Linux x64; the package already ships the CPU
+ * binaries modelstack uses, so the download is skipped (it also keeps `npm install` working offline).
+ */
+export function npmrc(): string {
+  return '# onnxruntime-node ships the CPU binaries modelstack uses; skip its CUDA download.\nonnxruntime-node-install=skip\n';
+}
+
 export function gitignore(): string {
   return ['node_modules/', 'cdk.out/', '.cdk.staging/', '*.js', '*.d.ts', ''].join('\n');
 }

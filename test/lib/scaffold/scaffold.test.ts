@@ -27,6 +27,7 @@ describe('Given a new folder and the iris model with its data', () => {
     expect(result.written).toEqual([
       '.github/workflows/modelstack.yml',
       '.gitignore',
+      '.npmrc',
       'README.md',
       'bin/app.ts',
       'cdk.json',
