@@ -80,6 +80,7 @@ export function environmentsTs(input: ProjectTemplateInput): string {
 import type { EnvironmentConfigInput } from 'modelstack/config';
 
 const model = { directory: ${JSON.stringify(input.modelDirectory)} };
+// Every resource is also tagged modelstack:environment and modelstack:model.
 const tags = { project: ${JSON.stringify(input.projectName)} };
 
 export const environments = {
@@ -90,7 +91,7 @@ export const environments = {
     removalPolicy: 'destroy',
     budget: { monthlyLimitUsd: 25 },
     traffic: { requestsPerMonth: 100_000, meanDurationMs: 15 },
-    tags: { ...tags, environment: 'dev' },
+    tags,
   },
   prod: {
     region: 'eu-west-1',
@@ -102,7 +103,7 @@ export const environments = {
     // Alarm e-mails: add your team's address, e.g. alarms: { emails: ['ml-team@example.com'] }.
     budget: { monthlyLimitUsd: 200 },
     traffic: { requestsPerMonth: 10_000_000, meanDurationMs: 15 },
-    tags: { ...tags, environment: 'prod' },
+    tags,
   },
 } satisfies Record<string, EnvironmentConfigInput>;
 `;
