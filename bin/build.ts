@@ -5,6 +5,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import type { EnvironmentConfigInput } from '../config/schema';
+import { modelStackProps } from '../config/endpoint-props';
 import { loadEnvironments } from '../config/load';
 import { applyCompliance } from '../lib/compliance';
 import { recordEstimateInputs } from '../lib/cost/estimate-inputs';
@@ -16,6 +17,11 @@ import { ModelStack } from '../lib/model-stack';
 
 /** A project's environments by name, as written in its config (validated when the app runs). */
 export type Environments = Readonly<Record<string, EnvironmentConfigInput>>;
+
+/** The stack of one model in one environment. */
+export function stackNameOf(modelName: string, environment: string): string {
+  return `modelstack-${modelName}-${environment}`;
+}
 
 /** How {@link buildStacks} finds its configuration. */
 export interface BuildOptions {
@@ -49,12 +55,8 @@ export async function buildStacks(app: App, options: BuildOptions): Promise<Mode
       modelSha256: model.sha256,
     });
     if (!baselines.has(env.modelDirectory)) baselines.set(env.modelDirectory, predictionBaseline(env.modelDirectory, model.manifest));
-    const stack = new ModelStack(app, `modelstack-${model.manifest.name}-${env.name}`, {
-      environmentName: env.name,
-      config: env.config,
-      model,
-      evaluation,
-      predictionBaseline: await baselines.get(env.modelDirectory),
+    const stack = new ModelStack(app, stackNameOf(model.manifest.name, env.name), {
+      ...modelStackProps({ environmentName: env.name, config: env.config, model, evaluation, predictionBaseline: await baselines.get(env.modelDirectory) }),
       // An unset account keeps synth environment-agnostic: no credentials are needed until deploy.
       env: { account: env.config.account, region: env.config.region },
       description: `modelstack: ${model.manifest.name} ${model.manifest.version} (${model.manifest.task}) in ${env.name}`,

@@ -33,6 +33,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'estimate', load: async () => (await import('./commands/estimate')).estimateCommand },
   { name: 'review', load: async () => (await import('./commands/review')).reviewCommand },
   { name: 'deploy', load: async () => (await import('./commands/deploy')).deployCommand },
+  { name: 'verify', load: async () => (await import('./commands/verify')).verifyCommand },
   { name: 'shadow-report', load: async () => (await import('./commands/shadow-report')).shadowReportCommand },
 ];
 

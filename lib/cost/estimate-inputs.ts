@@ -4,7 +4,7 @@
  * synthesized, without loading that project's TypeScript config.
  */
 import type { Stack } from 'aws-cdk-lib';
-import type { TrafficConfig } from '../../config/cost-schema';
+import type { TrafficInputs } from './traffic-profile';
 import type { SynthesizedStack } from './cloud-assembly';
 import type { ModelInfo } from './pricing-context';
 
@@ -16,7 +16,7 @@ export interface EstimateInputs {
   /** The environment's name. */
   readonly environment: string;
   /** The traffic the environment expects. */
-  readonly traffic: TrafficConfig;
+  readonly traffic: TrafficInputs;
   /** The monthly budget, in USD. @default - no budget */
   readonly budgetUsd?: number;
   /** The model the environment serves. */

@@ -15,7 +15,7 @@ import { LambdaInference } from '../../lib/lambda-inference';
 import { LambdaRollout } from '../../lib/lambda-rollout';
 import { ModelFile } from '../../lib/model-file';
 import { ModelStore } from '../../lib/model-store';
-import { Monitoring } from '../../lib/monitoring';
+import { AlarmTopics, Monitoring } from '../../lib/monitoring';
 import { SageMakerInference } from '../../lib/sagemaker-inference';
 import { PROJECT_ROOT } from '../support/app';
 import { exampleManifest, labelsOf } from '../support/endpoints';
@@ -48,6 +48,19 @@ describe('Given an app with no feature flags (no cdk.json), under `cdk synth --s
   test('When a SageMakerInference is added with its defaults, then it synthesizes clean', () => {
     const stack = standaloneStack();
     new SageMakerInference(stack, 'Inference', { store: store(stack), model: ModelFile.fromPath(MODEL_PATH), manifest: MANIFEST });
+    expect(strictSynthProblems(stack)).toEqual([]);
+  });
+
+  test('When a SageMakerInference captures data, then its capture bucket logs to the store without the S3 flag and synth is clean', () => {
+    const stack = standaloneStack();
+    new SageMakerInference(stack, 'Inference', { store: store(stack), model: ModelFile.fromPath(MODEL_PATH), manifest: MANIFEST, dataCapture: {} });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { LogFilePrefix: 'data-capture/' } });
+    expect(strictSynthProblems(stack)).toEqual([]);
+  });
+
+  test('When AlarmTopics are added for both severities, then they synthesize clean', () => {
+    const stack = standaloneStack();
+    new AlarmTopics(stack, 'Topics', { recipients: { warning: [], critical: [] }, purpose: 'the alarms of a model' });
     expect(strictSynthProblems(stack)).toEqual([]);
   });
 
