@@ -7,9 +7,7 @@ import { Stack, Stage, type App } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import { environments as configuredEnvironments } from '../config/environments';
 import { ConfigError, loadEnvironments, type LoadedEnvironment } from '../config/load';
-import { pipeline as configuredPipeline } from '../config/pipeline';
 import { parsePipelineConfig } from '../config/pipeline-schema';
 import { readManifest } from '../lambda/core/manifest';
 import { ModelPipeline, type ModelPipelineEnvironment } from '../lib/model-pipeline';
@@ -19,10 +17,10 @@ import { buildStacks } from './build';
 export interface PipelineBuildOptions {
   /** Folder that relative model paths are resolved against. */
   readonly projectRoot: string;
-  /** The environments. @default the ones in config/environments.ts */
-  readonly environments?: Readonly<Record<string, unknown>>;
-  /** The `pipeline` block; `null` for none. @default the one in config/pipeline.ts */
-  readonly pipeline?: unknown;
+  /** The environments, as written (validated here). */
+  readonly environments: Readonly<Record<string, unknown>>;
+  /** The `pipeline` block, as written; undefined for none. */
+  readonly pipeline: unknown;
 }
 
 /** The pipeline stack of one model. */
@@ -42,8 +40,8 @@ function modelDirectoryOf(loaded: readonly LoadedEnvironment[]): string {
 
 /** Builds the pipeline stack when the config has a `pipeline` block; undefined otherwise. */
 export async function buildPipelineStack(app: App, options: PipelineBuildOptions): Promise<Stack | undefined> {
-  const raw = options.environments ?? configuredEnvironments;
-  const config = parsePipelineConfig(options.pipeline === null ? undefined : (options.pipeline ?? configuredPipeline), Object.keys(raw));
+  const raw = options.environments;
+  const config = parsePipelineConfig(options.pipeline, Object.keys(raw));
   if (config === undefined) return undefined;
   const all = loadEnvironments(raw, { projectRoot: options.projectRoot });
   const loaded = config.stages.map((name) => all.find((env) => env.name === name) as LoadedEnvironment);

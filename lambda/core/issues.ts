@@ -23,7 +23,12 @@ export function formatValue(value: unknown): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // Too deep to render (the stack overflows in JSON.stringify, and in String for nested arrays), or a cycle.
+    try {
+      text = String(value);
+    } catch {
+      text = Array.isArray(value) ? `an array of ${value.length} items nested too deep to show` : 'an object nested too deep to show';
+    }
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

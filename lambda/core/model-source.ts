@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommand as GetObject, S3Client } from '@aws-sdk/client-s3';
+import { CheckFailure } from './modelstack-error';
 
 /** The model's bytes could not be read; `source` names the file or `s3://bucket/key`, `cause` the underlying error. */
-export class ModelSourceError extends Error {
+export class ModelSourceError extends CheckFailure {
   constructor(
     readonly source: string,
     message: string,
@@ -20,7 +21,7 @@ export class ModelSourceError extends Error {
 }
 
 /** The model's bytes do not have the SHA-256 they were deployed with: the model is not served. */
-export class ModelIntegrityError extends Error {
+export class ModelIntegrityError extends CheckFailure {
   constructor(
     readonly source: string,
     readonly expectedSha256: string,
@@ -104,7 +105,13 @@ export interface S3ModelLocation {
 export async function readModelFromS3(location: S3ModelLocation): Promise<Uint8Array> {
   const { bucket, key, versionId } = location;
   const source = `s3://${bucket}/${key}${versionId === undefined ? '' : `?versionId=${versionId}`}`;
-  const client = location.client ?? new S3Client({});
+  // Loaded here, not at import: the SDK is a large share of start-up, and only a model in S3 needs it (not `serve`).
+  // A `require`, not `import()`: left external in the Lambda bundle, the runtime's SDK resolves through NODE_PATH,
+  // which ESM resolution ignores.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require('@aws-sdk/client-s3') as { GetObjectCommand: typeof GetObject; S3Client: typeof S3Client };
+  const { GetObjectCommand, S3Client: Client } = sdk;
+  const client = location.client ?? new Client({});
   let bytes: Uint8Array;
   try {
     const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));

@@ -3,9 +3,10 @@
  * that every caller gets the same cross-realm byte view and the same {@link ModelLoadError}.
  */
 import { InferenceSession } from 'onnxruntime-node';
+import { CheckFailure } from './modelstack-error';
 
 /** onnxruntime could not load the bytes as a model (not ONNX, truncated, unsupported opset). */
-export class ModelLoadError extends Error {
+export class ModelLoadError extends CheckFailure {
   constructor(
     readonly source: string,
     cause: unknown,
@@ -35,7 +36,9 @@ export async function createSession(
   source: string,
 ): Promise<InferenceSession> {
   try {
-    return await InferenceSession.create(ownRealmBytes(bytes), options);
+    // onnxruntime's own warnings (e.g. a declared output shape the graph does not return) would print, coloured,
+    // to the terminal; problems are reported by modelstack instead. A caller may still ask for more.
+    return await InferenceSession.create(ownRealmBytes(bytes), { logSeverityLevel: 3, ...options });
   } catch (error) {
     throw new ModelLoadError(source, error);
   }

@@ -9,7 +9,7 @@ import { readManifest, type Manifest } from '../../lambda/core/manifest';
 import { loadModelFromDirectory } from '../../lambda/core/model';
 import { createPreparer } from '../../lambda/core/prepare';
 import type { Prediction } from '../../lambda/core/types';
-import { version as toolVersion } from '../../package.json';
+import { PACKAGE_VERSION as toolVersion } from '../package-root';
 import { EvaluationError } from './evaluation-error';
 import { EVALUATION_FILE, EVALUATION_SCHEMA_VERSION, readEvaluation, sha256OfFile, type EvaluatedSlice, type EvaluationRecord } from './evaluation-record';
 import { defaultKeyMetric, isMetricName, metricsOfTask, type MetricName, type Metrics } from './metric-names';
@@ -83,7 +83,8 @@ function slicesOf(manifest: Manifest, scored: ScoredData): Record<string, Record
     result[column] = Object.fromEntries(
       sorted.map((value) => {
         const rows = rowsOf.get(value) ?? [];
-        const metrics = metricsOf(manifest, rows.map((r) => scored.truth[r]), rows.map((r) => scored.predictions[r]));
+        // Macro figures over the labels present in the slice, so a one-class slice is judged on its class.
+        const metrics = metricsOf(manifest, rows.map((r) => scored.truth[r]), rows.map((r) => scored.predictions[r]), 'present');
         return [value, { rows: rows.length, metrics }];
       }),
     );

@@ -20,7 +20,7 @@ const pipeline = {
 describe('Given the config with a pipeline for staging and prod', () => {
   test('When the app is built, then the pipeline stack deploys the real model stacks and synthesizes clean under every pack', async () => {
     const app = testApp();
-    const stack = (await buildPipelineStack(app, { projectRoot: PROJECT_ROOT, pipeline })) as Stack;
+    const stack = (await buildPipelineStack(app, { projectRoot: PROJECT_ROOT, environments, pipeline })) as Stack;
     expect(stack.stackName).toBe('modelstack-breast-cancer-pipeline');
     const template = Template.fromStack(stack);
     const buildSpecs = JSON.stringify(template.findResources('AWS::CodeBuild::Project'));
@@ -36,7 +36,7 @@ describe('Given the config with a pipeline for staging and prod', () => {
   });
 
   test('When there is no pipeline block, then there is no pipeline stack', async () => {
-    expect(await buildPipelineStack(testApp(), { projectRoot: PROJECT_ROOT, pipeline: null })).toBeUndefined();
+    expect(await buildPipelineStack(testApp(), { projectRoot: PROJECT_ROOT, environments, pipeline: undefined })).toBeUndefined();
   });
 
   test('When the stages deploy different model folders, then the config is refused naming both', async () => {
