@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { Command } from 'commander';
 import { runGate } from '../../lib/pipeline/gate';
-import { liveModelSha256, ProductionModelError, restoreModelFromHistory, type StackReader } from '../../lib/pipeline/production-model';
+import { liveModelSha256, restoreModelFromHistory, type StackReader } from '../../lib/pipeline/production-model';
 import { CheckFailedError, type CliContext } from '../cli-contract';
 
 /** What the gate command uses besides the context; tests pass their own. */
@@ -53,10 +53,8 @@ export function gateCommand(context: CliContext, seams: GateCommandSeams = {}): 
       if ((options.productionStack === undefined) !== (options.region === undefined)) command.error('error: --production-stack and --region go together', { exitCode: 2 });
       const candidate = resolve(context.cwd, candidateDir);
       const out = resolve(context.cwd, options.out);
-      // Production that cannot be found is a failed gate (exit 1), not a fault of the tool.
-      const production = await productionDirectory(context, seams, candidate, options, out).catch((error: unknown) => {
-        throw error instanceof ProductionModelError ? new CheckFailedError(error.message) : error;
-      });
+      // A production model that cannot be found is a failed gate (ProductionModelError: exit 1).
+      const production = await productionDirectory(context, seams, candidate, options, out);
       const result = await runGate({ candidateDirectory: candidate, ...(production === undefined ? {} : { productionDirectory: production }), outDirectory: out });
       context.stdout(result.verdict);
       context.stdout(`wrote ${out}/evaluation.json, evaluation.html, summary.md, verdict.txt`);

@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CheckFailure } from '../../lambda/core/modelstack-error';
 
 const run = promisify(execFile);
 /** The output of a model stack that names the served model's SHA-256. */
@@ -18,8 +19,8 @@ export const MODEL_SHA256_OUTPUT = 'ModelSha256';
 /** The part of the CloudFormation client the lookup uses. */
 export type StackReader = Pick<CloudFormationClient, 'send'>;
 
-/** Raised when the production model cannot be found; the message says where it was looked for. */
-export class ProductionModelError extends Error {
+/** Raised when the production model cannot be found (the gate fails, exit 1); the message says where it was looked for. */
+export class ProductionModelError extends CheckFailure {
   constructor(message: string) {
     super(message);
     this.name = 'ProductionModelError';
