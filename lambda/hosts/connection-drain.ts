@@ -7,23 +7,25 @@
  * - the listener stops accepting at once (new connections are refused: nothing was sent, a client retries safely);
  * - a request in flight, or arriving on an open connection, is answered, with `Connection: close`
  *   ({@link ConnectionDrain.closing} tells the server to add it);
- * - a connection idle for `idleGraceMs` after the close began is half-closed (FIN, never a reset);
+ * - a connection that has been idle for `idleGraceMs` (counted from its last response) is half-closed (FIN, never
+ *   a reset): a client that has not sent a request for that long is unlikely to be sending one at that instant;
  * - every close lingers ({@link lingerThenClose}) until the client closes its side;
  * - at the deadline whatever is left is destroyed, and the result says whether a request was still running.
  */
 import type * as http from 'node:http';
 import * as net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { lingerOnClose, lingerThenClose } from './lingering-close';
 import type { LingerBounds } from './lingering-close';
 
 /** Default of {@link DrainOptions.idleGraceMs}. */
-export const DEFAULT_IDLE_GRACE_MS = 250;
+export const DEFAULT_IDLE_GRACE_MS = 1000;
 
 /** Options of {@link ConnectionDrain}. */
 export interface DrainOptions {
   /**
-   * How long a connection that is idle when the close begins may still bring a request (one sent just before the
-   * client could see the close) before it is half-closed. @default DEFAULT_IDLE_GRACE_MS
+   * How long a connection must have been idle (since its last response) before the close half-closes it; a request
+   * sent just before the client could see the close still arrives and is answered. @default DEFAULT_IDLE_GRACE_MS
    */
   readonly idleGraceMs?: number;
 }
@@ -38,6 +40,8 @@ export interface DrainResult {
 interface ConnectionState {
   busy: number;
   idleTimer: NodeJS.Timeout | undefined;
+  /** `performance.now()` of the connection's last request or response. */
+  lastActive: number;
 }
 
 /** Tracks a server's connections and requests, and closes them gracefully. */
@@ -72,12 +76,16 @@ export class ConnectionDrain {
     this.requests++;
     if (state !== undefined) {
       state.busy++;
+      state.lastActive = performance.now();
       clearTimeout(state.idleTimer);
       state.idleTimer = undefined;
     }
     res.once('close', () => {
       this.requests--;
-      if (state !== undefined) state.busy--;
+      if (state !== undefined) {
+        state.busy--;
+        state.lastActive = performance.now();
+      }
       this.check();
     });
   }
@@ -110,7 +118,7 @@ export class ConnectionDrain {
   }
 
   private onConnection(socket: net.Socket): void {
-    const state: ConnectionState = { busy: 0, idleTimer: undefined };
+    const state: ConnectionState = { busy: 0, idleTimer: undefined, lastActive: performance.now() };
     this.connections.set(socket, state);
     socket.once('close', () => {
       clearTimeout(state.idleTimer);
@@ -120,15 +128,16 @@ export class ConnectionDrain {
     if (this.closeStarted) {
       // Accepted just before the listener closed.
       lingerOnClose(socket);
-      this.closeWhenStillIdle(socket, state, this.idleGraceMs * 4);
+      this.closeWhenStillIdle(socket, state, this.idleGraceMs * 2);
     }
   }
 
   private closeWhenStillIdle(socket: net.Socket, state: ConnectionState, deadlineMs: number): void {
     clearTimeout(state.idleTimer);
+    const idleFor = performance.now() - state.lastActive;
     state.idleTimer = setTimeout(() => {
       if (state.busy === 0) lingerThenClose(socket, this.lingerBounds(deadlineMs));
-    }, this.idleGraceMs);
+    }, Math.max(0, this.idleGraceMs - idleFor));
     state.idleTimer.unref();
   }
 
