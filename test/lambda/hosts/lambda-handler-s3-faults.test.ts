@@ -17,6 +17,7 @@ import { runtimeConfigFromEnv } from '../../../lambda/core/runtime-config';
 import type { RuntimeConfig } from '../../../lambda/core/runtime-config';
 import { FAILED_MESSAGE, RETRYING_MESSAGE } from '../../../lambda/serving/errors';
 import { createObservability } from '../../../lambda/serving/observability';
+import { FaultyS3 } from '../../../scripts/soak/faulty-s3';
 
 const IRIS = join(__dirname, '..', '..', '..', 'examples', 'iris');
 const irisBytes = readFileSync(join(IRIS, 'model.onnx'));
@@ -28,42 +29,6 @@ interface S3rverInstance {
 // s3rver ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
-
-type Mode = 'hang' | 'forward' | 'error500';
-
-/** A loopback "S3" whose behaviour can change while the handler runs. */
-class FaultyS3 {
-  mode: Mode = 'hang';
-  readonly server: net.Server;
-  private readonly sockets = new Set<net.Socket>();
-  constructor(private readonly upstreamPort: number) {
-    this.server = net.createServer((socket) => this.accept(socket));
-  }
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as net.AddressInfo).port;
-  }
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-  private accept(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => undefined);
-    if (this.mode === 'hang') return;
-    if (this.mode === 'error500') {
-      socket.once('data', () => {
-        const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>';
-        socket.end(`HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/xml\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
-      });
-      return;
-    }
-    const upstream = net.connect(this.upstreamPort, '127.0.0.1');
-    upstream.on('error', () => socket.destroy());
-    socket.pipe(upstream).pipe(socket);
-  }
-}
 
 function event(method: string, rawPath: string): APIGatewayProxyEventV2 {
   return {
