@@ -4,7 +4,7 @@
  * Binding gives the execution role what pulling the image needs, and nothing else.
  */
 import { AssetHashType, AssetStaging, DockerImage } from 'aws-cdk-lib';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';

@@ -13,7 +13,7 @@
  *   retried, but never per request blindly: the next attempt is made by the first request after a backoff (1 s,
  *   doubling, at most 60 s, plus up to half again of random jitter); requests before that get 503 at once, with
  *   `Retry-After` and a message saying the load is retried. An attempt is bounded by the S3 timeouts
- *   ({@link S3DownloadTimeouts}); a request waits for the attempt in progress at most `maxWaitForModelMs`, then gets
+ *   (`S3DownloadTimeouts` in core/model-source.ts); a request waits for the attempt in progress at most `maxWaitForModelMs`, then gets
  *   503 too. Each failed attempt is logged as one ERROR line saying what happens next.
  *
  * Metrics are always on here and are flushed at the end of every invocation, so a failed load attempt (made at
@@ -28,7 +28,6 @@ import { ManifestError, readManifest } from '../core/manifest';
 import type { Manifest } from '../core/manifest';
 import { loadModel, ModelIntegrityError, ModelLoadError, ModelMismatchError } from '../core/model';
 import { readModelFromS3 } from '../core/model-source';
-import type { S3DownloadTimeouts } from '../core/model-source';
 import { jsonResponse } from '../serving/contract';
 import { notReadyError, RetryableLoadFailure } from '../serving/errors';
 import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';

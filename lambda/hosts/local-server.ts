@@ -172,7 +172,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const requestIdOf = requestIdSource();
   // Assigned once the server exists; requests only arrive after that.
-  let drain: ConnectionDrain | undefined;
+  let drain: ConnectionDrain | undefined; // eslint-disable-line prefer-const -- assigned after the handlers that read it are defined
 
   const send = (res: http.ServerResponse, requestId: string, response: HttpResponse, close = false): void => {
     if (res.headersSent || res.destroyed) return;
@@ -326,7 +326,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closed: Promise<CloseResult> | undefined;
   const close = (closeOptions: { timeoutMs?: number } = {}): Promise<CloseResult> => {
     closed ??= (async () => {
-      const { forced } = await (drain as ConnectionDrain).close(closeOptions.timeoutMs ?? options.shutdownTimeoutMs ?? 10_000);
+      const { forced } = await (drain).close(closeOptions.timeoutMs ?? options.shutdownTimeoutMs ?? 10_000);
       stopFlushing?.();
       if (ownsModel) await model.close();
       return { forced };

@@ -1,7 +1,6 @@
 /** The Lambda platform builder: turns an environment's `platform: { type: 'lambda', ... }` into a {@link LambdaInference}. */
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { LambdaPlatformConfig } from '../../config/schema';
 import { LambdaInference, type LambdaInferenceProps } from '../lambda-inference';
@@ -21,7 +20,7 @@ export function lambdaInferenceProps(platform: LambdaPlatformConfig, context: Pl
     maxBatchSize: platform.maxBatchSize,
     maxPayloadBytes: platform.maxPayloadBytes,
     // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values.
-    logRetention: platform.logRetentionDays as logs.RetentionDays,
+    logRetention: platform.logRetentionDays,
     removalPolicy: context.removalPolicy,
   };
 }

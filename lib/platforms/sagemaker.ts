@@ -1,7 +1,6 @@
 /** The SageMaker platform builder: turns an environment's `platform: { type: 'sagemaker', ... }` into a {@link SageMakerInference}. */
 import { Duration, Size } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { SageMakerPlatformConfig } from '../../config/sagemaker-schema';
 import { ModelFile } from '../model-file';
@@ -45,7 +44,7 @@ export function sageMakerInferenceProps(platform: SageMakerPlatformConfig, conte
     maxBatchSize: platform.maxBatchSize,
     maxPayloadBytes: platform.maxPayloadBytes,
     // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values.
-    logRetention: platform.logRetentionDays as logs.RetentionDays,
+    logRetention: platform.logRetentionDays,
     removalPolicy: context.removalPolicy,
   };
 }

@@ -65,7 +65,7 @@ export async function startServerChild(modelDir: string): Promise<ServerChild> {
 /** Splits `total` across the entries by weight, each getting at least 1. */
 function shares(mix: readonly MixEntry[], total: number): number[] {
   const weights = mix.reduce((sum, entry) => sum + entry.weight, 0);
-  return mix.map((entry) => Math.max(1, Math.round((total * entry.weight) / weights)));
+  return mix.map((entry) => Math.max(1, Math.ceil((total * entry.weight) / weights)));
 }
 
 /**

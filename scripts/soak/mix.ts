@@ -31,7 +31,7 @@ export function requestMix(validInstance: Record<string, number>): readonly MixE
     { name: 'POST v2 infer (valid)', weight: 2, status: 200, request: { method: 'POST', path: '/v2/models/breast-cancer/infer', headers: JSON_HEADERS, body: v2 } },
     { name: 'POST /invocations (broken JSON)', weight: 2, status: 400, request: { method: 'POST', path: '/invocations', headers: JSON_HEADERS, body: '{"instances": [' } },
     { name: 'POST /invocations (a feature as text)', weight: 2, status: 400, request: { method: 'POST', path: '/invocations', headers: JSON_HEADERS, body: JSON.stringify({ instances: [{ ...validInstance, mean_radius: 'large' }] }) } },
-    { name: 'POST /invocations (not UTF-8)', weight: 1, status: 400, request: { method: 'POST', path: '/invocations', headers: JSON_HEADERS, body: Buffer.from([0x7b, 0xff, 0x7d]) as unknown as string } },
+    { name: 'POST /invocations (not UTF-8)', weight: 1, status: 400, request: { method: 'POST', path: '/invocations', headers: JSON_HEADERS, body: Buffer.from([0x7b, 0xff, 0x7d]) } },
     { name: 'POST /invocations (text/plain)', weight: 1, status: 415, request: { method: 'POST', path: '/invocations', headers: { 'content-type': 'text/plain' }, body: 'hello' } },
     { name: 'POST /invocations (batch over the limit)', weight: 1, status: 413, request: { method: 'POST', path: '/invocations', headers: JSON_HEADERS, body: JSON.stringify({ instances: new Array(SOAK_LIMITS.maxBatchSize + 1).fill(validInstance) }) } },
     { name: 'GET /nope', weight: 1, status: 404, request: { method: 'GET', path: '/nope' } },

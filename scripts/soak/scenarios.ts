@@ -91,7 +91,7 @@ async function invokeWhile(call: () => Promise<{ statusCode?: number; headers?: 
       const status = String(response.statusCode);
       record.byStatus[status] = (record.byStatus[status] ?? 0) + 1;
       const retryAfter = response.headers?.['retry-after'];
-      if (retryAfter !== undefined) record.retryAfter.add(String(retryAfter));
+      if (typeof retryAfter === 'string') record.retryAfter.add(retryAfter);
       if (status === '200' && record.firstOkAtMs === undefined) record.firstOkAtMs = performance.now() - started;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
