@@ -85,7 +85,7 @@ export async function runLoad(url: string, mix: readonly MixEntry[], amount: num
       (entry, i) =>
         new Promise<autocannon.Result>((resolve, reject) => {
           const instance = autocannon(
-            { url, connections: concurrency[i], amount: amounts[i], requests: [entry.request], timeout: 10 },
+            { url, connections: concurrency[i], amount: amounts[i] * (entry.closesConnection === true ? 2 : 1), requests: [entry.request], timeout: 10 },
             (error: Error | null, result: autocannon.Result) => {
               clearTimeout(bound);
               if (error === null) resolve(result);

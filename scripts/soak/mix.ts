@@ -14,6 +14,11 @@ export interface MixEntry {
   readonly weight: number;
   readonly status: number;
   readonly request: Request;
+  /**
+   * The server closes the connection after the answer (a 413). autocannon then reaches its `amount` with half as
+   * many answers (measured: 2,174 answers for 4,348 requested), so such an entry is given twice its share.
+   */
+  readonly closesConnection?: boolean;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -33,7 +38,7 @@ export function requestMix(validInstance: Record<string, number>): readonly MixE
     { name: 'POST /invocations (a feature as text)', weight: 2, status: 400, request: { method: 'POST', path: '/invocations', headers: JSON_HEADERS, body: JSON.stringify({ instances: [{ ...validInstance, mean_radius: 'large' }] }) } },
     { name: 'POST /invocations (not UTF-8)', weight: 1, status: 400, request: { method: 'POST', path: '/invocations', headers: JSON_HEADERS, body: Buffer.from([0x7b, 0xff, 0x7d]) } },
     { name: 'POST /invocations (text/plain)', weight: 1, status: 415, request: { method: 'POST', path: '/invocations', headers: { 'content-type': 'text/plain' }, body: 'hello' } },
-    { name: 'POST /invocations (batch over the limit)', weight: 1, status: 413, request: { method: 'POST', path: '/invocations', headers: JSON_HEADERS, body: JSON.stringify({ instances: new Array(SOAK_LIMITS.maxBatchSize + 1).fill(validInstance) }) } },
+    { name: 'POST /invocations (batch over the limit)', weight: 1, status: 413, closesConnection: true, request: { method: 'POST', path: '/invocations', headers: JSON_HEADERS, body: JSON.stringify({ instances: new Array(SOAK_LIMITS.maxBatchSize + 1).fill(validInstance) }) } },
     { name: 'GET /nope', weight: 1, status: 404, request: { method: 'GET', path: '/nope' } },
     { name: 'GET /invocations', weight: 1, status: 405, request: { method: 'GET', path: '/invocations' } },
   ];
