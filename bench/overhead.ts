@@ -94,7 +94,7 @@ async function measureBatch(model: OnnxModel, instances: readonly Record<string,
   // Correctness first: a 400 would be fast and meaningless.
   const check = await app.handle(request);
   if (check.status !== 200) throw new Error(`end-to-end request answered ${check.status}: ${check.body.slice(0, 500)}`);
-  const answered = (JSON.parse(check.body) as { predictions: unknown[] }).predictions;
+  const answered = (JSON.parse(String(check.body)) as { predictions: unknown[] }).predictions;
   if (answered.length !== batchSize) throw new Error(`end-to-end request returned ${answered.length} predictions for ${batchSize}`);
   if (JSON.stringify(answered) !== JSON.stringify(predictions)) {
     throw new Error('end-to-end predictions differ from postprocessing of the bare session output');

@@ -23,8 +23,12 @@ async function runOne(name: BenchmarkName, options: BenchOptions): Promise<Bench
   switch (name) {
     case 'overhead':
       return (await import('./overhead')).runOverhead(options);
+    case 'binary-tensors':
+      return (await import('./binary-tensors')).runBinaryTensors(options);
     case 'cold-start':
       return (await import('./cold-start')).runColdStart(options);
+    case 'serve-start':
+      return (await import('./serve-start')).runServeStart(options);
     case 'throughput':
       return (await import('./throughput')).runThroughput(options);
   }

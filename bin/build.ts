@@ -1,4 +1,5 @@
 import type { App } from 'aws-cdk-lib';
+import { modelStackProps } from '../config/endpoint-props';
 import { environments } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { checkPromotionGate } from '../lib/evaluation/promotion-gate';
@@ -46,11 +47,7 @@ export async function buildStacks(app: App, options: BuildOptions): Promise<Mode
     if (!baselines.has(env.modelDirectory)) baselines.set(env.modelDirectory, predictionBaseline(env.modelDirectory, model.manifest));
     stacks.push(
       new ModelStack(app, stackNameOf(model.manifest.name, env.name), {
-        environmentName: env.name,
-        config: env.config,
-        model,
-        evaluation,
-        predictionBaseline: await baselines.get(env.modelDirectory),
+        ...modelStackProps({ environmentName: env.name, config: env.config, model, evaluation, predictionBaseline: await baselines.get(env.modelDirectory) }),
         // An unset account keeps synth environment-agnostic: no credentials are needed until deploy.
         env: { account: env.config.account, region: env.config.region },
         description: `modelstack: ${model.manifest.name} ${model.manifest.version} (${model.manifest.task}) in ${env.name}`,

@@ -11,23 +11,24 @@
  * A command that runs a tool on the user's behalf and reports its verdict (`modelstack deploy` running `cdk deploy`)
  * exits with that tool's exit code ({@link ChildProcessExitError}).
  */
-import { ConfigError } from '../config/load';
-import { CsvError } from '../lambda/core/csv';
-import { ManifestError } from '../lambda/core/manifest';
-import { ModelLoadError, ModelMismatchError } from '../lambda/core/model';
-import { ModelIntegrityError, ModelSourceError } from '../lambda/core/model-source';
-import { InvalidInputError } from '../lambda/core/invalid-input';
-import { RuntimeConfigError } from '../lambda/core/runtime-config';
-import { BundleError } from '../lib/bundling/bundle-error';
-import { EvaluationError } from '../lib/evaluation/evaluation-error';
-import { InitError } from '../lib/init/init-error';
-import { CloudAssemblyError } from '../lib/cost/cloud-assembly';
-import { EstimateError } from '../lib/cost/estimate';
-import { PriceTableError } from '../lib/cost/price-table';
-import { DeployError } from '../lib/deploy/deploy';
-import { ModelFileError } from '../lib/model-file';
-import { PropsValidationError } from '../lib/props-validation';
-import { VerifyError } from '../lib/verify/verify-error';
+import type { ConfigError } from '../config/load';
+import type { CsvError } from '../lambda/core/csv';
+import type { ManifestError } from '../lambda/core/manifest';
+import type { ModelLoadError, ModelMismatchError } from '../lambda/core/model';
+import type { ModelIntegrityError, ModelSourceError } from '../lambda/core/model-source';
+import type { InvalidInputError } from '../lambda/core/invalid-input';
+import type { RuntimeConfigError } from '../lambda/core/runtime-config';
+import type { BundleError } from '../lib/bundling/bundle-error';
+import type { EvaluationError } from '../lib/evaluation/evaluation-error';
+import type { InitError } from '../lib/init/init-error';
+import type { CloudAssemblyError } from '../lib/cost/cloud-assembly';
+import type { EstimateError } from '../lib/cost/estimate';
+import type { PriceTableError } from '../lib/cost/price-table';
+import type { DeployError } from '../lib/deploy/deploy';
+import type { ModelFileError } from '../lib/model-file';
+import type { PropsValidationError } from '../lib/props-validation';
+import type { VerifyError } from '../lib/verify/verify-error';
+import { WorkerStartError } from '../lambda/hosts/worker-pool';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
@@ -73,29 +74,36 @@ export class ChildProcessExitError extends Error {
   }
 }
 
-/** Errors whose message is a complete explanation for the user: a check failed, not the tool. */
-const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
-  CheckFailedError,
-  ConfigError,
-  ManifestError,
-  ModelMismatchError,
-  ModelLoadError,
-  ModelIntegrityError,
-  ModelSourceError,
-  ModelFileError,
-  InvalidInputError,
-  CsvError,
-  RuntimeConfigError,
-  BundleError,
-  InitError,
-  PropsValidationError,
-  EvaluationError,
-  CloudAssemblyError,
-  PriceTableError,
-  EstimateError,
-  DeployError,
-  VerifyError,
-];
+/**
+ * Errors whose message is a complete explanation for the user: a check failed, not the tool. Loaded on the first
+ * failure, not at start-up: their modules hold the CDK, cost, deploy and evaluation code that `serve` never needs.
+ */
+function checkFailures(): ReadonlyArray<new (...args: never[]) => Error> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return [
+    CheckFailedError,
+    (require('../config/load') as { ConfigError: typeof ConfigError }).ConfigError,
+    (require('../lambda/core/csv') as { CsvError: typeof CsvError }).CsvError,
+    (require('../lambda/core/manifest') as { ManifestError: typeof ManifestError }).ManifestError,
+    (require('../lambda/core/model') as { ModelLoadError: typeof ModelLoadError }).ModelLoadError,
+    (require('../lambda/core/model') as { ModelMismatchError: typeof ModelMismatchError }).ModelMismatchError,
+    (require('../lambda/core/model-source') as { ModelIntegrityError: typeof ModelIntegrityError }).ModelIntegrityError,
+    (require('../lambda/core/model-source') as { ModelSourceError: typeof ModelSourceError }).ModelSourceError,
+    (require('../lambda/core/invalid-input') as { InvalidInputError: typeof InvalidInputError }).InvalidInputError,
+    (require('../lambda/core/runtime-config') as { RuntimeConfigError: typeof RuntimeConfigError }).RuntimeConfigError,
+    (require('../lib/bundling/bundle-error') as { BundleError: typeof BundleError }).BundleError,
+    (require('../lib/evaluation/evaluation-error') as { EvaluationError: typeof EvaluationError }).EvaluationError,
+    (require('../lib/init/init-error') as { InitError: typeof InitError }).InitError,
+    (require('../lib/cost/cloud-assembly') as { CloudAssemblyError: typeof CloudAssemblyError }).CloudAssemblyError,
+    (require('../lib/cost/estimate') as { EstimateError: typeof EstimateError }).EstimateError,
+    (require('../lib/cost/price-table') as { PriceTableError: typeof PriceTableError }).PriceTableError,
+    (require('../lib/deploy/deploy') as { DeployError: typeof DeployError }).DeployError,
+    (require('../lib/model-file') as { ModelFileError: typeof ModelFileError }).ModelFileError,
+    (require('../lib/props-validation') as { PropsValidationError: typeof PropsValidationError }).PropsValidationError,
+    (require('../lib/verify/verify-error') as { VerifyError: typeof VerifyError }).VerifyError,
+  ];
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
 /** System errors that describe the user's environment (a missing file, a port in use), not a bug. */
 const ENVIRONMENT_CODES: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EADDRINUSE', 'EADDRNOTAVAIL']);
@@ -103,7 +111,9 @@ const ENVIRONMENT_CODES: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'EPE
 /** The exit code of a command that threw `error`: 1 for a failed check, 3 for anything unexpected. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof ChildProcessExitError) return error.exitCode;
-  if (CHECK_FAILURES.some((type) => error instanceof type)) return EXIT_CHECK_FAILED;
+  // A server worker's own error, classified in the worker (where its class was known).
+  if (error instanceof WorkerStartError) return error.expected ? EXIT_CHECK_FAILED : EXIT_UNEXPECTED;
+  if (checkFailures().some((type) => error instanceof type)) return EXIT_CHECK_FAILED;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === 'string' && ENVIRONMENT_CODES.has(code)) return EXIT_CHECK_FAILED;
   return EXIT_UNEXPECTED;
@@ -112,9 +122,19 @@ export function exitCodeOf(error: unknown): number {
 /** The lines printed for a command that threw `error`: its message; for an unexpected error also the stack. */
 export function describeFailure(error: unknown): string[] {
   if (!(error instanceof Error)) return [`modelstack: unexpected error: ${String(error)}`];
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-    return [`modelstack: error: cannot listen: ${error.message}`];
+  const errno = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  const code = errno.code;
+  if (code === 'EADDRINUSE') {
+    const where = errno.port === undefined ? '' : ` on ${errno.address ?? ''}:${errno.port}`;
+    return [`modelstack: error: cannot listen${where}: the port is in use; choose another with --port <n> or the PORT environment variable (0 picks a free one)`];
+  }
+  if (code === 'EACCES' && errno.syscall === 'listen') {
+    return [`modelstack: error: cannot listen: ${error.message}; ports below 1024 need privileges: choose another with --port <n> or PORT`];
+  }
+  if (code === 'EADDRNOTAVAIL') return [`modelstack: error: cannot listen: ${error.message}; check --host`];
+  if ((code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') && errno.path !== undefined) {
+    const reason = code === 'EISDIR' ? 'is a directory, not a file' : 'does not exist';
+    return [`modelstack: error: ${errno.path} ${reason}`];
   }
   if (error instanceof ChildProcessExitError || exitCodeOf(error) === EXIT_CHECK_FAILED) return [`modelstack: error: ${error.message}`];
   return [`modelstack: unexpected error (a bug: please report it with this output): ${error.message}`, ...(error.stack ?? '').split('\n').slice(1)];

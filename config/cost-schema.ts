@@ -3,14 +3,10 @@
  * rest of the schema so the estimator (`lib/cost/`) and `CostBudget` read one definition.
  */
 import { z } from 'zod';
+import { MAX_BUDGET_EMAILS, MAX_BUDGET_NOTIFICATIONS } from '../lib/cost-budget';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const percent = z.number().min(0).max(100);
-
-/** At most this many notifications per budget (AWS Budgets' limit), one of which is the forecast alert. */
-export const MAX_BUDGET_NOTIFICATIONS = 5;
-/** At most this many e-mail subscribers per budget notification (AWS Budgets' limit). */
-export const MAX_BUDGET_EMAILS = 10;
 
 export const BudgetSchema = z
   .strictObject({

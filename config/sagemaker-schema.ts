@@ -3,7 +3,8 @@
  * serverless. Combinations SageMaker refuses fail here, naming both fields.
  */
 import { z } from 'zod';
-import { DEFAULT_MAX_BATCH_SIZE } from '../lambda/core/runtime-config';
+import { DEFAULT_MAX_BATCH_SIZE, MAX_BATCH_SIZE_LIMIT } from '../lambda/core/runtime-config';
+import { SERVERLESS_MEMORY_MIB } from '../lib/sagemaker/variants';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -24,8 +25,10 @@ export const SageMakerPlatformSchema = z
     /** SageMaker Serverless Inference. Exactly one of `instance` and `serverless`. */
     serverless: z
       .strictObject({
-        /** Memory per container (MiB): 1024 to 6144 in steps of 1024. */
-        memorySizeMiB: int(1024, 6144).multipleOf(1024, { message: 'must be a multiple of 1024 (1 GB steps)' }).default(2048),
+        /** Memory per container (MiB): one of SageMaker's sizes, 1024 to 6144 in steps of 1024. */
+        memorySizeMiB: int(Math.min(...SERVERLESS_MEMORY_MIB), Math.max(...SERVERLESS_MEMORY_MIB))
+          .refine((mib) => SERVERLESS_MEMORY_MIB.includes(mib), { message: `must be one of ${SERVERLESS_MEMORY_MIB.join(', ')} (1 GB steps)` })
+          .default(2048),
         /** Most concurrent invocations. */
         maxConcurrency: int(1, 200).default(10),
         /** Containers kept warm; at most `maxConcurrency`. */
@@ -89,7 +92,7 @@ export const SageMakerPlatformSchema = z
       })
       .optional(),
     /** Most instances one request may carry (413 above). */
-    maxBatchSize: int(1, 100000).default(DEFAULT_MAX_BATCH_SIZE),
+    maxBatchSize: int(1, MAX_BATCH_SIZE_LIMIT).default(DEFAULT_MAX_BATCH_SIZE),
     /** Largest request body (bytes); at most 6 MB real-time, 4 MB serverless. */
     maxPayloadBytes: int(1024, 6 * 1024 * 1024).optional(),
     /** How long the endpoint's logs are kept (days). */

@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { EnvironmentEvaluationSchema } from './evaluation-schema';
-import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAYLOAD_BYTES } from '../lambda/core/runtime-config';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAYLOAD_BYTES, MAX_BATCH_SIZE_LIMIT } from '../lambda/core/runtime-config';
+import { LAMBDA_MEMORY_SIZE_MIB, LAMBDA_TIMEOUT_SECONDS } from '../lib/lambda-limits';
 import { AlarmsSchema, LambdaRolloutSchema, LambdaScalingSchema, refineLambdaCapacity } from './monitoring-schema';
 import { BudgetSchema, TrafficSchema } from './cost-schema';
 import { SageMakerPlatformSchema } from './sagemaker-schema';
@@ -36,13 +37,13 @@ export const LambdaPlatformSchema = z.strictObject({
   /** CPU architecture. arm64 is cheaper, but onnxruntime has had cpuinfo start-up failures there (onnxruntime#10038). */
   architecture: z.enum(['x86_64', 'arm64']).default('x86_64'),
   /** Memory (MiB); Lambda allocates CPU in proportion. */
-  memorySizeMiB: int(128, 10240).default(2048),
+  memorySizeMiB: int(LAMBDA_MEMORY_SIZE_MIB.min, LAMBDA_MEMORY_SIZE_MIB.max).default(2048),
   /** Function timeout (seconds); function URLs allow up to 15 minutes. */
-  timeoutSeconds: int(1, 900).default(30),
+  timeoutSeconds: int(LAMBDA_TIMEOUT_SECONDS.min, LAMBDA_TIMEOUT_SECONDS.max).default(30),
   /** Reserved concurrency: caps cost and protects the account's pool. Unset: the unreserved pool. */
   reservedConcurrency: int(1, 10000).optional(),
   /** Most instances one request may carry (413 above). */
-  maxBatchSize: int(1, 100000).default(DEFAULT_MAX_BATCH_SIZE),
+  maxBatchSize: int(1, MAX_BATCH_SIZE_LIMIT).default(DEFAULT_MAX_BATCH_SIZE),
   /** Largest request body accepted (bytes; 413 above). At most Lambda's 6 MB payload limit. */
   maxPayloadBytes: int(1024, FUNCTION_URL_MAX_PAYLOAD_BYTES).default(DEFAULT_MAX_PAYLOAD_BYTES),
   /** How long the function's logs are kept (days). */

@@ -91,7 +91,7 @@ DEFINITIONS = {
 # Metrics
 # ---------------------------------------------------------------------------------------------------------------
 
-def classification_metrics(y_true, proba, labels, positive=None):
+def classification_metrics(y_true, proba, labels, positive=None, macro_present=False):
     y_true = np.asarray(y_true, dtype=object)
     proba = np.asarray(proba, dtype=np.float64)
     assert proba.shape == (len(y_true), len(labels)) and set(y_true) <= set(labels)
@@ -103,8 +103,11 @@ def classification_metrics(y_true, proba, labels, positive=None):
         'perClass': {lab: {'precision': p[i], 'recall': r[i], 'f1': f[i], 'support': int(s[i])}
                      for i, lab in enumerate(labels)},
     }
+    # A slice averages macro figures over the labels in its truth or predictions (scikit-learn without labels=).
+    present = [lab for lab in labels if lab in set(y_true) | set(y_pred)]
     for avg in ('macro', 'weighted'):
-        ap, ar, af, _ = precision_recall_fscore_support(y_true, y_pred, labels=labels, average=avg, zero_division=0)
+        over = present if macro_present and avg == 'macro' else labels
+        ap, ar, af, _ = precision_recall_fscore_support(y_true, y_pred, labels=over, average=avg, zero_division=0)
         m[avg] = {'precision': ap, 'recall': ar, 'f1': af, 'support': len(y_true)}
     m['confusionMatrix'] = {'labels': list(labels), 'rows': 'true label', 'columns': 'predicted label',
                             'matrix': confusion_matrix(y_true, y_pred, labels=labels).tolist()}
@@ -345,7 +348,7 @@ def slices(name, test, y, proba, labels):
     out = {}
     for column in PENGUIN_CATEGORICAL:
         values = np.array([v if isinstance(v, str) else MISSING_SLICE for v in source[column]], dtype=object)
-        out[column] = {v: classification_metrics(y[values == v], proba[values == v], labels)
+        out[column] = {v: classification_metrics(y[values == v], proba[values == v], labels, macro_present=True)
                        for v in sorted(set(values))}
     return out
 

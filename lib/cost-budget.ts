@@ -16,8 +16,12 @@ import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { MAX_BUDGET_EMAILS, MAX_BUDGET_NOTIFICATIONS } from '../config/cost-schema';
 import { PropsValidator } from './props-validation';
+
+/** At most this many notifications per budget (AWS Budgets' limit), one of which is the forecast alert. */
+export const MAX_BUDGET_NOTIFICATIONS = 5;
+/** At most this many e-mail subscribers per budget notification (AWS Budgets' limit). */
+export const MAX_BUDGET_EMAILS = 10;
 
 /** The tag the stack puts on every resource so a budget (and Cost Explorer) can select them: value = stack name. */
 export const COST_ALLOCATION_TAG_KEY = 'modelstack:cost-allocation';

@@ -36,7 +36,7 @@ import { LambdaProvisionedConcurrency, type ProvisionedConcurrencyScalingProps }
 import { lambdaMonitoringMetrics } from './monitoring/lambda-metrics';
 import type { PlatformMetric } from './monitoring/platform-metric';
 import { ManagedPolicyRole } from './managed-policy-role';
-import type { ModelStore } from './model-store';
+import type { IModelStore } from './model-store-interface';
 import { iam5ResourceFinding } from './private/nag-findings';
 import { RuntimeMetricMethods } from './private/runtime-metric-methods';
 import { RuntimeMetrics } from './private/runtime-metrics';
@@ -49,7 +49,7 @@ export const LIVE_ALIAS_NAME = 'live';
 /** Properties of a {@link LambdaInference}. */
 export interface LambdaInferenceProps {
   /** Where the model is: the function reads `store.modelKey` and may read nothing else of the store. */
-  readonly store: ModelStore;
+  readonly store: IModelStore;
 
   /**
    * The validated manifest of the model (`name` must equal `store.modelName`). It is written into the bundle

@@ -21,6 +21,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ManagedPolicyRole } from './managed-policy-role';
+import { resourcePath } from './private/resource-path';
 import { PropsValidator } from './props-validation';
 
 /** How traffic shifts: a union-like class, built with its static factories. */
@@ -121,7 +122,7 @@ export class LambdaRollout extends Construct {
 
     this.role = new ManagedPolicyRole(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
-      description: `Shifts traffic on the ${props.alias.aliasName} alias of ${props.alias.version.lambda.node.path} (modelstack)`,
+      description: `Shifts traffic on the ${props.alias.aliasName} alias of ${resourcePath(props.alias.version.lambda)} (modelstack)`,
     });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

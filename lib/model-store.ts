@@ -13,12 +13,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  Aws,
   DockerImage,
   Duration,
   Names,
   RemovalPolicy,
-  Size,
   Stack,
   Token,
   Validations,
@@ -29,13 +27,20 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
-import { Construct, type IConstruct, type IDependable } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { MODEL_NAME_PATTERN } from '../lambda/core/manifest';
 import { acknowledgeBucketDeploymentProvider } from './private/cdk-provider-findings';
 import type { ModelFile } from './model-file';
-import { iam5ResourceFinding } from './private/nag-findings';
 import { accessLogBucketProps, dataBucketProps } from './private/bucket-defaults';
+import { deploymentEphemeralStorage, deploymentStorageMiB } from './private/deployment-storage';
+import { logServerAccess } from './private/server-access-logs';
+import { grantModelRead, type IModelStore } from './model-store-interface';
+import { ImportedModelStore, type ModelStoreAttributes } from './private/imported-model-store';
+import { LAMBDA_EPHEMERAL_STORAGE_MIB } from './lambda-limits';
 import { PropsValidator } from './props-validation';
+
+export { grantModelRead, type IModelStore } from './model-store-interface';
+export type { ModelStoreAttributes } from './private/imported-model-store';
 
 /** Removal policies the store's bucket and key support (S3 and KMS have no snapshots). */
 const SUPPORTED_REMOVAL_POLICIES: readonly RemovalPolicy[] = [
@@ -43,17 +48,6 @@ const SUPPORTED_REMOVAL_POLICIES: readonly RemovalPolicy[] = [
   RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
   RemovalPolicy.DESTROY,
 ];
-
-/** What a model reader needs on S3: the objects only, no listing, no other versions. */
-const MODEL_READ_ACTIONS = ['s3:GetObject'];
-
-/**
- * Ephemeral storage sizes offered to the BucketDeployment copy step, smallest first. Few distinct sizes keep
- * the number of copy-step Lambda functions low (CDK creates one per size).
- */
-const DEPLOYMENT_STORAGE_STEPS_MIB = [512, 1024, 2048, 4096, 10240];
-/** Room the copy step needs besides the model: the AWS CLI's temporary files. */
-const DEPLOYMENT_STORAGE_HEADROOM_MIB = 64;
 
 /** Properties of a {@link ModelStore}. */
 export interface ModelStoreProps {
@@ -128,12 +122,6 @@ class ModelFileBundling implements ILocalBundling {
   }
 }
 
-/** The copy step downloads the zipped asset and extracts it in /tmp: about twice the model. */
-function deploymentStorageMiB(modelSizeBytes: number): number | undefined {
-  const neededMiB = Math.ceil((2 * modelSizeBytes) / (1024 * 1024)) + DEPLOYMENT_STORAGE_HEADROOM_MIB;
-  return DEPLOYMENT_STORAGE_STEPS_MIB.find((size) => size >= neededMiB);
-}
-
 /**
  * A model's storage: the KMS key, the model bucket, its access-log bucket and the deployment of the model file
  * to `models/<modelName>/<sha256>.onnx`.
@@ -141,7 +129,7 @@ function deploymentStorageMiB(modelSizeBytes: number): number | undefined {
  * Consumers read the model with {@link grantRead}, and depend on {@link modelDeployment} so the object exists
  * before they start.
  */
-export class ModelStore extends Construct {
+export class ModelStore extends Construct implements IModelStore {
   /** The model bucket (construct id `Resource`). */
   public readonly bucket: s3.IBucket;
   /** The bucket receiving the model bucket's S3 server access logs. */
@@ -163,6 +151,14 @@ export class ModelStore extends Construct {
   /** Completes when the model object is in the bucket: add it as a dependency of anything that reads it. */
   public readonly modelDeployment: IDependable;
 
+  /**
+   * A store whose bucket, key and model object exist already (another stack's or app's `ModelStore`, or a bucket
+   * of your own): nothing is created, readers get the same narrow grant.
+   */
+  public static fromModelStoreAttributes(scope: Construct, id: string, attrs: ModelStoreAttributes): IModelStore {
+    return new ImportedModelStore(scope, id, attrs);
+  }
+
   constructor(scope: Construct, id: string, props: ModelStoreProps) {
     super(scope, id);
 
@@ -180,7 +176,7 @@ export class ModelStore extends Construct {
     const model = props.model;
     const storageMiB = deploymentStorageMiB(model.sizeBytes);
     if (storageMiB === undefined) {
-      validator.fail('model', `${model.path} (${model.sizeBytes} bytes)`, 'an ONNX file of at most about 5 GB (the deployment step unpacks it in 10 GB of Lambda storage)');
+      validator.fail('model', `${model.path} (${model.sizeBytes} bytes)`, `an ONNX file of at most about 5 GB (the deployment step unpacks it in ${LAMBDA_EPHEMERAL_STORAGE_MIB.max} MiB of Lambda storage)`);
     }
     if (!SUPPORTED_REMOVAL_POLICIES.includes(removalPolicy)) {
       validator.fail('removalPolicy', removalPolicy, `one of ${SUPPORTED_REMOVAL_POLICIES.join(', ')} (S3 buckets and KMS keys cannot be snapshotted)`);
@@ -228,8 +224,6 @@ export class ModelStore extends Construct {
 
     const bucket = new s3.Bucket(this, 'Resource', {
       ...dataBucketProps(this.encryptionKey),
-      serverAccessLogsBucket: accessLogsBucket,
-      serverAccessLogsPrefix: 'model-bucket/',
       lifecycleRules: [
         {
           id: 'ExpireNoncurrentModelVersions',
@@ -241,6 +235,7 @@ export class ModelStore extends Construct {
       removalPolicy,
       autoDeleteObjects,
     });
+    logServerAccess(bucket, accessLogsBucket, 'model-bucket/');
     this.bucket = bucket;
     this.modelObjectArn = bucket.arnForObjects(this.modelKey);
 
@@ -261,7 +256,7 @@ export class ModelStore extends Construct {
       // Older models stay in the bucket so that a rollback to an older function version finds its model.
       prune: false,
       retainOnDelete: removalPolicy !== RemovalPolicy.DESTROY,
-      ephemeralStorageSize: storageMiB !== undefined && storageMiB > 512 ? Size.mebibytes(storageMiB) : undefined,
+      ephemeralStorageSize: deploymentEphemeralStorage(storageMiB),
     });
     this.modelDeployment = deployment;
 
@@ -271,34 +266,10 @@ export class ModelStore extends Construct {
   /**
    * Lets `grantee` read this model's objects: `s3:GetObject` on `models/<modelName>/*` only (no listing, no
    * other prefix, no bucket-level action), and `kms:Decrypt` on the bucket's key through S3 only.
-   *
-   * The prefix (not the single object) lets older function versions read their own model during a rollback
-   * or a canary. `bucket.grantRead()` is not used: it also grants `s3:GetBucket*` and `s3:List*` on the bucket.
+   * `bucket.grantRead()` is not used: it also grants `s3:GetBucket*` and `s3:List*` on the bucket.
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    const objectsArn = this.bucket.arnForObjects(`${this.modelPrefix}*`);
-    const objects = iam.Grant.addToPrincipalOrResource({
-      grantee,
-      actions: MODEL_READ_ACTIONS,
-      resourceArns: [objectsArn],
-      resource: this.bucket,
-    });
-    const key = iam.Grant.addToPrincipalOrResource({
-      grantee,
-      actions: ['kms:Decrypt'],
-      resourceArns: [this.encryptionKey.keyArn],
-      resource: this.encryptionKey,
-      conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
-    });
-    // The prefix wildcard is the point of this grant: acknowledge it on the policy that receives it.
-    const principal: unknown = grantee.grantPrincipal;
-    if (isConstruct(principal) && Stack.of(principal) === Stack.of(this)) {
-      Validations.of(principal).acknowledge({
-        id: iam5ResourceFinding(this, objectsArn),
-        reason: `Reads the objects of model '${this.modelName}' only: s3:GetObject on the prefix ${this.modelPrefix}* (content-addressed <sha256>.onnx keys, so older function versions can still read their model during a rollback or canary).`,
-      });
-    }
-    return objects.combine(key);
+    return grantModelRead(this, grantee);
   }
 
   private acknowledgeFindings(accessLogsBucket: s3.Bucket, bucket: s3.Bucket, deployment: s3deploy.BucketDeployment): void {
@@ -319,8 +290,4 @@ export class ModelStore extends Construct {
 
     acknowledgeBucketDeploymentProvider(deployment, bucket);
   }
-}
-
-function isConstruct(value: unknown): value is IConstruct {
-  return typeof value === 'object' && value !== null && 'node' in value && Construct.isConstruct(value);
 }

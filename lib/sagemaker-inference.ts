@@ -27,7 +27,7 @@ import { EncryptedLogGroup } from './encrypted-log-group';
 import type { IInferenceEndpoint } from './inference-endpoint';
 import type { ManagedPolicyRole } from './managed-policy-role';
 import type { ModelFile } from './model-file';
-import type { ModelStore } from './model-store';
+import type { IModelStore } from './model-store-interface';
 import type { PlatformMetric } from './monitoring/platform-metric';
 import { inMilliseconds, sageMakerMonitoringMetrics } from './monitoring/sagemaker-metrics';
 import { iam5ResourceFinding } from './private/nag-findings';
@@ -58,7 +58,7 @@ const INVOKE_ACTIONS = ['sagemaker:InvokeEndpoint'];
 /** Properties of a {@link SageMakerInference}. */
 export interface SageMakerInferenceProps {
   /** Where the model is stored: its key encrypts the endpoint config's volumes. */
-  readonly store: ModelStore;
+  readonly store: IModelStore;
   /** The store's ONNX file (`sha256` must equal `store.modelSha256`). */
   readonly model: ModelFile;
   /** The validated manifest (`name` must equal `store.modelName`); deployed next to the model as `model.json`. */

@@ -14,6 +14,8 @@ import { progressReporter } from './progress';
 interface CompareOptions {
   readonly data: string;
   readonly metric?: string;
+  readonly target?: string;
+  readonly sliceBy: string[];
   readonly report: string;
   readonly json?: string;
 }
@@ -24,6 +26,8 @@ export function compareCommand(context: CliContext): Command {
     .argument('<model-dirs...>', 'two or more directories holding model.json and model.onnx')
     .requiredOption('--data <file.csv>', 'labelled CSV every candidate is evaluated on')
     .option('--metric <name>', 'metric to rank by, e.g. macroF1, accuracy, rocAuc, logLoss, rmse (default: the first candidate\'s key metric); f1 means macroF1')
+    .option('--target <column>', "the target column of --data (default: each candidate's evaluation.target)")
+    .option('--slice-by <column>', 'report every metric per value of this column (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
     .option('--report <file.html>', 'where to write the report', 'comparison.html')
     .option('--json <file.json>', 'also write the ranking and every evaluation as JSON')
     .action(async (dirs: string[], options: CompareOptions) => {
@@ -33,6 +37,8 @@ export function compareCommand(context: CliContext): Command {
         modelDirs: dirs.map((d) => resolve(context.cwd, d)),
         data: resolve(context.cwd, options.data),
         ...(options.metric === undefined ? {} : { metric: options.metric }),
+        ...(options.target === undefined ? {} : { target: options.target }),
+        sliceBy: options.sliceBy,
         onProgress: (done, total, name) => progress.update({ done, total, detail: name }),
       });
       progress.finish();

@@ -1,5 +1,5 @@
 /**
- * `modelstack evaluate <model-dir> [--data file.csv] [--baseline <model-dir | evaluation.json>] [--slice-by col]`:
+ * `modelstack evaluate <model-dir> [--data file.csv] [--target col] [--baseline <model-dir | evaluation.json>] [--slice-by col]`:
  * evaluates a model directory with the runtime's own code path, prints the tables, writes `evaluation.json` and
  * `evaluation.html` next to the model, and exits 1 when the verdict fails.
  */
@@ -15,6 +15,7 @@ import { progressReporter } from './progress';
 
 interface EvaluateCommandOptions {
   readonly data?: string;
+  readonly target?: string;
   readonly baseline?: string;
   readonly sliceBy: string[];
   readonly metric?: string;
@@ -28,6 +29,7 @@ export function evaluateCommand(context: CliContext): Command {
     .description('Evaluate a model on labelled data with the runtime itself; write evaluation.json and evaluation.html next to it')
     .argument('<model-dir>', 'directory holding model.json and model.onnx')
     .option('--data <file.csv>', "labelled CSV (default: the manifest's evaluation.data)")
+    .option('--target <column>', "the target column of the data (default: the manifest's evaluation.target)")
     .option('--baseline <model-dir|evaluation.json>', "the model this one replaces, evaluated on the same data (default: the manifest's evaluation.baseline)")
     .option('--slice-by <column>', 'report every metric per value of this column (repeatable)', collect, [])
     .option('--metric <name>', "key metric for the baselines (default: the manifest's evaluation.metric, else macroF1 / rmse)")
@@ -38,6 +40,7 @@ export function evaluateCommand(context: CliContext): Command {
       const record = await evaluateModel({
         modelDir: dir,
         ...(options.data === undefined ? {} : { data: resolve(context.cwd, options.data) }),
+        ...(options.target === undefined ? {} : { target: options.target }),
         ...(options.baseline === undefined ? {} : { baseline: resolve(context.cwd, options.baseline) }),
         ...(options.metric === undefined ? {} : { metric: options.metric }),
         sliceBy: options.sliceBy,

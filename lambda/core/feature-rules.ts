@@ -10,6 +10,7 @@ import { CategoryRules } from './category-rules';
 import type { ProblemSink } from './invalid-input';
 import { inputLayout, type InputLayout } from './input-layout';
 import type { Feature, Manifest } from './manifest';
+import { didYouMean } from './suggest';
 import type { ModelSignature, PreparedBatch, PreparedTensor } from './types';
 
 // Feature kinds, as small integers so the per-value switch compares numbers.
@@ -183,8 +184,9 @@ export class FeatureRules {
 
   /** What is allowed instead of the unknown field `key`, with a suggestion when it is a feature's near-miss. */
   unknownAllowed(key: string): string {
+    // The same name spelled another way (`mean_radius` for `mean radius`), else a typo by edit distance.
     const suggestion = this.normalized.get(normalizeName(key));
-    const hint = suggestion === undefined ? '' : `; did you mean "${suggestion}"?`;
+    const hint = suggestion === undefined ? didYouMean(key, this.featureNames) : `; did you mean "${suggestion}"?`;
     return `one of the features: ${this.knownFeatures}${hint}`;
   }
 

@@ -25,8 +25,13 @@ export function formatValue(value: unknown): string {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string
-    text = String(value);
+    // Too deep to render (the stack overflows in JSON.stringify, and in String for nested arrays), or a cycle.
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
+      text = String(value);
+    } catch {
+      text = Array.isArray(value) ? `an array of ${value.length} items nested too deep to show` : 'an object nested too deep to show';
+    }
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -4,16 +4,18 @@
  * It is read by the runtime (to validate and prepare every request) and by the stack at synth (to refuse a
  * manifest that does not fit its model before anything is deployed).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { FEATURE_NAME_PATTERN, FEATURE_NAME_RULE } from './feature-names';
 import { describeIssues } from './issues';
 
 export { formatPath, formatValue } from './issues';
+export { FEATURE_NAME_PATTERN } from './feature-names';
 
 /** Model names become URL path segments and S3 key prefixes: lower-case DNS-label style. */
 export const MODEL_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-/** Feature names are JSON keys and CSV header cells. */
-export const FEATURE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 
@@ -51,9 +53,8 @@ const categoriesSchema = z
 
 const featureSchema = z
   .strictObject({
-    name: z.string().regex(FEATURE_NAME_PATTERN, {
-      message: `must match ${FEATURE_NAME_PATTERN} (a letter or _, then letters, digits, _ . -; at most 128)`,
-    }),
+    /** The column's name as the data has it: a JSON key, a CSV header cell. */
+    name: z.string().regex(FEATURE_NAME_PATTERN, { message: `must be ${FEATURE_NAME_RULE}` }),
     /**
      * `number`: any finite number; `integer`: a whole number; `boolean`: true/false, sent to the model as 1/0;
      * `category`: one of `categories`, encoded per `encoding`.
@@ -361,12 +362,21 @@ export function parseManifest(json: unknown, source = 'model.json'): Manifest {
 }
 
 /** Reads and validates a manifest file. */
+/** Why the manifest cannot be read, saying what to do when it is simply not there. */
+function manifestUnreadable(path: string, error: unknown): string {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return `cannot be read: ${(error as Error).message}`;
+  const model = join(dirname(path), 'model.onnx');
+  return existsSync(model)
+    ? `does not exist, but ${model} does: write the manifest with "modelstack init ${model} --data <train.csv> --target <column>", review it, then try again`
+    : 'does not exist: a model directory holds model.json (the manifest) and model.onnx';
+}
+
 export async function readManifest(path: string): Promise<Manifest> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ManifestError(path, [`cannot be read: ${(error as Error).message}`]);
+    throw new ManifestError(path, [manifestUnreadable(path, error)]);
   }
   let json: unknown;
   try {

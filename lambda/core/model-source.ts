@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import type { GetObjectCommand as GetObject, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 
 /** The model's bytes could not be read; `source` names the file or `s3://bucket/key`, `cause` the underlying error. */
 export class ModelSourceError extends Error {
@@ -116,7 +115,8 @@ export const DEFAULT_S3_TIMEOUTS: Required<S3DownloadTimeouts> = {
  * `config` adds or overrides client settings (region, endpoint, credentials).
  */
 export function createModelS3Client(timeouts: S3DownloadTimeouts = {}, config: S3ClientConfig = {}): S3Client {
-  return new S3Client({
+  const { S3Client: Client } = s3Sdk();
+  return new Client({
     maxAttempts: 1,
     requestHandler: {
       connectionTimeout: timeouts.connectTimeoutMs ?? DEFAULT_S3_TIMEOUTS.connectTimeoutMs,
@@ -124,6 +124,16 @@ export function createModelS3Client(timeouts: S3DownloadTimeouts = {}, config: S
     },
     ...config,
   });
+}
+
+/**
+ * The S3 client library, loaded at first use rather than at import: the SDK is a large share of start-up, and only
+ * a model in S3 needs it (not `serve`). A `require`, not `import()`: left external in the Lambda bundle, the
+ * runtime's SDK resolves through NODE_PATH, which ESM resolution ignores.
+ */
+function s3Sdk(): { GetObjectCommand: typeof GetObject; S3Client: typeof S3Client } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@aws-sdk/client-s3') as { GetObjectCommand: typeof GetObject; S3Client: typeof S3Client };
 }
 
 /** Where a model lives in S3. */
@@ -157,6 +167,7 @@ export async function readModelFromS3(location: S3ModelLocation): Promise<Uint8A
   const source = `s3://${bucket}/${key}${versionId === undefined ? '' : `?versionId=${versionId}`}`;
   const ownsClient = location.client === undefined;
   const client = location.client ?? createModelS3Client(location.timeouts);
+  const { GetObjectCommand } = s3Sdk();
   const attemptTimeoutMs = location.timeouts?.attemptTimeoutMs ?? DEFAULT_S3_TIMEOUTS.attemptTimeoutMs;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), attemptTimeoutMs);

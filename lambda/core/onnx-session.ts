@@ -35,7 +35,9 @@ export async function createSession(
   source: string,
 ): Promise<InferenceSession> {
   try {
-    return await InferenceSession.create(ownRealmBytes(bytes), options);
+    // onnxruntime's own warnings (e.g. a declared output shape the graph does not return) would print, coloured,
+    // to the terminal; problems are reported by modelstack instead. A caller may still ask for more.
+    return await InferenceSession.create(ownRealmBytes(bytes), { logSeverityLevel: 3, ...options });
   } catch (error) {
     throw new ModelLoadError(source, error);
   }

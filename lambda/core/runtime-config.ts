@@ -31,6 +31,9 @@ import type { S3DownloadTimeouts } from './model-source';
 export const FUNCTION_URL_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** Default of {@link RequestLimits.maxPayloadBytes}: as much as a function URL can carry. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = FUNCTION_URL_MAX_PAYLOAD_BYTES;
+/** Largest `MAX_BATCH_SIZE` the runtime accepts: the one bound the constructs and the config schema check too. */
+export const MAX_BATCH_SIZE_LIMIT = 1_000_000;
+
 /** Default of {@link RequestLimits.maxBatchSize}. */
 export const DEFAULT_MAX_BATCH_SIZE = 1000;
 /** The manifest's file name next to the handler in the bundle (the stack's bundler writes it there). */
@@ -120,7 +123,7 @@ const envSchema = z.object({
       .transform((hex) => hex.toLowerCase()),
   ),
   MODEL_MANIFEST: z.preprocess(unsetIfEmpty, z.string().optional()),
-  MAX_BATCH_SIZE: z.preprocess(unsetIfEmpty, positiveInteger(1_000_000).optional()),
+  MAX_BATCH_SIZE: z.preprocess(unsetIfEmpty, positiveInteger(MAX_BATCH_SIZE_LIMIT).optional()),
   MAX_PAYLOAD_BYTES: z.preprocess(unsetIfEmpty, positiveInteger(1024 * 1024 * 1024).optional()),
   LOG_PAYLOADS: z.preprocess(
     unsetIfEmpty,
@@ -221,7 +224,12 @@ export const CONTAINER_ENV = {
   port: 'SAGEMAKER_BIND_TO_PORT',
   /** Where the model files are (SageMaker copies `ModelDataSource` there); overridable for tests. */
   modelDir: 'MODELSTACK_MODEL_DIR',
+  /** Number of server workers (SageMaker's own convention). */
+  workers: 'SAGEMAKER_MODEL_SERVER_WORKERS',
 } as const;
+
+/** Most server workers the container accepts in {@link CONTAINER_ENV.workers}. */
+export const MAX_CONTAINER_WORKERS = 256;
 
 /** SageMaker's port and model directory for a serving container. */
 export const SAGEMAKER_DEFAULT_PORT = 8080;
@@ -238,6 +246,8 @@ export interface ContainerConfig {
   readonly limits: { readonly maxBatchSize: number; readonly maxPayloadBytes: number };
   readonly logPayloads: boolean;
   readonly metricsNamespace: string;
+  /** Server workers sharing the port. @default - one per CPU available */
+  readonly workers?: number;
 }
 
 const containerEnvSchema = envSchema.pick({
@@ -258,6 +268,7 @@ const containerEnvSchema = envSchema.pick({
       .optional(),
   ),
   MODELSTACK_MODEL_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
+  SAGEMAKER_MODEL_SERVER_WORKERS: z.preprocess(unsetIfEmpty, positiveInteger(MAX_CONTAINER_WORKERS).optional()),
 });
 
 /**
@@ -287,5 +298,6 @@ export function containerConfigFromEnv(env: NodeJS.ProcessEnv): ContainerConfig 
     },
     logPayloads: parsed.LOG_PAYLOADS ?? false,
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
+    ...(parsed.SAGEMAKER_MODEL_SERVER_WORKERS === undefined ? {} : { workers: parsed.SAGEMAKER_MODEL_SERVER_WORKERS }),
   };
 }

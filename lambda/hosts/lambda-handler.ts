@@ -267,8 +267,8 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
     const active = await settledAttempt();
     if (active === undefined) {
       const busy = notReadyError('loading');
-      const response = jsonResponse(busy.status, JSON.stringify({ error: busy.message }), busy.headers);
-      return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
+      const { status, headers } = jsonResponse(busy.status, '', busy.headers);
+      return { statusCode: status, headers, body: JSON.stringify({ error: busy.message }), isBase64Encoded: false };
     }
     const app = active.app as InferenceApp;
     const obs = active.observability as Observability;
@@ -279,7 +279,10 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
     } catch {
       // Metrics must never fail a response.
     }
-    return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
+    // Binary tensors (Open Inference Protocol) go back base64-encoded, as function URLs require of bytes.
+    const binary = typeof response.body !== 'string';
+    const body = binary ? response.body.toString('base64') : response.body;
+    return { statusCode: response.status, headers: response.headers, body, isBase64Encoded: binary };
   };
   return Object.assign(handler, {
     ready: async (): Promise<ModelStatus> => ((await currentAttempt()).app as InferenceApp).status(),

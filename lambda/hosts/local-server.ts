@@ -41,6 +41,11 @@ export interface ServerOptions {
    * (the SageMaker container sets it from `MODEL_SHA256`). @default - not checked
    */
   readonly expectedSha256?: string;
+  /**
+   * onnxruntime intra-op threads of a model directory's session (a pool sets it so that workers × threads fits the
+   * CPUs). @default 1
+   */
+  readonly threads?: number;
   /** @default 8080; 0 picks a free port (see {@link RunningServer.url}) */
   readonly port?: number;
   /** @default '127.0.0.1' */
@@ -153,7 +158,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (typeof options.model === 'string') {
     const started = performance.now();
     try {
-      model = await loadModelFromDirectory(options.model, options.expectedSha256 === undefined ? {} : { expectedSha256: options.expectedSha256 });
+      model = await loadModelFromDirectory(options.model, {
+        ...(options.expectedSha256 === undefined ? {} : { expectedSha256: options.expectedSha256 }),
+        ...(options.threads === undefined ? {} : { threads: options.threads }),
+      });
     } catch (error) {
       await recordLoadFailure(options, options.model, error, performance.now() - started);
       throw error;

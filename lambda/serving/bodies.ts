@@ -148,9 +148,14 @@ export interface JsonLimits {
 
 /**
  * The first way `value` breaks the limits, or undefined. Iterative (an explicit stack), so a deep value cannot
- * overflow the call stack here; primitives cost one `typeof` each. Run after `JSON.parse`, which V8 implements
- * without recursion: parsing and then walking costs a fraction of a character-by-character pre-scan (measured in
- * README, "Broken requests").
+ * overflow the call stack here. Run after `JSON.parse`, which V8 implements without recursion: parsing and then
+ * walking costs a fraction of a character-by-character pre-scan (measured in README, "Broken requests").
+ *
+ * Only containers are counted. An array whose first element is not a container (a tensor's `data`, an instance in
+ * feature order, a column) is taken at its length and its elements are not visited: a request's numbers are the
+ * bulk of its body, and every one of them is read by the feature rules anyway, which refuse anything but a value
+ * (and `formatValue` renders even a value too deep to stringify). The limits guard the containers the code walks
+ * as containers: the envelope, the instances, the rows.
  */
 function exceededLimit(value: unknown, maxDepth: number, maxKeys: number): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -161,6 +166,8 @@ function exceededLimit(value: unknown, maxDepth: number, maxKeys: number): strin
     const depth = depths.pop() as number;
     if (depth > maxDepth) return `nests arrays and objects more than ${maxDepth} deep; at most ${maxDepth} levels are allowed`;
     if (Array.isArray(container)) {
+      const head: unknown = container[0];
+      if (typeof head !== 'object' || head === null) continue;
       for (let i = 0; i < container.length; i++) {
         const element: unknown = container[i];
         if (typeof element === 'object' && element !== null) {

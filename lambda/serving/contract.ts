@@ -24,8 +24,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
-  /** JSON text. */
-  readonly body: string;
+  /** JSON text; bytes for an Open Inference Protocol answer with binary tensors (`binary-tensors.ts`). */
+  readonly body: string | Buffer;
 }
 
 /** What happened to one request, for logs and metrics. Carries no payload (the hook gets the request too). */

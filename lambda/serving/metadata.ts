@@ -3,10 +3,12 @@
  * (`GET /v2/models/{name}`), the latter extended with what the manifest says about each feature. Built once per
  * manifest (while loading) and once per loaded model, never per request.
  */
+import { featureIdentifiers } from '../core/feature-names';
 import { inputLayout, type ElementType } from '../core/input-layout';
 import type { Manifest } from '../core/manifest';
 import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import type { LoadedModel } from '../core/types';
+import { BINARY_EXTENSION } from './binary-tensors';
 
 // The evaluation's key figures (issue 11).
 export type { EvaluationKeyFigures } from '../core/evaluation-figures';
@@ -14,7 +16,7 @@ export type { EvaluationKeyFigures } from '../core/evaluation-figures';
 const V2_DATATYPES: Readonly<Record<ElementType, string>> = { float32: 'FP32', float64: 'FP64', int64: 'INT64', string: 'BYTES' };
 
 /** `GET /v2`. */
-export const SERVER_METADATA_BODY = JSON.stringify({ name: 'modelstack', version: '1', extensions: [] });
+export const SERVER_METADATA_BODY = JSON.stringify({ name: 'modelstack', version: '1', extensions: [BINARY_EXTENSION] });
 
 /**
  * `GET /v2/models/{name}`: the v2 metadata, extended with the features (and the evaluation's key figures when the
@@ -26,6 +28,7 @@ export function modelMetadata(manifest: Manifest, model: LoadedModel | undefined
   // Element types and encodings come from the model once it is loaded (from the manifest alone before).
   const layout = inputLayout(manifest, model?.signature);
   const single = layout.tensors.length === 1 && layout.tensors[0].name === manifest.input.tensor;
+  const ids = featureIdentifiers(features.map((f) => f.name));
   return {
     name: manifest.name,
     versions: [manifest.version],
@@ -34,6 +37,8 @@ export function modelMetadata(manifest: Manifest, model: LoadedModel | undefined
     ...(manifest.description === undefined ? {} : { description: manifest.description }),
     inputs: features.map((f, i) => ({
       name: f.name,
+      // A letters-digits-underscore spelling of the name: also accepted as the name of a v2 feature tensor.
+      id: ids[i],
       // What a client sends in the one-tensor-per-feature form: categories are strings.
       datatype: f.type === 'category' ? 'BYTES' : 'FP32',
       shape: [-1],

@@ -121,10 +121,17 @@ export function createObservability(options: ObservabilityOptions): Observabilit
   const metrics = metricsEnabled
     ? (options.metricsInstance ?? new Metrics({ namespace, serviceName: options.serviceName, logger }))
     : undefined;
-  // Not cached: the level can change at any time (setLogLevel, Powertools' debug sampling), per invocation with
-  // concurrent Lambda invocations, and the logger has no change notification. `level` is the number itself, about
-  // 0.1 µs per request; getLevelName() also maps it back to a name (0.37 µs a call).
-  const debugEnabled = (): boolean => logger.level <= LogLevelThreshold.DEBUG;
+  // Read once, and again whenever the level changes: `logger.level` reads process.env on every call (Powertools
+  // checks AWS_LAMBDA_MAX_CONCURRENCY to find the invocation's store), a measurable share of a batch-1 request.
+  // Every change after construction goes through setLogLevel (explicit, or Powertools' debug sampling), which is
+  // wrapped to refresh the flag. With concurrent invocations in one Lambda environment a sampled DEBUG level then
+  // also logs the successes of requests in flight alongside; only log lines differ.
+  let debug = logger.level <= LogLevelThreshold.DEBUG;
+  const setLogLevel = logger.setLogLevel.bind(logger);
+  logger.setLogLevel = (level: LogLevel): void => {
+    setLogLevel(level);
+    debug = logger.level <= LogLevelThreshold.DEBUG;
+  };
 
   // Counts by dimension value, turned into EMF at flush: one document per label / reason, since a dimension
   // value applies to a whole EMF document. One Metrics instance per value, created once.
@@ -195,7 +202,7 @@ export function createObservability(options: ObservabilityOptions): Observabilit
         batchSize: record.predictions?.length,
         body: truncatedBody(request.body),
       });
-    } else if (debugEnabled()) {
+    } else if (debug) {
       logger.debug('request', { ...logFields(record), batchSize: record.predictions?.length });
     }
   };

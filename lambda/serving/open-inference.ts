@@ -8,6 +8,8 @@ import { formatValue } from '../core/issues';
 import { InvalidInputError } from '../core/invalid-input';
 import type { InputProblem, Prediction, PreparedBatch } from '../core/types';
 import { bodyText, checkBatchSize, checkBodySize, isJsonObject, mediaKind, parseJson } from './bodies';
+import type { OutputTensor } from './binary-tensors';
+import { binaryHeaderLength, binaryOutputNames, binaryResponse, checkBinaryMediaType, readBinaryRequest } from './binary-tensors';
 import { jsonResponse } from './contract';
 import type { HttpRequest, HttpResponse } from './contract';
 import { envelopeError } from './errors';
@@ -29,19 +31,16 @@ interface TensorInput {
   readonly data: readonly unknown[];
 }
 
-interface V2Output {
-  readonly name: string;
-  readonly datatype: 'BYTES' | 'FP32';
-  readonly shape: readonly number[];
-  readonly data: ReadonlyArray<string | number>;
-}
+type V2Output = OutputTensor;
 
 /** Checks (413, 415, 503, 400) in that order, then predicts. */
 export async function infer(request: HttpRequest, app: RouteContext, state: RequestState): Promise<HttpResponse> {
   checkBodySize(request.body, app.limits.maxPayloadBytes);
-  mediaKind(request.headers, false);
+  const headerLength = binaryHeaderLength(request);
+  if (headerLength === undefined) mediaKind(request.headers, false);
+  else checkBinaryMediaType(request);
   const served = app.ready();
-  const body = parseJson(bodyText(request.body));
+  const body = headerLength === undefined ? parseJson(bodyText(request.body)) : readBinaryRequest(request, headerLength);
   if (!isJsonObject(body)) throw envelopeError('(body)', body, 'a JSON object {"id"?, "inputs": [...], "outputs"?}');
   const id = body.id;
   if (id !== undefined && typeof id !== 'string') throw envelopeError('id', id, 'a string');
@@ -50,10 +49,10 @@ export async function infer(request: HttpRequest, app: RouteContext, state: Requ
   const predictions = await served.model.predict(batch);
   state.predictions = predictions;
   const outputs = v2Outputs(predictions, served.catalog, requested);
-  return jsonResponse(
-    200,
-    `{${served.v2Prefix},"id":${JSON.stringify(id ?? requestIdOf(state))},"outputs":${JSON.stringify(outputs)}}`,
-  );
+  const binary = binaryOutputNames(body);
+  const prefix = `${served.v2Prefix},"id":${JSON.stringify(id ?? requestIdOf(state))}`;
+  if (binary !== undefined) return binaryResponse(prefix, outputs, binary);
+  return jsonResponse(200, `{${prefix},"outputs":${JSON.stringify(outputs)}}`);
 }
 
 /** The `outputs` a request asks for (`undefined`: all). */
@@ -84,7 +83,7 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
   const categories = served.preparer.categoryFeatures;
   // BYTES (strings) carry category features; a tensor of every feature may be BYTES only if all are categories.
   const bytesAllowed = (name: string): boolean =>
-    categories.has(name) || (name === tensorName && categories.size === featureCount);
+    categories.has(served.featureAliases.get(name) ?? name) || (name === tensorName && categories.size === featureCount);
   const tensors = validateTensors(inputs, bytesAllowed);
   if (tensorName !== undefined && tensors.length === 1 && tensors[0].name === tensorName) {
     const { shape, data } = tensors[0];
@@ -93,12 +92,15 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
     return served.preparer.prepareMatrix(data, shape[0], shape[1]);
   }
   const columns = Object.create(null) as Record<string, unknown>;
+  const singletonCells = new Set<string>();
   const problems: InputProblem[] = [];
-  tensors.forEach(({ name, datatype, shape, data }, i) => {
+  tensors.forEach(({ name: given, datatype, shape, data }, i) => {
+    let name = given;
     if (tensorName !== undefined && name === tensorName) {
       problems.push({ instance: -1, field: `inputs[${i}].name`, value: formatValue(name), allowed: `"${tensorName}" as the only input (${forms})` });
       return;
     }
+    name = served.featureAliases.get(name) ?? name;
     if (Object.hasOwn(columns, name)) {
       problems.push({ instance: -1, field: `inputs[${i}].name`, value: formatValue(name), allowed: 'a name used by one input only' });
       return;
@@ -118,14 +120,12 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
       problems.push({ instance: -1, field: `inputs[${i}].data`, value: `${data.length} values`, allowed: `${rows} values (shape ${formatValue(shape)})` });
       return;
     }
-    // [N, 1] may come nested: [[v0], [v1], ...].
-    columns[name] =
-      shape.length === 2 && Array.isArray(data[0])
-        ? data.map((cell: unknown) => (Array.isArray(cell) && cell.length === 1 ? (cell[0] as unknown) : cell))
-        : data;
+    // [N, 1] may come nested: [[v0], [v1], ...], read in place (no unwrapped copy).
+    if (shape.length === 2 && Array.isArray(data[0])) singletonCells.add(name);
+    columns[name] = data;
   });
   if (problems.length > 0) throw new InvalidInputError(problems);
-  return served.preparer.prepareColumns(columns);
+  return served.preparer.prepareColumns(columns, undefined, singletonCells);
 }
 
 /** Checks each tensor's envelope (name, shape, datatype, data); reports every problem at once. */

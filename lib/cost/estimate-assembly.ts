@@ -4,17 +4,26 @@
  * does not know is still priced, idle, with a warning.
  */
 import { readManifest } from '../../lambda/core/manifest';
-import type { LoadedEnvironment } from '../../config/load';
 import { readCloudAssembly, type SynthesizedStack } from './cloud-assembly';
 import { estimateStack, type StackEstimate } from './estimate';
 import type { PriceTable } from './price-table';
 import type { ModelInfo } from './pricing-context';
-import { trafficProfile } from './traffic-profile';
+import { trafficProfile, type TrafficInputs } from './traffic-profile';
+
+/** What the estimate reads of an environment (a loaded config environment is one). */
+export interface EstimatedEnvironment {
+  /** The environment's name, matched against the stacks' `modelstack:environment` tag. */
+  readonly name: string;
+  /** The model's manifest file. */
+  readonly manifestPath: string;
+  /** The environment's expected traffic and budget. */
+  readonly config: { readonly traffic: TrafficInputs; readonly budget?: { readonly monthlyLimitUsd: number } };
+}
 
 /** What estimating an assembly needs. */
 export interface AssemblyEstimateOptions {
   /** The validated environments (traffic, budget, model folder). */
-  readonly environments: readonly LoadedEnvironment[];
+  readonly environments: readonly EstimatedEnvironment[];
   readonly prices: PriceTable;
   /** Apply the free tier. @default false */
   readonly freeTier?: boolean;
@@ -22,7 +31,7 @@ export interface AssemblyEstimateOptions {
   readonly only?: string;
 }
 
-async function modelOf(environment: LoadedEnvironment): Promise<ModelInfo> {
+async function modelOf(environment: EstimatedEnvironment): Promise<ModelInfo> {
   const manifest = await readManifest(environment.manifestPath);
   return { name: manifest.name, task: manifest.task, labels: manifest.task === 'regression' ? [] : manifest.output.labels };
 }

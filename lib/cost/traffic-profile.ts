@@ -2,7 +2,6 @@
  * The traffic an environment expects in a month, with what the config leaves open derived once: cold starts
  * (a share of requests unless given) and response size (per instance unless given).
  */
-import type { TrafficConfig } from '../../config/cost-schema';
 import { DEFAULT_COLD_START_PERCENT, DEFAULT_RESPONSE_BYTES_PER_INSTANCE } from './assumptions';
 
 /** A month of traffic, every figure resolved. */
@@ -29,6 +28,25 @@ export interface TrafficProfile {
   readonly logBytesPerRequest?: number;
 }
 
+/** An environment's expected traffic as configured (the config's `traffic` block is one): what is unset is derived. */
+export interface TrafficInputs {
+  readonly requestsPerMonth: number;
+  readonly meanInstancesPerRequest: number;
+  readonly meanDurationMs: number;
+  readonly meanPayloadBytes: number;
+  /** @default - 100 bytes per instance */
+  readonly meanResponseBytes?: number;
+  /** @default - `coldStartPercent` of the requests */
+  readonly coldStartsPerMonth?: number;
+  /** @default DEFAULT_COLD_START_PERCENT */
+  readonly coldStartPercent?: number;
+  readonly meanInitDurationMs: number;
+  /** @default - the template's sampling percentage */
+  readonly capturedPercent?: number;
+  /** @default - derived from the runtime's log lines */
+  readonly logBytesPerRequest?: number;
+}
+
 /** No traffic at all: the stack's idle cost. */
 export const NO_TRAFFIC: TrafficProfile = {
   requestsPerMonth: 0,
@@ -42,7 +60,7 @@ export const NO_TRAFFIC: TrafficProfile = {
 };
 
 /** The profile an environment's validated `traffic` block describes. */
-export function trafficProfile(config: TrafficConfig): TrafficProfile {
+export function trafficProfile(config: TrafficInputs): TrafficProfile {
   const percent = config.coldStartPercent ?? DEFAULT_COLD_START_PERCENT;
   const coldStartsPerMonth = config.coldStartsPerMonth ?? Math.round((config.requestsPerMonth * percent) / 100);
   return {

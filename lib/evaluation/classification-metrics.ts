@@ -102,11 +102,19 @@ function averageOf(scores: readonly ClassScores[], weights: readonly number[], r
 }
 
 /**
+ * The labels macro averages are taken over: `all` the model's labels (scikit-learn's `labels=labels`), or those
+ * `present` in the rows' truth or predictions (scikit-learn without `labels=`), for slices: a slice holding one
+ * class is then not averaged with classes it cannot contain.
+ */
+export type MacroLabels = 'all' | 'present';
+
+/**
  * Every classification metric over `rows`. A binary model (two labels) also gets the positive-label figures;
- * the positive label is `positiveLabel`, by default the manifest's first label.
+ * the positive label is `positiveLabel`, by default the manifest's first label. Macro averages are over
+ * `macroOver` labels.
  * @throws RangeError when there are no rows
  */
-export function classificationMetrics(rows: ScoredClassRows, positiveLabel: string = rows.labels[0]): ClassificationMetrics {
+export function classificationMetrics(rows: ScoredClassRows, positiveLabel: string = rows.labels[0], macroOver: MacroLabels = 'all'): ClassificationMetrics {
   const n = rows.truth.length;
   if (n === 0) throw new RangeError('classification metrics need at least one row');
   const { labels, truth, probabilities } = rows;
@@ -126,7 +134,7 @@ export function classificationMetrics(rows: ScoredClassRows, positiveLabel: stri
     rows: n,
     accuracy: correct / n,
     perClass: Object.fromEntries(labels.map((label, c) => [label, scores[c]])),
-    macro: averageOf(scores, scores.map(() => 1), n),
+    macro: averageOf(scores, labels.map((_, c) => (macroOver === 'all' || scores[c].support > 0 || matrix.some((row) => row[c] > 0) ? 1 : 0)), n),
     weighted: averageOf(scores, scores.map((s) => s.support), n),
     confusionMatrix: { labels, matrix },
     logLoss: logLoss / n,

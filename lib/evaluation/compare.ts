@@ -17,6 +17,10 @@ export interface CompareOptions {
   readonly modelDirs: readonly string[];
   readonly data: string;
   readonly metric?: string;
+  /** The target column of `data`. @default each candidate's `evaluation.target` */
+  readonly target?: string;
+  /** Columns of `data` every metric is also reported by. @default none */
+  readonly sliceBy?: readonly string[];
   readonly onProgress?: (done: number, total: number, name: string) => void;
   readonly now?: Date;
 }
@@ -40,7 +44,14 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
   const records: EvaluationRecord[] = [];
   for (const [i, dir] of options.modelDirs.entries()) {
     options.onProgress?.(i, options.modelDirs.length, dir);
-    const record = await evaluateModel({ modelDir: dir, data: options.data, metric, ...(options.now === undefined ? {} : { now: options.now }) });
+    const record = await evaluateModel({
+      modelDir: dir,
+      data: options.data,
+      metric,
+      ...(options.target === undefined ? {} : { target: options.target }),
+      ...(options.sliceBy === undefined ? {} : { sliceBy: options.sliceBy }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
     if (record.metrics.task !== records[0]?.metrics.task && records.length > 0) {
       throw new EvaluationError(`${dir}: is a ${record.model.task} model; the candidates must all be ${records[0].model.task} models`);
     }

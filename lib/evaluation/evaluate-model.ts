@@ -83,7 +83,8 @@ function slicesOf(manifest: Manifest, scored: ScoredData): Record<string, Record
     result[column] = Object.fromEntries(
       sorted.map((value) => {
         const rows = rowsOf.get(value) ?? [];
-        const metrics = metricsOf(manifest, rows.map((r) => scored.truth[r]), rows.map((r) => scored.predictions[r]));
+        // Macro figures over the labels present in the slice, so a one-class slice is judged on its class.
+        const metrics = metricsOf(manifest, rows.map((r) => scored.truth[r]), rows.map((r) => scored.predictions[r]), 'present');
         return [value, { rows: rows.length, metrics }];
       }),
     );

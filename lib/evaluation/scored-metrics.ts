@@ -3,7 +3,7 @@
  */
 import type { Manifest } from '../../lambda/core/manifest';
 import type { Prediction } from '../../lambda/core/types';
-import { classificationMetrics } from './classification-metrics';
+import { classificationMetrics, type MacroLabels } from './classification-metrics';
 import type { Metrics } from './metric-names';
 import { regressionMetrics } from './regression-metrics';
 
@@ -12,17 +12,30 @@ export function labelsOf(manifest: Manifest): readonly string[] | undefined {
   return manifest.task === 'regression' ? undefined : manifest.output.labels;
 }
 
-/** The positive label of a binary classifier: `evaluation.positiveLabel`, else the first label. */
+/** The positive label of a binary classifier: `evaluation.positiveLabel`, else {@link defaultPositiveLabel}. */
 export function positiveLabelOf(manifest: Manifest): string | undefined {
   if (manifest.task !== 'binary-classification') return undefined;
-  return manifest.evaluation?.positiveLabel ?? manifest.output.labels[0];
+  return manifest.evaluation?.positiveLabel ?? defaultPositiveLabel(manifest.output.labels);
+}
+
+/**
+ * The positive label when the manifest names none: as scikit-learn's `pos_label=1` for labels that read as 0/1
+ * (or -1/1), "true" for false/true (any case); else the first label (the manifest lists it first on purpose).
+ */
+export function defaultPositiveLabel(labels: readonly string[]): string {
+  const one = labels.find((label) => /^\+?1(?:\.0*)?$/.test(label.trim()));
+  const other = labels.find((label) => label !== one);
+  if (one !== undefined && other !== undefined && /^(?:0|-1)(?:\.0*)?$/.test(other.trim())) return one;
+  const truthy = labels.find((label) => label.trim().toLowerCase() === 'true');
+  if (truthy !== undefined && labels.some((label) => label.trim().toLowerCase() === 'false')) return truthy;
+  return labels[0];
 }
 
 /**
  * Every metric of the task over the rows (`truth[i]` is the truth of `predictions[i]`).
  * @throws RangeError when a prediction does not fit the task
  */
-export function metricsOf(manifest: Manifest, truth: readonly (string | number)[], predictions: readonly Prediction[]): Metrics {
+export function metricsOf(manifest: Manifest, truth: readonly (string | number)[], predictions: readonly Prediction[], macroOver: MacroLabels = 'all'): Metrics {
   const labels = labelsOf(manifest);
   if (labels === undefined) {
     const predicted = predictions.map((p) => {
@@ -38,5 +51,5 @@ export function metricsOf(manifest: Manifest, truth: readonly (string | number)[
     labels.forEach((label, c) => (probabilities[row * k + c] = p.probabilities[label]));
   });
   const index = truth.map((t) => labels.indexOf(String(t)));
-  return classificationMetrics({ labels, truth: index, probabilities }, positiveLabelOf(manifest));
+  return classificationMetrics({ labels, truth: index, probabilities }, positiveLabelOf(manifest), macroOver);
 }

@@ -42,6 +42,9 @@ export function formatEvaluation(record: EvaluationRecord): string[] {
     ...(baselines.previous === undefined ? [] : [formatNumber(metricValue(baselines.previous.metrics, name))]),
   ]);
   lines.push(...table(header, rows));
+  if (record.positiveLabel !== undefined) {
+    lines.push(`positive label: "${record.positiveLabel}" (rocAuc, prAuc and the Brier score are computed for it; set evaluation.positiveLabel to change it)`);
+  }
   if (metrics.task === 'regression' && metrics.mapeRowsSkipped > 0) {
     lines.push(`MAPE leaves out ${metrics.mapeRowsSkipped} rows whose target is 0.`);
   }

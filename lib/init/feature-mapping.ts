@@ -2,7 +2,9 @@
  * How `modelstack init` maps a model's inputs to manifest features:
  *
  * * **one input per column** (skl2onnx pipelines: `[N, 1]` inputs named after the columns): each feature names its
- *   own `tensor`; a string input gives a category feature with `encoding: "string"`;
+ *   own `tensor`; a string input gives a category feature with `encoding: "string"`. An input matches the column
+ *   of its name, or else the one column whose name differs only by the characters exporters replace (skl2onnx
+ *   turns `od280/od315_of_diluted_wines` into `od280_od315_of_diluted_wines`): the feature keeps the column's name;
  * * **one `[N, F]` float input**: fed by the F non-target CSV columns in header order (the order must match
  *   training: said in the review list).
  *
@@ -10,6 +12,8 @@
  * for numbers, else `reject` (flagged for review); a column without missing cells gets `reject`.
  * Scaling is never guessed.
  */
+import { exporterKey } from '../../lambda/core/feature-names';
+import { editDistance } from '../../lambda/core/suggest';
 import type { ColumnProfile, CsvProfile } from './csv-profile';
 import { InitError } from './init-error';
 import type { ProbeFeed } from './logits-probe';
@@ -64,14 +68,37 @@ function numericFeature(column: ColumnProfile, input: TensorInput, tensor: strin
   return { name: column.name, type: column.type, ...(tensor === undefined ? {} : { tensor }), ...missingPolicy(column, imputes, review) };
 }
 
-function perColumn(inputs: readonly TensorInput[], profile: CsvProfile, target: string | undefined, imputes: boolean): FeatureMapping {
+/**
+ * The data column each input is fed from: the column of the same name, or else the only column whose name differs
+ * from the input's only by characters that exporters replace (and case). Inputs without one are left out.
+ */
+function matchColumns(inputs: readonly TensorInput[], header: readonly string[]): Map<string, string> {
+  const byKey = new Map<string, string[]>();
+  for (const column of header) byKey.set(exporterKey(column), [...(byKey.get(exporterKey(column)) ?? []), column]);
+  const matched = new Map<string, string>();
+  for (const input of inputs) {
+    if (header.includes(input.name)) matched.set(input.name, input.name);
+    else if (byKey.get(exporterKey(input.name))?.length === 1) matched.set(input.name, (byKey.get(exporterKey(input.name)) as string[])[0]);
+  }
+  return matched;
+}
+
+function perColumn(inputs: readonly TensorInput[], profile: CsvProfile, target: string | undefined, imputes: boolean, matched: ReadonlyMap<string, string>): FeatureMapping {
   const review: string[] = [];
+  const renamed = inputs.filter((i) => matched.get(i.name) !== i.name);
+  if (renamed.length > 0) {
+    review.push(
+      `inputs matched to columns whose names differ only by characters the exporter replaced: ${renamed.map((i) => `"${i.name}" <- column "${matched.get(i.name)}"`).join(', ')}; ` +
+        'each feature keeps the column\'s name (requests use it) and feeds the input of its "tensor"',
+    );
+  }
   const features = inputs.map((input): SpecFeature => {
-    const column = profile.columns.find((c) => c.name === input.name) as ColumnProfile;
+    const column = profile.columns.find((c) => c.name === matched.get(input.name)) as ColumnProfile;
     if (input.elementType !== 'string') return numericFeature(column, input, input.name, imputes, review);
     return { name: column.name, type: 'category', tensor: input.name, categories: column.values, encoding: 'string', ...missingPolicy({ ...column, type: 'category' }, imputes, review) };
   });
-  const unused = profile.header.filter((h) => h !== target && !inputs.some((i) => i.name === h));
+  const used = new Set(matched.values());
+  const unused = profile.header.filter((h) => h !== target && !used.has(h));
   if (unused.length > 0) review.push(`columns ${unused.join(', ')} are not model inputs and are not features; requests holding them are refused (input.unknownFields: "reject")`);
   const categories = features.filter((f) => f.type === 'category').map((f) => f.name);
   if (categories.length > 0) {
@@ -115,6 +142,21 @@ function singleTensor(input: TensorInput, profile: CsvProfile | undefined, targe
   return { tensor: input.name, features, layout: 'single-tensor', review };
 }
 
+/** Up to three columns closest to an input's name, compared as exporters spell names (within half the length). */
+function closestColumns(input: string, header: readonly string[]): string[] {
+  const key = exporterKey(input);
+  return header
+    .map((column, order) => {
+      const other = exporterKey(column);
+      const limit = Math.max(2, Math.floor(Math.max(other.length, key.length) / 2));
+      return { column, order, distance: editDistance(key, other, limit), limit };
+    })
+    .filter((c) => c.distance <= c.limit)
+    .sort((a, b) => a.distance - b.distance || a.order - b.order)
+    .slice(0, 3)
+    .map((c) => c.column);
+}
+
 /**
  * Maps the model's inputs to features.
  * @throws InitError when the inputs fit neither layout, naming the inputs and the columns
@@ -122,15 +164,21 @@ function singleTensor(input: TensorInput, profile: CsvProfile | undefined, targe
 export function mapFeatures(signature: OnnxSignature, profile: CsvProfile | undefined, target: string | undefined): FeatureMapping {
   const inputs = tensorInputs(signature);
   if (inputs.length === 0) throw new InitError('the model has no inputs');
-  const columns = new Set(profile?.header.filter((h) => h !== target) ?? []);
-  if (profile !== undefined && inputs.every((i) => columns.has(i.name)) && (inputs.length > 1 || tensorWidth(inputs[0]) === 1)) {
-    return perColumn(inputs, profile, target, signature.imputes);
+  const header = profile?.header.filter((h) => h !== target) ?? [];
+  const matched = matchColumns(inputs, header);
+  if (profile !== undefined && matched.size === inputs.length && (inputs.length > 1 || tensorWidth(inputs[0]) === 1)) {
+    return perColumn(inputs, profile, target, signature.imputes, matched);
   }
   if (inputs.length === 1) return singleTensor(inputs[0], profile, target, signature);
-  const missing = inputs.filter((i) => !columns.has(i.name)).map((i) => i.name);
+  const intro = `the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}), so each needs a CSV column of the same name`;
+  if (profile === undefined) throw new InitError(`${intro}; pass --data with such a CSV`);
+  const unmatched = inputs.filter((i) => !matched.has(i.name)).map((i) => {
+    const close = closestColumns(i.name, header);
+    return `"${i.name}" (${close.length === 0 ? 'no column is close' : `closest: ${close.map((c) => `"${c}"`).join(', ')}`})`;
+  });
   throw new InitError(
-    `the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}), so each needs a CSV column of the same name; ` +
-      (profile === undefined ? 'pass --data with such a CSV' : `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not columns of the data (${profile.header.join(', ')})`),
+    `${intro}, or one whose name differs only by characters exporters replace; no column of the data matches ` +
+      `${unmatched.length === 1 ? 'the input' : `${unmatched.length} inputs`} ${unmatched.join(', ')}. Rename the column in the CSV to the input's name.`,
   );
 }
 

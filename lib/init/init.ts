@@ -5,6 +5,7 @@
  * Steps: read the ONNX signature; rewrite a ZipMap; profile the CSV; map inputs to features; probe the score
  * output; decide the task, output and labels; check the manifest against the spec; write.
  */
+import type { SpecTask } from './manifest-spec';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { columnNamed, profileCsv, type CsvProfile } from './csv-profile';
@@ -32,6 +33,11 @@ export interface InitOptions {
   readonly name?: string;
   /** @default 1.0.0 */
   readonly version?: string;
+  /**
+   * The task, for a model whose output init cannot read alone (an `[N, K]` output without labels).
+   * @default none: init refuses to guess and says so
+   */
+  readonly task?: SpecTask;
 }
 
 export interface InitResult {
@@ -49,12 +55,23 @@ export interface InitResult {
   readonly written: readonly string[];
 }
 
+/** A file init reads; a missing or unreadable one is an {@link InitError} naming it. */
+async function readInput(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${(error as Error).message})`;
+    throw new InitError(`${what} ${path} ${reason}`);
+  }
+}
+
 async function readProfile(options: InitOptions): Promise<CsvProfile | undefined> {
   if (options.data === undefined) {
     if (options.target !== undefined) throw new InitError(`--target is "${options.target}" but no --data was given; --target names a column of --data`);
     return undefined;
   }
-  const profile = profileCsv(await readFile(options.data, 'utf8'), options.data);
+  const profile = profileCsv((await readInput(options.data, '--data')).toString('utf8'), options.data);
   if (options.target !== undefined) columnNamed(profile, options.target, options.data, '--target');
   return profile;
 }
@@ -70,7 +87,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const name = options.name ?? defaultModelName(options.model);
   const version = options.version ?? DEFAULT_VERSION;
   checkIdentity(name, version);
-  const original = new Uint8Array(await readFile(options.model));
+  const original = new Uint8Array(await readInput(options.model, 'the model'));
   const signature = readOnnxSignature(original, options.model);
   const { bytes, rewritten } = rewriteZipMap(original, options.model);
   const served = rewritten.length === 0 ? signature : readOnnxSignature(bytes, options.model);
@@ -79,7 +96,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const scores = scoreOutput(served, rewritten);
   const probe = await probeOutput(bytes, probeFeeds(served, features, profile), scores.name, options.model);
   const target = options.target === undefined || profile === undefined ? undefined : profile.columns.find((c) => c.name === options.target);
-  const output = mapOutput({ signature: served, scores, probe, rewritten, target });
+  const output = mapOutput({ signature: served, scores, probe, rewritten, target, ...(options.task === undefined ? {} : { taskHint: options.task }) });
   const manifest = assembleManifest({ name, version, description: describe(signature, options, profile), features, output });
   const problems = checkManifestSpec(manifest, served);
   if (problems.length > 0) throw new InitError(`the manifest init would write does not fit the model:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -78,13 +78,22 @@ export interface OutputInputs {
   readonly probe: ProbeResult | undefined;
   readonly rewritten: readonly ZipMapRewrite[];
   readonly target: ColumnProfile | undefined;
+  /** What the user said the model is (`--task`), when init cannot tell. @default none: init refuses to guess */
+  readonly taskHint?: SpecTask;
 }
 
 /** Decides the task and the `output` section. */
-export function mapOutput({ signature, scores, probe, rewritten, target }: OutputInputs): OutputMapping {
+export function mapOutput({ signature, scores, probe, rewritten, target, taskHint }: OutputInputs): OutputMapping {
   const review: string[] = [];
   const ignoredOutputs = signature.outputs.filter((o) => o.name !== scores.name).map((o) => o.name);
-  const width = tensorWidth(scores) ?? probe?.width;
+  const declared = tensorWidth(scores);
+  if (declared !== undefined && probe !== undefined && probe.width !== declared) {
+    throw new InitError(
+      `the model's output "${scores.name}" is declared [N, ${declared}] but returns [N, ${probe.width}] on the probe rows: ` +
+        'the graph and its declared output disagree (an exporter setting, e.g. a regressor converted for one target but fitted on several); re-export the model so they agree',
+    );
+  }
+  const width = declared ?? probe?.width;
   if (width === undefined) throw new InitError(`the model's output "${scores.name}" does not fix its width and could not be probed`);
   const zipMap = rewritten.find((r) => r.tensor === scores.name);
   const labelOutputs = signature.outputs.filter(isTensor).filter((o) => o.name !== scores.name && (o.elementType === 'int64' || o.elementType === 'string'));
@@ -113,10 +122,28 @@ export function mapOutput({ signature, scores, probe, rewritten, target }: Outpu
       (labelOutputs.some((o) => o.elementType === 'int64') ? '; an int64 label i means labels[i]' : ''));
   };
   if (width >= 2) {
+    if (zipMap === undefined && numericTarget && manyValues) {
+      throw new InitError(
+        `the model's output "${scores.name}" has ${width} columns but the target "${target?.name}" is one numeric column with many values: ` +
+          `a model with ${width} outputs for one numeric target is a multi-output regression, which modelstack does not serve yet; ` +
+          'export one model per target, or pass the target of a classifier',
+      );
+    }
     reviewSortedLabels();
     if (labels === undefined) {
+      // [N, K] may be K class scores or K regression targets: without labels, init does not guess.
+      if (taskHint === undefined) {
+        throw new InitError(
+          `the model's output "${scores.name}" has ${width} columns: ${width} class scores or ${width} regression targets, and without ` +
+            'labels init cannot tell which. Pass --data <train.csv> --target <column> (the labels come from the target), or ' +
+            `--task ${width === 2 ? 'binary' : 'multiclass'}-classification to write placeholder labels class_0 ... class_${width - 1}`,
+        );
+      }
+      if (taskHint === 'regression') {
+        throw new InitError(`--task regression, but the model's output "${scores.name}" has ${width} columns: multi-output regression is not served yet; export one model per target`);
+      }
       labels = Array.from({ length: width }, (_, i) => `class_${i}`);
-      review.push(`labels are placeholders class_0 ... class_${width - 1} (no --target): write the class names in column order`);
+      review.push(`labels are placeholders class_0 ... class_${width - 1} (--task, no --target): write the class names in column order`);
     }
     return { ...classification(scores, width, probe, labels, labelSource, review), ignoredOutputs, review };
   }

@@ -2,12 +2,10 @@
 import { Duration, SizeRoundingBehavior, type Size } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
-import { FUNCTION_URL_MAX_PAYLOAD_BYTES } from '../../lambda/core/runtime-config';
+import { FUNCTION_URL_MAX_PAYLOAD_BYTES, MAX_BATCH_SIZE_LIMIT } from '../../lambda/core/runtime-config';
+import { LAMBDA_EPHEMERAL_STORAGE_MIB, LAMBDA_MEMORY_SIZE_MIB, LAMBDA_TIMEOUT_SECONDS } from '../lambda-limits';
 import type { LambdaInferenceProps } from '../lambda-inference';
 import { PropsValidator } from '../props-validation';
-
-/** Upper bound the runtime accepts for `MAX_BATCH_SIZE`. */
-const RUNTIME_MAX_BATCH_SIZE = 1_000_000;
 
 /** The props with their defaults applied, as the construct uses them. */
 export interface ResolvedLambdaInferenceProps {
@@ -30,18 +28,19 @@ export function validateLambdaInferenceProps(scope: IConstruct, props: LambdaInf
   if (architecture.name !== lambda.Architecture.X86_64.name && architecture.name !== lambda.Architecture.ARM_64.name) {
     validator.fail('architecture', architecture.name, 'x86_64 or arm64 (onnxruntime-node ships Linux binaries for those only)');
   }
-  validator.integerInRange('memorySizeMiB', resolved.memorySizeMiB, 128, 10240, ' MiB');
-  validator.durationInRange('timeout', resolved.timeout, Duration.seconds(1), Duration.minutes(15), 'seconds');
+  validator.integerInRange('memorySizeMiB', resolved.memorySizeMiB, LAMBDA_MEMORY_SIZE_MIB.min, LAMBDA_MEMORY_SIZE_MIB.max, ' MiB');
+  validator.durationInRange('timeout', resolved.timeout, Duration.seconds(LAMBDA_TIMEOUT_SECONDS.min), Duration.seconds(LAMBDA_TIMEOUT_SECONDS.max), 'seconds');
   if (props.reservedConcurrentExecutions !== undefined) {
     validator.integerInRange('reservedConcurrentExecutions', props.reservedConcurrentExecutions, 1, Number.MAX_SAFE_INTEGER);
   }
   if (!ephemeralStorageSize.isUnresolved()) {
     const mib = ephemeralStorageSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-    if (!Number.isInteger(mib) || mib < 512 || mib > 10240) {
-      validator.fail('ephemeralStorageSize', `${mib} MiB`, 'a whole number of MiB from 512 MiB to 10240 MiB');
+    const { min, max } = LAMBDA_EPHEMERAL_STORAGE_MIB;
+    if (!Number.isInteger(mib) || mib < min || mib > max) {
+      validator.fail('ephemeralStorageSize', `${mib} MiB`, `a whole number of MiB from ${min} MiB to ${max} MiB`);
     }
   }
-  validator.integerInRange('maxBatchSize', resolved.maxBatchSize, 1, RUNTIME_MAX_BATCH_SIZE);
+  validator.integerInRange('maxBatchSize', resolved.maxBatchSize, 1, MAX_BATCH_SIZE_LIMIT);
   validator.integerInRange('maxPayloadBytes', resolved.maxPayloadBytes, 1, FUNCTION_URL_MAX_PAYLOAD_BYTES, ' bytes');
   validator.metricsNamespace('metricsNamespace', resolved.metricsNamespace);
   validator.throwIfInvalid();

@@ -9,9 +9,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import type { ModelStore } from '../model-store';
+import type { IModelStore } from '../model-store-interface';
 import { dataBucketProps } from '../private/bucket-defaults';
 import { iam5ResourceFinding } from '../private/nag-findings';
+import { logServerAccess } from '../private/server-access-logs';
 import type { PropsValidator } from '../props-validation';
 
 /** The key prefix SageMaker writes capture files under. */
@@ -53,7 +54,7 @@ export function validateDataCapture(validator: PropsValidator, options: DataCapt
 /** Properties of a {@link DataCapture}. */
 export interface DataCaptureProps extends DataCaptureOptions {
   /** The store whose access-log bucket receives this bucket's server access logs. */
-  readonly store: ModelStore;
+  readonly store: IModelStore;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -77,8 +78,6 @@ export class DataCapture extends Construct {
     });
     this.bucket = new s3.Bucket(this, 'Resource', {
       ...dataBucketProps(this.encryptionKey),
-      serverAccessLogsBucket: props.store.accessLogsBucket,
-      serverAccessLogsPrefix: 'data-capture/',
       lifecycleRules: [
         {
           id: 'ExpireCapturedData',
@@ -91,6 +90,7 @@ export class DataCapture extends Construct {
       removalPolicy,
       autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
     });
+    if (props.store.accessLogsBucket !== undefined) logServerAccess(this.bucket, props.store.accessLogsBucket, 'data-capture/');
     Validations.of(this.bucket).acknowledge({
       id: 'HIPAA.Security-S3BucketReplicationEnabled',
       reason: 'Captured requests and responses are a short-lived sample kept for model monitoring and shadow reports, expired after days; replicating them would copy possibly personal data to another region with no recovery need.',

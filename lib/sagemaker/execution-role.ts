@@ -7,14 +7,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ManagedPolicyRole } from '../managed-policy-role';
-import type { ModelStore } from '../model-store';
+import type { IModelStore } from '../model-store-interface';
 
 /** What SageMaker does with the execution role to write the endpoint's logs. */
 const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'];
 
 /** Properties of {@link createExecutionRole}. */
 export interface ExecutionRoleProps {
-  readonly store: ModelStore;
+  readonly store: IModelStore;
   /** The model version prefixes SageMaker copies (`models/<name>/<version>/`). */
   readonly modelPrefixes: readonly string[];
   readonly logGroup: logs.ILogGroup;

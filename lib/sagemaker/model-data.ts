@@ -11,14 +11,16 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DockerImage, RemovalPolicy, Size, type BundlingOptions, type ILocalBundling } from 'aws-cdk-lib';
+import { DockerImage, RemovalPolicy, type BundlingOptions, type ILocalBundling } from 'aws-cdk-lib';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { Manifest } from '../../lambda/core/manifest';
 import { MANIFEST_FILE_NAME } from '../../lambda/core/runtime-config';
 import type { ModelFile } from '../model-file';
-import type { ModelStore } from '../model-store';
+import type { IModelStore } from '../model-store-interface';
+import { LAMBDA_EPHEMERAL_STORAGE_MIB } from '../lambda-limits';
 import { acknowledgeBucketDeploymentProvider } from '../private/cdk-provider-findings';
+import { deploymentEphemeralStorage, deploymentStorageMiB } from '../private/deployment-storage';
 
 /** The model's file name inside the prefix (and in `/opt/ml/model`). */
 export const SAGEMAKER_MODEL_FILE_NAME = 'model.onnx';
@@ -26,7 +28,7 @@ export const SAGEMAKER_MODEL_FILE_NAME = 'model.onnx';
 /** Properties of a {@link SageMakerModelData}. */
 export interface SageMakerModelDataProps {
   /** The store the prefix is written to. */
-  readonly store: ModelStore;
+  readonly store: IModelStore;
   /** The ONNX file (for the primary model, the store's own). */
   readonly model: ModelFile;
   /** Its validated manifest. */
@@ -81,8 +83,8 @@ export class SageMakerModelData extends Construct {
     this.prefix = `${props.store.modelPrefix}${version}/`;
     this.s3Uri = `s3://${props.store.bucket.bucketName}/${this.prefix}`;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const neededMiB = Math.ceil((2 * props.model.sizeBytes) / (1024 * 1024)) + 64;
-    const storageMiB = [512, 1024, 2048, 4096, 10240].find((size) => size >= neededMiB) ?? 10240;
+    // The store has refused models too large for any copy step, so the largest step is only a fallback.
+    const storageMiB = deploymentStorageMiB(props.model.sizeBytes) ?? LAMBDA_EPHEMERAL_STORAGE_MIB.max;
 
     this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
       sources: [
@@ -96,7 +98,7 @@ export class SageMakerModelData extends Construct {
       extract: true,
       prune: false,
       retainOnDelete: removalPolicy !== RemovalPolicy.DESTROY,
-      ephemeralStorageSize: storageMiB > 512 ? Size.mebibytes(storageMiB) : undefined,
+      ephemeralStorageSize: deploymentEphemeralStorage(storageMiB),
     });
     acknowledgeBucketDeploymentProvider(this.deployment, props.store.bucket);
   }

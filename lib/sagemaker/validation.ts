@@ -1,5 +1,6 @@
 /** Validation of {@link SageMakerInferenceProps}: every rule names the property, the value and what is allowed. */
 import type { IConstruct } from 'constructs';
+import { MAX_BATCH_SIZE_LIMIT } from '../../lambda/core/runtime-config';
 import { PropsValidator } from '../props-validation';
 import type { SageMakerInferenceProps } from '../sagemaker-inference';
 import { validateAutoScaling } from './autoscaling';
@@ -63,7 +64,7 @@ export function validateSageMakerProps(scope: IConstruct, props: SageMakerInfere
       }
     }
   }
-  validator.integerInRange('maxBatchSize', props.maxBatchSize, 1, 1_000_000);
+  validator.integerInRange('maxBatchSize', props.maxBatchSize, 1, MAX_BATCH_SIZE_LIMIT);
   validator.integerInRange('maxPayloadBytes', maxPayloadBytes, 1, payloadLimit, ' bytes');
   validator.metricsNamespace('metricsNamespace', metricsNamespace);
   validator.throwIfInvalid();

@@ -40,8 +40,8 @@ export interface ServerlessVariantOptions {
   readonly provisionedConcurrency?: number;
 }
 
-/** The serverless memory sizes SageMaker accepts, in MiB. */
-const SERVERLESS_MEMORY_MIB = [1024, 2048, 3072, 4096, 5120, 6144];
+/** The serverless memory sizes SageMaker accepts, in MiB: 1 GiB to 6 GiB in 1 GiB steps. */
+export const SERVERLESS_MEMORY_MIB: readonly number[] = [1024, 2048, 3072, 4096, 5120, 6144];
 
 /** Serverless memory in MiB, or `undefined` when it is a token. */
 export function serverlessMemoryMiB(options: ServerlessVariantOptions): number | undefined {

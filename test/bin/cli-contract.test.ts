@@ -20,14 +20,26 @@ describe('Given the exit code contract', () => {
     ['an invalid config', new ConfigError(['dev.region: must be an AWS region'])],
     ['a manifest that does not validate', new ManifestError('/m/model.json', ['input.features: is required'])],
     ['an unusable model file', new ModelFileError('/m/model.onnx', 'a non-empty ONNX file')],
-    ['a missing file', Object.assign(new Error("ENOENT: no such file or directory, open 'x'"), { code: 'ENOENT' })],
-    ['a port in use', Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:8080'), { code: 'EADDRINUSE' })],
   ])('When a command fails with %s, then the exit code is 1 and the message is printed without a stack', (_case, error) => {
     expect(exitCodeOf(error)).toBe(EXIT_CHECK_FAILED);
     const lines = describeFailure(error);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^modelstack: error: /);
     expect(lines[0]).toContain(error.message);
+  });
+
+  test('When a port is in use, then the message names --port and PORT (exit code 1)', () => {
+    const error = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:8080'), { code: 'EADDRINUSE', syscall: 'listen', address: '127.0.0.1', port: 8080 });
+    expect(exitCodeOf(error)).toBe(EXIT_CHECK_FAILED);
+    expect(describeFailure(error)).toEqual([
+      'modelstack: error: cannot listen on 127.0.0.1:8080: the port is in use; choose another with --port <n> or the PORT environment variable (0 picks a free one)',
+    ]);
+  });
+
+  test('When a file is missing, then the message names the file, not ENOENT (exit code 1)', () => {
+    const error = Object.assign(new Error("ENOENT: no such file or directory, open 'data/test.csv'"), { code: 'ENOENT', syscall: 'open', path: 'data/test.csv' });
+    expect(exitCodeOf(error)).toBe(EXIT_CHECK_FAILED);
+    expect(describeFailure(error)).toEqual(['modelstack: error: data/test.csv does not exist']);
   });
 
   test.each([

@@ -73,10 +73,26 @@ describe('Given a model alone in its folder', () => {
 
   test('When init runs without --data, then the features are placeholders the review list names', async () => {
     copyFileSync(join(ROOT, 'examples/digits-pytorch/model.onnx'), join(dir, 'model.onnx'));
-    const run = await init([join(dir, 'model.onnx'), '--name', 'digits']);
+    const run = await init([join(dir, 'model.onnx'), '--name', 'digits', '--task', 'multiclass-classification']);
     expect(run.code).toBe(EXIT_OK);
     expect(run.stdout.join('\n')).toContain('features are named feature_0 ... feature_63 (no --data)');
     expect(run.stdout.join('\n')).toContain('labels are placeholders class_0 ... class_9');
+  });
+
+  test('When an [N, K] output comes without labels or --task, then init refuses to guess a classifier and says what to pass', async () => {
+    copyFileSync(join(ROOT, 'examples/digits-pytorch/model.onnx'), join(dir, 'model.onnx'));
+    const run = await init([join(dir, 'model.onnx'), '--name', 'digits']);
+    expect(run.code).toBe(EXIT_CHECK_FAILED);
+    const message = run.stderr.join('\n');
+    expect(message).toContain('has 10 columns: 10 class scores or 10 regression targets, and without labels init cannot tell which');
+    expect(message).toContain('--task multiclass-classification');
+    expect(existsSync(join(dir, 'model.json'))).toBe(false);
+  });
+
+  test('When --task is not a task, then init exits 2 listing the tasks', async () => {
+    const run = await init(['examples/iris/model.onnx', '--task', 'classify', '--out', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.join('\n')).toContain('expected one of binary-classification, multiclass-classification, regression');
   });
 });
 

@@ -40,7 +40,7 @@ describe('Given a SageMaker platform block', () => {
     ['no instances', { instance: { initialCount: 0 } }, 'dev.platform.instance.initialCount: 0 is below the minimum 1'],
     ['serverless memory under 1 GB', { serverless: { memorySizeMiB: 512 } }, 'dev.platform.serverless.memorySizeMiB: 512 is below the minimum 1024'],
     ['serverless memory over 6 GB', { serverless: { memorySizeMiB: 7168 } }, 'dev.platform.serverless.memorySizeMiB: 7168 is above the maximum 6144'],
-    ['serverless memory off the 1 GB steps', { serverless: { memorySizeMiB: 1536 } }, 'dev.platform.serverless.memorySizeMiB: must be a multiple of 1024 (1 GB steps) (got 1536)'],
+    ['serverless memory off the 1 GB steps', { serverless: { memorySizeMiB: 1536 } }, 'dev.platform.serverless.memorySizeMiB: must be one of 1024, 2048, 3072, 4096, 5120, 6144 (1 GB steps) (got 1536)'],
     ['serverless concurrency over 200', { serverless: { maxConcurrency: 201 } }, 'dev.platform.serverless.maxConcurrency: 201 is above the maximum 200'],
     ['provisioned over max concurrency', { serverless: { maxConcurrency: 5, provisionedConcurrency: 6 } }, 'dev.platform.serverless.provisionedConcurrency: must be at most serverless.maxConcurrency (5) (got 6)'],
     ['a serverless payload over 4 MB', { serverless: {}, maxPayloadBytes: 5_000_000 }, 'dev.platform.maxPayloadBytes: must be at most 4194304 with serverless (SageMaker Serverless Inference accepts 4 MB) (got 5000000)'],

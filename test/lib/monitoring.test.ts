@@ -173,15 +173,22 @@ describe('Given drift monitoring', () => {
     expect(lines()['PredictionShareDrift-malignant-Critical']).toMatch(/@7200s > 0 \(2 of 2, notBreaching\) -> Critical$/);
   });
 
-  test('When there is no baseline, then synth stops on a warning that says how to give one or turn drift off', () => {
-    const { app } = monitor({ predictionBaseline: undefined });
+  test('When drift alarms are asked for without a baseline, then synth stops on a warning that says how to give one or turn drift off', () => {
+    const { app } = monitor({ predictionBaseline: undefined, drift: { enabled: true } });
     expect(() => app.synth()).toThrow(/no prediction baseline, so no drift alarms: give the manifest evaluation data[\s\S]*or set alarms\.drift\.enabled to false[\s\S]*Annotation::modelstack:noDriftBaseline/);
   });
 
   test('When that warning is acknowledged with a reason, then synth succeeds without drift alarms', () => {
-    const { app, monitoring, lines } = monitor({ predictionBaseline: undefined });
+    const { app, monitoring, lines } = monitor({ predictionBaseline: undefined, drift: { enabled: true } });
     Validations.of(monitoring).acknowledge({ id: 'modelstack:noDriftBaseline', reason: 'This model is evaluated offline; drift is watched elsewhere.' });
     expect(() => app.synth()).not.toThrow();
+    expect(Object.keys(lines()).filter((n) => n.includes('Drift'))).toEqual([]);
+  });
+
+  test('When there is no baseline and drift is left at its default, then a note (not a warning) says why there is no drift alarm', () => {
+    const { stack, lines } = monitor({ predictionBaseline: undefined });
+    Annotations.fromStack(stack).hasNoWarning('/Test/Monitoring', Match.anyValue());
+    Annotations.fromStack(stack).hasInfo('/Test/Monitoring', Match.stringLikeRegexp('no prediction baseline, so no drift alarms'));
     expect(Object.keys(lines()).filter((n) => n.includes('Drift'))).toEqual([]);
   });
 

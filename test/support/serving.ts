@@ -65,7 +65,7 @@ export function request(
 
 export function json(response: HttpResponse): Record<string, unknown> {
   expect(response.headers['content-type']).toBe('application/json');
-  return JSON.parse(response.body) as Record<string, unknown>;
+  return JSON.parse(String(response.body)) as Record<string, unknown>;
 }
 
 export function expectPredictions(actual: unknown, wanted: readonly Prediction[]): void {

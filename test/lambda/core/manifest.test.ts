@@ -131,9 +131,14 @@ describe('parseManifest: every rejection names the path, the value and what is a
     ],
     // Features.
     [
-      'a feature name that is not a JSON key / CSV header',
-      withFeature({ name: '1abc' }),
-      `input.features[0].name: must match ${String(FEATURE_NAME_PATTERN)} (a letter or _, then letters, digits, _ . -; at most 128) (got "1abc")`,
+      'a feature name with a control character',
+      withFeature({ name: 'mean\tradius' }),
+      'input.features[0].name: must be 1 to 128 printable characters (spaces and punctuation allowed), not starting or ending with a space (got "mean\\tradius")',
+    ],
+    [
+      'a feature name ending with a space',
+      withFeature({ name: 'mean radius ' }),
+      'input.features[0].name: must be 1 to 128 printable characters (spaces and punctuation allowed), not starting or ending with a space (got "mean radius ")',
     ],
     ['an unknown feature type', withFeature({ name: 'a', type: 'float' }), 'input.features[0].type: "float" is not allowed; expected "number" or "integer" or "boolean" or "category"'],
     ['a min that is not a number', withFeature({ name: 'a', min: '0' }), 'input.features[0].min: "0" is not allowed; expected number'],
@@ -243,8 +248,16 @@ describe('readManifest', () => {
     const error = await readError(path);
     expect(error.source).toBe(path);
     expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]).toMatch(/^cannot be read: ENOENT: no such file or directory/);
+    expect(error.problems[0]).toBe('does not exist: a model directory holds model.json (the manifest) and model.onnx');
     expect(error.message).toBe(`${path} is not a valid model manifest:\n  - ${error.problems[0]}`);
+  });
+
+  it('tells to run init when model.onnx is there but model.json is not', async () => {
+    await writeFile(join(dir, 'model.onnx'), 'not read');
+    const error = await readError(join(dir, 'model.json'));
+    expect(error.problems[0]).toBe(
+      `does not exist, but ${join(dir, 'model.onnx')} does: write the manifest with "modelstack init ${join(dir, 'model.onnx')} --data <train.csv> --target <column>", review it, then try again`,
+    );
   });
 
   it('names a file that is not JSON', async () => {
@@ -304,6 +317,12 @@ describe('helpers', () => {
     expect(MODEL_NAME_PATTERN.test('-bad')).toBe(false);
     expect(MODEL_NAME_PATTERN.test('a'.repeat(64))).toBe(false);
     expect(FEATURE_NAME_PATTERN.test('mean_radius.v2')).toBe(true);
-    expect(FEATURE_NAME_PATTERN.test('mean radius')).toBe(false);
+    // scikit-learn's own column names (load_breast_cancer, load_wine).
+    expect(FEATURE_NAME_PATTERN.test('mean radius')).toBe(true);
+    expect(FEATURE_NAME_PATTERN.test('od280/od315_of_diluted_wines')).toBe(true);
+    expect(FEATURE_NAME_PATTERN.test('1abc')).toBe(true);
+    expect(FEATURE_NAME_PATTERN.test('')).toBe(false);
+    expect(FEATURE_NAME_PATTERN.test('a'.repeat(129))).toBe(false);
+    expect(FEATURE_NAME_PATTERN.test('line\nbreak')).toBe(false);
   });
 });

@@ -131,6 +131,21 @@ describe('createHandler with the model from a file', () => {
   const { factory, loggers } = quiet();
   const handle = createHandler({ config, modelSource: fromFile, observability: factory });
 
+  test('Open Inference Protocol binary tensors: the answer goes back base64-encoded (isBase64Encoded)', async () => {
+    const tensor = Buffer.from(new Float32Array([4.4, 3.2, 1.3, 0.2]).buffer);
+    const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }], parameters: { binary_data_output: true } }));
+    const request = event('POST', '/v2/models/iris/infer', undefined, { headers: { 'inference-header-content-length': String(header.length) } });
+    const result = await handle({ ...request, body: Buffer.concat([header, tensor]).toString('base64'), isBase64Encoded: true });
+    expect(result.statusCode).toBe(200);
+    expect(result.isBase64Encoded).toBe(true);
+    expect(result.headers).toMatchObject({ 'content-type': 'application/octet-stream' });
+    const bytes = Buffer.from(result.body ?? '', 'base64');
+    const length = Number((result.headers as Record<string, string>)['inference-header-content-length']);
+    const answer = JSON.parse(bytes.toString('utf8', 0, length)) as { outputs: Array<{ name: string; parameters: { binary_data_size: number } }> };
+    expect(answer.outputs.map((o) => o.name)).toEqual(['label', 'probabilities']);
+    expect(length + answer.outputs.reduce((sum, o) => sum + o.parameters.binary_data_size, 0)).toBe(bytes.length);
+  });
+
   test('POST /invocations with JSON', async () => {
     const result = await handle(
       event('POST', '/invocations', JSON.stringify({ instances: expected.instances }), { contentType: 'application/json' }),

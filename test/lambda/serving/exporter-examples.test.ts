@@ -206,6 +206,7 @@ describe('GET /v2/models/{name} for a model with several tensors and categories'
     expect(inputs[0]).toMatchObject({ name: 'bill_length_mm', datatype: 'FP32', tensor: 'bill_length_mm', missing: 'passthrough' });
     expect(inputs[4]).toEqual({
       name: 'island',
+      id: 'island',
       datatype: 'BYTES',
       shape: [-1],
       type: 'category',

@@ -38,6 +38,7 @@ describe('metadata and health', () => {
     expect(inputs).toHaveLength(30);
     expect(inputs[0]).toEqual({
       name: 'mean_radius',
+      id: 'mean_radius',
       datatype: 'FP32',
       shape: [-1],
       type: 'number',

@@ -107,7 +107,7 @@ describe('Given the real observability, when requests are served and models load
     let values: number[] = [];
     const docs = await captureEmf(async () => {
       const response = await app.handle(request('POST', '/invocations', JSON.stringify({ instances: expected.diabetes.instances })));
-      values = (JSON.parse(response.body) as { predictions: ValuePrediction[] }).predictions.map((p) => p.value);
+      values = (JSON.parse(String(response.body)) as { predictions: ValuePrediction[] }).predictions.map((p) => p.value);
       obs.flush();
     });
     expectAsDeclared(docs);

@@ -61,10 +61,10 @@ describe('Given the key figures handed to the runtime', () => {
     const model = await loadModelFromDirectory(EXAMPLE);
     try {
       const loaded = createInferenceApp({ model, evaluation: figures });
-      const body = JSON.parse((await loaded.handle(request('GET', '/v2/models/breast-cancer'))).body) as { evaluation: unknown; ready: boolean };
+      const body = JSON.parse(String((await loaded.handle(request('GET', '/v2/models/breast-cancer'))).body)) as { evaluation: unknown; ready: boolean };
       expect(body).toMatchObject({ ready: true, evaluation: figures });
       const loading = createInferenceApp({ model: new Promise(() => undefined), manifest: model.manifest, evaluation: figures });
-      expect(JSON.parse((await loading.handle(request('GET', '/v2/models/breast-cancer'))).body)).toMatchObject({ ready: false, evaluation: figures });
+      expect(JSON.parse(String((await loading.handle(request('GET', '/v2/models/breast-cancer'))).body))).toMatchObject({ ready: false, evaluation: figures });
     } finally {
       await model.close();
     }

@@ -83,3 +83,19 @@ describe('Given regression rows', () => {
     expect(() => regressionMetrics(actual, predicted)).toThrow(message);
   });
 });
+
+describe('Given a slice that holds one class of three', () => {
+  const rows3 = (truth: number[], probabilities: number[]) => ({ labels: ['a', 'b', 'c'], truth, probabilities: Float64Array.from(probabilities) });
+  it('averages macro metrics over the labels present in its truth or predictions (scikit-learn without labels=)', () => {
+    // Three rows of class 0, all predicted right: a perfect slice has macro F1 1, not 1/3.
+    const m = classificationMetrics(rows3([0, 0, 0], [0.9, 0.05, 0.05, 0.8, 0.1, 0.1, 0.7, 0.2, 0.1]), 'a', 'present');
+    expect(m.macro.f1).toBe(1);
+    expect(classificationMetrics(rows3([0, 0, 0], [0.9, 0.05, 0.05, 0.8, 0.1, 0.1, 0.7, 0.2, 0.1])).macro.f1).toBeCloseTo(1 / 3, 12);
+    expect(m.perClass['b'].support).toBe(0);
+  });
+
+  it('counts a label that is only predicted (a false positive) in the average', () => {
+    const m = classificationMetrics(rows3([0, 0], [0.9, 0.05, 0.05, 0.2, 0.7, 0.1]), 'a', 'present');
+    expect(m.macro.f1).toBeCloseTo((2 / 3 + 0) / 2, 12);
+  });
+});

@@ -23,7 +23,7 @@ const answers: { production: Array<{ label: string; probabilities: Record<string
 
 async function invoke(app: InferenceApp, body: string, contentType: string): Promise<string> {
   const response = await app.handle({ method: 'POST', path: '/invocations', headers: { 'content-type': contentType }, body });
-  return response.body;
+  return String(response.body);
 }
 
 function record(input: string, inputType: string, output: string, index: number, variant: string, withInferenceId: boolean): CaptureRecord {

@@ -1,22 +1,17 @@
-/** The SageMaker platform builder: turns an environment's `platform: { type: 'sagemaker', ... }` into a {@link SageMakerInference}. */
+/** The SageMaker platform's options from an environment's `platform: { type: 'sagemaker', ... }`. */
 import { Duration, Size } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import type { Construct } from 'constructs';
-import type { SageMakerPlatformConfig } from '../../config/sagemaker-schema';
-import { ModelFile } from '../model-file';
-import { SageMakerInference, type SageMakerInferenceProps } from '../sagemaker-inference';
-import type { AutoScalingOptions } from '../sagemaker/autoscaling';
-import { TrafficRouting, type DeploymentOptions } from '../sagemaker/deployment';
-import { SageMakerInstanceType } from '../sagemaker/instance-type';
-import type { PlatformContext } from './platform-context';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { AutoScalingOptions } from '../lib/sagemaker/autoscaling';
+import { TrafficRouting, type DeploymentOptions } from '../lib/sagemaker/deployment';
+import { SageMakerInstanceType } from '../lib/sagemaker/instance-type';
+import type { SageMakerServingOptions } from '../lib/serving-platform';
+import type { SageMakerPlatformConfig } from './sagemaker-schema';
 
-/** The {@link SageMakerInference} props that a validated SageMaker platform config describes. */
-export function sageMakerInferenceProps(platform: SageMakerPlatformConfig, context: PlatformContext): SageMakerInferenceProps {
+/** The SageMaker endpoint's options a validated SageMaker platform config describes. */
+export function sageMakerServingOptions(platform: SageMakerPlatformConfig): SageMakerServingOptions {
   const { instance, serverless } = platform;
   return {
-    store: context.store,
-    model: ModelFile.fromArtifact(context.model),
-    manifest: context.model.manifest,
     ...(instance === undefined
       ? {}
       : { instanceVariant: { instanceType: SageMakerInstanceType.of(instance.type), initialInstanceCount: instance.initialCount } }),
@@ -44,14 +39,8 @@ export function sageMakerInferenceProps(platform: SageMakerPlatformConfig, conte
     maxBatchSize: platform.maxBatchSize,
     maxPayloadBytes: platform.maxPayloadBytes,
     // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values.
-    logRetention: platform.logRetentionDays,
-    removalPolicy: context.removalPolicy,
+    logRetention: platform.logRetentionDays as logs.RetentionDays,
   };
-}
-
-/** Builds the SageMaker endpoint of an environment. */
-export function buildSageMakerEndpoint(scope: Construct, id: string, platform: SageMakerPlatformConfig, context: PlatformContext): SageMakerInference {
-  return new SageMakerInference(scope, id, sageMakerInferenceProps(platform, context));
 }
 
 function autoScalingOptions(config: NonNullable<SageMakerPlatformConfig['autoScaling']>): AutoScalingOptions {

@@ -3,9 +3,9 @@
  * rollout strategy from `platform.rollout`, defaulting by protection (never by the environment's name).
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { environments } from '../../../config/environments';
-import { lambdaRolloutStrategy, lambdaScalingProps } from '../../../lib/platforms/operations';
-import { buildTestStacks } from '../../support/stacks';
+import { lambdaRolloutStrategy, lambdaScalingProps } from '../../config/endpoint-props';
+import { environments } from '../../config/environments';
+import { buildTestStacks } from '../support/stacks';
 
 describe('Given a rollout block', () => {
   test.each([

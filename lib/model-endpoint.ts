@@ -1,0 +1,127 @@
+/**
+ * One model in production from typed props, no config file: the store, the endpoint on a {@link ServingPlatform},
+ * its monitoring, its rollout and (optionally) a budget, wired the way modelstack's own environments are.
+ * `ModelStack` is this construct in a stack of its own, with its props mapped from an environment's config.
+ *
+ * Default settings:
+ * - a {@link ModelStore} with its defaults (KMS key, versioned buckets, access logs), RETAIN;
+ * - `ServingPlatform.lambda()`: a {@link LambdaInference} with its defaults, rolled out by a canary (10%, 5 minutes)
+ *   that rolls back on the critical alarms;
+ * - {@link Monitoring} with its defaults (warning and critical alarms, encrypted topics, a dashboard);
+ * - no budget.
+ *
+ * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`) are part of the
+ * contract: changing them replaces resources.
+ */
+import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
+import { COST_ALLOCATION_TAG_KEY, CostBudget, type CostAllocationTag, type CostBudgetProps } from './cost-budget';
+import type { IInferenceEndpoint } from './inference-endpoint';
+import type { LambdaRollout } from './lambda-rollout';
+import type { ModelArtifact } from './model-artifact';
+import { ModelFile } from './model-file';
+import { ModelStore, type ModelStoreProps } from './model-store';
+import { Monitoring, type MonitoringProps } from './monitoring';
+import { ServingPlatform } from './serving-platform';
+
+/** Options of the endpoint's {@link ModelStore}: its props without what the {@link ModelEndpoint} supplies. */
+export type ModelEndpointStoreOptions = Omit<ModelStoreProps, 'modelName' | 'model' | 'removalPolicy'>;
+
+/** Options of the endpoint's {@link Monitoring}: its props without what the {@link ModelEndpoint} supplies. */
+export type ModelEndpointMonitoringOptions = Omit<MonitoringProps, 'endpoint' | 'labels' | 'removalPolicy'>;
+
+/** Options of the endpoint's {@link CostBudget}, which alerts to the warning topic as well. */
+export interface ModelEndpointBudgetOptions extends Omit<CostBudgetProps, 'topic' | 'costAllocationTag'> {
+  /**
+   * The tag whose resources the budget counts. The endpoint tags all its resources with it.
+   * @default - `modelstack:cost-allocation` = the stack's name
+   */
+  readonly costAllocationTag?: CostAllocationTag;
+}
+
+/** Properties of a {@link ModelEndpoint}. */
+export interface ModelEndpointProps {
+  /** The model and its manifest, checked against each other: `await inspectModelArtifact(modelPath, manifestPath)`. */
+  readonly model: ModelArtifact;
+
+  /**
+   * Where the model is served.
+   * @default ServingPlatform.lambda()
+   */
+  readonly platform?: ServingPlatform;
+
+  /**
+   * What happens to the stateful resources (buckets, keys, log groups) when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The model store's settings.
+   * @default - the ModelStore defaults
+   */
+  readonly store?: ModelEndpointStoreOptions;
+
+  /**
+   * Alarm thresholds, recipients, drift baseline and drift settings.
+   * @default - the Monitoring defaults: no drift alarms without a `predictionBaseline`
+   */
+  readonly monitoring?: ModelEndpointMonitoringOptions;
+
+  /**
+   * A monthly AWS Budget over the endpoint's resources.
+   * @default - no budget
+   */
+  readonly budget?: ModelEndpointBudgetOptions;
+
+  /**
+   * Key figures of the model's evaluation, for the endpoint's metadata.
+   * @default - none
+   */
+  readonly evaluation?: EvaluationKeyFigures;
+}
+
+/** A model served, watched, rolled out and budgeted: the composition modelstack's environments use. */
+export class ModelEndpoint extends Construct {
+  /** The model's storage. */
+  public readonly store: ModelStore;
+  /** The inference endpoint, on the chosen platform. */
+  public readonly inference: IInferenceEndpoint;
+  /** Alarms, topics and dashboard of the endpoint. */
+  public readonly monitoring: Monitoring;
+  /** How new Lambda versions reach traffic; `undefined` on SageMaker, whose endpoint rolls out itself. */
+  public readonly rollout?: LambdaRollout;
+  /** The budget; `undefined` without `budget`. */
+  public readonly budget?: CostBudget;
+
+  constructor(scope: Construct, id: string, props: ModelEndpointProps) {
+    super(scope, id);
+    const { model } = props;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const platform = props.platform ?? ServingPlatform.lambda();
+
+    this.store = new ModelStore(this, 'ModelStore', { ...props.store, modelName: model.manifest.name, model: ModelFile.fromArtifact(model), removalPolicy });
+    this.inference = platform.bindEndpoint(this, 'Inference', {
+      store: this.store,
+      model,
+      removalPolicy,
+      ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }),
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      ...props.monitoring,
+      endpoint: this.inference,
+      labels: model.manifest.task === 'regression' ? [] : model.manifest.output.labels,
+      removalPolicy,
+    });
+    this.rollout = platform.bindRollout(this, 'Rollout', this.inference, this.monitoring.rollbackAlarms);
+    if (props.budget !== undefined) this.budget = this.addBudget(props.budget);
+  }
+
+  private addBudget(options: ModelEndpointBudgetOptions): CostBudget {
+    const costAllocationTag = options.costAllocationTag ?? { key: COST_ALLOCATION_TAG_KEY, value: Stack.of(this).stackName };
+    // The budget counts what carries the tag: everything of this endpoint does.
+    Tags.of(this).add(costAllocationTag.key, costAllocationTag.value);
+    return new CostBudget(this, 'Budget', { ...options, costAllocationTag, topic: this.monitoring.topics.topic('warning') });
+  }
+}

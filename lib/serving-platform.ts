@@ -1,0 +1,130 @@
+/**
+ * Where a {@link ModelEndpoint} serves its model, as a union-like class (like aws-sagemaker-alpha's `ModelData`):
+ * `ServingPlatform.lambda()` or `ServingPlatform.sageMaker()`. Each builds its endpoint and says how new versions
+ * roll out; a new platform is one more subclass.
+ */
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
+import type { IInferenceEndpoint, InferencePlatform } from './inference-endpoint';
+import { LambdaInference, type LambdaInferenceProps } from './lambda-inference';
+import { LambdaRollout, type RolloutStrategy } from './lambda-rollout';
+import type { ProvisionedConcurrencyScalingProps } from './lambda-scaling';
+import type { ModelArtifact } from './model-artifact';
+import { ModelFile } from './model-file';
+import type { IModelStore } from './model-store-interface';
+import { SageMakerInference, type SageMakerInferenceProps } from './sagemaker-inference';
+
+/** What {@link ModelEndpoint} gives a platform to build its endpoint from. */
+export interface ServingContext {
+  /** Where the model is stored. */
+  readonly store: IModelStore;
+  /** The model and its manifest, checked against each other. */
+  readonly model: ModelArtifact;
+  /** Removal policy of the endpoint's stateful resources (log groups, keys). */
+  readonly removalPolicy: RemovalPolicy;
+  /**
+   * The evaluation's key figures, for the endpoint's metadata.
+   * @default - none
+   */
+  readonly evaluation?: EvaluationKeyFigures;
+}
+
+/** Options of a Lambda endpoint: {@link LambdaInferenceProps} without what the {@link ModelEndpoint} supplies. */
+export interface LambdaServingOptions extends Omit<LambdaInferenceProps, 'store' | 'manifest' | 'evaluation' | 'removalPolicy'> {
+  /**
+   * Provisioned concurrency, scaled on utilization and on schedules.
+   * @default - none: on-demand concurrency only
+   */
+  readonly scaling?: ProvisionedConcurrencyScalingProps;
+  /**
+   * How new versions reach traffic (CodeDeploy), rolling back on the critical alarms.
+   * @default - LambdaRollout's default: RolloutStrategy.canary(10, Duration.minutes(5))
+   */
+  readonly rollout?: RolloutStrategy;
+}
+
+/** Options of a SageMaker endpoint: {@link SageMakerInferenceProps} without what the {@link ModelEndpoint} supplies. */
+export type SageMakerServingOptions = Omit<SageMakerInferenceProps, 'store' | 'model' | 'manifest' | 'removalPolicy'>;
+
+/** The platform a {@link ModelEndpoint} serves on. */
+export abstract class ServingPlatform {
+  /** A Lambda function behind a function URL (IAM auth), rolled out by CodeDeploy. */
+  public static lambda(options: LambdaServingOptions = {}): ServingPlatform {
+    return new LambdaServing(options);
+  }
+
+  /** A SageMaker real-time or serverless endpoint, rolled out by its own deployment config. */
+  public static sageMaker(options: SageMakerServingOptions = {}): ServingPlatform {
+    return new SageMakerServing(options);
+  }
+
+  /** The platform's name, as {@link IInferenceEndpoint.platform} reports it. */
+  public abstract readonly type: InferencePlatform;
+
+  /** Builds the endpoint as `scope`/`id`. Called once by {@link ModelEndpoint}. */
+  public abstract bindEndpoint(scope: Construct, id: string, context: ServingContext): IInferenceEndpoint;
+
+  /**
+   * Builds what rolls new versions of `endpoint` out and back on `rollbackAlarms`; `undefined` when the platform's
+   * endpoint rolls out itself. Called once by {@link ModelEndpoint}, after the alarms exist.
+   */
+  public abstract bindRollout(scope: Construct, id: string, endpoint: IInferenceEndpoint, rollbackAlarms: readonly cloudwatch.IAlarm[]): LambdaRollout | undefined;
+}
+
+class LambdaServing extends ServingPlatform {
+  public readonly type = 'lambda';
+
+  private readonly props: Omit<LambdaServingOptions, 'scaling' | 'rollout'>;
+  private readonly scaling?: ProvisionedConcurrencyScalingProps;
+  private readonly rollout?: RolloutStrategy;
+
+  constructor({ scaling, rollout, ...props }: LambdaServingOptions) {
+    super();
+    this.props = props;
+    this.scaling = scaling;
+    this.rollout = rollout;
+  }
+
+  public bindEndpoint(scope: Construct, id: string, context: ServingContext): IInferenceEndpoint {
+    const endpoint = new LambdaInference(scope, id, {
+      ...this.props,
+      store: context.store,
+      manifest: context.model.manifest,
+      ...(context.evaluation === undefined ? {} : { evaluation: context.evaluation }),
+      removalPolicy: context.removalPolicy,
+    });
+    // Before monitoring reads the endpoint's platform metrics, which include provisioned concurrency.
+    if (this.scaling !== undefined) endpoint.autoScaleProvisionedConcurrency(this.scaling);
+    return endpoint;
+  }
+
+  public bindRollout(scope: Construct, id: string, endpoint: IInferenceEndpoint, rollbackAlarms: readonly cloudwatch.IAlarm[]): LambdaRollout {
+    if (!(endpoint instanceof LambdaInference)) throw new Error(`${endpoint.node.path}: a Lambda platform rolls out the LambdaInference it built, not ${endpoint.constructor.name}`);
+    return new LambdaRollout(scope, id, { alias: endpoint.alias, strategy: this.rollout, rollbackAlarms });
+  }
+}
+
+class SageMakerServing extends ServingPlatform {
+  public readonly type = 'sagemaker';
+
+  constructor(private readonly options: SageMakerServingOptions) {
+    super();
+  }
+
+  public bindEndpoint(scope: Construct, id: string, context: ServingContext): IInferenceEndpoint {
+    return new SageMakerInference(scope, id, {
+      ...this.options,
+      store: context.store,
+      model: ModelFile.fromArtifact(context.model),
+      manifest: context.model.manifest,
+      removalPolicy: context.removalPolicy,
+    });
+  }
+
+  /** The endpoint's `DeploymentConfig` rolls out (and back, on its own alarms): nothing to add. */
+  public bindRollout(): undefined {
+    return undefined;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * ModelEndpoint, the composition for users without modelstack's config: in a fresh app with no cdk.json, on both
+ * platforms, strict and compliant with its defaults, wired like the shipped environments.
+ */
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RolloutStrategy } from '../../lib/lambda-rollout';
+import { inspectModelArtifact, type ModelArtifact } from '../../lib/model-artifact';
+import { ModelEndpoint, type ModelEndpointProps } from '../../lib/model-endpoint';
+import { ServingPlatform } from '../../lib/serving-platform';
+import { PROJECT_ROOT } from '../support/app';
+import { standaloneStack, strictSynthProblems } from '../support/standalone';
+
+const EXAMPLE = path.join(PROJECT_ROOT, 'examples', 'breast-cancer');
+let model: ModelArtifact;
+beforeAll(async () => {
+  model = await inspectModelArtifact(path.join(EXAMPLE, 'model.onnx'), path.join(EXAMPLE, 'model.json'));
+});
+
+function endpoint(props: Partial<ModelEndpointProps> = {}) {
+  const stack = standaloneStack();
+  const construct = new ModelEndpoint(stack, 'Model', { model, ...props });
+  return { stack, construct, template: Template.fromStack(stack) };
+}
+
+describe('Given a ModelEndpoint in an app with no cdk.json', () => {
+  test('When it has only a model, then it serves on Lambda with a rollout and synthesizes clean under --strict and the compliance packs', () => {
+    const { stack, construct } = endpoint();
+    expect([construct.inference.platform, construct.rollout?.strategy.kind, construct.budget]).toEqual(['lambda', 'canary', undefined]);
+    expect(construct.node.children.map((child) => child.node.id)).toEqual(['ModelStore', 'Inference', 'Monitoring', 'Rollout']);
+    expect(strictSynthProblems(stack)).toEqual([]);
+  });
+
+  test('When the platform is SageMaker, then there is no CodeDeploy rollout and it synthesizes clean', () => {
+    const { stack, construct, template } = endpoint({ platform: ServingPlatform.sageMaker() });
+    expect([construct.inference.platform, construct.rollout]).toEqual(['sagemaker', undefined]);
+    template.resourceCountIs('AWS::SageMaker::Endpoint', 1);
+    template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
+    expect(strictSynthProblems(stack)).toEqual([]);
+  });
+
+  test('When Lambda options are given, then memory, scaling and the rollout strategy reach the resources', () => {
+    const { template } = endpoint({
+      platform: ServingPlatform.lambda({ memorySizeMiB: 3008, scaling: { minCapacity: 1, maxCapacity: 4 }, rollout: RolloutStrategy.allAtOnce() }),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 3008 });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 4 });
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce' });
+  });
+
+  test('When the critical alarms exist, then the rollout rolls back on them', () => {
+    const { template } = endpoint();
+    const group = template.findResources('AWS::CodeDeploy::DeploymentGroup');
+    const alarms = Object.values(group)[0].Properties.AlarmConfiguration.Alarms as unknown[];
+    expect(alarms.length).toBeGreaterThan(0);
+  });
+
+  test('When a budget is asked for, then it alerts to the warning topic and the endpoint carries its cost-allocation tag', () => {
+    const { stack, template } = endpoint({ budget: { monthlyLimitUsd: 50 } });
+    template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: Match.objectLike({ BudgetLimit: { Amount: 50, Unit: 'USD' }, CostFilters: { TagKeyValue: [`user:modelstack:cost-allocation$${stack.stackName}`] } }),
+      NotificationsWithSubscribers: Match.arrayWith([Match.objectLike({ Subscribers: Match.arrayWith([Match.objectLike({ SubscriptionType: 'SNS' })]) })]),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Tags: Match.arrayWith([{ Key: 'modelstack:cost-allocation', Value: stack.stackName }]) });
+  });
+
+  test('When the removal policy is DESTROY and the store keeps access logs 30 days, then both reach the store', () => {
+    const { template } = endpoint({ removalPolicy: RemovalPolicy.DESTROY, store: { accessLogsExpiration: Duration.days(30) } });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireAccessLogs', ExpirationInDays: 30 })]) } });
+  });
+});

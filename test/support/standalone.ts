@@ -1,0 +1,37 @@
+/**
+ * A user's own CDK app: no cdk.json, so no feature flag of this repository, and `cdk synth --strict` rules
+ * (a warning fails the synth) plus this repository's compliance packs.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { compliancePacks } from '../../lib/compliance';
+
+/**
+ * A fresh App without any context but the one the CLI sets to skip bundling (`cdk synth --exclusively` style),
+ * which keeps esbuild out of tests that only read templates.
+ */
+export function standaloneApp(options: { readonly bundle?: boolean } = {}): App {
+  return new App(options.bundle === true ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
+}
+
+/** A stack in a fresh {@link standaloneApp}. */
+export function standaloneStack(options: { readonly bundle?: boolean } = {}): Stack {
+  return new Stack(standaloneApp(options), 'UserStack');
+}
+
+/**
+ * What would fail `cdk synth --strict` with the compliance packs on: every warning and error annotation of the
+ * stack, and every unacknowledged AwsSolutions or HIPAA finding.
+ */
+export function strictSynthProblems(stack: Stack): string[] {
+  const app = stack.node.root as App;
+  const annotations = Annotations.fromStack(stack);
+  const messages = [...annotations.findWarning('*', Match.anyValue()), ...annotations.findError('*', Match.anyValue())].map(
+    (entry) => `${entry.level} at ${entry.id}: ${String(entry.entry.data)}`,
+  );
+  const findings = compliancePacks(app).flatMap((pack) =>
+    pack.validateScope(stack).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+  );
+  return [...messages, ...findings];
+}
+
