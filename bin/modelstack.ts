@@ -1,7 +1,7 @@
+#!/usr/bin/env node
 /**
- * The modelstack CLI: `npm run modelstack -- <command>` (`npm start` runs `serve examples/breast-cancer`).
- * Exit codes and the command context are in `cli-contract.ts`: 0 ok, 1 a check or gate failed, 2 usage error,
- * 3 unexpected error.
+ * The modelstack CLI: `npx modelstack <command>` (in this repository `npm run modelstack -- <command>`). Exit codes
+ * and the command context are in `cli-contract.ts`: 0 ok, 1 a check or gate failed, 2 usage error, 3 unexpected.
  *
  * Each command lives in `bin/commands/<name>.ts` and exports a function building its commander `Command` from a
  * {@link CliContext}; it is a thin wrapper over a library module. Add it to {@link COMMANDS}: only the command that
@@ -25,6 +25,7 @@ export interface LazyCommand {
 
 /** The commands, in help order. */
 export const COMMANDS: readonly LazyCommand[] = [
+  { name: 'new', load: async () => (await import('./commands/new')).newCommand },
   { name: 'init', load: async () => (await import('./commands/init')).initCommand },
   { name: 'serve', load: async () => (await import('./commands/serve')).serveCommand },
   { name: 'evaluate', load: async () => (await import('./commands/evaluate')).evaluateCommand },

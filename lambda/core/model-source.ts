@@ -6,9 +6,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { GetObjectCommand as GetObject, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { CheckFailure } from './modelstack-error';
 
 /** The model's bytes could not be read; `source` names the file or `s3://bucket/key`, `cause` the underlying error. */
-export class ModelSourceError extends Error {
+export class ModelSourceError extends CheckFailure {
   constructor(
     readonly source: string,
     message: string,
@@ -20,7 +21,7 @@ export class ModelSourceError extends Error {
 }
 
 /** The model's bytes do not have the SHA-256 they were deployed with: the model is not served. */
-export class ModelIntegrityError extends Error {
+export class ModelIntegrityError extends CheckFailure {
   constructor(
     readonly source: string,
     readonly expectedSha256: string,

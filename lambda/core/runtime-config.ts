@@ -26,6 +26,7 @@ import { z } from 'zod';
 import { EvaluationFiguresSchema, type EvaluationKeyFigures } from './evaluation-figures';
 import { formatValue } from './issues';
 import type { S3DownloadTimeouts } from './model-source';
+import { CheckFailure } from './modelstack-error';
 
 /** Lambda's synchronous invocation payload limit, which function URLs share: 6 MB. */
 export const FUNCTION_URL_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -79,7 +80,7 @@ export interface RuntimeConfig {
 }
 
 /** Raised when the environment is not a valid configuration; the message names every bad variable and its value. */
-export class RuntimeConfigError extends Error {
+export class RuntimeConfigError extends CheckFailure {
   constructor(readonly problems: readonly string[]) {
     super(`invalid runtime configuration (environment variables):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'RuntimeConfigError';

@@ -21,6 +21,7 @@
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import type { CloseResult, RunningServer } from './local-server';
+import { EXIT_CHECK_FAILED, EXIT_UNEXPECTED, ModelstackError } from '../core/modelstack-error';
 
 /** What a worker tells the primary about its start (JSON over the IPC channel). */
 interface FailureDescription {
@@ -41,7 +42,9 @@ interface ShutdownMessage {
 }
 
 /** A worker could not start: carries the worker's own error message and code. */
-export class WorkerStartError extends Error {
+export class WorkerStartError extends ModelstackError {
+  /** 1 when the worker's error explains itself, 3 (a bug) otherwise. */
+  public readonly exitCode: number;
   /** The worker's error code (e.g. `EADDRINUSE`), when it had one. */
   readonly code: string | undefined;
   /** The worker's error explains itself (bad model or configuration, port in use), as opposed to a bug. */
@@ -52,6 +55,7 @@ export class WorkerStartError extends Error {
     this.name = 'WorkerStartError';
     this.code = description.code;
     this.expected = description.expected;
+    this.exitCode = description.expected ? EXIT_CHECK_FAILED : EXIT_UNEXPECTED;
   }
 }
 

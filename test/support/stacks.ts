@@ -1,5 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import { buildStacks, type BuildOptions } from '../../bin/build';
+import { environments } from '../../config/environments';
 import type { ModelStack } from '../../lib/model-stack';
 import { PROJECT_ROOT, testApp } from './app';
 
@@ -16,6 +17,6 @@ export interface SynthOptions extends Partial<BuildOptions> {
 export async function buildTestStacks(options: SynthOptions = {}): Promise<{ app: App; stacks: ModelStack[] }> {
   const { bundle, validate, outdir, ...build } = options;
   const app = testApp({ bundle, validate, ...(outdir === undefined ? {} : { outdir }) });
-  const stacks = await buildStacks(app, { projectRoot: PROJECT_ROOT, ...build });
+  const stacks = await buildStacks(app, { projectRoot: PROJECT_ROOT, environments, ...build });
   return { app, stacks };
 }
