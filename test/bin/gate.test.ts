@@ -35,12 +35,12 @@ function tempDir(): string {
 /** A stubbed CloudFormation edge: DescribeStacks answers `answer` (or throws it), and the calls are recorded. */
 function stackReader(answer: { sha256?: string; error?: Error }): StackReader & { calls: string[] } {
   const calls: string[] = [];
-  const send = async (command: DescribeStacksCommand) => {
+  const send = (command: DescribeStacksCommand) => {
     calls.push(command.input.StackName ?? '');
-    if (answer.error !== undefined) throw answer.error;
-    return { Stacks: [{ StackName: command.input.StackName, Outputs: [{ OutputKey: 'ModelSha256', OutputValue: answer.sha256 }] }] };
+    if (answer.error !== undefined) return Promise.reject(answer.error);
+    return Promise.resolve({ Stacks: [{ StackName: command.input.StackName, Outputs: [{ OutputKey: 'ModelSha256', OutputValue: answer.sha256 }] }] });
   };
-  return { send: send as unknown as StackReader['send'], calls };
+  return { send, calls };
 }
 
 const gate = (reader: StackReader) => [(c: CliContext) => gateCommand(c, { cloudFormation: () => reader })];

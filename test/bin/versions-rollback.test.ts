@@ -44,16 +44,16 @@ function edge(calls: string[], liveSha = WORSE_SHA): VersionsAws {
     { Contents: [{ Key: `models/breast-cancer/${WORSE_SHA}.onnx`, LastModified: new Date('2026-10-01T00:00:00Z'), Size: 2728 }, { Key: 'models/breast-cancer/readme.txt' }], IsTruncated: true, NextContinuationToken: 't1' },
     { Contents: [{ Key: `models/breast-cancer/${BETTER_SHA}.onnx`, LastModified: new Date('2026-11-01T00:00:00Z'), Size: 2728 }, { Key: `models/breast-cancer/${UNKNOWN_SHA}.onnx`, LastModified: new Date('2026-09-01T00:00:00Z'), Size: 10 }], IsTruncated: false },
   ];
-  const s3Send = async (command: ListObjectsV2Command) => {
+  const s3Send = (command: ListObjectsV2Command) => {
     calls.push(`ListObjectsV2 ${command.input.Bucket} ${command.input.Prefix} ${command.input.ContinuationToken ?? '-'}`);
-    return command.input.ContinuationToken === 't1' ? pages[1] : pages[0];
+    return Promise.resolve(command.input.ContinuationToken === 't1' ? pages[1] : pages[0]);
   };
-  const cfnSend = async (command: DescribeStacksCommand) => {
+  const cfnSend = (command: DescribeStacksCommand) => {
     calls.push(`DescribeStacks ${command.input.StackName}`);
     const outputs = { ModelBucketName: 'model-bucket', ModelKey: `models/breast-cancer/${liveSha}.onnx`, ModelSha256: liveSha };
-    return { Stacks: [{ StackName: command.input.StackName, StackStatus: 'UPDATE_COMPLETE', Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] };
+    return Promise.resolve({ Stacks: [{ StackName: command.input.StackName, StackStatus: 'UPDATE_COMPLETE', Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
   };
-  return { s3: { send: s3Send as unknown as VersionsAws['s3']['send'] }, cloudFormation: { send: cfnSend as unknown as VersionsAws['cloudFormation']['send'] } };
+  return { s3: { send: s3Send }, cloudFormation: { send: cfnSend } };
 }
 
 describe('Given a prod bucket holding three versions, the degraded one live', () => {
