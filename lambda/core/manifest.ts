@@ -280,8 +280,21 @@ const classificationOutput = (labelCount: { min: number; max?: number }) =>
     });
 
 const regressionOutput = z.strictObject({
-  /** Name of the output tensor holding the predicted value, shape [batch] or [batch, 1]. */
+  /**
+   * Name of the output tensor holding the predicted value: shape [batch] or [batch, 1], or [batch, targets] with
+   * `targets`.
+   */
   value: z.string().min(1),
+  /**
+   * Multi-output regression: the name of each of the tensor's columns, in column order (at least 2, distinct).
+   * Each prediction is then `{"values": {name: number}}` instead of `{"value": number}`.
+   * @default one target: the tensor holds one value per instance
+   */
+  targets: z
+    .array(z.string().min(1))
+    .min(2, { message: 'must name at least 2 targets (leave targets out for a single-target regression)' })
+    .refine((names) => new Set(names).size === names.length, { message: 'must not repeat a name' })
+    .optional(),
 });
 
 // --- evaluation (issue 11): read by `modelstack evaluate` and the promotion gate, not by the runtime ---
@@ -385,6 +398,11 @@ export async function readManifest(path: string): Promise<Manifest> {
     throw new ManifestError(path, [`is not valid JSON: ${(error as Error).message}`]);
   }
   return parseManifest(json, path);
+}
+
+/** A multi-output regression's target names, in the value tensor's column order; `undefined` otherwise. */
+export function regressionTargets(manifest: Manifest): readonly string[] | undefined {
+  return manifest.task === 'regression' ? manifest.output.targets : undefined;
 }
 
 /** Names of the output tensors the manifest reads: the scores (or value), then the label tensor if any. */

@@ -144,7 +144,8 @@ export function createObservability(options: ObservabilityOptions): Observabilit
         metrics.addMetric(BATCH_SIZE.name, BATCH_SIZE.unit, record.predictions.length);
         for (const prediction of record.predictions) {
           if ('label' in prediction) labelCounts.set(prediction.label, (labelCounts.get(prediction.label) ?? 0) + 1);
-          else metrics.addMetric(PREDICTED_VALUE.name, PREDICTED_VALUE.unit, prediction.value);
+          // A multi-output regression's values are not one series: PredictedValue stays single-target.
+          else if ('value' in prediction) metrics.addMetric(PREDICTED_VALUE.name, PREDICTED_VALUE.unit, prediction.value);
         }
       }
       if (record.status >= 400 && record.status < 500 && record.reason !== undefined) {

@@ -61,6 +61,8 @@ export function trivialBaseline(manifest: Manifest, prediction: Prediction, trut
   const description =
     'value' in prediction
       ? `predicts the training mean (${prediction.value.toPrecision(6)}) for every row`
-      : `predicts the most frequent training label "${prediction.label}" for every row, with the training label frequencies as probabilities`;
+      : 'values' in prediction
+        ? `predicts the training mean of each target for every row`
+        : `predicts the most frequent training label "${prediction.label}" for every row, with the training label frequencies as probabilities`;
   return { description, source, prediction, metrics: metricsOf(manifest, truth, truth.map(() => prediction)) };
 }
