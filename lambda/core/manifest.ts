@@ -303,7 +303,7 @@ const metricFloors = z.record(z.string(), finite());
 const evaluationSchema = z.strictObject({
   /** Labelled CSV (path relative to the manifest) with a header row of feature names plus the target column. */
   data: z.string().min(1),
-  /** Name of the target column in `data`. */
+  /** Name of the target column in `data` (a multi-output regression: its targets, comma-separated, as `output.targets`). */
   target: z.string().min(1),
   /** Training CSV (path relative to the manifest) with the target column: the trivial baseline's majority class or mean. */
   training: z.string().min(1).optional(),
@@ -311,6 +311,8 @@ const evaluationSchema = z.strictObject({
   minimum: metricFloors.optional(),
   /** Per-class floors, e.g. `{ "malignant": { "recall": 0.95 } }` (precision, recall, f1). */
   minimumPerClass: z.record(z.string(), metricFloors).optional(),
+  /** Multi-output regression: floors per target, e.g. `{ "Weight": { "r2": 0.2 }, "Pulse": { "mae": 8 } }` (mae, rmse, r2, mape). */
+  minimumPerTarget: z.record(z.string(), metricFloors).optional(),
   /** Floors per slice column, applied to every value of the column (`--slice-by` or `slices` below). */
   slices: z
     .record(z.string(), z.strictObject({ minimum: metricFloors.optional(), minimumPerClass: z.record(z.string(), metricFloors).optional() }))

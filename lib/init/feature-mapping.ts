@@ -125,7 +125,8 @@ function singleTensor(input: TensorInput, profile: CsvProfile | undefined, targe
     if (width !== undefined && width !== columns.length) {
       throw new InitError(
         `the model's input "${input.name}" takes ${width} columns but ${columns.length} columns of the data are not the target ` +
-          `(${columns.map((c) => c.name).join(', ')}); pass --target, or a CSV with exactly the model's features and the target`,
+          `(${columns.map((c) => c.name).join(', ')}); pass --target (every target, comma-separated, for a multi-output regression: --target a,b,c), ` +
+            "or a CSV with exactly the model's features and the target",
       );
     }
     features = columns.map((c) => numericFeature(c, input, undefined, signature.imputes, review));
