@@ -141,12 +141,12 @@ describe('checkManifestAgainstModel', () => {
     [
       'several values per instance',
       signature([input2], [tensor('value', ['batch', 3])]),
-      'output.value: the model\'s output "value" has shape [batch, 3]; expected [batch] or [batch, 1] (one value per instance)',
+      'output.value: the model\'s output "value" has shape [batch, 3]; expected [batch] or [batch, 1] (one value per instance), or list its columns in output.targets (multi-output regression)',
     ],
     [
       'rank 3',
       signature([input2], [tensor('value', ['batch', 1, 1])]),
-      'output.value: the model\'s output "value" has shape [batch, 1, 1]; expected [batch] or [batch, 1] (one value per instance)',
+      'output.value: the model\'s output "value" has shape [batch, 1, 1]; expected [batch] or [batch, 1] (one value per instance), or list its columns in output.targets (multi-output regression)',
     ],
   ])('regression: %s', (_what, model, problem) => {
     expect(checkManifestAgainstModel(regressor, model)).toEqual([problem]);
