@@ -10,6 +10,8 @@ import { join, relative } from 'node:path';
 import { loadModelFromDirectory, type OnnxModel } from '../../../lambda/core/model';
 import { createInferenceApp } from '../../../lambda/serving/app';
 import type { HttpResponse, InferenceApp } from '../../../lambda/serving/contract';
+import { readManifest } from '../../../lambda/core/manifest';
+import { predictionBaseline } from '../../../lib/evaluation/drift-baseline';
 import { evaluateModel } from '../../../lib/evaluation/evaluate-model';
 import type { ValueDistribution } from '../../../lib/evaluation/prediction-distribution';
 import type { RegressionMetrics } from '../../../lib/evaluation/regression-metrics';
@@ -155,6 +157,31 @@ describe('Given a LinearRegression on three targets (output [N, 3]) and its trai
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
     writeFileSync(manifestPath, JSON.stringify({ ...manifest, evaluation: { data: relative(out, join(DIR, 'test.csv')), target: 'Weight,Waist,Pulse', minimumPerTarget: { Pulze: { r2: 0 } } } }));
     await expect(evaluateModel({ modelDir: out })).rejects.toThrow('evaluation.minimumPerTarget.Pulze: "Pulze" is not a target of this model; expected one of Weight, Waist, Pulse');
+  });
+
+  it('the drift baseline of the evaluated model is per target, read back from evaluation.json', async () => {
+    const record = await evaluateModel({ modelDir: out, data: join(DIR, 'test.csv') });
+    writeFileSync(join(out, 'evaluation.json'), JSON.stringify(record));
+    const baseline = await predictionBaseline(out, model.manifest);
+    expect(baseline?.distribution).toEqual(record.predictionDistribution);
+    expect(Object.keys((baseline?.distribution as ValueDistribution).perTarget ?? {})).toEqual(TARGETS);
+  });
+
+  it('the drift baseline derived from evaluation data is per target too', async () => {
+    const manifestPath = join(out, 'model.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, evaluation: { data: relative(out, join(DIR, 'test.csv')), target: 'Weight,Waist,Pulse' } }));
+    const baseline = await predictionBaseline(out, await readManifest(manifestPath));
+    const perTarget = (baseline?.distribution as ValueDistribution).perTarget ?? {};
+    expect(Object.keys(perTarget)).toEqual(TARGETS);
+    expect(perTarget.Waist.mean).toBeCloseTo(reference.onnxruntime.reduce((sum, r) => sum + r.Waist, 0) / 8, 4);
+  });
+
+  it('an evaluation.json without per-target figures is refused as a multi-output baseline, saying to re-run evaluate', async () => {
+    writeFileSync(join(out, 'evaluation.json'), JSON.stringify({ predictionDistribution: { task: 'regression', rows: 8, mean: 1, std: 1 } }));
+    await expect(predictionBaseline(out, model.manifest)).rejects.toThrow(
+      'predictionDistribution.perTarget: has no targets; the manifest\'s output.targets are Weight, Waist, Pulse; re-run modelstack evaluate',
+    );
   });
 
   it('evaluate with --target naming other columns names the model\'s targets', async () => {
