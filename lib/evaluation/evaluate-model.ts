@@ -127,14 +127,19 @@ function targetPoints(targets: readonly string[], scored: ScoredData): Record<st
   );
 }
 
+/** The plots' rows: one set (regression), one per target (multi-output regression), none (classification). */
+function plotsOf(manifest: Manifest, scored: ScoredData): Pick<EvaluationRecord, 'points' | 'targetPoints'> {
+  if (manifest.task !== 'regression') return {};
+  const targets = regressionTargets(manifest);
+  return targets === undefined ? { points: plotPoints(scored) } : { targetPoints: targetPoints(targets, scored) };
+}
+
 function plotRows(n: number): number[] {
   return n <= MAX_PLOT_POINTS ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: MAX_PLOT_POINTS }, (_, i) => Math.floor((i * n) / MAX_PLOT_POINTS));
 }
 
 function plotPoints(scored: ScoredData): RegressionPoint[] {
-  const n = scored.predictions.length;
-  const rows = n <= MAX_PLOT_POINTS ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: MAX_PLOT_POINTS }, (_, i) => Math.floor((i * n) / MAX_PLOT_POINTS));
-  return rows.flatMap((row) => {
+  return plotRows(scored.predictions.length).flatMap((row) => {
     const p: Prediction = scored.predictions[row];
     return 'value' in p ? [{ actual: Number(scored.truth[row]), predicted: p.value }] : [];
   });
@@ -221,8 +226,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
       trivial: { description: trivial.description, source: trivial.source, metrics: trivial.metrics },
       ...(previous === undefined ? {} : { previous: { ...previous, source: toPosix(isAbsolute(previous.source) ? relative(modelDir, previous.source) : previous.source) } }),
     },
-    ...(manifest.task === 'regression' ? { points: plotPoints(scored) } : {}),
-    ...(regressionTargets(manifest) === undefined ? {} : { targetPoints: targetPoints(regressionTargets(manifest) ?? [], scored) }),
+    ...plotsOf(manifest, scored),
     verdict,
   };
 }

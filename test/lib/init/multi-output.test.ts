@@ -13,6 +13,8 @@ import type { HttpResponse, InferenceApp } from '../../../lambda/serving/contrac
 import { readManifest } from '../../../lambda/core/manifest';
 import { predictionBaseline } from '../../../lib/evaluation/drift-baseline';
 import { evaluateModel } from '../../../lib/evaluation/evaluate-model';
+import { renderReport } from '../../../lib/evaluation/html-report';
+import { formatEvaluation } from '../../../lib/evaluation/terminal-table';
 import type { ValueDistribution } from '../../../lib/evaluation/prediction-distribution';
 import type { RegressionMetrics } from '../../../lib/evaluation/regression-metrics';
 import { runInit } from '../../../lib/init/init';
@@ -182,6 +184,21 @@ describe('Given a LinearRegression on three targets (output [N, 3]) and its trai
     await expect(predictionBaseline(out, model.manifest)).rejects.toThrow(
       'predictionDistribution.perTarget: has no targets; the manifest\'s output.targets are Weight, Waist, Pulse; re-run modelstack evaluate',
     );
+  });
+
+  it('the HTML report and the terminal table show each target, its trivial baseline and its plot', async () => {
+    const record = await evaluateModel({ modelDir: out, data: join(DIR, 'test.csv') });
+    const html = renderReport([record]);
+    expect(html).toContain('<section id="per-target">');
+    const perTarget = (record.metrics as RegressionMetrics).perTarget ?? {};
+    for (const target of TARGETS) {
+      expect(html).toContain(`data-metric="target.${target}.r2" data-value="${perTarget[target].r2}"`);
+      expect(html).toContain(`${target}: predicted vs actual`);
+    }
+    expect(html).not.toContain('id="regression-plots"');
+    const text = formatEvaluation(record).join('\n');
+    expect(text).toContain('(mae, rmse, r2 and mape above are the unweighted means over the targets)');
+    expect(text).toMatch(/Pulse\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
   });
 
   it('evaluate with --target naming other columns names the model\'s targets', async () => {
