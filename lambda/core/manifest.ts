@@ -372,7 +372,7 @@ export class ManifestError extends Error {
 export function parseManifest(json: unknown, source = 'model.json'): Manifest {
   const result = ManifestSchema.safeParse(json, { reportInput: true });
   if (result.success) return result.data;
-  const problems = describeIssues(result.error.issues, json);
+  const problems = describeIssues(result.error.issues, json, '', ManifestSchema);
   throw new ManifestError(source, problems);
 }
 
