@@ -57,7 +57,7 @@ function candidates(schema: Schema, value: unknown): Schema[] {
 }
 
 /** The schema(s) one step down `segment`. */
-function step(schema: Schema, segment: PropertyKey, value: unknown): Schema[] {
+function step(schema: Schema, segment: PropertyKey): Schema[] {
   const def = schema._zod.def as Def;
   if (def.type === 'object') {
     const child = (def.shape as Record<string, Schema>)[String(segment)] ?? (def.catchall as Schema | undefined);
@@ -69,7 +69,6 @@ function step(schema: Schema, segment: PropertyKey, value: unknown): Schema[] {
     const item = (def.items as Schema[])[segment] ?? (def.rest as Schema | null);
     return item === undefined || item === null ? [] : [item];
   }
-  void value;
   return [];
 }
 
@@ -82,7 +81,7 @@ export function allowedKeysAt(schema: Schema, root: unknown, path: ReadonlyArray
   let value = root;
   for (const segment of path) {
     value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[segment] : undefined;
-    schemas = schemas.flatMap((s) => step(s, segment, value)).flatMap((s) => candidates(s, value));
+    schemas = schemas.flatMap((s) => step(s, segment)).flatMap((s) => candidates(s, value));
   }
   const keys = schemas.flatMap((s) => Object.keys(objectShape(s) ?? {}));
   return [...new Set(keys)];

@@ -152,6 +152,22 @@ describe('checkManifestAgainstModel', () => {
     expect(checkManifestAgainstModel(regressor, model)).toEqual([problem]);
   });
 
+  const multiOutput = parseManifest({ ...regressor, output: { value: 'value', targets: ['Weight', 'Waist', 'Pulse'] } });
+
+  it('multi-output regression: an [N, K] value with K targets (or a dynamic width) fits', () => {
+    expect(checkManifestAgainstModel(multiOutput, signature([input2], [tensor('value', ['batch', 3])]))).toEqual([]);
+    expect(checkManifestAgainstModel(multiOutput, signature([input2], [tensor('value', ['batch', 'k'])]))).toEqual([]);
+  });
+
+  it.each<[string, ModelSignature, string]>([
+    ['fewer columns than targets', signature([input2], [tensor('value', ['batch', 2])]), '[batch, 2]'],
+    ['one value per instance', signature([input2], [tensor('value', ['batch'])]), '[batch]'],
+  ])('multi-output regression: %s names both', (_what, model, shape) => {
+    expect(checkManifestAgainstModel(multiOutput, model)).toEqual([
+      `output.targets: 3 targets listed (Weight, Waist, Pulse) but the model's output "value" has shape ${shape}; expected [batch, 3] (one column per target)`,
+    ]);
+  });
+
   it('reports every mismatch at once, and a model with no inputs', () => {
     expect(checkManifestAgainstModel(regressor, signature([], []))).toEqual([
       'input.tensor: "input" is not an input of the model; the model\'s inputs are: (none)',
