@@ -39,7 +39,7 @@ function page(title: string, body: string): string {
 
 /** One evaluation's sections, in reading order. */
 export function evaluationSections(record: EvaluationRecord): string {
-  return [summarySection(record), verdictSection(record), metricsSection(record), classSections(record), regressionSection(record), targetSections(record), slicesSection(record), rejectedSection(record)].join('\n');
+  return [summarySection(record), verdictSection(record), metricsSection(record), classSections(record), regressionSection(record) + targetSections(record), slicesSection(record), rejectedSection(record)].join('\n');
 }
 
 /** The candidates sorted best first on `metric` (ties keep their order). */

@@ -17,7 +17,8 @@ import { renderReport } from '../../../lib/evaluation/html-report';
 import { formatEvaluation } from '../../../lib/evaluation/terminal-table';
 import type { ValueDistribution } from '../../../lib/evaluation/prediction-distribution';
 import type { RegressionMetrics } from '../../../lib/evaluation/regression-metrics';
-import { runInit } from '../../../lib/init/init';
+import { runInit, type InitResult } from '../../../lib/init/init';
+import { formatInitReport } from '../../../lib/init/init-report';
 import { InitError } from '../../../lib/init/init-error';
 import { json, request } from '../../support/serving';
 import { binaryBody, decodeAnswer } from '../../support/tritonclient';
@@ -73,8 +74,9 @@ describe('Given a LinearRegression on three targets (output [N, 3]) and its trai
   let model: OnnxModel;
   let app: InferenceApp;
   let review: readonly string[];
+  let result: InitResult;
   beforeEach(async () => {
-    const result = await runInit({ model: join(DIR, 'model.onnx'), data: join(DIR, 'train.csv'), target: TARGETS.join(','), out });
+    result = await runInit({ model: join(DIR, 'model.onnx'), data: join(DIR, 'train.csv'), target: TARGETS.join(','), out });
     review = result.output.review;
     model = await loadModelFromDirectory(out);
     app = createInferenceApp({ model });
@@ -86,6 +88,7 @@ describe('Given a LinearRegression on three targets (output [N, 3]) and its trai
     expect(model.manifest.output).toEqual({ value: 'variable', targets: TARGETS });
     expect(model.manifest.input.features.map((f) => f.name)).toEqual(['Chins', 'Situps', 'Jumps']);
     expect(review.join('\n')).toContain('column i of "variable" is read as target 0 = Weight, 1 = Waist, 2 = Pulse');
+    expect(formatInitReport(result, out).join('\n')).toContain('value "variable", targets Weight, Waist, Pulse');
   });
 
   it('JSON instances get {"values": {target: number}} equal to Python onnxruntime', async () => {
