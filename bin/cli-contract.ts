@@ -27,6 +27,9 @@ import { PriceTableError } from '../lib/cost/price-table';
 import { DeployError } from '../lib/deploy/deploy';
 import { ModelFileError } from '../lib/model-file';
 import { PropsValidationError } from '../lib/props-validation';
+import { BatchInputError } from '../lambda/batch/batch-layout';
+import { BatchRunError } from '../lib/batch/remote-run';
+import { ScoringWorkerError } from '../lib/local-batch/worker-pool';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
@@ -93,6 +96,9 @@ const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
   PriceTableError,
   EstimateError,
   DeployError,
+  BatchInputError,
+  ScoringWorkerError,
+  BatchRunError,
 ];
 
 /** System errors that describe the user's environment (a missing file, a port in use), not a bug. */

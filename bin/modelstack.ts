@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, type CliContext } from './cli-contract';
+import { batchCommand } from './commands/batch';
 import { compareCommand } from './commands/compare';
 import { evaluateCommand } from './commands/evaluate';
 import { initCommand } from './commands/init';
@@ -25,6 +26,7 @@ export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
   serveCommand,
   evaluateCommand,
   compareCommand,
+  batchCommand,
   estimateCommand,
   reviewCommand,
   deployCommand,
