@@ -94,13 +94,13 @@ export function batchCommand(context: CliContext): Command {
     .action(async (first: string, second: string | undefined, options: BatchCommandOptions, command: Command) => {
       const usage = (message: string): never => command.error(`error: ${message}`, { exitCode: 2, code: 'modelstack.usage' });
       if (options.env !== undefined) {
-        if (second === undefined) usage('--env needs two arguments: s3://input s3://output');
+        if (second === undefined) return usage('--env needs two arguments: s3://input s3://output');
         const counts = await runRemoteBatch(context, { environment: options.env, input: first, output: second });
         checkRejectedShare(counts.rows, counts.rejectedRows, options.maxRejectedPercent, `${second} (rejected/)`);
         return;
       }
-      if (second !== undefined) usage(`unexpected argument ${JSON.stringify(second)}; a local run takes <model-dir> --input <file> --output <file>`);
-      if (options.input === undefined || options.output === undefined) usage('a local run needs --input <file> and --output <file> (or --env <name> s3://input s3://output for a run on AWS)');
+      if (second !== undefined) return usage(`unexpected argument ${JSON.stringify(second)}; a local run takes <model-dir> --input <file> --output <file>`);
+      if (options.input === undefined || options.output === undefined) return usage('a local run needs --input <file> and --output <file> (or --env <name> s3://input s3://output for a run on AWS)');
       await runLocal(context, first, options);
     });
 }
