@@ -11,6 +11,7 @@ import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAY
 import { AlarmsSchema, LambdaRolloutSchema, LambdaScalingSchema, refineLambdaCapacity } from './monitoring-schema';
 import { BudgetSchema, TrafficSchema } from './cost-schema';
 import { SageMakerPlatformSchema } from './sagemaker-schema';
+import { BatchSchema } from './batch-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -93,6 +94,8 @@ export const EnvironmentSchema = z
     budget: BudgetSchema.optional(),
     /** Expected traffic, used by cost estimates. */
     traffic: TrafficSchema.prefault({}),
+    /** Batch scoring of data sets in S3 (config/batch-schema.ts). Unset: no batch state machine. */
+    batch: BatchSchema.optional(),
     /** Tags applied to every resource. */
     tags: z
       .record(

@@ -14,6 +14,9 @@ import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import { evaluationTags } from './evaluation/evaluation-tags';
 import { buildEndpoint, type PlatformContext } from './platforms';
 import { buildRollout } from './platforms/operations';
+import type { BatchScoring } from './batch-scoring';
+import { buildBatchScoring } from './platforms/batch';
+import { BATCH_STATE_MACHINE_OUTPUT } from './batch/remote-run';
 
 /** Properties of a {@link ModelStack}. */
 export interface ModelStackProps extends StackProps {
@@ -55,6 +58,8 @@ export class ModelStack extends Stack {
   public readonly rollout?: LambdaRollout;
   /** The environment's AWS Budget over this stack's cost-allocation tag; `undefined` without `budget` in the config. */
   public readonly budget?: CostBudget;
+  /** Batch scoring of data sets in S3; `undefined` without `batch` in the config. */
+  public readonly batch?: BatchScoring;
 
   constructor(scope: Construct, id: string, props: ModelStackProps) {
     super(scope, id, props);
@@ -82,6 +87,13 @@ export class ModelStack extends Stack {
         topic: this.monitoring.topics.topic('warning'),
         costAllocationTag: { key: COST_ALLOCATION_TAG_KEY, value: this.stackName },
       });
+    }
+
+    // Batch scoring (config/batch-schema.ts): beside the endpoint, alarming on the warning topic.
+    this.batch = buildBatchScoring(this, 'BatchScoring', context, { endpoint: this.inference, alarmTopic: this.monitoring.topics.topic('warning'), dashboard: this.monitoring.dashboard });
+    if (this.batch !== undefined) {
+      new CfnOutput(this, BATCH_STATE_MACHINE_OUTPUT, { description: 'Batch scoring state machine (modelstack batch --env)', value: this.batch.stateMachine.stateMachineArn });
+      new CfnOutput(this, 'BatchInputUri', { description: 'Where batch input goes', value: this.batch.locations.inputUri });
     }
 
     this.addTags(config, model, environmentName, props.evaluation);

@@ -128,7 +128,7 @@ describe('Given the batch host in process and a CSV in S3', () => {
             // lambda:invoke takes { FunctionName, Payload } and wraps the result in Payload; the local executor
             // hands the parameters over as they are, so the handler unwraps and wraps.
             Plan: async (parameters) => {
-              const result = (await host((parameters as { Payload: BatchEvent }).Payload)) as unknown as Json & { plan: { key: string } };
+              const result = (await host((parameters as unknown as { Payload: BatchEvent }).Payload)) as unknown as Json & { plan: { key: string } };
               // What the ItemReader would read: the plan's JSON array.
               const plan = await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: result.plan.key }));
               return { Payload: { ...result, plannedItems: JSON.parse((await plan.Body?.transformToString()) ?? '[]') as unknown } } as never;
@@ -138,7 +138,7 @@ describe('Given the batch host in process and a CSV in S3', () => {
         },
       },
     );
-    const output = (await execution.result) as { run: { items: number }; map: ScoreResult[] };
+    const output = (await execution.result) as unknown as { run: { items: number }; map: ScoreResult[] };
     expect(output.run.items).toBe(3);
     expect(output.map.map((r) => [r.id, r.rows, r.rejectedRows])).toEqual([
       ['part-000000', 1000, 0],
