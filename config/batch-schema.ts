@@ -33,6 +33,28 @@ export const BatchSchema = z
     inputPrefix: prefix.default('batch/input/'),
     /** Key prefix of the data bucket that runs write to. */
     outputPrefix: prefix.default('batch/output/'),
+    /**
+     * What scores the rows: the batch function on a Distributed Map (`lambda`, any platform), or a SageMaker Batch
+     * Transform job with the endpoint's model (`sagemaker-transform`, platform "sagemaker" only; CSV of features only).
+     */
+    engine: z.enum(['lambda', 'sagemaker-transform']).default('lambda'),
+    /** The transform job's instances (engine "sagemaker-transform"). */
+    transform: z
+      .strictObject({
+        instanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, { message: 'must be a SageMaker instance type such as ml.c6i.large' }).default('ml.c6i.large'),
+        instanceCount: int(1, 100).default(1),
+        /** Largest mini-batch (MiB), at most the runtime's 6 MiB request limit. */
+        maxPayloadMiB: z.number().positive().max(6).default(6),
+      })
+      .prefault({}),
   });
+
+/** Cross-field rule: the transform engine needs the endpoint's SageMaker model. */
+export function batchEngineProblem(batch: BatchConfig | undefined, platformType: string): string | undefined {
+  if (batch?.engine === 'sagemaker-transform' && platformType !== 'sagemaker') {
+    return `"sagemaker-transform" needs platform.type "sagemaker" (it runs the endpoint's SageMaker model); use "lambda" on platform "${platformType}"`;
+  }
+  return undefined;
+}
 
 export type BatchConfig = z.output<typeof BatchSchema>;

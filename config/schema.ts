@@ -11,7 +11,7 @@ import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAY
 import { AlarmsSchema, LambdaRolloutSchema, LambdaScalingSchema, refineLambdaCapacity } from './monitoring-schema';
 import { BudgetSchema, TrafficSchema } from './cost-schema';
 import { SageMakerPlatformSchema } from './sagemaker-schema';
-import { BatchSchema } from './batch-schema';
+import { batchEngineProblem, BatchSchema } from './batch-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -113,6 +113,8 @@ export const EnvironmentSchema = z
         message: 'must be "retain" with protection "production", so models and logs outlive the stack',
       });
     }
+    const engineProblem = batchEngineProblem(env.batch, env.platform.type);
+    if (engineProblem !== undefined) ctx.addIssue({ code: 'custom', path: ['batch', 'engine'], input: env.batch?.engine, message: engineProblem });
     for (const key of Object.keys(env.tags)) {
       if (key.toLowerCase().startsWith('aws:')) {
         ctx.addIssue({ code: 'custom', path: ['tags', key], input: key, message: 'tag keys starting with "aws:" are reserved by AWS' });

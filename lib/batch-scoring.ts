@@ -13,7 +13,7 @@
  * - state machine encrypted with a customer-managed key, logs (ALL, no execution data) in a KMS-encrypted log
  *   group, X-Ray tracing; alarms on failed and timed-out executions.
  */
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -27,8 +27,10 @@ import { DEFAULT_ROWS_PER_CHILD } from '../lambda/batch/range-plan';
 import type { Manifest } from '../lambda/core/manifest';
 import { BatchLocations } from './batch/batch-data';
 import { lambdaBatchDefinition } from './batch/batch-definition';
-import { acknowledgeBatchBucket, acknowledgeStateMachine } from './batch/batch-findings';
+import { acknowledgeBatchBucket, acknowledgeStateMachine, acknowledgeTransform } from './batch/batch-findings';
+import { BatchEngine } from './batch/batch-engine';
 import { BatchFunction } from './batch/batch-function';
+import { TRANSFORM_MAX_PAYLOAD, transformBatchDefinition } from './batch/transform-definition';
 import { concurrencyProblems, DEFAULT_ACCOUNT_CONCURRENCY, DEFAULT_BATCH_MAX_CONCURRENCY, DISTRIBUTED_MAP_MAX_CONCURRENCY, LAMBDA_MAX_TIMEOUT_SECONDS, type LiveConcurrency } from './batch/batch-limits';
 import { OutputScopedRole } from './batch/output-scoped-role';
 import { EncryptedLogGroup } from './encrypted-log-group';
@@ -101,14 +103,22 @@ export interface BatchScoringProps {
    * @default - no dashboard row
    */
   readonly dashboard?: cloudwatch.Dashboard;
+  /**
+   * What scores the rows: the batch function on a Distributed Map, or a SageMaker Batch Transform job with the
+   * endpoint's model (then the function, `maxConcurrency`, `rowsPerChild` and `memorySizeMiB` do not apply).
+   * @default BatchEngine.lambda()
+   */
+  readonly engine?: BatchEngine;
 }
 
 /** Scores whole data sets in S3 on a Step Functions Distributed Map. */
 export class BatchScoring extends Construct {
   /** The state machine (construct id `Resource`); the input of an execution is `{ "input": "s3://...", "output": "s3://..." }`. */
   public readonly stateMachine: sfn.StateMachine;
-  /** The batch function (one Distributed Map child). */
-  public readonly function: BatchFunction;
+  /** The batch function (one Distributed Map child); `undefined` with a SageMaker transform engine. */
+  public readonly function?: BatchFunction;
+  /** What scores the rows. */
+  public readonly engine: BatchEngine;
   /** The bucket of the input and output prefixes. */
   public readonly bucket: s3.IBucket;
   /** The input and output prefixes and their grants. */
@@ -127,6 +137,7 @@ export class BatchScoring extends Construct {
     const outputPrefix = props.outputPrefix ?? 'batch/output/';
     this.maxConcurrency = props.maxConcurrency ?? DEFAULT_BATCH_MAX_CONCURRENCY;
     const timeout = props.timeout ?? Duration.seconds(LAMBDA_MAX_TIMEOUT_SECONDS);
+    this.engine = props.engine ?? BatchEngine.lambda();
     this.validate(props, { inputPrefix, outputPrefix, timeout });
 
     const key = new kms.Key(this, 'Key', {
@@ -145,16 +156,18 @@ export class BatchScoring extends Construct {
     });
     acknowledgeBatchBucket(this.bucket);
     this.locations = new BatchLocations(this.bucket, key, inputPrefix, outputPrefix);
-    this.function = new BatchFunction(this, 'Function', {
-      store: props.store,
-      manifest: props.manifest,
-      locations: this.locations,
-      memorySizeMiB: props.memorySizeMiB ?? 2048,
-      timeout,
-      reservedConcurrentExecutions: this.maxConcurrency,
-      logRetention: props.logRetention,
-      removalPolicy,
-    });
+    if (this.engine.kind === 'lambda') {
+      this.function = new BatchFunction(this, 'Function', {
+        store: props.store,
+        manifest: props.manifest,
+        locations: this.locations,
+        memorySizeMiB: props.memorySizeMiB ?? 2048,
+        timeout,
+        reservedConcurrentExecutions: this.maxConcurrency,
+        logRetention: props.logRetention,
+        removalPolicy,
+      });
+    }
     this.stateMachine = this.buildStateMachine(props, key, removalPolicy);
     this.alarms = this.buildAlarms(props.alarmTopic);
     if (props.dashboard !== undefined) props.dashboard.addWidgets(...this.dashboardWidgets());
@@ -179,13 +192,15 @@ export class BatchScoring extends Construct {
 
   /** The dashboard row: executions and the batch function. */
   public dashboardWidgets(): cloudwatch.IWidget[] {
+    const executions = new cloudwatch.GraphWidget({
+      title: 'Batch executions',
+      width: 12,
+      left: [this.stateMachine.metricStarted(), this.stateMachine.metricSucceeded(), this.metricExecutionsFailed(), this.metricExecutionsTimedOut()],
+    });
+    if (this.function === undefined) return [executions];
     const fn = this.function.function;
     return [
-      new cloudwatch.GraphWidget({
-        title: 'Batch executions',
-        width: 12,
-        left: [this.stateMachine.metricStarted(), this.stateMachine.metricSucceeded(), this.metricExecutionsFailed(), this.metricExecutionsTimedOut()],
-      }),
+      executions,
       new cloudwatch.GraphWidget({
         title: 'Batch function',
         width: 12,
@@ -198,7 +213,15 @@ export class BatchScoring extends Construct {
   private validate(props: BatchScoringProps, resolved: { inputPrefix: string; outputPrefix: string; timeout: Duration }): void {
     const validator = new PropsValidator(this);
     validator.integerInRange('maxConcurrency', this.maxConcurrency, 1, DISTRIBUTED_MAP_MAX_CONCURRENCY);
-    for (const problem of concurrencyProblems(this.maxConcurrency, props.liveConcurrency ?? { accountLimit: DEFAULT_ACCOUNT_CONCURRENCY })) {
+    const transform = this.engine.transform;
+    if (transform !== undefined) {
+      validator.integerInRange('engine.instanceCount', transform.instanceCount, 1, 100);
+      validator.integerInRange('engine.maxConcurrentTransforms', transform.maxConcurrentTransforms, 1, 100);
+      const payload = transform.maxPayload?.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+      if (payload !== undefined && !(payload > 0 && payload <= TRANSFORM_MAX_PAYLOAD.toMebibytes())) validator.fail('engine.maxPayload', `${payload} MiB`, `more than 0 and at most ${TRANSFORM_MAX_PAYLOAD.toMebibytes()} MiB (the runtime's largest request body)`);
+      if (!/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(transform.instanceType)) validator.fail('engine.instanceType', transform.instanceType, 'a SageMaker instance type such as ml.c6i.large');
+    }
+    for (const problem of this.engine.kind === 'lambda' ? concurrencyProblems(this.maxConcurrency, props.liveConcurrency ?? { accountLimit: DEFAULT_ACCOUNT_CONCURRENCY }) : []) {
       validator.fail('maxConcurrency', this.maxConcurrency, problem);
     }
     const tolerated = props.toleratedFailurePercentage ?? 0;
@@ -223,13 +246,7 @@ export class BatchScoring extends Construct {
       description: `Runs batch scoring of model '${props.store.modelName}' (modelstack)`,
       outputObjectsArn: this.locations.outputObjectsArn,
     });
-    const definition = lambdaBatchDefinition(this, {
-      function: this.function.function,
-      locations: this.locations,
-      maxConcurrency: this.maxConcurrency,
-      toleratedFailurePercentage: props.toleratedFailurePercentage ?? 0,
-      rowsPerChild: props.rowsPerChild ?? DEFAULT_ROWS_PER_CHILD,
-    });
+    const definition = this.definition(props, key);
     const stateMachine = new sfn.StateMachine(this, 'Resource', {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       role,
@@ -240,8 +257,28 @@ export class BatchScoring extends Construct {
     });
     this.locations.grantReadWriteOutput(role);
     logs.grantWrite(role);
-    acknowledgeStateMachine(stateMachine, role, this.function.function.functionArn, this.locations.outputObjectsArn);
+    acknowledgeStateMachine(stateMachine, role, this.function?.function.functionArn, this.locations.outputObjectsArn);
+    const executionRole = this.engine.transform?.executionRole;
+    if (executionRole instanceof Construct) acknowledgeTransform(role, executionRole, this.locations.inputObjectsArn, this.locations.outputObjectsArn);
     return stateMachine;
+  }
+
+  private definition(props: BatchScoringProps, key: kms.IKey): sfn.IChainable {
+    const transform = this.engine.transform;
+    if (transform !== undefined) {
+      // The job runs as the model's role: it reads the input prefix and writes the output prefix, encrypted with the key.
+      this.locations.grantReadInput(transform.executionRole);
+      this.locations.grantReadWriteOutput(transform.executionRole);
+      key.grant(transform.executionRole, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant', 'kms:DescribeKey');
+      return transformBatchDefinition(this, transform, key);
+    }
+    return lambdaBatchDefinition(this, {
+      function: (this.function as BatchFunction).function,
+      locations: this.locations,
+      maxConcurrency: this.maxConcurrency,
+      toleratedFailurePercentage: props.toleratedFailurePercentage ?? 0,
+      rowsPerChild: props.rowsPerChild ?? DEFAULT_ROWS_PER_CHILD,
+    });
   }
 
   private buildAlarms(topic: sns.ITopic): cloudwatch.Alarm[] {

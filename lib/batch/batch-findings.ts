@@ -3,7 +3,7 @@
  * same rule exists in several packs (HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1, Serverless) under their own
  * prefixes; one reason covers them all.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { iam5ResourceFinding } from '../private/nag-findings';
@@ -27,7 +27,7 @@ export function acknowledgeBatchBucket(bucket: IConstruct): void {
 }
 
 /** The state machine's findings: CDK's Distributed Map policy, and the role's wildcards. */
-export function acknowledgeStateMachine(stateMachine: IConstruct, role: IConstruct, functionArn: string, outputObjectsArn: string): void {
+export function acknowledgeStateMachine(stateMachine: IConstruct, role: IConstruct, functionArn: string | undefined, outputObjectsArn: string): void {
   const mapPolicy = stateMachine.node.tryFindChild('DistributedMapPolicy');
   if (mapPolicy !== undefined) {
     acknowledgeInEveryPack(mapPolicy, 'IAMNoInlinePolicy', 'CDK attaches the Distributed Map\'s child-execution permissions (states:StartExecution, DescribeExecution, StopExecution on this state machine\'s own executions) as a policy on this role only.');
@@ -43,9 +43,23 @@ export function acknowledgeStateMachine(stateMachine: IConstruct, role: IConstru
       });
     }
   }
+  if (functionArn !== undefined) {
+    Validations.of(role).acknowledge({ id: iam5ResourceFinding(role, `${functionArn}:*`), reason: 'lambda:InvokeFunction on the batch function and its versions (CDK grants the qualified ARN too); no other function.' });
+  }
   Validations.of(role).acknowledge(
-    { id: iam5ResourceFinding(role, `${functionArn}:*`), reason: 'lambda:InvokeFunction on the batch function and its versions (CDK grants the qualified ARN too); no other function.' },
     { id: iam5ResourceFinding(role, outputObjectsArn), reason: 'Reads the plan and writes the Distributed Map\'s result files under the batch output prefix only.' },
     { id: iam5ResourceFinding(role, '*'), reason: 'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) and CloudWatch Logs delivery (logs:CreateLogDelivery and friends) do not support resource-level permissions.' },
+  );
+}
+
+/** The transform engine's findings: the job's ARN pattern on the state machine role, the prefixes on the model's role. */
+export function acknowledgeTransform(stateMachineRole: IConstruct, executionRole: IConstruct, inputObjectsArn: string, outputObjectsArn: string): void {
+  Validations.of(stateMachineRole).acknowledge({
+    id: iam5ResourceFinding(stateMachineRole, `arn:${Aws.PARTITION}:sagemaker:${Aws.REGION}:${Aws.ACCOUNT_ID}:transform-job/*`),
+    reason: 'The .sync integration creates, describes and stops transform jobs whose names each execution generates (modelstack-<uuid>): CDK scopes it to transform jobs of this account and region.',
+  });
+  Validations.of(executionRole).acknowledge(
+    { id: iam5ResourceFinding(executionRole, inputObjectsArn), reason: 'The transform job runs as the model role and reads the batch input prefix only.' },
+    { id: iam5ResourceFinding(executionRole, outputObjectsArn), reason: 'The transform job runs as the model role and writes <input>.out under the batch output prefix only.' },
   );
 }
