@@ -27,6 +27,8 @@ async function runOne(name: BenchmarkName, options: BenchOptions): Promise<Bench
       return (await import('./cold-start')).runColdStart(options);
     case 'throughput':
       return (await import('./throughput')).runThroughput(options);
+    case 'batch':
+      return (await import('./batch')).runBatch(options);
   }
 }
 
