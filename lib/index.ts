@@ -31,3 +31,9 @@ export * from './sagemaker/network';
 export * from './sagemaker/shadow-variant';
 export * from './sagemaker/variants';
 // SageMaker (end)
+// Batch scoring (begin)
+export * from './batch-scoring';
+export * from './batch/batch-data';
+export * from './batch/batch-engine';
+export * from './batch/batch-limits';
+// Batch scoring (end)

@@ -11,7 +11,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Manifest } from '../core/manifest';
 import { BatchInputError, csvOutputHeader, headerColumns } from './batch-layout';
-import { ChunkScorer } from './chunk-scorer';
+import type { ChunkScorer } from './chunk-scorer';
 import { planRanges, type RangeItem } from './range-plan';
 import { isBlankRecord, RecordSplitter, type RecordFormat } from './record-splitter';
 import { asPrefix, checkInside, formatS3Uri, parseS3Uri, type S3Location } from './s3-location';

@@ -3,8 +3,10 @@
  * `{ input, output }` and follows it until it ends, reporting the Distributed Map's item counts as progress.
  * Only the AWS API edge (the CloudFormation and Step Functions clients) is injected.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeExecutionCommand, DescribeMapRunCommand, ListMapRunsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeMapRunCommand, ListMapRunsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { RunSummary } from '../../lambda/batch/s3-batch';
 
 /** The stack output naming the state machine (written once, read by the CLI). */
