@@ -283,19 +283,25 @@ export class BatchScoring extends Construct {
 
   private buildAlarms(topic: sns.ITopic): cloudwatch.Alarm[] {
     const action = new cwActions.SnsAction(topic);
-    const alarm = (id: string, metric: cloudwatch.Metric, what: string): cloudwatch.Alarm => {
+    const alarm = (id: string, name: string, metric: cloudwatch.Metric, what: string): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, id, {
+        alarmName: `${Stack.of(this).stackName}-${name}`,
         metric: metric.with({ period: Duration.minutes(5), statistic: 'Sum' }),
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `A batch scoring run ${what}: see the execution in the Step Functions console, its map run and <output>/map-results/.`,
+        actionsEnabled: true,
+        alarmDescription: `[warning] A batch scoring run ${what}. Runbook: open the execution in the Step Functions console, then its map run; failed parts are listed in <output>/map-results/<map run id>/FAILED_*.json with their error (docs/batch.md).`,
       });
       created.addAlarmAction(action);
+      created.addOkAction(action);
       return created;
     };
-    return [alarm('ExecutionsFailedAlarm', this.metricExecutionsFailed(), 'failed'), alarm('ExecutionsTimedOutAlarm', this.metricExecutionsTimedOut(), 'timed out')];
+    return [
+      alarm('ExecutionsFailedAlarm', 'BatchExecutionsFailed-Warning', this.metricExecutionsFailed(), 'failed'),
+      alarm('ExecutionsTimedOutAlarm', 'BatchExecutionsTimedOut-Warning', this.metricExecutionsTimedOut(), 'timed out'),
+    ];
   }
 }
 
