@@ -106,9 +106,17 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   const source = records(options.input);
   const head = await source.next();
   const first = head.done === true ? undefined : head.value.record;
-  const { layout, firstIsData } = layoutOf(format, first, manifest, options.keep);
   const workers = options.workers ?? availableParallelism();
-  const pool = await WorkerPool.start(workers, { modelDir: options.modelDir, layout });
+  let opened: { layout: BatchLayout; firstIsData: boolean; pool: WorkerPool };
+  try {
+    const { layout, firstIsData } = layoutOf(format, first, manifest, options.keep);
+    opened = { layout, firstIsData, pool: await WorkerPool.start(workers, { modelDir: options.modelDir, layout }) };
+  } catch (error) {
+    // Close the input before reporting a bad header or a model the workers cannot load.
+    await source.return(undefined);
+    throw error;
+  }
+  const { layout, firstIsData, pool } = opened;
   const output = createWriteStream(options.output);
   const rejectedPath = options.rejected ?? `${options.output}.rejected.jsonl`;
   const rejected = createWriteStream(rejectedPath);
