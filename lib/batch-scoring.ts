@@ -36,6 +36,7 @@ import { OutputScopedRole } from './batch/output-scoped-role';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import type { ModelStore } from './model-store';
 import { dataBucketProps } from './private/bucket-defaults';
+import { logServerAccess } from './private/server-access-logs';
 import { PropsValidator } from './props-validation';
 
 /** Properties of a {@link BatchScoring}. */
@@ -146,15 +147,15 @@ export class BatchScoring extends Construct {
       alias: `alias/modelstack/${Stack.of(this).stackName}/${Names.uniqueResourceName(this, { maxLength: 100, separator: '-' })}`,
       removalPolicy,
     });
-    this.bucket = new s3.Bucket(this, 'Data', {
+    const bucket = new s3.Bucket(this, 'Data', {
       ...dataBucketProps(key),
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: 'batch-data/',
       lifecycleRules: [{ id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy,
       autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
     });
-    acknowledgeBatchBucket(this.bucket);
+    logServerAccess(bucket, props.accessLogsBucket, 'batch-data/');
+    this.bucket = bucket;
+    acknowledgeBatchBucket(bucket);
     this.locations = new BatchLocations(this.bucket, key, inputPrefix, outputPrefix);
     if (this.engine.kind === 'lambda') {
       this.function = new BatchFunction(this, 'Function', {
