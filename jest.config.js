@@ -15,7 +15,9 @@ module.exports = {
     '^modelstack/runtime$': '<rootDir>/lambda/index.ts',
   },
   setupFiles: ['<rootDir>/test/support/typed-array-realms.ts'],
-  setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  // The run's own folder and the shipped environments synthesized once (test/support/global-setup.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   testTimeout: 120000,
 };

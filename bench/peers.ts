@@ -131,7 +131,7 @@ function load(url: string, body: string, seconds: number): Promise<autocannon.Re
   return new Promise((resolve, reject) => {
     autocannon(
       { url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: seconds, timeout: 10 },
-      (error: unknown, result: autocannon.Result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)),
+      (error: unknown, result: autocannon.Result) => (error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve(result)),
     );
   });
 }

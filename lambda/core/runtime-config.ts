@@ -14,6 +14,9 @@
  * | `MAX_PAYLOAD_BYTES` | Largest request body in bytes (413 above)                       | 6291456 (6 MiB)                |
  * | `LOG_PAYLOADS`      | Log request bodies and error details (`true`/`false`)           | `false`                        |
  * | `MODEL_EVALUATION`  | The evaluation's key figures (JSON), for the metadata document   | none                           |
+ * | `MODEL_S3_CONNECT_TIMEOUT_MS` | Longest wait for the connection to S3 (model download)  | 3000                           |
+ * | `MODEL_S3_READ_TIMEOUT_MS`    | Longest silence of S3 once connected                    | 5000                           |
+ * | `MODEL_S3_ATTEMPT_TIMEOUT_MS` | Longest download attempt, body included                 | 60000                          |
  *
  * Powertools reads its own `POWERTOOLS_*` variables (log level, service name...); the metrics namespace is resolved
  * here because the runtime passes a default (`modelstack`) that `POWERTOOLS_METRICS_NAMESPACE` overrides.
@@ -22,6 +25,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { EvaluationFiguresSchema, type EvaluationKeyFigures } from './evaluation-figures';
 import { formatValue } from './issues';
+import type { S3DownloadTimeouts } from './model-source';
 import { CheckFailure } from './modelstack-error';
 
 /** Lambda's synchronous invocation payload limit, which function URLs share: 6 MB. */
@@ -48,6 +52,9 @@ export const RUNTIME_ENV = {
   maxPayloadBytes: 'MAX_PAYLOAD_BYTES',
   logPayloads: 'LOG_PAYLOADS',
   evaluation: 'MODEL_EVALUATION',
+  s3ConnectTimeoutMs: 'MODEL_S3_CONNECT_TIMEOUT_MS',
+  s3ReadTimeoutMs: 'MODEL_S3_READ_TIMEOUT_MS',
+  s3AttemptTimeoutMs: 'MODEL_S3_ATTEMPT_TIMEOUT_MS',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 
@@ -68,6 +75,8 @@ export interface RuntimeConfig {
   readonly metricsNamespace: string;
   /** The evaluation's key figures, when the stack provides them. */
   readonly evaluation?: EvaluationKeyFigures;
+  /** Bounds of a model download attempt, where any is set. @default DEFAULT_S3_TIMEOUTS */
+  readonly s3Timeouts?: S3DownloadTimeouts;
 }
 
 /** Raised when the environment is not a valid configuration; the message names every bad variable and its value. */
@@ -126,6 +135,9 @@ const envSchema = z.object({
       .transform((v) => TRUE_WORDS.has(v))
       .optional(),
   ),
+  MODEL_S3_CONNECT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, positiveInteger(900_000).optional()),
+  MODEL_S3_READ_TIMEOUT_MS: z.preprocess(unsetIfEmpty, positiveInteger(900_000).optional()),
+  MODEL_S3_ATTEMPT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, positiveInteger(900_000).optional()),
   POWERTOOLS_METRICS_NAMESPACE: z.preprocess(unsetIfEmpty, z.string().max(255).optional()),
   MODEL_EVALUATION: z.preprocess(
     unsetIfEmpty,
@@ -184,6 +196,18 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv, options: RuntimeCon
     logPayloads: parsed.LOG_PAYLOADS ?? false,
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
     ...(parsed.MODEL_EVALUATION === undefined ? {} : { evaluation: parsed.MODEL_EVALUATION }),
+    ...s3TimeoutsOf(parsed.MODEL_S3_CONNECT_TIMEOUT_MS, parsed.MODEL_S3_READ_TIMEOUT_MS, parsed.MODEL_S3_ATTEMPT_TIMEOUT_MS),
+  };
+}
+
+function s3TimeoutsOf(connect?: number, read?: number, attempt?: number): { s3Timeouts?: S3DownloadTimeouts } {
+  if (connect === undefined && read === undefined && attempt === undefined) return {};
+  return {
+    s3Timeouts: {
+      ...(connect === undefined ? {} : { connectTimeoutMs: connect }),
+      ...(read === undefined ? {} : { readTimeoutMs: read }),
+      ...(attempt === undefined ? {} : { attemptTimeoutMs: attempt }),
+    },
   };
 }
 

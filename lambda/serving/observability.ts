@@ -56,8 +56,11 @@ export interface Observability {
   readonly logPayloads: boolean;
   /** Records a successful model load (log line and `ModelLoadTime`). */
   recordModelLoad(model: LoadedModel, durationMs: number, source: string): void;
-  /** Records a failed model load attempt (log line with its cause, and `ModelLoadFailures`). */
-  recordModelLoadFailure(error: unknown, durationMs: number, source: string): void;
+  /**
+   * Records a failed model load attempt: one ERROR line with its cause and `outcome` (what happens next, such as
+   * `retryInMs`), and `ModelLoadFailures`.
+   */
+  recordModelLoadFailure(error: unknown, durationMs: number, source: string, outcome?: Readonly<Record<string, unknown>>): void;
   /** Writes the stored metrics as EMF (no-op when there are none or metrics are off). */
   flush(): void;
   /** Flushes every `intervalMs` (timer does not keep the process alive); returns a function that stops it. */
@@ -69,6 +72,24 @@ function errorDetails(error: unknown): Record<string, unknown> {
     return { name: error.name, message: error.message, stack: error.stack };
   }
   return { message: String(error) };
+}
+
+/**
+ * Load failures whose message says all there is to say (the file, the S3 object and what S3 answered, the hashes):
+ * logged without a stack, so that each failed attempt is one readable line.
+ */
+const DESCRIBED_LOAD_ERRORS: ReadonlySet<string> = new Set([
+  'ModelSourceError',
+  'ModelIntegrityError',
+  'ModelMismatchError',
+  'ModelLoadError',
+  'ManifestError',
+  'RuntimeConfigError',
+]);
+
+function loadErrorDetails(error: unknown): Record<string, unknown> {
+  if (error instanceof Error && DESCRIBED_LOAD_ERRORS.has(error.name)) return { name: error.name, message: error.message };
+  return errorDetails(error);
 }
 
 function truncatedBody(body: Buffer | string): string {
@@ -226,8 +247,8 @@ export function createObservability(options: ObservabilityOptions): Observabilit
         stored = true;
       }
     },
-    recordModelLoadFailure: (error, durationMs, source) => {
-      logger.error('model failed to load', { source, durationMs: Math.round(durationMs), error: errorDetails(error) });
+    recordModelLoadFailure: (error, durationMs, source, outcome) => {
+      logger.error('model failed to load', { source, durationMs: Math.round(durationMs), error: loadErrorDetails(error), ...outcome });
       if (metrics !== undefined) {
         metrics.addMetric(MODEL_LOAD_FAILURES.name, MODEL_LOAD_FAILURES.unit, 1);
         stored = true;

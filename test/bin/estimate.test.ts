@@ -6,6 +6,7 @@ import { estimateCommand } from '../../bin/commands/estimate';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext } from '../../bin/modelstack';
 import { PROJECT_ROOT } from '../support/app';
 import { removeAssembly, synthesizeAssembly } from '../support/assembly';
+import { shippedAssembly } from '../support/shipped';
 
 /** dev with 3008 MB and a $1 budget: over budget, and more expensive per request. */
 const CHANGED = { dev: { ...environments.dev, platform: { ...environments.dev.platform, memorySizeMiB: 3008 }, budget: { monthlyLimitUsd: 1 } } };
@@ -26,13 +27,10 @@ describe('Given the shipped environments synthesized', () => {
   let shipped: string;
   let changed: string;
   beforeAll(async () => {
-    shipped = await synthesizeAssembly();
+    shipped = shippedAssembly();
     changed = await synthesizeAssembly({ environments: CHANGED });
   });
-  afterAll(() => {
-    removeAssembly(shipped);
-    removeAssembly(changed);
-  });
+  afterAll(() => removeAssembly(changed));
 
   test('When estimate runs, then it prints every environment with its totals and budget, and exits 0', async () => {
     const { code, out } = await run(['estimate', '--cdk-out', shipped]);
