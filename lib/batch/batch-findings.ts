@@ -33,7 +33,7 @@ export function acknowledgeStateMachine(stateMachine: IConstruct, role: IConstru
     acknowledgeInEveryPack(mapPolicy, 'IAMNoInlinePolicy', 'CDK attaches the Distributed Map\'s child-execution permissions (states:StartExecution, DescribeExecution, StopExecution on this state machine\'s own executions) as a policy on this role only.');
     // The findings name CDK's own ARNs of this state machine's executions: read them from the policy it wrote.
     const policy = Stack.of(mapPolicy).resolve((mapPolicy.node.defaultChild as iam.CfnPolicy).policyDocument) as { Statement?: Array<{ Resource?: unknown }> };
-    const resources = (policy.Statement ?? []).flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]));
+    const resources = (policy.Statement ?? []).flatMap((statement) => (Array.isArray(statement.Resource) ? (statement.Resource as unknown[]) : [statement.Resource]));
     for (const resource of resources) {
       if (!JSON.stringify(resource).includes('*')) continue;
       Validations.of(mapPolicy).acknowledge({

@@ -79,6 +79,7 @@ describe('Given a deployed dev environment (AWS API edge stubbed)', () => {
     const sent: unknown[] = [];
     let polls = 0;
     const stepFunctions = {
+      // eslint-disable-next-line @typescript-eslint/require-await -- async so that a throw is a rejection, as from the SDK's send
       send: jest.fn(async (command: unknown) => {
         sent.push(command);
         if (command instanceof StartExecutionCommand) return { executionArn: 'arn:exec' };
@@ -92,6 +93,7 @@ describe('Given a deployed dev environment (AWS API edge stubbed)', () => {
       }),
     };
     const cloudFormation = {
+      // eslint-disable-next-line @typescript-eslint/require-await -- async so that a throw is a rejection, as from the SDK's send
       send: jest.fn(async (command: unknown) => {
         expect(command).toBeInstanceOf(DescribeStacksCommand);
         expect((command as DescribeStacksCommand).input.StackName).toBe('modelstack-breast-cancer-dev');
@@ -99,7 +101,7 @@ describe('Given a deployed dev environment (AWS API edge stubbed)', () => {
       }),
     };
     const ctx = context();
-    const summary = await runRemoteBatch(ctx, { environment: 'dev', input: 's3://b/batch/input/x.csv', output: 's3://b/batch/output/r1' }, { stepFunctions: stepFunctions as never, cloudFormation: cloudFormation as never, sleep: async () => undefined });
+    const summary = await runRemoteBatch(ctx, { environment: 'dev', input: 's3://b/batch/input/x.csv', output: 's3://b/batch/output/r1' }, { stepFunctions: stepFunctions as never, cloudFormation: cloudFormation as never, sleep: () => Promise.resolve() });
     expect(summary.rows).toBe(10);
     const start = sent.find((c) => c instanceof StartExecutionCommand) as StartExecutionCommand;
     expect(start.input).toEqual({ stateMachineArn: 'arn:sm', input: JSON.stringify({ input: 's3://b/batch/input/x.csv', output: 's3://b/batch/output/r1' }) });
@@ -109,12 +111,14 @@ describe('Given a deployed dev environment (AWS API edge stubbed)', () => {
 
   test('When the execution fails, then the error names its status, error and cause', async () => {
     const stepFunctions = {
+      // eslint-disable-next-line @typescript-eslint/require-await -- async so that a throw is a rejection, as from the SDK's send
       send: jest.fn(async (command: unknown) => {
         if (command instanceof StartExecutionCommand) return { executionArn: 'arn:exec' };
         if (command instanceof DescribeExecutionCommand) return { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: 'too many parts failed' };
         return { mapRuns: [] };
       }),
     };
+    // eslint-disable-next-line @typescript-eslint/require-await -- async so that a throw is a rejection, as from the SDK's send
     const cloudFormation = { send: jest.fn(async () => ({ Stacks: [{ Outputs: [{ OutputKey: 'BatchStateMachineArn', OutputValue: 'arn:sm' }] }] })) };
     await expect(runRemoteBatch(context(), { environment: 'dev', input: 's3://b/i/', output: 's3://b/o/' }, { stepFunctions: stepFunctions as never, cloudFormation: cloudFormation as never })).rejects.toThrow(/ended FAILED: States.ExceedToleratedFailureThreshold too many parts failed/);
   });

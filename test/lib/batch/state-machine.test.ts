@@ -57,7 +57,7 @@ function definitionOf(template: Json): Json {
 }
 
 const { template } = synthBatch({ maxConcurrency: 3, rowsPerChild: 1000 });
-const definition = definitionOf(template.toJSON() as Json);
+const definition = definitionOf(template.toJSON());
 
 describe('Given the synthesized batch state machine', () => {
   test('When asl-validator checks the definition, then it is valid Amazon States Language', () => {

@@ -1,13 +1,12 @@
 /** A batch run priced per million rows from the synthesized state machine and function. */
 import { estimateBatchRuns, formatBatchRuns } from '../../../lib/cost/batch-run';
-import type { CfnTemplate } from '../../../lib/cost/cloudformation-template';
 import { PriceTable } from '../../../lib/cost/price-table';
 import { synthBatch } from '../../support/batch';
 
 const prices = PriceTable.load().forRegion('eu-west-1');
 
 describe('Given the Lambda engine with 100,000 rows per child and 2048 MB', () => {
-  const [run] = estimateBatchRuns(synthBatch().template.toJSON() as CfnTemplate, prices);
+  const [run] = estimateBatchRuns(synthBatch().template.toJSON(), prices);
 
   test('Then a million rows are 10 parts: transitions, requests, GB-seconds and S3 requests follow from them', () => {
     expect(run.engine).toBe('lambda');
@@ -21,7 +20,7 @@ describe('Given the Lambda engine with 100,000 rows per child and 2048 MB', () =
   });
 
   test('Then fewer rows per child mean more parts and more transitions', () => {
-    const [small] = estimateBatchRuns(synthBatch({ rowsPerChild: 10_000 }).template.toJSON() as CfnTemplate, prices);
+    const [small] = estimateBatchRuns(synthBatch({ rowsPerChild: 10_000 }).template.toJSON(), prices);
     expect(small.lines.find((l) => l.priceKey === 'stepfunctions.standard.transitions')?.quantity).toBe(5 + 100 * 3);
   });
 
