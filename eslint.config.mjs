@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'cdk.out/', '.test-output/', 'coverage/', 'bench/results/', '**/*.js', '**/*.mjs', '**/*.d.ts'],
+    ignores: ['node_modules/', 'cdk.out/', '.test-output/', 'coverage/', 'bench/results/', '**/*.js', '**/*.cjs', '**/*.mjs', '**/*.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

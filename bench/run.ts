@@ -31,6 +31,8 @@ async function runOne(name: BenchmarkName, options: BenchOptions): Promise<Bench
       return (await import('./serve-start')).runServeStart(options);
     case 'throughput':
       return (await import('./throughput')).runThroughput(options);
+    case 'batch':
+      return (await import('./batch')).runBatch(options);
   }
 }
 

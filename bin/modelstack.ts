@@ -30,6 +30,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'serve', load: async () => (await import('./commands/serve')).serveCommand },
   { name: 'evaluate', load: async () => (await import('./commands/evaluate')).evaluateCommand },
   { name: 'compare', load: async () => (await import('./commands/compare')).compareCommand },
+  { name: 'batch', load: async () => (await import('./commands/batch')).batchCommand },
   { name: 'estimate', load: async () => (await import('./commands/estimate')).estimateCommand },
   { name: 'review', load: async () => (await import('./commands/review')).reviewCommand },
   { name: 'deploy', load: async () => (await import('./commands/deploy')).deployCommand },

@@ -15,6 +15,7 @@ import type { ModelStackProps } from '../lib/model-stack';
 import { DRIFT_DEFAULTS, type PredictionBaseline } from '../lib/monitoring/drift';
 import type { SeverityAlarmOptions } from '../lib/monitoring/severity-options';
 import { ServingPlatform, type LambdaServingOptions } from '../lib/serving-platform';
+import { batchOptions } from './batch-props';
 import type { LambdaRolloutConfig, LambdaScalingConfig, SeverityAlarmsConfig } from './monitoring-schema';
 import { sageMakerServingOptions } from './sagemaker-props';
 import type { EnvironmentConfig, LambdaPlatformConfig, Protection } from './schema';
@@ -53,6 +54,7 @@ export function modelStackProps(inputs: EnvironmentStackInputs): ModelStackProps
       monitoring: monitoringOptions(config, inputs.predictionBaseline),
       ...(config.budget === undefined ? {} : { budget: budgetOptions(config.budget, config.alarms.emails) }),
       ...(inputs.evaluation === undefined ? {} : { evaluation: inputs.evaluation }),
+      ...(config.batch === undefined ? {} : { batch: batchOptions(config.batch) }),
     },
   };
 }

@@ -23,6 +23,8 @@ export const environments = {
     alarms: { emails: [team], warning: { modelLoadFailures: 1 }, critical: { enabled: false } },
     budget: { monthlyLimitUsd: 25 },
     traffic: { requestsPerMonth: 100_000, meanDurationMs: 15 },
+    // Batch scoring of files in S3 (modelstack batch --env dev s3://... s3://...): 5 children at once.
+    batch: { maxConcurrency: 5 },
     tags: { ...owner, environment: 'dev' },
   },
   staging: {

@@ -25,4 +25,5 @@ export {
   type SeverityAlarmsConfig,
 } from './monitoring-schema';
 export { SageMakerPlatformSchema, type SageMakerPlatformConfig } from './sagemaker-schema';
+export { BatchSchema, type BatchConfig } from './batch-schema';
 export { ConfigError, loadEnvironments, type LoadedEnvironment, type LoadOptions } from './load';

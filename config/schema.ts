@@ -12,6 +12,7 @@ import { LAMBDA_MEMORY_SIZE_MIB, LAMBDA_TIMEOUT_SECONDS } from '../lib/lambda-li
 import { AlarmsSchema, LambdaRolloutSchema, LambdaScalingSchema, refineLambdaCapacity } from './monitoring-schema';
 import { BudgetSchema, TrafficSchema } from './cost-schema';
 import { SageMakerPlatformSchema } from './sagemaker-schema';
+import { batchEngineProblem, BatchSchema } from './batch-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -94,6 +95,8 @@ export const EnvironmentSchema = z
     budget: BudgetSchema.optional(),
     /** Expected traffic, used by cost estimates. */
     traffic: TrafficSchema.prefault({}),
+    /** Batch scoring of data sets in S3 (config/batch-schema.ts). Unset: no batch state machine. */
+    batch: BatchSchema.optional(),
     /** Tags applied to every resource. */
     tags: z
       .record(
@@ -111,6 +114,8 @@ export const EnvironmentSchema = z
         message: 'must be "retain" with protection "production", so models and logs outlive the stack',
       });
     }
+    const engineProblem = batchEngineProblem(env.batch, env.platform.type);
+    if (engineProblem !== undefined) ctx.addIssue({ code: 'custom', path: ['batch', 'engine'], input: env.batch?.engine, message: engineProblem });
     for (const key of Object.keys(env.tags)) {
       if (key.toLowerCase().startsWith('aws:')) {
         ctx.addIssue({ code: 'custom', path: ['tags', key], input: key, message: 'tag keys starting with "aws:" are reserved by AWS' });

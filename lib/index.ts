@@ -34,6 +34,12 @@ export * from './sagemaker/network';
 export * from './sagemaker/shadow-variant';
 export * from './sagemaker/variants';
 // SageMaker (end)
+// Batch scoring (begin)
+export * from './batch-scoring';
+export * from './batch/batch-data';
+export * from './batch/batch-engine';
+export * from './batch/batch-limits';
+// Batch scoring (end)
 export * from './model-pipeline';
 
 // Types that public props mention, defined with the runtime or the evaluation (type-only: no runtime code).

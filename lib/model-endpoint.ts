@@ -8,21 +8,28 @@
  * - `ServingPlatform.lambda()`: a {@link LambdaInference} with its defaults, rolled out by a canary (10%, 5 minutes)
  *   that rolls back on the critical alarms;
  * - {@link Monitoring} with its defaults (warning and critical alarms, encrypted topics, a dashboard);
- * - no budget.
+ * - no budget;
+ * - no batch scoring.
  *
- * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`) are part of the
- * contract: changing them replaces resources.
+ * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`) are
+ * part of the contract: changing them replaces resources.
  */
 import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
+import { BatchScoring, type BatchScoringProps } from './batch-scoring';
+import { BatchEngine, type SageMakerTransformProps } from './batch/batch-engine';
+import { DEFAULT_ACCOUNT_CONCURRENCY } from './batch/batch-limits';
 import { COST_ALLOCATION_TAG_KEY, CostBudget, type CostAllocationTag, type CostBudgetProps } from './cost-budget';
 import type { IInferenceEndpoint } from './inference-endpoint';
+import { LambdaInference } from './lambda-inference';
 import type { LambdaRollout } from './lambda-rollout';
 import type { ModelArtifact } from './model-artifact';
 import { ModelFile } from './model-file';
 import { ModelStore, type ModelStoreProps } from './model-store';
 import { Monitoring, type MonitoringProps } from './monitoring';
+import { PropsValidator } from './props-validation';
+import { SageMakerInference } from './sagemaker-inference';
 import { ServingPlatform } from './serving-platform';
 
 /** Options of the endpoint's {@link ModelStore}: its props without what the {@link ModelEndpoint} supplies. */
@@ -38,6 +45,23 @@ export interface ModelEndpointBudgetOptions extends Omit<CostBudgetProps, 'topic
    * @default - `modelstack:cost-allocation` = the stack's name
    */
   readonly costAllocationTag?: CostAllocationTag;
+}
+
+/** Options of the endpoint's {@link BatchScoring}: its props without what the {@link ModelEndpoint} supplies. */
+export interface ModelEndpointBatchOptions
+  extends Omit<BatchScoringProps, 'store' | 'manifest' | 'accessLogsBucket' | 'alarmTopic' | 'dashboard' | 'removalPolicy' | 'engine' | 'liveConcurrency'> {
+  /**
+   * The account's Lambda concurrency quota in the region: `maxConcurrency` and the live Lambda endpoint's reserved
+   * concurrency must fit in it (checked at synth).
+   * @default 1000
+   */
+  readonly accountConcurrencyLimit?: number;
+  /**
+   * Score with a SageMaker Batch Transform job on the endpoint's own model instead of the batch function; needs
+   * the SageMaker platform.
+   * @default - the batch function on a Distributed Map
+   */
+  readonly transform?: Omit<SageMakerTransformProps, 'modelName' | 'executionRole'>;
 }
 
 /** Properties of a {@link ModelEndpoint}. */
@@ -80,6 +104,12 @@ export interface ModelEndpointProps {
    * @default - none
    */
   readonly evaluation?: EvaluationKeyFigures;
+
+  /**
+   * Batch scoring of data sets in S3 with the same model, alarming on the warning topic, on the dashboard.
+   * @default - no batch scoring
+   */
+  readonly batch?: ModelEndpointBatchOptions;
 }
 
 /** A model served, watched, rolled out and budgeted: the composition modelstack's environments use. */
@@ -94,6 +124,8 @@ export class ModelEndpoint extends Construct {
   public readonly rollout?: LambdaRollout;
   /** The budget; `undefined` without `budget`. */
   public readonly budget?: CostBudget;
+  /** Batch scoring of data sets in S3; `undefined` without `batch`. */
+  public readonly batch?: BatchScoring;
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
@@ -116,6 +148,7 @@ export class ModelEndpoint extends Construct {
     });
     this.rollout = platform.bindRollout(this, 'Rollout', this.inference, this.monitoring.rollbackAlarms);
     if (props.budget !== undefined) this.budget = this.addBudget(props.budget);
+    if (props.batch !== undefined) this.batch = this.addBatch(props.batch, model, removalPolicy);
   }
 
   private addBudget(options: ModelEndpointBudgetOptions): CostBudget {
@@ -123,5 +156,32 @@ export class ModelEndpoint extends Construct {
     // The budget counts what carries the tag: everything of this endpoint does.
     Tags.of(this).add(costAllocationTag.key, costAllocationTag.value);
     return new CostBudget(this, 'Budget', { ...options, costAllocationTag, topic: this.monitoring.topics.topic('warning') });
+  }
+
+  private addBatch(options: ModelEndpointBatchOptions, model: ModelArtifact, removalPolicy: RemovalPolicy): BatchScoring {
+    const { accountConcurrencyLimit, transform, ...batchProps } = options;
+    const inference = this.inference;
+    if (transform !== undefined && !(inference instanceof SageMakerInference)) {
+      const validator = new PropsValidator(this);
+      validator.fail('batch.transform', transform.instanceType, `a SageMaker platform: the transform job runs the endpoint's SageMaker model, and this endpoint is on ${inference.platform}`);
+      validator.throwIfInvalid();
+    }
+    const engine =
+      transform !== undefined && inference instanceof SageMakerInference
+        ? BatchEngine.sageMakerTransform({ ...transform, modelName: inference.model.attrModelName, executionRole: inference.role })
+        : BatchEngine.lambda();
+    // Batch reserves its own concurrency beside the live function's: both must fit in the account's quota.
+    const reserved = inference instanceof LambdaInference ? inference.reservedConcurrentExecutions : undefined;
+    return new BatchScoring(this, 'BatchScoring', {
+      ...batchProps,
+      store: this.store,
+      manifest: model.manifest,
+      accessLogsBucket: this.store.accessLogsBucket,
+      alarmTopic: this.monitoring.topics.topic('warning'),
+      dashboard: this.monitoring.dashboard,
+      removalPolicy,
+      engine,
+      liveConcurrency: { accountLimit: accountConcurrencyLimit ?? DEFAULT_ACCOUNT_CONCURRENCY, ...(reserved === undefined ? {} : { reserved }) },
+    });
   }
 }

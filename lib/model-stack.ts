@@ -1,5 +1,7 @@
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { BatchScoring } from './batch-scoring';
+import { BATCH_STATE_MACHINE_OUTPUT } from './batch/remote-run';
 import { COST_ALLOCATION_TAG_KEY, type CostBudget } from './cost-budget';
 import { evaluationTags } from './evaluation/evaluation-tags';
 import type { IInferenceEndpoint } from './inference-endpoint';
@@ -40,6 +42,8 @@ export class ModelStack extends Stack {
   public readonly rollout?: LambdaRollout;
   /** The environment's AWS Budget over this stack's cost-allocation tag; `undefined` without a budget. */
   public readonly budget?: CostBudget;
+  /** Batch scoring of data sets in S3; `undefined` without batch in the endpoint's props. */
+  public readonly batch?: BatchScoring;
 
   constructor(scope: Construct, id: string, props: ModelStackProps) {
     super(scope, id, props);
@@ -51,6 +55,7 @@ export class ModelStack extends Stack {
     this.monitoring = this.endpoint.monitoring;
     this.rollout = this.endpoint.rollout;
     this.budget = this.endpoint.budget;
+    this.batch = this.endpoint.batch;
     this.addTags(props);
     this.addOutputs();
   }
@@ -71,5 +76,9 @@ export class ModelStack extends Stack {
     new CfnOutput(this, 'ModelBucketName', { description: 'Bucket holding the model', value: this.store.bucket.bucketName });
     new CfnOutput(this, 'ModelKey', { description: 'Content-addressed key of the served model', value: this.store.modelKey });
     new CfnOutput(this, 'ModelSha256', { description: 'SHA-256 the endpoint verifies when it loads the model', value: this.store.modelSha256 });
+    if (this.batch !== undefined) {
+      new CfnOutput(this, BATCH_STATE_MACHINE_OUTPUT, { description: 'Batch scoring state machine (modelstack batch --env)', value: this.batch.stateMachine.stateMachineArn });
+      new CfnOutput(this, 'BatchInputUri', { description: 'Where batch input goes', value: this.batch.locations.inputUri });
+    }
   }
 }

@@ -302,3 +302,26 @@ export function containerConfigFromEnv(env: NodeJS.ProcessEnv): ContainerConfig 
     ...(parsed.SAGEMAKER_MODEL_SERVER_WORKERS === undefined ? {} : { workers: parsed.SAGEMAKER_MODEL_SERVER_WORKERS }),
   };
 }
+
+/** The environment variables the batch host reads besides {@link RUNTIME_ENV}'s model location. */
+export const BATCH_ENV = {
+  /** `s3://bucket/prefix/` the function's role may read input from. */
+  inputUri: 'BATCH_INPUT_URI',
+  /** `s3://bucket/prefix/` the function's role may write output to. */
+  outputUri: 'BATCH_OUTPUT_URI',
+} as const;
+
+/** Where a batch host may read and write, as `s3://` URIs; either may be unset (no check beyond IAM). */
+export function batchLocationsFromEnv(env: NodeJS.ProcessEnv): { readonly inputUri?: string; readonly outputUri?: string } {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    if (value === undefined || value === '') return undefined;
+    if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\//.test(value)) {
+      throw new RuntimeConfigError([`${name}: must be an s3://<bucket>/<prefix>/ location (got ${formatValue(value)})`]);
+    }
+    return value;
+  };
+  const inputUri = read(BATCH_ENV.inputUri);
+  const outputUri = read(BATCH_ENV.outputUri);
+  return { ...(inputUri === undefined ? {} : { inputUri }), ...(outputUri === undefined ? {} : { outputUri }) };
+}

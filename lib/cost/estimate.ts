@@ -3,6 +3,7 @@
  * unpriced with the reason), the free tier applied if asked, fixed and traffic-driven subtotals, expected and
  * worst-case totals, and the budget they are held against.
  */
+import { estimateBatchRuns, type BatchRunEstimate } from './batch-run';
 import { asObject, literalNumber } from './cloudformation-template';
 import type { SynthesizedStack } from './cloud-assembly';
 import { applyFreeTier } from './free-tier';
@@ -73,6 +74,8 @@ export interface StackEstimate {
   readonly lowConfidencePrices: readonly string[];
   /** Things the reader must know (no traffic profile, unknown model, ...). */
   readonly warnings: readonly string[];
+  /** Each batch state machine priced per million rows (lib/cost/batch-run.ts); runs are not in the monthly total. */
+  readonly batchRuns: readonly BatchRunEstimate[];
 }
 
 /** What an estimate needs besides the stack. */
@@ -177,5 +180,6 @@ export function estimateStack(stack: SynthesizedStack, options: EstimateOptions)
     unverifiedPrices: used.filter((key) => prices.get(key)?.verified !== true),
     lowConfidencePrices: used.filter((key) => prices.get(key)?.confidence === 'low'),
     warnings: options.warnings ?? [],
+    batchRuns: estimateBatchRuns(stack.template, prices),
   };
 }

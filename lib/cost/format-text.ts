@@ -1,4 +1,5 @@
 /** The estimate and the cost comparison as plain-text tables, one block per stack (what `modelstack estimate` prints). */
+import { formatBatchRuns } from './batch-run';
 import type { StackCostDiff } from './compare';
 import type { StackEstimate } from './estimate';
 import { formatUsd, formatUsdDelta } from './numbers';
@@ -58,6 +59,7 @@ export function estimateText(estimate: StackEstimate, options: ReportOptions): s
   lines.push(`  free by rule: ${estimate.free.length} resource(s)`);
   for (const group of freeByRule(estimate)) lines.push(`    ${group.rule}: ${group.resources.join(', ')}`);
   for (const warning of estimate.warnings) lines.push(`  warning: ${warning}`);
+  for (const line of formatBatchRuns(estimate.batchRuns)) lines.push(`  ${line}`);
   if (options.explain === true) {
     lines.push('  how each line was derived:');
     for (const item of estimate.lineItems) lines.push(`    ${item.logicalId} ${item.id}: ${item.basis}`);

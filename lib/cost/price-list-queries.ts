@@ -38,6 +38,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Usage-type suffixes of the table's figures, per service. */
 const MAPPINGS: Readonly<Record<string, Mapping>> = {
   'lambda.requests': { serviceCode: 'AWSLambda', usage: 'Request', unit: /^Requests$/ },
+  'stepfunctions.standard.transitions': { serviceCode: 'AmazonStates', usage: 'StateTransition', unit: /^StateTransitions?$/i },
   'lambda.x86_64.duration': { serviceCode: 'AWSLambda', usage: 'Lambda-GB-Second', unit: /^(Lambda-)?GB-Second/ },
   'lambda.arm64.duration': { serviceCode: 'AWSLambda', usage: 'Lambda-GB-Second-ARM', unit: /^(Lambda-)?GB-Second/ },
   'lambda.x86_64.provisioned': { serviceCode: 'AWSLambda', usage: 'Lambda-Provisioned-Concurrency', unit: /^(Lambda-)?GB-Second/ },

@@ -48,7 +48,13 @@ const CRITICALS: Record<string, string> = {
 };
 
 const EXPECTED_ALARMS: Record<string, Record<string, string>> = {
-  dev: { ...warnings(5), 'ModelLoadFailures-Warning': 'modelstack ModelLoadFailures Sum @300s >= 1 (1 of 1, notBreaching) -> Warning' },
+  dev: {
+    ...warnings(5),
+    'ModelLoadFailures-Warning': 'modelstack ModelLoadFailures Sum @300s >= 1 (1 of 1, notBreaching) -> Warning',
+    // Batch scoring (config batch): failed and timed-out executions of its state machine.
+    'BatchExecutionsFailed-Warning': 'AWS/States ExecutionsFailed Sum @300s >= 1 (1 of 1, notBreaching) -> Warning',
+    'BatchExecutionsTimedOut-Warning': 'AWS/States ExecutionsTimedOut Sum @300s >= 1 (1 of 1, notBreaching) -> Warning',
+  },
   rehearsal: { ...warnings(20), ...CRITICALS },
   prod: {
     ...warnings(100),

@@ -9,6 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { BatchScoring } from '../../lib/batch-scoring';
 import { CostBudget } from '../../lib/cost-budget';
 import { EncryptedLogGroup } from '../../lib/encrypted-log-group';
 import { LambdaInference } from '../../lib/lambda-inference';
@@ -80,6 +81,15 @@ describe('Given an app with no feature flags (no cdk.json), under `cdk synth --s
     const stack = standaloneStack();
     const topic = new sns.Topic(stack, 'Topic', { enforceSSL: true, masterKey: new kms.Key(stack, 'TopicKey', { enableKeyRotation: true }) });
     new CostBudget(stack, 'Budget', { monthlyLimitUsd: 100, costAllocationTag: { key: 'team', value: 'ml' }, topic });
+    expect(strictSynthProblems(stack)).toEqual([]);
+  });
+
+  test('When a BatchScoring is added with its defaults, then its data bucket logs to the store without the S3 flag and synth is clean', () => {
+    const stack = standaloneStack();
+    const modelStore = store(stack);
+    const alarmTopic = new sns.Topic(stack, 'Topic', { enforceSSL: true, masterKey: new kms.Key(stack, 'TopicKey', { enableKeyRotation: true }) });
+    new BatchScoring(stack, 'Batch', { store: modelStore, manifest: MANIFEST, accessLogsBucket: modelStore.accessLogsBucket, alarmTopic });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { LogFilePrefix: 'batch-data/' } });
     expect(strictSynthProblems(stack)).toEqual([]);
   });
 

@@ -33,6 +33,22 @@ async function main(): Promise<void> {
 void main();
 `;
 
+const BATCH_ENDPOINT_APP = (modelDir: string) => `
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { inspectModelArtifact, ModelEndpoint } from 'modelstack';
+
+async function main(): Promise<void> {
+  const app = new App();
+  const stack = new Stack(app, 'WithBatch', { env: { region: 'eu-west-1' } });
+  const modelDir = ${JSON.stringify(modelDir)};
+  const model = await inspectModelArtifact(join(modelDir, 'model.onnx'), join(modelDir, 'model.json'));
+  new ModelEndpoint(stack, 'Model', { model, batch: { maxConcurrency: 2 } });
+  app.synth();
+}
+void main();
+`;
+
 describe('Given the package packed and installed into a folder outside the repository', () => {
   let install: PackedInstall;
   beforeAll(() => {
@@ -45,7 +61,7 @@ describe('Given the package packed and installed into a folder outside the repos
   test('When the tarball is listed, then it holds compiled JavaScript, declarations, the prebuilt hosts and no TypeScript sources or tests', () => {
     const files = tarballFiles(install.tarball);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lambda/index.js', 'dist/bin/modelstack.js']));
-    expect(files).toEqual(expect.arrayContaining(['dist/bundles/lambda-handler/index.js', 'dist/bundles/container/index.js', 'container/Dockerfile', 'pricing/prices.json']));
+    expect(files).toEqual(expect.arrayContaining(['dist/bundles/lambda-handler/index.js', 'dist/bundles/container/index.js', 'dist/bundles/batch-handler/index.js', 'container/Dockerfile', 'pricing/prices.json']));
     expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((file) => /^(test|bench|scripts|examples|config|lib|lambda|bin)\//.test(file))).toEqual([]);
   });
@@ -79,5 +95,28 @@ describe('Given the package packed and installed into a folder outside the repos
     expect(existsSync(join(outdir, 'HandComposed.template.json'))).toBe(true);
     const template = readFileSync(join(outdir, 'HandComposed.template.json'), 'utf8');
     expect(template).toContain('AWS::Lambda::Function');
+  });
+
+  test('When a ModelEndpoint with batch scoring is composed in an app of its own, then it synthesizes with the prebuilt batch handler', () => {
+    const app = join(install.root, 'with-batch');
+    mkdirSync(app);
+    symlinkSync(install.nodeModules, join(app, 'node_modules'));
+    writeFileSync(join(app, 'app.ts'), BATCH_ENDPOINT_APP(IRIS));
+    const outdir = join(app, 'cdk.out');
+    run('env', [`CDK_OUTDIR=${outdir}`, join(app, 'node_modules', '.bin', 'tsx'), 'app.ts'], app);
+    const template = readFileSync(join(outdir, 'WithBatch.template.json'), 'utf8');
+    expect(template).toContain('AWS::StepFunctions::StateMachine');
+  });
+
+  test('When `modelstack batch` scores a CSV on two workers from the installed package, then every row is scored in order', () => {
+    const folder = join(install.root, 'batch-local');
+    mkdirSync(folder);
+    const output = join(folder, 'scored.csv');
+    const cli = join(install.nodeModules, '.bin', 'modelstack');
+    run(cli, ['batch', IRIS, '--input', join(IRIS, 'test.csv'), '--output', output, '--workers', '2'], folder);
+    const rows = readFileSync(join(IRIS, 'test.csv'), 'utf8').trim().split('\n').length - 1;
+    const scored = readFileSync(output, 'utf8').trim().split('\n');
+    expect(scored[0]).toMatch(/^row,.*predicted_label/);
+    expect(scored.slice(1).map((line) => Number(line.split(',')[0]))).toEqual(Array.from({ length: rows }, (_, i) => i + 1));
   });
 });

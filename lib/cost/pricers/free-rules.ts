@@ -24,6 +24,7 @@ const FREE_RULES: readonly FreeRule[] = [
   { matches: exactly('AWS::Lambda::Permission', 'AWS::Lambda::EventInvokeConfig'), rule: 'Lambda permissions and invoke settings cost nothing' },
   { matches: exactly('AWS::Lambda::LayerVersion'), rule: 'layer storage is free (it counts towards the code-storage quota)' },
   { matches: exactly('AWS::KMS::Alias'), rule: 'KMS aliases are free' },
+  { matches: exactly('AWS::StepFunctions::StateMachine'), rule: 'a state machine costs nothing idle; its runs are priced per million rows under "Batch run"' },
   { matches: exactly('AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::Logs::ResourcePolicy'), rule: 'resource policies are free' },
   { matches: exactly('AWS::SNS::Subscription'), rule: 'a subscription is priced in its topic\'s deliveries' },
   { matches: exactly('AWS::SageMaker::Model'), rule: 'a model definition costs nothing; the endpoint serving it is billed' },
