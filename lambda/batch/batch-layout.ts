@@ -31,7 +31,10 @@ export const ROW_COLUMN = 'row';
 
 /** Prediction columns of a CSV output for the manifest's task. */
 export function predictionColumns(manifest: Manifest): string[] {
-  if (manifest.task === 'regression') return ['predicted_value'];
+  if (manifest.task === 'regression') {
+    const targets = manifest.output.targets;
+    return targets === undefined ? ['predicted_value'] : targets.map((target) => `predicted_${target}`);
+  }
   return ['predicted_label', ...manifest.output.labels.map((label) => `probability_${label}`)];
 }
 
@@ -88,7 +91,9 @@ export function csvCell(value: string): string {
 export function csvOutputRow(row: number, kept: readonly string[], prediction: Prediction, manifest: Manifest): string {
   const cells = [String(row), ...kept.map(csvCell)];
   if ('value' in prediction) cells.push(String(prediction.value));
-  else {
+  else if ('values' in prediction) {
+    if (manifest.task === 'regression') for (const target of manifest.output.targets ?? []) cells.push(String(prediction.values[target]));
+  } else {
     cells.push(csvCell(prediction.label));
     if (manifest.task !== 'regression') for (const label of manifest.output.labels) cells.push(String(prediction.probabilities[label]));
   }
