@@ -66,8 +66,9 @@ export function deployCommand(context: CliContext, seams: DeployCommandSeams = {
       if (outcome.status === 'failed') throw new ChildProcessExitError(outcome.step, outcome.exitCode);
       if (opts.verify) {
         context.stderr(`modelstack: verifying ${opts.env} (modelstack verify --env ${opts.env})`);
-        const settings = { env: opts.env, stack: outcome.stacks[0], rows: DEFAULT_SAMPLE_ROWS, tolerance: DEFAULT_TOLERANCE };
-        reportVerification(context, await verifyEnvironment(seams, settings), false);
+        // The assembly just synthesized and deployed says what to verify, down to the stack.
+        const settings = { env: opts.env, cdkOut, stack: outcome.stacks[0], rows: DEFAULT_SAMPLE_ROWS, tolerance: DEFAULT_TOLERANCE };
+        reportVerification(context, await verifyEnvironment(context, seams, settings), false);
       }
     });
 }

@@ -13,9 +13,6 @@ import { DEFAULT_PRICE_TABLE, PriceTable } from '../../lib/cost/price-table';
 import { overBudget, renderReport, type ReportFormat } from '../../lib/cost/report';
 import { CheckFailedError, type CliContext } from '../cli-contract';
 
-/** This repository's root, where `verify` still reads `config/environments.ts` (not yet a project's own config). */
-export const PROJECT_ROOT = resolve(__dirname, '..', '..');
-
 /** Where the estimate commands find the config. */
 export interface CostCommandOptions {
   /**
