@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadEnvironments } from '../../config/load';
-import { readCloudAssembly, type SynthesizedStack } from '../../lib/cost/cloud-assembly';
+import { DEFAULT_CDK_OUT, readCloudAssembly, type SynthesizedStack } from '../../lib/cost/cloud-assembly';
 import { defaultVerifyAws } from '../../lib/verify/aws-edge';
 import { DEFAULT_TOLERANCE } from '../../lib/verify/compare-predictions';
 import { DEFAULT_SAMPLE_ROWS } from '../../lib/verify/sample-rows';
@@ -148,7 +148,7 @@ export function verifyCommand(context: CliContext, seams: VerifyCommandSeams = {
   return new Command('verify')
     .description('Check that a deployed environment serves its model: ping, SHA-256 and version, endpoint status, and answers on evaluation rows as offline')
     .requiredOption('--env <name>', 'the environment to verify')
-    .option('--cdk-out <dir>', 'the synthesized cloud assembly the environment is read from', 'cdk.out')
+    .option('--cdk-out <dir>', 'the synthesized cloud assembly the environment is read from', DEFAULT_CDK_OUT)
     .option('--stack <name>', "the stack to verify (default: the environment's stack in the assembly)")
     .option('--rows <n>', 'rows of the evaluation data to send', positiveInteger, DEFAULT_SAMPLE_ROWS)
     .option('--tolerance <x>', 'largest difference of a probability or value (relative above 1)', tolerance, DEFAULT_TOLERANCE)

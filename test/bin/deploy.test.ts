@@ -87,7 +87,7 @@ describe('Given an environment synthesized by a stubbed CDK CLI', () => {
     expect(out).toContain('modelstack-breast-cancer-dev (environment dev, eu-west-1)');
     expect(out).toContain('within budget');
     expect(err).toContain('modelstack: deploying modelstack-breast-cancer-dev');
-    expect(err).toContain('modelstack: verifying dev (modelstack verify --env dev)');
+    expect(err).toContain(`modelstack: verifying dev (modelstack verify --env dev --cdk-out ${cdkOut})`);
     expect(out).toContain('verified: 6 checks passed');
   });
 
