@@ -5,5 +5,6 @@
 import { join } from 'node:path';
 import { runApp } from 'modelstack/app';
 import { environments } from '../config/environments';
+import { pipeline } from '../config/pipeline';
 
-void runApp({ environments, projectRoot: join(__dirname, '..') });
+void runApp({ environments, projectRoot: join(__dirname, '..'), pipeline });

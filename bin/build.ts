@@ -4,7 +4,7 @@
  * `npx modelstack new` scaffolds an app that calls {@link runApp}; this repository's `bin/app.ts` is one too.
  */
 import { relative, sep } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type Stage } from 'aws-cdk-lib';
 import type { EnvironmentConfigInput } from '../config/schema';
 import { modelStackProps } from '../config/endpoint-props';
 import { loadEnvironments } from '../config/load';
@@ -40,7 +40,7 @@ export interface BuildOptions {
  * environment. Everything that can be wrong is found here, before synthesis: a bad config or a manifest that
  * does not fit its model fails `cdk synth` with a message naming the field.
  */
-export async function buildStacks(app: App, options: BuildOptions): Promise<ModelStack[]> {
+export async function buildStacks(app: Stage, options: BuildOptions): Promise<ModelStack[]> {
   const loaded = loadEnvironments(options.environments, { projectRoot: options.projectRoot, only: options.only });
   const stacks: ModelStack[] = [];
   // Environments usually share a model: run it over its evaluation data once per folder.
@@ -87,6 +87,8 @@ export interface RunAppOptions {
   readonly environments: Environments;
   /** Folder that relative model paths are resolved against (usually the project's root). */
   readonly projectRoot: string;
+  /** The delivery pipeline's config (`config/pipeline-schema.ts`), built when no `-c env` is given. @default - no pipeline */
+  readonly pipeline?: unknown;
 }
 
 /**
@@ -101,6 +103,11 @@ export async function runApp(options: RunAppOptions): Promise<void> {
       throw new Error(`-c env: expected an environment name, got ${JSON.stringify(only)}`);
     }
     await buildStacks(app, { projectRoot: options.projectRoot, only, environments: options.environments });
+    // The pipeline needs every stage it deploys, so `-c env=` leaves it out. Loaded on demand: most apps have none.
+    if (only === undefined && options.pipeline !== undefined) {
+      const { buildPipelineStack } = await import('./build-pipeline');
+      await buildPipelineStack(app, { projectRoot: options.projectRoot, environments: options.environments, pipeline: options.pipeline });
+    }
     applyCompliance(app);
     app.synth();
   } catch (error) {

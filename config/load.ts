@@ -55,7 +55,7 @@ export function loadEnvironments(raw: Readonly<Record<string, unknown>>, options
     }
     const result = EnvironmentSchema.safeParse(raw[name], { reportInput: true });
     if (!result.success) {
-      problems.push(...describeIssues(result.error.issues, raw[name], name));
+      problems.push(...describeIssues(result.error.issues, raw[name], name, EnvironmentSchema));
       continue;
     }
     const config = result.data;

@@ -140,17 +140,22 @@ def xgboost_binary():
 
 
 def multi_output_regression():
-    """load_linnerud (3 features, 3 targets): a LinearRegression whose output is [N, 3], and a
-    RandomForestRegressor that skl2onnx declares [N, 1] but that returns [N, 3]. modelstack does not serve multi-output
-    regression yet; init must refuse both with a clear error, never write a classifier."""
+    """load_linnerud (3 features, 3 targets Weight, Waist, Pulse): a LinearRegression whose output is [N, 3], served
+    as a multi-output regression (`init --target Weight,Waist,Pulse`), and a RandomForestRegressor that skl2onnx
+    declares [N, 1] but that returns [N, 3], which init must report. linnerud has 20 rows: train.csv holds them all
+    (the model is fitted on all of them, as before), test.csv the last 8, expected.json Python onnxruntime's values
+    on those and scikit-learn's MAE, RMSE and R² per target on test.csv."""
     from skl2onnx import to_onnx
     from sklearn.datasets import load_linnerud
     from sklearn.ensemble import RandomForestRegressor
     from sklearn.linear_model import LinearRegression
+    from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
     data = load_linnerud(as_frame=True)
     frame = pd.concat([data.data, data.target], axis=1)
     folder = example_dir('multi-output-regression')
     write_csv(os.path.join(folder, 'train.csv'), frame)
+    test = frame.tail(8)
+    write_csv(os.path.join(folder, 'test.csv'), test)
     x = data.data.to_numpy(dtype=np.float32)
     y = data.target.to_numpy(dtype=np.float32)
     types = [('input', FloatTensorType([None, x.shape[1]]))]
@@ -162,6 +167,25 @@ def multi_output_regression():
         onnx.save_model(model, os.path.join(folder, file))
         out = session(os.path.join(folder, file)).get_outputs()[0]
         print(f'multi-output-regression/{file}: output {out.name} declared {out.shape}')
+    path = os.path.join(folder, 'model.onnx')
+    features, targets = list(data.data.columns), list(data.target.columns)
+    sess = session(path)
+    values = sess.run(None, {'input': test[features].to_numpy(dtype=np.float32)})[0]
+    truth = test[targets].to_numpy(dtype=np.float64)
+    predicted = values.astype(np.float64)
+    per_target = {t: {'mae': float(mean_absolute_error(truth[:, i], predicted[:, i])),
+                      'rmse': float(np.sqrt(mean_squared_error(truth[:, i], predicted[:, i]))),
+                      'r2': float(r2_score(truth[:, i], predicted[:, i]))} for i, t in enumerate(targets)}
+    write_json(os.path.join(folder, 'expected.json'), {
+        'note': 'load_linnerud; LinearRegression on 3 targets by skl2onnx, output "variable" [N, 3]',
+        'versions': versions(*PACKAGES),
+        'modelSha256': sha256(path),
+        'targets': targets,
+        'inputs': [{'name': i.name, 'type': i.type, 'shape': i.shape} for i in sess.get_inputs()],
+        'instances': instances(test, features),
+        'onnxruntime': [{t: float(row[i]) for i, t in enumerate(targets)} for row in values],
+        'sklearnMetrics': {'perTarget': per_target},
+    })
 
 
 if __name__ == '__main__':

@@ -34,6 +34,7 @@ export * from './sagemaker/network';
 export * from './sagemaker/shadow-variant';
 export * from './sagemaker/variants';
 // SageMaker (end)
+export * from './model-pipeline';
 
 // Types that public props mention, defined with the runtime or the evaluation (type-only: no runtime code).
 export type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';

@@ -71,6 +71,15 @@ export interface IInferenceEndpoint extends IConstruct {
   /** The values the runtime predicted (regression): Average over 5 minutes is the mean prediction. */
   metricPredictedValue(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
 
+  /**
+   * A multi-output regression: the sum of one target's predicted values, from the runtime's EMF metrics (Sum over
+   * 5 minutes unless overridden); divided by {@link metricPredictedTargetCount} it is the target's mean prediction.
+   */
+  metricPredictedTargetSum(target: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+
+  /** A multi-output regression: how many values of one target the runtime predicted (Sum over 5 minutes unless overridden). */
+  metricPredictedTargetCount(target: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+
   /** Failed attempts to load the model (download, SHA-256 check, session), from the runtime's EMF metrics. */
   metricModelLoadFailures(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
 

@@ -29,7 +29,7 @@ export function evaluateCommand(context: CliContext): Command {
     .description('Evaluate a model on labelled data with the runtime itself; write evaluation.json and evaluation.html next to it')
     .argument('<model-dir>', 'directory holding model.json and model.onnx')
     .option('--data <file.csv>', "labelled CSV (default: the manifest's evaluation.data)")
-    .option('--target <column>', "the target column of the data (default: the manifest's evaluation.target)")
+    .option('--target <column>', "the target column of the data (default: the manifest's evaluation.target; a multi-output regression: its output.targets)")
     .option('--baseline <model-dir|evaluation.json>', "the model this one replaces, evaluated on the same data (default: the manifest's evaluation.baseline)")
     .option('--slice-by <column>', 'report every metric per value of this column (repeatable)', collect, [])
     .option('--metric <name>', "key metric for the baselines (default: the manifest's evaluation.metric, else macroF1 / rmse)")

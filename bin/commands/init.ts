@@ -33,7 +33,7 @@ export function initCommand(context: CliContext): Command {
     .description('Write model.json for an ONNX model (and rewrite a ZipMap output); prints what it guessed and what to review')
     .argument('<model.onnx>', 'the ONNX model')
     .option('--data <train.csv>', 'training CSV (header row of column names): feature names, types, ranges, missing values, labels')
-    .option('--target <column>', 'the target column of --data (the labels, or the regression target)')
+    .option('--target <column>', 'the target column of --data (the labels, or the regression target); several, comma-separated, for a multi-output regression (--target Weight,Waist,Pulse)')
     .option('--out <dir>', "directory to write model.json (and model.onnx) into (default: the model's folder)")
     .option('--force', 'overwrite an existing model.json / model.onnx')
     .option('--name <name>', "model name (default: the model's folder name)")

@@ -3,6 +3,8 @@
  * `prod.platform.memorySizeMiB: 100 is below the minimum 128`. Shared by the manifest and the config loader.
  */
 import type { z } from 'zod';
+import { allowedKeysAt } from './schema-keys';
+import { didYouMean } from './suggest';
 
 /** `['input', 'features', 3, 'scale']` becomes `input.features[3].scale`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
@@ -58,7 +60,14 @@ function describeBound(origin: string, inclusive: boolean | undefined, limit: nu
   return `must have at ${side} ${count(limit, origin === 'string' ? 'character' : 'item')} (got ${got})`;
 }
 
-function describe(issue: z.core.$ZodIssue, value: unknown): string {
+/** `unknown key "x"; did you mean "y"?`: each unknown key with the allowed keys closest to it. */
+function unknownKeys(keys: readonly string[], allowed: readonly string[]): string {
+  const named = keys.map((k) => `"${k}"${didYouMean(k, allowed).replace(/^; /, ' (').replace(/\?$/, '?)')}`);
+  const listed = allowed.length === 0 ? '' : `; allowed: ${allowed.join(', ')}`;
+  return `unknown key${keys.length > 1 ? 's' : ''} ${named.join(', ')}${listed}`;
+}
+
+function describe(issue: z.core.$ZodIssue, value: unknown, allowed: readonly string[]): string {
   const got = formatValue(value);
   switch (issue.code) {
     case 'too_small':
@@ -72,7 +81,7 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
     case 'invalid_value':
       return `${got} is not allowed; expected ${issue.values.map((v) => formatValue(v)).join(' or ')}`;
     case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      return unknownKeys(issue.keys, allowed);
     case 'invalid_union':
       // A discriminated union's "no matching discriminator" message already lists the allowed values.
       return `${got} is not allowed; ${issue.message}`;
@@ -83,11 +92,14 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
 
 /**
  * One sentence per issue. Custom refinements report their own offender through `issue.input`; for the rest the
- * value found at the issue's path in `root` is the clearest thing to show.
+ * value found at the issue's path in `root` is the clearest thing to show. With `schema`, an unknown key gets the
+ * allowed keys there and "did you mean" the closest.
  */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], root: unknown, prefix = ''): string[] {
+export function describeIssues(issues: readonly z.core.$ZodIssue[], root: unknown, prefix = '', schema?: z.core.$ZodType): string[] {
   return issues.map((issue) => {
     const value = issue.code === 'custom' ? issue.input : valueAt(root, issue.path);
-    return `${formatPath(issue.path, prefix)}: ${describe(issue, value)}`;
+    // An unknown key is checked against the keys the schema allows there, for a "did you mean".
+    const allowed = issue.code === 'unrecognized_keys' && schema !== undefined ? allowedKeysAt(schema, root, issue.path) : [];
+    return `${formatPath(issue.path, prefix)}: ${describe(issue, value, allowed)}`;
   });
 }

@@ -281,8 +281,21 @@ const classificationOutput = (labelCount: { min: number; max?: number }) =>
     });
 
 const regressionOutput = z.strictObject({
-  /** Name of the output tensor holding the predicted value, shape [batch] or [batch, 1]. */
+  /**
+   * Name of the output tensor holding the predicted value: shape [batch] or [batch, 1], or [batch, targets] with
+   * `targets`.
+   */
   value: z.string().min(1),
+  /**
+   * Multi-output regression: the name of each of the tensor's columns, in column order (at least 2, distinct).
+   * Each prediction is then `{"values": {name: number}}` instead of `{"value": number}`.
+   * @default one target: the tensor holds one value per instance
+   */
+  targets: z
+    .array(z.string().min(1))
+    .min(2, { message: 'must name at least 2 targets (leave targets out for a single-target regression)' })
+    .refine((names) => new Set(names).size === names.length, { message: 'must not repeat a name' })
+    .optional(),
 });
 
 // --- evaluation: read by `modelstack evaluate` and the promotion gate, not by the runtime ---
@@ -291,7 +304,7 @@ const metricFloors = z.record(z.string(), finite());
 const evaluationSchema = z.strictObject({
   /** Labelled CSV (path relative to the manifest) with a header row of feature names plus the target column. */
   data: z.string().min(1),
-  /** Name of the target column in `data`. */
+  /** Name of the target column in `data` (a multi-output regression: its targets, comma-separated, as `output.targets`). */
   target: z.string().min(1),
   /** Training CSV (path relative to the manifest) with the target column: the trivial baseline's majority class or mean. */
   training: z.string().min(1).optional(),
@@ -299,6 +312,8 @@ const evaluationSchema = z.strictObject({
   minimum: metricFloors.optional(),
   /** Per-class floors, e.g. `{ "malignant": { "recall": 0.95 } }` (precision, recall, f1). */
   minimumPerClass: z.record(z.string(), metricFloors).optional(),
+  /** Multi-output regression: floors per target, e.g. `{ "Weight": { "r2": 0.2 }, "Pulse": { "mae": 8 } }` (mae, rmse, r2, mape). */
+  minimumPerTarget: z.record(z.string(), metricFloors).optional(),
   /** Floors per slice column, applied to every value of the column (`--slice-by` or `slices` below). */
   slices: z
     .record(z.string(), z.strictObject({ minimum: metricFloors.optional(), minimumPerClass: z.record(z.string(), metricFloors).optional() }))
@@ -358,7 +373,7 @@ export class ManifestError extends CheckFailure {
 export function parseManifest(json: unknown, source = 'model.json'): Manifest {
   const result = ManifestSchema.safeParse(json, { reportInput: true });
   if (result.success) return result.data;
-  const problems = describeIssues(result.error.issues, json);
+  const problems = describeIssues(result.error.issues, json, '', ManifestSchema);
   throw new ManifestError(source, problems);
 }
 
@@ -386,6 +401,11 @@ export async function readManifest(path: string): Promise<Manifest> {
     throw new ManifestError(path, [`is not valid JSON: ${(error as Error).message}`]);
   }
   return parseManifest(json, path);
+}
+
+/** A multi-output regression's target names, in the value tensor's column order; `undefined` otherwise. */
+export function regressionTargets(manifest: Manifest): readonly string[] | undefined {
+  return manifest.task === 'regression' ? manifest.output.targets : undefined;
 }
 
 /** Names of the output tensors the manifest reads: the scores (or value), then the label tensor if any. */

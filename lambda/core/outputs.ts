@@ -31,6 +31,8 @@ export class OutputReader {
   /** The outputs to fetch from the session. */
   readonly fetches: readonly string[];
   private readonly labels: readonly string[] | undefined;
+  /** A multi-output regression's target names (the value tensor's columns). */
+  private readonly targets: readonly string[] | undefined;
   private readonly labelIndex: ReadonlyMap<string, number>;
   private readonly mode: number;
   private readonly path: string;
@@ -42,10 +44,12 @@ export class OutputReader {
       this.scoresName = manifest.output.value;
       this.labelName = undefined;
       this.labels = undefined;
+      this.targets = manifest.output.targets;
       this.mode = PROBABILITIES;
       this.path = 'output.value';
     } else {
       const { output } = manifest;
+      this.targets = undefined;
       this.labels = output.labels;
       this.labelName = output.label;
       if (output.logits !== undefined) {
@@ -72,6 +76,7 @@ export class OutputReader {
     const values = numbersOf(scores, this.scoresName, this.path);
     const labels = this.labels;
     const predictions = new Array<Prediction>(count);
+    if (this.targets !== undefined) return this.readTargets(values, count, this.targets);
     if (labels === undefined) {
       if (values.length !== count) throw new Error(`the model returned ${values.length} values for ${count} instances`);
       for (let row = 0; row < count; row++) predictions[row] = { value: values[row] };
@@ -96,6 +101,24 @@ export class OutputReader {
         if (p[c] > p[best]) best = c;
       }
       predictions[row] = { label: given === undefined ? labels[best] : given[row], probabilities };
+    }
+    return predictions;
+  }
+
+  /** One `{values: {target: number}}` per instance from the `[count, targets]` value tensor. */
+  private readTargets(values: Numbers, count: number, targets: readonly string[]): Prediction[] {
+    const k = targets.length;
+    if (values.length !== count * k) {
+      throw new Error(
+        `the model returned ${values.length} values in "${this.scoresName}" for ${count} instances; expected ${count * k} ` +
+          `(${count} x ${k} targets: ${targets.join(', ')})`,
+      );
+    }
+    const predictions = new Array<Prediction>(count);
+    for (let row = 0; row < count; row++) {
+      const byTarget: Record<string, number> = {};
+      for (let c = 0; c < k; c++) byTarget[targets[c]] = values[row * k + c];
+      predictions[row] = { values: byTarget };
     }
     return predictions;
   }

@@ -241,10 +241,19 @@ function checkOutput(
   if (manifest.task === 'regression') {
     const output = findOutput(signature, 'output.value', manifest.output.value, problems, zipMaps);
     if (output === undefined || output.shape.length === 0) return;
-    if (!oneColumn(output.shape)) {
+    const targets = manifest.output.targets;
+    if (targets !== undefined) {
+      const width = output.shape.length === 2 ? fixedDim(output.shape[1]) : undefined;
+      if (output.shape.length !== 2 || (width !== undefined && width !== targets.length)) {
+        problems.push(
+          `output.targets: ${targets.length} targets listed (${targets.join(', ')}) but the model's output "${output.name}" has shape ` +
+            `${formatShape(output.shape)}; expected [batch, ${targets.length}] (one column per target)`,
+        );
+      }
+    } else if (!oneColumn(output.shape)) {
       problems.push(
         `output.value: the model's output "${output.name}" has shape ${formatShape(output.shape)}; ` +
-          'expected [batch] or [batch, 1] (one value per instance)',
+          'expected [batch] or [batch, 1] (one value per instance), or list its columns in output.targets (multi-output regression)',
       );
     }
     return;

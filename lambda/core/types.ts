@@ -52,7 +52,12 @@ export interface ValuePrediction {
   readonly value: number;
 }
 
-export type Prediction = ClassPrediction | ValuePrediction;
+/** A multi-output regression prediction: one value per target, keyed by the manifest's `output.targets`, in order. */
+export interface ValuesPrediction {
+  readonly values: Readonly<Record<string, number>>;
+}
+
+export type Prediction = ClassPrediction | ValuePrediction | ValuesPrediction;
 
 /** One problem with one field of one instance: enough for the caller to fix the request. */
 export interface InputProblem {

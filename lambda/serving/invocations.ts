@@ -1,7 +1,8 @@
 /**
  * SageMaker's `POST /invocations`: `application/json` `{"instances": [...]}` (objects keyed by feature name, or
  * arrays in feature order) or `text/csv` (one instance per row, header optional); answers
- * `{"predictions": [{"label", "probabilities"}]}` or `{"predictions": [{"value"}]}`.
+ * `{"predictions": [{"label", "probabilities"}]}`, `{"predictions": [{"value"}]}`, or for a multi-output regression
+ * `{"predictions": [{"values": {"<target>": number, ...}}]}`.
  */
 import { parseCsv } from '../core/csv';
 import type { PrepareOptions } from '../core/prepare';

@@ -5,7 +5,7 @@
  */
 import { featureIdentifiers } from '../core/feature-names';
 import { inputLayout, type ElementType } from '../core/input-layout';
-import type { Manifest } from '../core/manifest';
+import { regressionTargets, type Manifest } from '../core/manifest';
 import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import type { LoadedModel } from '../core/types';
 import { BINARY_EXTENSION } from './binary-tensors';
@@ -25,6 +25,7 @@ export const SERVER_METADATA_BODY = JSON.stringify({ name: 'modelstack', version
 export function modelMetadata(manifest: Manifest, model: LoadedModel | undefined, evaluation?: EvaluationKeyFigures): Record<string, unknown> {
   const features = manifest.input.features;
   const labels = manifest.task === 'regression' ? undefined : manifest.output.labels;
+  const targets = regressionTargets(manifest);
   // Element types and encodings come from the model once it is loaded (from the manifest alone before).
   const layout = inputLayout(manifest, model?.signature);
   const single = layout.tensors.length === 1 && layout.tensors[0].name === manifest.input.tensor;
@@ -55,12 +56,14 @@ export function modelMetadata(manifest: Manifest, model: LoadedModel | undefined
     })),
     outputs:
       labels === undefined
-        ? [{ name: 'value', datatype: 'FP32', shape: [-1] }]
+        ? [{ name: 'value', datatype: 'FP32', shape: targets === undefined ? [-1] : [-1, targets.length] }]
         : [
             { name: 'label', datatype: 'BYTES', shape: [-1] },
             { name: 'probabilities', datatype: 'FP32', shape: [-1, labels.length] },
           ],
     ...(labels === undefined ? {} : { labels }),
+    // A multi-output regression: the columns of "value", and the keys of each JSON prediction's "values".
+    ...(targets === undefined ? {} : { targets }),
     /** The single-tensor form of the input, also accepted by `infer`, when the model takes one tensor. */
     ...(single ? { tensor: { name: manifest.input.tensor, datatype: 'FP32', shape: [-1, features.length] } } : {}),
     /** The model's own inputs, as the runtime feeds them (one-hot features take a column per category). */

@@ -28,6 +28,8 @@ export const RUNTIME_DIMENSIONS = {
   service: 'service',
   /** A predicted label (classification). */
   label: 'label',
+  /** A multi-output regression's target (`output.targets`). */
+  target: 'target',
   /** Why a request was rejected (`bad_json`, `invalid_input`, `too_large`, ...). */
   reason: 'reason',
 } as const;
@@ -42,6 +44,14 @@ export const RUNTIME_METRICS = {
   predictions: { name: 'Predictions', unit: 'Count', statistic: 'Sum', dimensions: [RUNTIME_DIMENSIONS.label] },
   /** Each predicted value (regression): its average over a window is the mean prediction. */
   predictedValue: { name: 'PredictedValue', unit: 'None', statistic: 'Average', dimensions: [] },
+  /**
+   * A multi-output regression: the sum of one target's predicted values since the last flush (per target). Divided
+   * by {@link RUNTIME_METRICS.predictedTargetCount} over a window it is that target's mean prediction; sums and
+   * counts rather than each value keep it to two EMF documents per target per flush, whatever the traffic.
+   */
+  predictedTargetSum: { name: 'PredictedTargetSum', unit: 'None', statistic: 'Sum', dimensions: [RUNTIME_DIMENSIONS.target] },
+  /** A multi-output regression: how many values of one target were predicted since the last flush. */
+  predictedTargetCount: { name: 'PredictedTargetCount', unit: 'Count', statistic: 'Sum', dimensions: [RUNTIME_DIMENSIONS.target] },
   /** Requests answered with a 4xx, by reason (a 503 while the model loads is not the client's fault: not counted). */
   invalidRequests: { name: 'InvalidRequests', unit: 'Count', statistic: 'Sum', dimensions: [RUNTIME_DIMENSIONS.reason] },
   /** Requests answered with a 500 (an unexpected error). */

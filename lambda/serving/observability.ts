@@ -102,6 +102,8 @@ const {
   batchSize: BATCH_SIZE,
   predictions: PREDICTIONS,
   predictedValue: PREDICTED_VALUE,
+  predictedTargetSum: PREDICTED_TARGET_SUM,
+  predictedTargetCount: PREDICTED_TARGET_COUNT,
   invalidRequests: INVALID_REQUESTS,
   errors: ERRORS,
   modelLoadTime: MODEL_LOAD_TIME,
@@ -139,6 +141,9 @@ export function createObservability(options: ObservabilityOptions): Observabilit
   const reasonCounts = new Map<string, number>();
   const labelEmitters = new Map<string, Metrics>();
   const reasonEmitters = new Map<string, Metrics>();
+  // A multi-output regression: per target, the sum and count of its predicted values.
+  const targetSums = new Map<string, { sum: number; count: number }>();
+  const targetEmitters = new Map<string, Metrics>();
   let stored = false;
 
   const emitter = (cache: Map<string, Metrics>, dimension: string, value: string): Metrics => {
@@ -164,6 +169,17 @@ export function createObservability(options: ObservabilityOptions): Observabilit
     };
   };
 
+  const addTargetValues = (values: Readonly<Record<string, number>>): void => {
+    for (const [target, value] of Object.entries(values)) {
+      const total = targetSums.get(target);
+      if (total === undefined) targetSums.set(target, { sum: value, count: 1 });
+      else {
+        total.sum += value;
+        total.count += 1;
+      }
+    }
+  };
+
   const onRequest = (record: RequestRecord, request: HttpRequest): void => {
     if (metrics !== undefined) {
       metrics.addMetric(LATENCY.name, LATENCY.unit, record.durationMs);
@@ -172,7 +188,8 @@ export function createObservability(options: ObservabilityOptions): Observabilit
         metrics.addMetric(BATCH_SIZE.name, BATCH_SIZE.unit, record.predictions.length);
         for (const prediction of record.predictions) {
           if ('label' in prediction) labelCounts.set(prediction.label, (labelCounts.get(prediction.label) ?? 0) + 1);
-          else metrics.addMetric(PREDICTED_VALUE.name, PREDICTED_VALUE.unit, prediction.value);
+          else if ('value' in prediction) metrics.addMetric(PREDICTED_VALUE.name, PREDICTED_VALUE.unit, prediction.value);
+          else addTargetValues(prediction.values);
         }
       }
       if (record.status >= 400 && record.status < 500 && record.reason !== undefined) {
@@ -215,8 +232,14 @@ export function createObservability(options: ObservabilityOptions): Observabilit
     for (const [reason, count] of reasonCounts) {
       emitter(reasonEmitters, RUNTIME_DIMENSIONS.reason, reason).addMetric(INVALID_REQUESTS.name, INVALID_REQUESTS.unit, count);
     }
+    for (const [target, { sum, count }] of targetSums) {
+      const emit = emitter(targetEmitters, RUNTIME_DIMENSIONS.target, target);
+      emit.addMetric(PREDICTED_TARGET_SUM.name, PREDICTED_TARGET_SUM.unit, sum);
+      emit.addMetric(PREDICTED_TARGET_COUNT.name, PREDICTED_TARGET_COUNT.unit, count);
+    }
     labelCounts.clear();
     reasonCounts.clear();
+    targetSums.clear();
     if (stored) {
       stored = false;
       // Powertools may have written everything already (a metric at 100 values): nothing left to publish.

@@ -2,7 +2,7 @@
  * The Open Inference Protocol v2 (as KServe, Triton and MLServer speak it), `POST /v2/models/{name}[/versions/
  * {version}]/infer`: input tensors in, either one `[N, F]` tensor named as the manifest's input tensor or one `[N]`
  * (or `[N, 1]`) tensor per feature (BYTES, i.e. strings, for category features); output tensors out, `label` (BYTES, [N]) and `probabilities` (FP32, [N, K]),
- * or `value` (FP32, [N]). Every envelope problem is reported at once.
+ * or `value` (FP32, [N]; [N, K] for a multi-output regression, columns in `output.targets` order). Every envelope problem is reported at once.
  */
 import { formatValue } from '../core/issues';
 import { InvalidInputError } from '../core/invalid-input';
@@ -173,6 +173,17 @@ function v2Outputs(
 ): V2Output[] {
   const count = predictions.length;
   const labels = catalog.labels;
+  const targets = catalog.targets;
+  if (targets !== undefined) {
+    // One [N, K] tensor, row-major, columns in output.targets order: the model's own output, as tritonclient reshapes it.
+    const k = targets.length;
+    const values = new Array<number>(count * k);
+    for (let i = 0; i < count; i++) {
+      const byTarget = (predictions[i] as { values: Readonly<Record<string, number>> }).values;
+      for (let j = 0; j < k; j++) values[i * k + j] = byTarget[targets[j]];
+    }
+    return [{ name: 'value', datatype: 'FP32', shape: [count, k], data: values }];
+  }
   if (labels === undefined) {
     const values = new Array<number>(count);
     for (let i = 0; i < count; i++) values[i] = (predictions[i] as { value: number }).value;

@@ -5,7 +5,7 @@
  */
 import { formatValue } from '../core/issues';
 import type { EvaluationKeyFigures } from '../core/evaluation-figures';
-import type { Manifest } from '../core/manifest';
+import { regressionTargets, type Manifest } from '../core/manifest';
 import type { ModelStatus } from './contract';
 import { HttpError, notReadyError } from './errors';
 import { modelMetadata } from './metadata';
@@ -33,6 +33,8 @@ export interface Catalog {
   readonly routeList: string;
   /** Class labels (classification), or undefined (regression). */
   readonly labels: readonly string[] | undefined;
+  /** A multi-output regression's targets (the columns of the v2 `value` tensor), or undefined. */
+  readonly targets: readonly string[] | undefined;
   /** Names of the v2 outputs. */
   readonly outputNames: readonly string[];
   /** The model metadata body while the model is loading. */
@@ -77,6 +79,7 @@ export function buildCatalog(manifest: Manifest, evaluation?: EvaluationKeyFigur
       `GET ${base}/ready`,
     ].join(', '),
     labels,
+    targets: regressionTargets(manifest),
     outputNames: labels === undefined ? ['value'] : ['label', 'probabilities'],
     metadataLoading: JSON.stringify(modelMetadata(manifest, undefined, evaluation)),
     ...(evaluation === undefined ? {} : { evaluation }),

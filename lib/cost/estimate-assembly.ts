@@ -35,7 +35,8 @@ export interface AssemblyEstimateOptions {
 
 async function modelOf(environment: EstimatedEnvironment): Promise<ModelInfo> {
   const manifest = await readManifest(environment.manifestPath);
-  return { name: manifest.name, task: manifest.task, labels: manifest.task === 'regression' ? [] : manifest.output.labels };
+  const targets = manifest.task === 'regression' ? manifest.output.targets : undefined;
+  return { name: manifest.name, task: manifest.task, labels: manifest.task === 'regression' ? [] : manifest.output.labels, ...(targets === undefined ? {} : { targets }) };
 }
 
 async function inputsOf(stack: SynthesizedStack, options: AssemblyEstimateOptions): Promise<EstimateInputs | string> {

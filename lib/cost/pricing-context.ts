@@ -18,6 +18,8 @@ export interface ModelInfo {
   readonly task: Task;
   /** Its labels (classification); empty for regression. */
   readonly labels: readonly string[];
+  /** A multi-output regression's targets. @default none: one output */
+  readonly targets?: readonly string[];
 }
 
 /** The environment variable that turns on the runtime's EMF metrics (Powertools' namespace). */

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCsv } from '../../lambda/core/csv';
 import { describeIssues } from '../../lambda/core/issues';
-import type { Manifest } from '../../lambda/core/manifest';
+import { regressionTargets, type Manifest } from '../../lambda/core/manifest';
 import { loadModelFromDirectory } from '../../lambda/core/model';
 import { createPreparer } from '../../lambda/core/prepare';
 import type { PredictionBaseline } from '../monitoring/drift';
@@ -34,7 +34,13 @@ export class DriftBaselineError extends CheckFailure {
 const share = z.number().min(0).max(1);
 const DistributionSchema = z.discriminatedUnion('task', [
   z.strictObject({ task: z.literal('classification'), rows: z.number().int().min(1), labelShares: z.record(z.string(), share) }),
-  z.strictObject({ task: z.literal('regression'), rows: z.number().int().min(1), mean: z.number(), std: z.number().min(0) }),
+  z.strictObject({
+    task: z.literal('regression'),
+    rows: z.number().int().min(1),
+    mean: z.number(),
+    std: z.number().min(0),
+    perTarget: z.record(z.string(), z.strictObject({ mean: z.number(), std: z.number().min(0) })).optional(),
+  }),
 ]);
 const ReportSchema = z.looseObject({ predictionDistribution: DistributionSchema.optional() });
 
@@ -77,6 +83,16 @@ async function distributionFromReport(reportPath: string, manifest: Manifest): P
   if (distribution.task !== expected) {
     throw new DriftBaselineError(reportPath, [`predictionDistribution.task: "${distribution.task}" does not fit the manifest's task "${manifest.task}"; expected "${expected}"`]);
   }
+  const targets = regressionTargets(manifest);
+  if (distribution.task === 'regression') {
+    const got = Object.keys(distribution.perTarget ?? {});
+    const want = targets ?? [];
+    if (got.join('\n') !== want.join('\n')) {
+      throw new DriftBaselineError(reportPath, [
+        `predictionDistribution.perTarget: has ${got.length === 0 ? 'no targets' : `targets ${got.join(', ')}`}; the manifest's output.targets are ${want.length === 0 ? 'not set (one output)' : want.join(', ')}; re-run modelstack evaluate`,
+      ]);
+    }
+  }
   if (distribution.task === 'classification' && labels !== undefined) {
     const got = Object.keys(distribution.labelShares).sort();
     const want = [...labels].sort();
@@ -107,15 +123,17 @@ async function distributionOnData(modelDirectory: string, dataPath: string, targ
       throw new DriftBaselineError(dataPath, [(error as Error).message]);
     }
     if (records.length === 0) throw new DriftBaselineError(dataPath, ['must hold at least one row besides its header']);
-    if (!(target in records[0])) throw new DriftBaselineError(dataPath, [`must have the target column "${target}" (the manifest's evaluation.target) in its header`]);
-    const instances = records.map((record) => Object.fromEntries(Object.entries(record).filter(([column]) => column !== target)));
+    const targets = regressionTargets(manifest) ?? [target];
+    const missing = targets.find((t) => !(t in records[0]));
+    if (missing !== undefined) throw new DriftBaselineError(dataPath, [`must have the target column "${missing}" (the manifest's evaluation.target) in its header`]);
+    const instances = records.map((record) => Object.fromEntries(Object.entries(record).filter(([column]) => !targets.includes(column))));
     let batch;
     try {
       batch = createPreparer(manifest).prepare(instances, { textCells: true });
     } catch (error) {
       throw new DriftBaselineError(dataPath, [(error as Error).message]);
     }
-    return distributionOf(await model.predict(batch), labelsOf(manifest));
+    return distributionOf(await model.predict(batch), labelsOf(manifest), regressionTargets(manifest));
   } finally {
     await model.close();
   }

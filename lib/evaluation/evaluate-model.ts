@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { readManifest, type Manifest } from '../../lambda/core/manifest';
+import { readManifest, regressionTargets, type Manifest } from '../../lambda/core/manifest';
 import { loadModelFromDirectory } from '../../lambda/core/model';
 import { createPreparer } from '../../lambda/core/prepare';
 import type { Prediction } from '../../lambda/core/types';
@@ -16,7 +16,7 @@ import { defaultKeyMetric, isMetricName, metricsOfTask, type MetricName, type Me
 import { distributionOf } from './prediction-distribution';
 import type { RegressionPoint } from './regression-metrics';
 import { labelsOf, metricsOf, positiveLabelOf } from './scored-metrics';
-import { scoreData, type EvaluationProgress, type ScoredData } from './streaming-evaluator';
+import { scoreData, type EvaluationProgress, type ScoredData, type Truth } from './streaming-evaluator';
 import { constantPrediction, readTargets, trivialBaseline } from './trivial-baseline';
 import { verdictOf } from './verdict';
 
@@ -92,10 +92,54 @@ function slicesOf(manifest: Manifest, scored: ScoredData): Record<string, Record
   return result;
 }
 
+/** A multi-output regression is evaluated on its `output.targets` columns; a `target` given must name exactly those. */
+function checkTargets(manifest: Manifest, target: string, source: string): string {
+  const targets = regressionTargets(manifest);
+  if (targets === undefined) return target;
+  const given = target.split(',').map((t) => t.trim());
+  const same = given.length === targets.length && targets.every((t) => given.includes(t));
+  if (!same) {
+    throw new EvaluationError(
+      `${source}: is "${target}" but the model is a multi-output regression whose targets are ${targets.join(', ')}; ` +
+        `name them all (${targets.join(',')}) or leave the target out`,
+    );
+  }
+  return targets.join(',');
+}
+
+/** The truth as the trivial baseline reads target cells. */
+function truthCells(truth: Truth): string | string[] {
+  return typeof truth === 'object' ? truth.map(String) : String(truth);
+}
+
+/** A multi-output regression's plot points, per target. */
+function targetPoints(targets: readonly string[], scored: ScoredData): Record<string, RegressionPoint[]> {
+  const rows = plotRows(scored.predictions.length);
+  return Object.fromEntries(
+    targets.map((target, j) => [
+      target,
+      rows.flatMap((row) => {
+        const p: Prediction = scored.predictions[row];
+        const truth = scored.truth[row];
+        return 'values' in p && typeof truth === 'object' ? [{ actual: truth[j], predicted: p.values[target] }] : [];
+      }),
+    ]),
+  );
+}
+
+/** The plots' rows: one set (regression), one per target (multi-output regression), none (classification). */
+function plotsOf(manifest: Manifest, scored: ScoredData): Pick<EvaluationRecord, 'points' | 'targetPoints'> {
+  if (manifest.task !== 'regression') return {};
+  const targets = regressionTargets(manifest);
+  return targets === undefined ? { points: plotPoints(scored) } : { targetPoints: targetPoints(targets, scored) };
+}
+
+function plotRows(n: number): number[] {
+  return n <= MAX_PLOT_POINTS ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: MAX_PLOT_POINTS }, (_, i) => Math.floor((i * n) / MAX_PLOT_POINTS));
+}
+
 function plotPoints(scored: ScoredData): RegressionPoint[] {
-  const n = scored.predictions.length;
-  const rows = n <= MAX_PLOT_POINTS ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: MAX_PLOT_POINTS }, (_, i) => Math.floor((i * n) / MAX_PLOT_POINTS));
-  return rows.flatMap((row) => {
+  return plotRows(scored.predictions.length).flatMap((row) => {
     const p: Prediction = scored.predictions[row];
     return 'value' in p ? [{ actual: Number(scored.truth[row]), predicted: p.value }] : [];
   });
@@ -119,12 +163,15 @@ async function previousMetrics(source: string, dataPath: string, dataSha256: str
 /** Evaluates the model directory and returns the record to write as `evaluation.json` (the caller writes it). */
 export async function evaluateModel(options: EvaluateOptions): Promise<EvaluationRecord> {
   const modelDir = resolve(options.modelDir);
-  const evaluation = (await readManifest(join(modelDir, 'model.json'))).evaluation;
+  const declared = await readManifest(join(modelDir, 'model.json'));
+  const { evaluation } = declared;
   const dataPath = options.data !== undefined ? resolve(options.data) : evaluation?.data !== undefined ? join(modelDir, evaluation.data) : undefined;
   if (dataPath === undefined) throw new EvaluationError(`${join(modelDir, 'model.json')}: evaluation.data is not set; pass --data <file.csv>`);
   if (!existsSync(dataPath) || !statSync(dataPath).isFile()) throw new EvaluationError(`data: ${dataPath} is not a file`);
-  const target = options.target ?? evaluation?.target;
-  if (target === undefined) throw new EvaluationError(`${join(modelDir, 'model.json')}: evaluation.target is not set; name the target column there`);
+  const fromManifest = evaluation?.target ?? regressionTargets(declared)?.join(',');
+  const given = options.target ?? fromManifest;
+  if (given === undefined) throw new EvaluationError(`${join(modelDir, 'model.json')}: evaluation.target is not set; name the target column there`);
+  const target = checkTargets(declared, given, options.target === undefined ? 'evaluation.target' : '--target');
   const sliceBy = [...new Set([...Object.keys(evaluation?.slices ?? {}), ...(options.sliceBy ?? [])])];
   const { manifest, sha256, scored } = await scoreModel(modelDir, dataPath, target, { sliceBy, batchSize: options.batchSize, onProgress: options.onProgress });
   const keyMetric = resolveKeyMetric(manifest, options.metric);
@@ -133,7 +180,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
 
   const trainingPath = evaluation?.training === undefined ? undefined : join(modelDir, evaluation.training);
   const constant = trainingPath === undefined
-    ? constantPrediction(manifest, scored.truth.map(String), dataPath)
+    ? constantPrediction(manifest, scored.truth.map(truthCells), dataPath)
     : constantPrediction(manifest, await readTargets(trainingPath, manifest, target), trainingPath);
   const trivial = trivialBaseline(manifest, constant, scored.truth, toPosix(relative(modelDir, trainingPath ?? dataPath)));
 
@@ -164,12 +211,13 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
     ...(positiveLabel === undefined ? {} : { positiveLabel }),
     keyMetric,
     metrics,
-    predictionDistribution: distributionOf(scored.predictions, labels),
+    predictionDistribution: distributionOf(scored.predictions, labels, regressionTargets(manifest)),
     rejected: scored.rejected,
     slices,
     thresholds: {
       minimum: evaluation?.minimum ?? {},
       minimumPerClass: evaluation?.minimumPerClass ?? {},
+      ...(evaluation?.minimumPerTarget === undefined ? {} : { minimumPerTarget: evaluation.minimumPerTarget }),
       slices: evaluation?.slices ?? {},
       tolerance,
       maxRejectedShare,
@@ -178,7 +226,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
       trivial: { description: trivial.description, source: trivial.source, metrics: trivial.metrics },
       ...(previous === undefined ? {} : { previous: { ...previous, source: toPosix(isAbsolute(previous.source) ? relative(modelDir, previous.source) : previous.source) } }),
     },
-    ...(manifest.task === 'regression' ? { points: plotPoints(scored) } : {}),
+    ...plotsOf(manifest, scored),
     verdict,
   };
 }

@@ -60,6 +60,8 @@ export interface EvaluationRecord {
   readonly thresholds: {
     readonly minimum: Readonly<Record<string, number>>;
     readonly minimumPerClass: Readonly<Record<string, Readonly<Record<string, number>>>>;
+    /** A multi-output regression's floors per target. */
+    readonly minimumPerTarget?: Readonly<Record<string, Readonly<Record<string, number>>>>;
     readonly slices: Readonly<Record<string, unknown>>;
     readonly tolerance: number;
     readonly maxRejectedShare: number;
@@ -70,6 +72,8 @@ export interface EvaluationRecord {
   };
   /** Regression only: actual and predicted values for the plots (at most 2,000 rows, evenly spaced). */
   readonly points?: readonly RegressionPoint[];
+  /** A multi-output regression: the plots' rows per target. */
+  readonly targetPoints?: Readonly<Record<string, readonly RegressionPoint[]>>;
   readonly verdict: Verdict;
 }
 

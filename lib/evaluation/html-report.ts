@@ -5,7 +5,7 @@
  */
 import type { EvaluationRecord } from './evaluation-record';
 import { higherIsBetter, metricValue, type MetricName } from './metric-names';
-import { classSections, metricsSection, num, regressionSection, rejectedSection, slicesSection, summarySection, verdictSection } from './report-sections';
+import { classSections, metricsSection, num, regressionSection, rejectedSection, slicesSection, summarySection, targetSections, verdictSection } from './report-sections';
 import { escapeHtml as e } from './svg-charts';
 import { metricNamesOf } from './terminal-table';
 
@@ -39,7 +39,7 @@ function page(title: string, body: string): string {
 
 /** One evaluation's sections, in reading order. */
 export function evaluationSections(record: EvaluationRecord): string {
-  return [summarySection(record), verdictSection(record), metricsSection(record), classSections(record), regressionSection(record), slicesSection(record), rejectedSection(record)].join('\n');
+  return [summarySection(record), verdictSection(record), metricsSection(record), classSections(record), regressionSection(record) + targetSections(record), slicesSection(record), rejectedSection(record)].join('\n');
 }
 
 /** The candidates sorted best first on `metric` (ties keep their order). */

@@ -14,6 +14,32 @@ export interface RegressionMetrics {
   readonly mape: number | null;
   /** Rows left out of MAPE because their target is 0. */
   readonly mapeRowsSkipped: number;
+  /**
+   * A multi-output regression: each target's metrics; the figures above are then their unweighted means (as
+   * scikit-learn's `multioutput="uniform_average"`; RMSE the mean of the targets' RMSEs, MAPE null if any is null,
+   * rows skipped summed).
+   */
+  readonly perTarget?: Readonly<Record<string, RegressionMetrics>>;
+}
+
+/** Each target's metrics and their means: `actual[i]` and `predicted[i]` are row i's values in `targets` order. */
+export function multiOutputMetrics(targets: readonly string[], actual: readonly (readonly number[])[], predicted: readonly (readonly number[])[]): RegressionMetrics {
+  const perTarget = Object.fromEntries(
+    targets.map((target, j) => [target, regressionMetrics(actual.map((row) => row[j]), predicted.map((row) => row[j]))]),
+  );
+  const each = Object.values(perTarget);
+  const mean = (pick: (m: RegressionMetrics) => number): number => each.reduce((sum, m) => sum + pick(m), 0) / each.length;
+  const mapes = each.map((m) => m.mape);
+  return {
+    task: 'regression',
+    rows: actual.length,
+    mae: mean((m) => m.mae),
+    rmse: mean((m) => m.rmse),
+    r2: mean((m) => m.r2),
+    mape: mapes.some((m) => m === null) ? null : mean((m) => m.mape as number),
+    mapeRowsSkipped: each.reduce((sum, m) => sum + m.mapeRowsSkipped, 0),
+    perTarget,
+  };
 }
 
 /** Points of the predicted-vs-actual and residual plots. */

@@ -112,6 +112,33 @@ export function regressionSection(record: EvaluationRecord): string {
 <div class="charts">${scatterChart(points.map((p) => ({ x: p.actual, y: p.predicted })), { title: 'Predicted vs actual', xLabel: 'actual', yLabel: 'predicted', xRange: range, yRange: range, reference: 'diagonal' })}${scatterChart(residuals, { title: 'Residuals', xLabel: 'predicted', yLabel: 'actual - predicted', xRange: range, yRange: residualRange, reference: 'zero' })}</div></section>`;
 }
 
+/** A multi-output regression: each target's figures against the trivial baseline's, and its plots. */
+export function targetSections(record: EvaluationRecord): string {
+  const m = record.metrics;
+  const trivial = record.baselines.trivial.metrics;
+  if (m.task !== 'regression' || m.perTarget === undefined) return '';
+  const trivialOf = trivial.task === 'regression' ? trivial.perTarget : undefined;
+  const names = ['mae', 'rmse', 'r2'] as const;
+  const rows = Object.entries(m.perTarget)
+    .map(([target, t]) => {
+      const base = trivialOf?.[target];
+      const cells = names.map((n) => `${num(t[n], `target.${target}.${n}`)}${num(base?.[n], `trivial.target.${target}.${n}`)}`).join('');
+      return `<tr><td>${e(target)}</td>${cells}${num(t.mape, `target.${target}.mape`)}</tr>`;
+    })
+    .join('');
+  const head = `<tr><th>target</th>${names.map((n) => `<th>${n}</th><th>${n} (trivial)</th>`).join('')}<th>mape</th></tr>`;
+  const plots = Object.entries(record.targetPoints ?? {})
+    .map(([target, points]) => {
+      const range = rangeOf(points.flatMap((p) => [p.actual, p.predicted]));
+      return scatterChart(points.map((p) => ({ x: p.actual, y: p.predicted })), { title: `${target}: predicted vs actual`, xLabel: 'actual', yLabel: 'predicted', xRange: range, yRange: range, reference: 'diagonal' });
+    })
+    .join('');
+  return `<section id="per-target"><h2>Per target</h2>
+<p>A multi-output regression: each target's figures, beside the trivial baseline's (its training mean). The metrics table above holds their unweighted means (scikit-learn's <code>multioutput="uniform_average"</code>).</p>
+<table><thead>${head}</thead><tbody>${rows}</tbody></table>
+<div class="charts">${plots}</div></section>`;
+}
+
 function sliceMetricNames(metrics: Metrics): MetricName[] {
   return metrics.task === 'regression' ? ['mae', 'rmse', 'r2'] : ['accuracy', 'macroF1', 'logLoss'];
 }

@@ -1,11 +1,12 @@
 /**
  * From predictions and truths to metrics: the bridge between the runtime's predictions and the metric functions.
  */
-import type { Manifest } from '../../lambda/core/manifest';
+import { regressionTargets, type Manifest } from '../../lambda/core/manifest';
 import type { Prediction } from '../../lambda/core/types';
 import { classificationMetrics, type MacroLabels } from './classification-metrics';
 import type { Metrics } from './metric-names';
-import { regressionMetrics } from './regression-metrics';
+import { multiOutputMetrics, regressionMetrics } from './regression-metrics';
+import type { Truth } from './streaming-evaluator';
 
 /** The labels of a classifier, or undefined for a regressor. */
 export function labelsOf(manifest: Manifest): readonly string[] | undefined {
@@ -35,7 +36,19 @@ export function defaultPositiveLabel(labels: readonly string[]): string {
  * Every metric of the task over the rows (`truth[i]` is the truth of `predictions[i]`).
  * @throws RangeError when a prediction does not fit the task
  */
-export function metricsOf(manifest: Manifest, truth: readonly (string | number)[], predictions: readonly Prediction[], macroOver: MacroLabels = 'all'): Metrics {
+export function metricsOf(manifest: Manifest, truth: readonly Truth[], predictions: readonly Prediction[], macroOver: MacroLabels = 'all'): Metrics {
+  const targets = regressionTargets(manifest);
+  if (targets !== undefined) {
+    const predicted = predictions.map((p) => {
+      if (!('values' in p)) throw new RangeError('a multi-output regression evaluation needs predictions with values per target');
+      return targets.map((t) => p.values[t]);
+    });
+    const actual = truth.map((t) => {
+      if (!Array.isArray(t)) throw new RangeError('a multi-output regression evaluation needs a value per target for each row');
+      return t as readonly number[];
+    });
+    return multiOutputMetrics(targets, actual, predicted);
+  }
   const labels = labelsOf(manifest);
   if (labels === undefined) {
     const predicted = predictions.map((p) => {

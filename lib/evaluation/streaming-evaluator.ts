@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { CsvError, parseCsv } from '../../lambda/core/csv';
 import { InvalidInputError } from '../../lambda/core/invalid-input';
-import type { Manifest } from '../../lambda/core/manifest';
+import { regressionTargets, type Manifest } from '../../lambda/core/manifest';
 import type { Preparer } from '../../lambda/core/prepare';
 import type { LoadedModel, Prediction } from '../../lambda/core/types';
 import { readCsvBatches } from './csv-batches';
@@ -24,8 +24,11 @@ export interface EvaluationProgress {
   readonly rows: number;
 }
 
+/** A row's truth: a label, a value, or a multi-output regression's values in `output.targets` order. */
+export type Truth = string | number | readonly number[];
+
 export interface StreamOptions {
-  /** Name of the target column. */
+  /** Name of the target column (a multi-output regression reads its `output.targets` columns instead). */
   readonly target: string;
   /** Columns to slice by (read from the data; they need not be features). */
   readonly sliceBy?: readonly string[];
@@ -38,8 +41,8 @@ export interface StreamOptions {
 export interface ScoredData {
   /** Data rows in the file (accepted and rejected). */
   readonly totalRows: number;
-  /** The true label (classification) or value (regression) of each accepted row. */
-  readonly truth: readonly (string | number)[];
+  /** The true label (classification), value (regression) or values (multi-output regression) of each accepted row. */
+  readonly truth: readonly Truth[];
   readonly predictions: readonly Prediction[];
   /** Per slice column, the value of each accepted row. */
   readonly slices: Readonly<Record<string, readonly string[]>>;
@@ -52,9 +55,15 @@ interface Row {
   readonly cells: Record<string, string>;
 }
 
-/** The row's true label or value, or why it cannot be one. */
-function parseTarget(manifest: Manifest, target: string, cell: string | undefined): { value: string | number } | { reason: string } {
-  const text = (cell ?? '').trim();
+/** The row's true label or value(s), or why it cannot be one. */
+function parseTarget(manifest: Manifest, target: string, cells: Readonly<Record<string, string>>): { value: Truth } | { reason: string } {
+  const targets = regressionTargets(manifest);
+  if (targets !== undefined) {
+    const values = targets.map((t) => ((cells[t] ?? '').trim() === '' ? NaN : Number(cells[t])));
+    const bad = targets.find((_, i) => !Number.isFinite(values[i]));
+    return bad === undefined ? { value: values } : { reason: `${bad}: expected a finite number (a target)` };
+  }
+  const text = (cells[target] ?? '').trim();
   if (manifest.task === 'regression') {
     const value = text === '' ? NaN : Number(text);
     return Number.isFinite(value) ? { value } : { reason: `${target}: expected a finite number (the target)` };
@@ -105,11 +114,12 @@ async function predictRows(
 export async function scoreData(dataPath: string, preparer: Preparer, model: LoadedModel, options: StreamOptions): Promise<ScoredData> {
   const manifest = preparer.manifest;
   const { target } = options;
+  const targetColumns = regressionTargets(manifest) ?? [target];
   const sliceBy = options.sliceBy ?? [];
   const features = new Set(preparer.featureNames);
   const totalBytes = (await stat(dataPath)).size;
   const tally = new RejectionTally();
-  const truth: (string | number)[] = [];
+  const truth: Truth[] = [];
   const predictions: Prediction[] = [];
   const slices: Record<string, string[]> = Object.fromEntries(sliceBy.map((column) => [column, []]));
   let totalRows = 0;
@@ -118,19 +128,19 @@ export async function scoreData(dataPath: string, preparer: Preparer, model: Loa
     totalRows += batch.records.length;
     const rows = parseBatch(batch.header, batch.records, batch.lines, manifest, tally);
     if (!columnsChecked && rows.length > 0) {
-      checkColumns(dataPath, Object.keys(rows[0].cells), [target, ...sliceBy]);
+      checkColumns(dataPath, Object.keys(rows[0].cells), [...targetColumns, ...sliceBy]);
       columnsChecked = true;
     }
-    const accepted: { row: Row; truth: string | number; instance: Record<string, string> }[] = [];
+    const accepted: { row: Row; truth: Truth; instance: Record<string, string> }[] = [];
     for (const row of rows) {
-      const parsed = parseTarget(manifest, target, row.cells[target]);
+      const parsed = parseTarget(manifest, target, row.cells);
       if ('reason' in parsed) {
         tally.reject(row.line, parsed.reason);
         continue;
       }
       // The target and slice-only columns are the evaluation's, not the request's.
       const instance: Record<string, string> = { ...row.cells };
-      for (const column of [target, ...sliceBy]) if (!features.has(column)) delete instance[column];
+      for (const column of [...targetColumns, ...sliceBy]) if (!features.has(column)) delete instance[column];
       accepted.push({ row, truth: parsed.value, instance });
     }
     if (accepted.length > 0) {

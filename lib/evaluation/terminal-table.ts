@@ -48,6 +48,10 @@ export function formatEvaluation(record: EvaluationRecord): string[] {
   if (metrics.task === 'regression' && metrics.mapeRowsSkipped > 0) {
     lines.push(`MAPE leaves out ${metrics.mapeRowsSkipped} rows whose target is 0.`);
   }
+  if (metrics.task === 'regression' && metrics.perTarget !== undefined) {
+    lines.push('(mae, rmse, r2 and mape above are the unweighted means over the targets)', '', ...table(['target', 'mae', 'rmse', 'r2', 'mape'],
+      Object.entries(metrics.perTarget).map(([target, t]) => [target, formatNumber(t.mae), formatNumber(t.rmse), formatNumber(t.r2), formatNumber(t.mape)])));
+  }
   if (metrics.task === 'classification') {
     lines.push('', ...table(['class', 'precision', 'recall', 'f1', 'support'], [
       ...Object.entries(metrics.perClass).map(([label, s]) => [label, formatNumber(s.precision), formatNumber(s.recall), formatNumber(s.f1), String(s.support)]),

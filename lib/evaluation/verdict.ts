@@ -8,7 +8,7 @@ import type { ClassificationMetrics } from './classification-metrics';
 import { EvaluationError } from './evaluation-error';
 import { CLASS_METRICS, higherIsBetter, isMetricName, metricsOfTask, metricValue, type ClassMetricName, type MetricName, type Metrics } from './metric-names';
 
-export type CheckKind = 'minimum' | 'class-minimum' | 'slice-minimum' | 'beats-trivial-baseline' | 'not-worse-than-previous' | 'rejected-rows';
+export type CheckKind = 'minimum' | 'class-minimum' | 'target-minimum' | 'slice-minimum' | 'beats-trivial-baseline' | 'not-worse-than-previous' | 'rejected-rows';
 
 /** One requirement and whether it was met. */
 export interface Check {
@@ -82,12 +82,27 @@ function classChecks(kind: CheckKind, perClass: Readonly<Record<string, Readonly
   });
 }
 
+/** A multi-output regression's floors per target, each read from that target's metrics. */
+function targetChecks(perTarget: Readonly<Record<string, Readonly<Record<string, number>>>>, metrics: Metrics, field: string): Check[] {
+  if (Object.keys(perTarget).length === 0) return [];
+  const targets = metrics.task === 'regression' ? metrics.perTarget : undefined;
+  if (targets === undefined) throw new EvaluationError(`${field}: per-target minimums need a multi-output regression (output.targets); this model has one output`);
+  return Object.entries(perTarget).flatMap(([target, floors]) => {
+    const scores = targets[target];
+    if (scores === undefined) {
+      throw new EvaluationError(`${field}.${target}: "${target}" is not a target of this model; expected one of ${Object.keys(targets).join(', ')}`);
+    }
+    return floorChecks('target-minimum', floors, scores, ` of ${target}`, `${field}.${target}`);
+  });
+}
+
 /** Checks every requirement; throws when a requirement names a metric, class or slice column that does not exist. */
 export function verdictOf(input: VerdictInput): Verdict {
   const evaluation = input.manifest.evaluation;
   const checks: Check[] = [];
   checks.push(...floorChecks('minimum', evaluation?.minimum ?? {}, input.metrics, '', 'evaluation.minimum'));
   checks.push(...classChecks('class-minimum', evaluation?.minimumPerClass ?? {}, input.metrics, '', 'evaluation.minimumPerClass'));
+  checks.push(...targetChecks(evaluation?.minimumPerTarget ?? {}, input.metrics, 'evaluation.minimumPerTarget'));
   for (const [column, floors] of Object.entries(evaluation?.slices ?? {})) {
     const values = input.slices?.[column];
     if (values === undefined) continue;

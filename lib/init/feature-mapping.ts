@@ -83,7 +83,7 @@ function matchColumns(inputs: readonly TensorInput[], header: readonly string[])
   return matched;
 }
 
-function perColumn(inputs: readonly TensorInput[], profile: CsvProfile, target: string | undefined, imputes: boolean, matched: ReadonlyMap<string, string>): FeatureMapping {
+function perColumn(inputs: readonly TensorInput[], profile: CsvProfile, targets: readonly string[], imputes: boolean, matched: ReadonlyMap<string, string>): FeatureMapping {
   const review: string[] = [];
   const renamed = inputs.filter((i) => matched.get(i.name) !== i.name);
   if (renamed.length > 0) {
@@ -98,7 +98,7 @@ function perColumn(inputs: readonly TensorInput[], profile: CsvProfile, target: 
     return { name: column.name, type: 'category', tensor: input.name, categories: column.values, encoding: 'string', ...missingPolicy({ ...column, type: 'category' }, imputes, review) };
   });
   const used = new Set(matched.values());
-  const unused = profile.header.filter((h) => h !== target && !used.has(h));
+  const unused = profile.header.filter((h) => !targets.includes(h) && !used.has(h));
   if (unused.length > 0) review.push(`columns ${unused.join(', ')} are not model inputs and are not features; requests holding them are refused (input.unknownFields: "reject")`);
   const categories = features.filter((f) => f.type === 'category').map((f) => f.name);
   if (categories.length > 0) {
@@ -107,7 +107,7 @@ function perColumn(inputs: readonly TensorInput[], profile: CsvProfile, target: 
   return { features, layout: 'per-column', review };
 }
 
-function singleTensor(input: TensorInput, profile: CsvProfile | undefined, target: string | undefined, signature: OnnxSignature): FeatureMapping {
+function singleTensor(input: TensorInput, profile: CsvProfile | undefined, targets: readonly string[], signature: OnnxSignature): FeatureMapping {
   const review: string[] = [];
   if (!FLOAT_TYPES.has(input.elementType)) {
     throw new InitError(`the model's only input "${input.name}" is ${input.elementType}; a single [N, F] input must be float32 or float64`);
@@ -121,11 +121,12 @@ function singleTensor(input: TensorInput, profile: CsvProfile | undefined, targe
     features = Array.from({ length: width }, (_, i) => ({ name: `feature_${i}`, type: 'number', missing: 'reject' }));
     review.push(`features are named feature_0 ... feature_${width - 1} (no --data): rename them and set their types`);
   } else {
-    const columns = profile.columns.filter((c) => c.name !== target);
+    const columns = profile.columns.filter((c) => !targets.includes(c.name));
     if (width !== undefined && width !== columns.length) {
       throw new InitError(
         `the model's input "${input.name}" takes ${width} columns but ${columns.length} columns of the data are not the target ` +
-          `(${columns.map((c) => c.name).join(', ')}); pass --target, or a CSV with exactly the model's features and the target`,
+          `(${columns.map((c) => c.name).join(', ')}); pass --target (every target, comma-separated, for a multi-output regression: --target a,b,c), ` +
+            "or a CSV with exactly the model's features and the target",
       );
     }
     features = columns.map((c) => numericFeature(c, input, undefined, signature.imputes, review));
@@ -161,15 +162,15 @@ function closestColumns(input: string, header: readonly string[]): string[] {
  * Maps the model's inputs to features.
  * @throws InitError when the inputs fit neither layout, naming the inputs and the columns
  */
-export function mapFeatures(signature: OnnxSignature, profile: CsvProfile | undefined, target: string | undefined): FeatureMapping {
+export function mapFeatures(signature: OnnxSignature, profile: CsvProfile | undefined, targets: readonly string[]): FeatureMapping {
   const inputs = tensorInputs(signature);
   if (inputs.length === 0) throw new InitError('the model has no inputs');
-  const header = profile?.header.filter((h) => h !== target) ?? [];
+  const header = profile?.header.filter((h) => !targets.includes(h)) ?? [];
   const matched = matchColumns(inputs, header);
   if (profile !== undefined && matched.size === inputs.length && (inputs.length > 1 || tensorWidth(inputs[0]) === 1)) {
-    return perColumn(inputs, profile, target, signature.imputes, matched);
+    return perColumn(inputs, profile, targets, signature.imputes, matched);
   }
-  if (inputs.length === 1) return singleTensor(inputs[0], profile, target, signature);
+  if (inputs.length === 1) return singleTensor(inputs[0], profile, targets, signature);
   const intro = `the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}), so each needs a CSV column of the same name`;
   if (profile === undefined) throw new InitError(`${intro}; pass --data with such a CSV`);
   const unmatched = inputs.filter((i) => !matched.has(i.name)).map((i) => {

@@ -43,7 +43,7 @@ export function formatTable(rows: ReadonlyArray<readonly string[]>): string[] {
 }
 
 function describeOutput(output: SpecOutput): string {
-  if ('value' in output) return `value "${output.value}"`;
+  if ('value' in output) return `value "${output.value}"${output.targets === undefined ? '' : `, targets ${output.targets.join(', ')}`}`;
   if ('logits' in output) return `logits "${output.logits}", activation ${output.activation}, labels ${output.labels.join(', ')}`;
   if ('positiveProbability' in output) return `positiveProbability "${output.positiveProbability}", labels ${output.labels.join(', ')}`;
   return `probabilities "${output.probabilities}", labels ${output.labels.join(', ')}`;

@@ -8,7 +8,7 @@
 import type { SpecTask } from './manifest-spec';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { columnNamed, profileCsv, type CsvProfile } from './csv-profile';
+import { columnNamed, profileCsv, type ColumnProfile, type CsvProfile } from './csv-profile';
 import { mapFeatures, probeFeeds, type FeatureMapping } from './feature-mapping';
 import { InitError } from './init-error';
 import { probeOutput, type ProbeResult } from './logits-probe';
@@ -23,7 +23,10 @@ export interface InitOptions {
   readonly model: string;
   /** The training CSV (header row, then rows). */
   readonly data?: string;
-  /** The target column of `data`. */
+  /**
+   * The target column of `data`; several, comma-separated (`Weight,Waist,Pulse`), for a multi-output regression. A
+   * name that is itself a column is one target, commas and all.
+   */
   readonly target?: string;
   /** Where to write; @default - the model's folder */
   readonly out?: string;
@@ -72,8 +75,20 @@ async function readProfile(options: InitOptions): Promise<CsvProfile | undefined
     return undefined;
   }
   const profile = profileCsv((await readInput(options.data, '--data')).toString('utf8'), options.data);
-  if (options.target !== undefined) columnNamed(profile, options.target, options.data, '--target');
+  for (const name of targetNames(options.target, profile)) columnNamed(profile, name, options.data, '--target');
   return profile;
+}
+
+/** `--target`'s columns: the one column it names, else its comma-separated names (a multi-output regression). */
+export function targetNames(target: string | undefined, profile: CsvProfile | undefined): string[] {
+  if (target === undefined) return [];
+  if (profile?.header.includes(target) === true || !target.includes(',')) return [target];
+  const names = target.split(',').map((n) => n.trim());
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (names.includes('') || repeated !== undefined) {
+    throw new InitError(`--target is "${target}": a list of target columns needs distinct, non-empty names separated by commas, e.g. Weight,Waist,Pulse`);
+  }
+  return names;
 }
 
 function describe(signature: OnnxSignature, options: InitOptions, profile: CsvProfile | undefined): string {
@@ -92,11 +107,12 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const { bytes, rewritten } = rewriteZipMap(original, options.model);
   const served = rewritten.length === 0 ? signature : readOnnxSignature(bytes, options.model);
   const profile = await readProfile(options);
-  const features = mapFeatures(served, profile, options.target);
+  const targetColumns = targetNames(options.target, profile);
+  const features = mapFeatures(served, profile, targetColumns);
   const scores = scoreOutput(served, rewritten);
   const probe = await probeOutput(bytes, probeFeeds(served, features, profile), scores.name, options.model);
-  const target = options.target === undefined || profile === undefined ? undefined : profile.columns.find((c) => c.name === options.target);
-  const output = mapOutput({ signature: served, scores, probe, rewritten, target, ...(options.task === undefined ? {} : { taskHint: options.task }) });
+  const targets = profile === undefined ? [] : targetColumns.map((n) => profile.columns.find((c) => c.name === n) as ColumnProfile);
+  const output = mapOutput({ signature: served, scores, probe, rewritten, targets, ...(options.task === undefined ? {} : { taskHint: options.task }) });
   const manifest = assembleManifest({ name, version, description: describe(signature, options, profile), features, output });
   const problems = checkManifestSpec(manifest, served);
   if (problems.length > 0) throw new InitError(`the manifest init would write does not fit the model:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -33,7 +33,7 @@ export type SpecOutput =
   | { readonly probabilities: string; readonly labels: readonly string[]; readonly label?: string }
   | { readonly logits: string; readonly activation: 'softmax' | 'sigmoid'; readonly labels: readonly string[]; readonly label?: string }
   | { readonly positiveProbability: string; readonly labels: readonly [string, string] | readonly string[] }
-  | { readonly value: string };
+  | { readonly value: string; readonly targets?: readonly string[] };
 
 export type SpecTask = 'binary-classification' | 'multiclass-classification' | 'regression';
 
@@ -123,8 +123,12 @@ function checkOutput(manifest: SpecManifest, signature: OnnxSignature, problems:
     if ((manifest.task === 'binary-classification') !== binary || manifest.task === 'regression') {
       problems.push(`task: is "${manifest.task}" but output.labels has ${output.labels.length} labels`);
     }
+  } else if ('targets' in output && output.targets !== undefined) {
+    if (width !== undefined && width !== output.targets.length) {
+      problems.push(`output.targets: ${output.targets.length} targets listed but the model's "${tensor}" has ${width} column${width === 1 ? '' : 's'}`);
+    }
   } else if (width !== undefined && width !== 1) {
-    problems.push(`output.value: the model's "${tensor}" has ${width} columns; expected [N] or [N, 1]`);
+    problems.push(`output.value: the model's "${tensor}" has ${width} columns; expected [N] or [N, 1], or list its columns in output.targets`);
   }
 }
 

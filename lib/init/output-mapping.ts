@@ -72,19 +72,50 @@ function classification(
   return { task, output: { logits: scores.name, activation: 'softmax', labels }, labelSource };
 }
 
+/** Several `--target` columns: a multi-output regression, one numeric target per column of the output. */
+function multiOutput(
+  scores: TensorValue,
+  width: number,
+  targets: readonly ColumnProfile[],
+  zipMap: boolean,
+  review: string[],
+): Pick<OutputMapping, 'task' | 'output' | 'labelSource'> {
+  const names = targets.map((t) => t.name);
+  if (zipMap) {
+    throw new InitError(`--target names ${names.length} columns (${names.join(', ')}), but the model's output "${scores.name}" feeds a ZipMap: it is a classifier, which has one target`);
+  }
+  if (width !== targets.length) {
+    throw new InitError(
+      `--target names ${targets.length} columns (${names.join(', ')}) but the model's output "${scores.name}" has ${width} column${width === 1 ? '' : 's'}; ` +
+        'a multi-output regression names one target column per output column, in order',
+    );
+  }
+  const notNumeric = targets.filter((t) => t.type !== 'number' && t.type !== 'integer');
+  if (notNumeric.length > 0) {
+    throw new InitError(
+      `--target names several columns, a multi-output regression, but ${notNumeric.map((t) => `"${t.name}" (${t.type})`).join(', ')} ` +
+        `${notNumeric.length > 1 ? 'are' : 'is'} not numeric; every target of a multi-output regression is a number`,
+    );
+  }
+  review.push(`multi-output regression: column i of "${scores.name}" is read as target ${names.map((n, i) => `${i} = ${n}`).join(', ')}; check the order matches the model's training targets`);
+  return { task: 'regression', output: { value: scores.name, targets: names }, labelSource: 'none (regression)' };
+}
+
 export interface OutputInputs {
   readonly signature: OnnxSignature;
   readonly scores: TensorValue;
   readonly probe: ProbeResult | undefined;
   readonly rewritten: readonly ZipMapRewrite[];
-  readonly target: ColumnProfile | undefined;
+  /** The `--target` columns: one (a classifier's labels, or a regression target), or several (multi-output regression). */
+  readonly targets: readonly ColumnProfile[];
   /** What the user said the model is (`--task`), when init cannot tell. @default none: init refuses to guess */
   readonly taskHint?: SpecTask;
 }
 
 /** Decides the task and the `output` section. */
-export function mapOutput({ signature, scores, probe, rewritten, target, taskHint }: OutputInputs): OutputMapping {
+export function mapOutput({ signature, scores, probe, rewritten, targets, taskHint }: OutputInputs): OutputMapping {
   const review: string[] = [];
+  const target = targets.length === 1 ? targets[0] : undefined;
   const ignoredOutputs = signature.outputs.filter((o) => o.name !== scores.name).map((o) => o.name);
   const declared = tensorWidth(scores);
   if (declared !== undefined && probe !== undefined && probe.width !== declared) {
@@ -121,12 +152,13 @@ export function mapOutput({ signature, scores, probe, rewritten, target, taskHin
       '(a model trained on integer codes, e.g. 0 = malignant, numbers its columns by the codes, not by the label text)' +
       (labelOutputs.some((o) => o.elementType === 'int64') ? '; an int64 label i means labels[i]' : ''));
   };
+  if (targets.length > 1) return { ...multiOutput(scores, width, targets, zipMap !== undefined, review), ignoredOutputs, review };
   if (width >= 2) {
     if (zipMap === undefined && numericTarget && manyValues) {
       throw new InitError(
-        `the model's output "${scores.name}" has ${width} columns but the target "${target?.name}" is one numeric column with many values: ` +
-          `a model with ${width} outputs for one numeric target is a multi-output regression, which modelstack does not serve yet; ` +
-          'export one model per target, or pass the target of a classifier',
+        `the model's output "${scores.name}" has ${width} columns but --target names one numeric column "${target?.name}" with many values: ` +
+          `a model with ${width} outputs on numeric data is a multi-output regression; name its ${width} target columns in column order, ` +
+          `e.g. --target ${target?.name},<second>${width > 2 ? ',...' : ''}, or pass the target of a classifier`,
       );
     }
     reviewSortedLabels();
@@ -135,12 +167,16 @@ export function mapOutput({ signature, scores, probe, rewritten, target, taskHin
       if (taskHint === undefined) {
         throw new InitError(
           `the model's output "${scores.name}" has ${width} columns: ${width} class scores or ${width} regression targets, and without ` +
-            'labels init cannot tell which. Pass --data <train.csv> --target <column> (the labels come from the target), or ' +
+            'labels init cannot tell which. Pass --data <train.csv> --target <column> (a classifier: the labels come from the target), ' +
+            `--data <train.csv> --target <column>,<column>... (a multi-output regression: its ${width} target columns in order), ` +
+            `--task regression to write placeholder targets target_0 ... target_${width - 1}, or ` +
             `--task ${width === 2 ? 'binary' : 'multiclass'}-classification to write placeholder labels class_0 ... class_${width - 1}`,
         );
       }
       if (taskHint === 'regression') {
-        throw new InitError(`--task regression, but the model's output "${scores.name}" has ${width} columns: multi-output regression is not served yet; export one model per target`);
+        const placeholders = Array.from({ length: width }, (_, i) => `target_${i}`);
+        review.push(`targets are placeholders target_0 ... target_${width - 1} (--task regression, no --target): write the target names in column order`);
+        return { task: 'regression', output: { value: scores.name, targets: placeholders }, labelSource: 'none (regression)', ignoredOutputs, review };
       }
       labels = Array.from({ length: width }, (_, i) => `class_${i}`);
       review.push(`labels are placeholders class_0 ... class_${width - 1} (--task, no --target): write the class names in column order`);

@@ -10,7 +10,8 @@
  * with `k` standard errors (3 by default), computed per window from that window's own `n` inside the alarm's
  * metric math, so quiet nights get a wider band rather than false alarms. The floor (5 percentage points by
  * default) keeps the band from shrinking to nothing when both counts are large. For regression the same with
- * the mean: `μ ± max(floor·σ, k · σ · sqrt(1/n + 1/N))`.
+ * the mean: `μ ± max(floor·σ, k · σ · sqrt(1/n + 1/N))`, and a multi-output regression gets one such alarm per target
+ * (its mean is the runtime's per-target sum over its count in the window).
  *
  * The window: 1 hour (the runtime counts predictions per invocation, so an hour holds enough of them to estimate a
  * share even at modest traffic), 3 of 3 windows (a sustained shift, not one odd batch from one client), at least
@@ -146,6 +147,57 @@ export interface DriftMonitoring {
   readonly graphs: DriftGraph[];
 }
 
+/** What every drift alarm of one endpoint shares, for {@link targetDrift}. */
+interface DriftContext {
+  readonly n0: number;
+  readonly window: string;
+  readonly common: Omit<AlarmDefinition, 'id' | 'title' | 'metric' | 'meaning'>;
+  readonly options: ResolvedDriftOptions;
+  readonly expectedPredictionsPerWindow: number | undefined;
+  readonly source: string;
+}
+
+/**
+ * One target of a multi-output regression: its mean prediction (the runtime's per-target sum over its count in the
+ * window) against the band around its evaluation mean, as for a single-target regression.
+ */
+function targetDrift(endpoint: IInferenceEndpoint, target: string, mean: number, std: number, context: DriftContext): { alarm: AlarmDefinition; graph: DriftGraph } {
+  const { n0, window, common, options, expectedPredictionsPerWindow } = context;
+  const period = options.window;
+  const k = num(options.sigmas);
+  const min = options.minPredictionsPerWindow;
+  const spread = num(options.sigmas * std);
+  const floor = num(options.floorStandardDeviations * std);
+  const halfWidth = `IF(${spread} * SQRT(1 / n + ${num(1 / n0)}) > ${floor}, ${spread} * SQRT(1 / n + ${num(1 / n0)}), ${floor})`;
+  const usingMetrics = {
+    s: endpoint.metricPredictedTargetSum(target, { period, statistic: 'Sum' }),
+    n: endpoint.metricPredictedTargetCount(target, { period, statistic: 'Sum' }),
+  };
+  const example = expectedPredictionsPerWindow === undefined ? '' : `; at the expected ${Math.round(expectedPredictionsPerWindow).toLocaleString('en-US')} predictions per window +/-${num(meanValueBand(mean, std, n0, expectedPredictionsPerWindow, options).halfWidth)}`;
+  return {
+    alarm: {
+      ...common,
+      id: `PredictedValueDrift-${target}`,
+      title: `Mean prediction of '${target}' outside its band (value units)`,
+      metric: new cloudwatch.MathExpression({
+        expression: `IF(n >= ${min}, ABS(s / n - ${num(mean)}) - ${halfWidth}, 0)`,
+        usingMetrics,
+        period,
+        label: `Mean prediction of '${target}' outside its band`,
+      }),
+      meaning: `The mean predicted '${target}' over ${window} is outside ${num(mean)} +/- max(${floor}, ${k} * ${num(std)} * sqrt(1/n + 1/${n0}))${example}; baseline: ${context.source}.`,
+    },
+    graph: {
+      title: `Mean prediction of '${target}' and its drift band`,
+      metrics: [
+        new cloudwatch.MathExpression({ expression: 'IF(n > 0, s / n, 0)', usingMetrics, period, label: `Mean '${target}'` }),
+        new cloudwatch.MathExpression({ expression: `${num(mean)} + ${halfWidth}`, usingMetrics: { n: usingMetrics.n }, period, label: 'Band upper' }),
+        new cloudwatch.MathExpression({ expression: `${num(mean)} - ${halfWidth}`, usingMetrics: { n: usingMetrics.n }, period, label: 'Band lower' }),
+      ],
+    },
+  };
+}
+
 const MISSING_DATA = 'notBreaching: no predictions in a window means no traffic, and no traffic is not drift';
 
 /**
@@ -177,6 +229,12 @@ export function driftMonitoring(
   const min = options.minPredictionsPerWindow;
   const window = `${hours}-hour windows (${options.evaluationWindows} of ${options.evaluationWindows}, at least ${min} predictions each)`;
 
+  if (distribution.task === 'regression' && distribution.perTarget !== undefined) {
+    const perTarget = Object.entries(distribution.perTarget).map(([target, { mean, std }]) =>
+      targetDrift(endpoint, target, mean, std, { n0, window, common, options, expectedPredictionsPerWindow, source: baseline.source }),
+    );
+    return { alarms: perTarget.map((t) => t.alarm), graphs: perTarget.map((t) => t.graph) };
+  }
   if (distribution.task === 'regression') {
     const { mean, std } = distribution;
     const spread = num(options.sigmas * std);

@@ -53,3 +53,8 @@ export function iam5ActionFinding(action: string): string {
 export function iam4PolicyFinding(scope: IConstruct, policyArn: string): string {
   return `AwsSolutions-IAM4[Policy::${flatten(Stack.of(scope).resolve(policyArn))}]`;
 }
+
+/** The `AwsSolutions-IAM5` finding id for a resource already resolved (as read from a policy document). */
+export function iam5ResolvedResourceFinding(resolvedResource: unknown): string {
+  return `AwsSolutions-IAM5[Resource::${flatten(resolvedResource)}]`;
+}

@@ -4,7 +4,7 @@
  */
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { RUNTIME_METRICS } from '../../lambda/serving/metric-names';
+import { RUNTIME_DIMENSIONS, RUNTIME_METRICS } from '../../lambda/serving/metric-names';
 import type { RuntimeMetrics } from './runtime-metrics';
 
 /** A construct serving a model with the modelstack runtime, whose EMF metrics it can read. */
@@ -25,6 +25,16 @@ export abstract class RuntimeMetricMethods extends Construct {
   /** The predicted values (regression): their Average is the mean prediction. */
   public metricPredictedValue(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.runtimeMetrics.metric(RUNTIME_METRICS.predictedValue, {}, props);
+  }
+
+  /** A multi-output regression: the sum of one target's predicted values. */
+  public metricPredictedTargetSum(target: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.runtimeMetrics.metric(RUNTIME_METRICS.predictedTargetSum, { [RUNTIME_DIMENSIONS.target]: target }, props);
+  }
+
+  /** A multi-output regression: how many values of one target were predicted. */
+  public metricPredictedTargetCount(target: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.runtimeMetrics.metric(RUNTIME_METRICS.predictedTargetCount, { [RUNTIME_DIMENSIONS.target]: target }, props);
   }
 
   /** Failed attempts to load the model. */

@@ -27,6 +27,14 @@ function differencesOf(got: unknown, want: Prediction, tolerance: number): strin
     return typeof value === 'number' && close(value, want.value, tolerance) ? [] : [`value ${JSON.stringify(value)} (expected ${want.value})`];
   }
   const problems: string[] = [];
+  if ('values' in want) {
+    const values = (typeof answer.values === 'object' && answer.values !== null ? answer.values : {}) as Record<string, unknown>;
+    for (const [target, v] of Object.entries(want.values)) {
+      const got = values[target];
+      if (typeof got !== 'number' || !close(got, v, tolerance)) problems.push(`value of ${JSON.stringify(target)} ${JSON.stringify(got)} (expected ${v})`);
+    }
+    return problems;
+  }
   if (answer.label !== want.label) problems.push(`label ${JSON.stringify(answer.label)} (expected ${JSON.stringify(want.label)})`);
   const probabilities = (typeof answer.probabilities === 'object' && answer.probabilities !== null ? answer.probabilities : {}) as Record<string, unknown>;
   for (const [label, p] of Object.entries(want.probabilities)) {

@@ -61,7 +61,7 @@ describe('Given an invalid alarms block', () => {
     ['more than a day of periods', alarms({ warning: { periodMinutes: 60, evaluationPeriods: 25 } }), 'dev.alarms.warning.evaluationPeriods: times periodMinutes (60) must be at most 1440 minutes (CloudWatch evaluates at most one day) (got 25)'],
     ['a platform id in the wrong case', alarms({ warning: { platform: { cpu: 80 } } }), 'dev.alarms.warning.platform.cpu: must be a platform metric id in PascalCase, e.g. ConcurrencyPercentOfReserved (got "cpu")'],
     ['a bad per-severity e-mail', alarms({ critical: { emails: ['pager'] } }), 'dev.alarms.critical.emails[0]: must be an e-mail address (got "pager")'],
-    ['an unknown threshold', alarms({ warning: { errorRate: 1 } }), 'dev.alarms.warning: unknown key "errorRate"'],
+    ['an unknown threshold', alarms({ warning: { errorRate: 1 } }), 'dev.alarms.warning: unknown key "errorRate"; allowed: enabled, emails, errorRatePercent, runtimeErrorRatePercent, latencyP99PercentOfTimeout, throttleRatePercent, invalidRequestRatePercent, modelLoadFailures, minInvocationsPerHour, minRequestsPerPeriod, periodMinutes, evaluationPeriods, datapointsToAlarm, platform'],
     ['an unknown drift severity', alarms({ drift: { severity: 'info' } }), 'dev.alarms.drift.severity: "info" is not allowed; expected "warning" or "critical"'],
     ['drift windows over a day', alarms({ drift: { windowHours: 6, evaluationWindows: 5 } }), 'dev.alarms.drift.evaluationWindows: times windowHours (6) must be at most 24 hours (got 5)'],
     ['drift sigmas below 1', alarms({ drift: { sigmas: 0.5 } }), 'dev.alarms.drift.sigmas: 0.5 is below the minimum 1'],
@@ -86,7 +86,7 @@ describe('Given an invalid scaling or rollout block', () => {
     ['an unknown strategy', lambda({ rollout: { strategy: 'blue-green' } }), 'dev.platform.rollout.strategy: "blue-green" is not allowed; Invalid discriminator value. Expected \'all-at-once\' | \'canary\' | \'linear\''],
     ['a canary of 0%', lambda({ rollout: { strategy: 'canary', percent: 0, intervalMinutes: 5 } }), 'dev.platform.rollout.percent: 0 is below the minimum 1'],
     ['a linear rollout without an interval', lambda({ rollout: { strategy: 'linear', percent: 10 } }), 'dev.platform.rollout.intervalMinutes: is required (expected number)'],
-    ['an all-at-once rollout with a percentage', lambda({ rollout: { strategy: 'all-at-once', percent: 10 } }), 'dev.platform.rollout: unknown key "percent"'],
+    ['an all-at-once rollout with a percentage', lambda({ rollout: { strategy: 'all-at-once', percent: 10 } }), 'dev.platform.rollout: unknown key "percent"; allowed: strategy'],
   ])('When it has %s, then synth is refused', (_case, raw, message) => {
     expect(problemsOf(raw)).toEqual([message]);
   });

@@ -168,6 +168,23 @@ describe('Given drift monitoring', () => {
     );
   });
 
+  test('When a multi-output regression has a baseline per target, then each target gets its own mean alarm from the runtime\'s per-target sum and count', () => {
+    const linnerud: PredictionBaseline = {
+      distribution: { task: 'regression', rows: 8, mean: 180, std: 20, perTarget: { Weight: { mean: 180, std: 20 }, Waist: { mean: 35, std: 2 }, Pulse: { mean: 56, std: 3 } } },
+      source: 'test',
+    };
+    const { lines, template } = monitor({ predictionBaseline: linnerud, drift: { minPredictionsPerWindow: 50 } }, 'diabetes');
+    const drift = Object.keys(lines()).filter((n) => n.includes('Drift'));
+    expect(drift).toEqual(['PredictedValueDrift-Weight-Warning', 'PredictedValueDrift-Waist-Warning', 'PredictedValueDrift-Pulse-Warning']);
+    expect(lines()['PredictedValueDrift-Waist-Warning']).toBe(
+      'IF(n >= 50, ABS(s / n - 35) - IF(6 * SQRT(1 / n + 0.125) > 0.2, 6 * SQRT(1 / n + 0.125), 0.2), 0) ' +
+        '{s=modelstack PredictedTargetSum Sum, n=modelstack PredictedTargetCount Sum} @3600s > 0 (3 of 3, notBreaching) -> Warning',
+    );
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => JSON.stringify(a).includes('PredictedTargetSum'));
+    const dimensions = alarms.map((a) => JSON.stringify(a.Properties.Metrics)).map((m) => [...m.matchAll(/"Name":"target","Value":"(\w+)"/g)].map((x) => x[1]));
+    expect(dimensions).toEqual([['Weight', 'Weight'], ['Waist', 'Waist'], ['Pulse', 'Pulse']]);
+  });
+
   test('When drift is set to critical with a 2-hour window, then the alarm pages and evaluates 2-hour windows', () => {
     const { lines } = monitor({ drift: { severity: 'critical', window: Duration.hours(2), evaluationWindows: 2 } });
     expect(lines()['PredictionShareDrift-malignant-Critical']).toMatch(/@7200s > 0 \(2 of 2, notBreaching\) -> Critical$/);

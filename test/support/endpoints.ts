@@ -11,7 +11,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { parseManifest, type Manifest } from '../../lambda/core/manifest';
-import { RUNTIME_METRICS } from '../../lambda/serving/metric-names';
+import { RUNTIME_DIMENSIONS, RUNTIME_METRICS } from '../../lambda/serving/metric-names';
 import type { IInferenceEndpoint } from '../../lib/inference-endpoint';
 import { LambdaInference, type LambdaInferenceProps } from '../../lib/lambda-inference';
 import { ModelFile } from '../../lib/model-file';
@@ -97,6 +97,12 @@ export class SageMakerShapedEndpoint extends Construct implements IInferenceEndp
   }
   public metricPredictedValue(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.runtime.metric(RUNTIME_METRICS.predictedValue, {}, props);
+  }
+  public metricPredictedTargetSum(target: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.runtime.metric(RUNTIME_METRICS.predictedTargetSum, { [RUNTIME_DIMENSIONS.target]: target }, props);
+  }
+  public metricPredictedTargetCount(target: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.runtime.metric(RUNTIME_METRICS.predictedTargetCount, { [RUNTIME_DIMENSIONS.target]: target }, props);
   }
   public metricModelLoadFailures(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.runtime.metric(RUNTIME_METRICS.modelLoadFailures, {}, props);

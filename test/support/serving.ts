@@ -77,6 +77,12 @@ export function expectPredictions(actual: unknown, wanted: readonly Prediction[]
       expect('value' in have).toBe(true);
       const value = (have as { value: number }).value;
       expect(Math.abs(value - want.value)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want.value)));
+    } else if ('values' in want) {
+      const values = (have as { values: Record<string, number> }).values;
+      expect(Object.keys(values)).toEqual(Object.keys(want.values));
+      for (const [target, v] of Object.entries(want.values)) {
+        expect(Math.abs(values[target] - v)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v)));
+      }
     } else {
       const cls = have as { label: string; probabilities: Record<string, number> };
       expect(cls.label).toBe(want.label);

@@ -9,12 +9,13 @@ import type { LineItemDraft, Range } from '../line-item';
 import type { ModelInfo } from '../pricing-context';
 
 /** The metrics a healthy month emits. */
-const EXPECTED: ReadonlyArray<keyof typeof RUNTIME_METRICS> = ['latency', 'batchSize', 'predictions', 'predictedValue', 'modelLoadTime'];
+const EXPECTED: ReadonlyArray<keyof typeof RUNTIME_METRICS> = ['latency', 'batchSize', 'predictions', 'predictedValue', 'predictedTargetSum', 'predictedTargetCount', 'modelLoadTime'];
 
 function combinations(role: keyof typeof RUNTIME_METRICS, metric: RuntimeMetric, model: ModelInfo | undefined): number {
   const classification = model !== undefined && model.task !== 'regression';
   if (role === 'predictions') return classification ? model.labels.length : 0;
-  if (role === 'predictedValue') return model?.task === 'regression' ? 1 : 0;
+  if (role === 'predictedValue') return model?.task === 'regression' && model.targets === undefined ? 1 : 0;
+  if (metric.dimensions.includes(RUNTIME_DIMENSIONS.target)) return model?.targets?.length ?? 0;
   if (metric.dimensions.includes(RUNTIME_DIMENSIONS.reason)) return REJECT_REASONS.length;
   return 1;
 }

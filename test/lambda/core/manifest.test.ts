@@ -149,8 +149,8 @@ describe('parseManifest: every rejection names the path, the value and what is a
     ['a negative std', withFeature({ name: 'a', scale: { mean: 0, std: -1 } }), 'input.features[0].scale.std: must be greater than 0 (got -1)'],
     ['a scale without std', withFeature({ name: 'a', scale: { mean: 0 } }), 'input.features[0].scale.std: is required (expected number)'],
     ['a scale mean that is not a number', withFeature({ name: 'a', scale: { mean: null, std: 1 } }), 'input.features[0].scale.mean: null is not allowed; expected number'],
-    ['an unknown key in scale', withFeature({ name: 'a', scale: { mean: 0, std: 1, var: 1 } }), 'input.features[0].scale: unknown key "var"'],
-    ['an unknown key in a feature', withFeature({ name: 'a', unit: 'cm' }), 'input.features[0]: unknown key "unit"'],
+    ['an unknown key in scale', withFeature({ name: 'a', scale: { mean: 0, std: 1, var: 1 } }), 'input.features[0].scale: unknown key "var"; allowed: mean, std'],
+    ['an unknown key in a feature', withFeature({ name: 'a', unit: 'cm' }), 'input.features[0]: unknown key "unit"; allowed: name, type, description, tensor, min, max, scale, mean, categories, encoding, unknownCategory, missing'],
     [
       'an unknown missing policy',
       withFeature({ name: 'a', missing: 'zero' }),
@@ -193,18 +193,34 @@ describe('parseManifest: every rejection names the path, the value and what is a
   });
 
   it('rejects unknown top-level keys, naming them all', () => {
-    expect(problemsOf({ ...base(), extra: 1, more: 2 })).toEqual(['(root): unknown keys "extra", "more"']);
+    expect(problemsOf({ ...base(), extra: 1, more: 2 })).toEqual(['(root): unknown keys "extra", "more"; allowed: schemaVersion, name, version, description, input, evaluation, task, output']);
   });
 
   it('checks the output against the task', () => {
     expect(problemsOf({ ...base(), task: 'binary-classification' })).toEqual([
       'output.labels: is required (expected array)',
-      'output: unknown key "value"',
+      'output: unknown key "value"; allowed: probabilities, logits, activation, positiveProbability, label, labels',
     ]);
     expect(problemsOf({ ...base(), output: { probabilities: 'p', labels: ['a', 'b'] } })).toEqual([
       'output.value: is required (expected string)',
-      'output: unknown keys "probabilities", "labels"',
+      'output: unknown keys "probabilities", "labels"; allowed: value, targets',
     ]);
+  });
+
+  it('an unknown key that is a typo gets "did you mean" with the closest allowed key, read from the schema', () => {
+    expect(problemsOf({ ...base(), output: { value: 'v', target: ['a', 'b'] } })).toEqual([
+      'output: unknown key "target" (did you mean "targets"?); allowed: value, targets',
+    ]);
+    expect(problemsOf({ ...base(), evaluation: { data: 'd.csv', target: 't', minimun: {} } })).toEqual([
+      'evaluation: unknown key "minimun" (did you mean "minimum"?); allowed: data, target, training, minimum, minimumPerClass, minimumPerTarget, slices, baseline, tolerance, metric, maxRejectedShare, positiveLabel',
+    ]);
+  });
+
+  it('a multi-output regression lists at least two distinct targets', () => {
+    expect(problemsOf({ ...base(), output: { value: 'v', targets: ['a'] } })).toEqual([
+      'output.targets: must have at least 2 items (got ["a"])',
+    ]);
+    expect(problemsOf({ ...base(), output: { value: 'v', targets: ['a', 'a'] } })[0]).toContain('output.targets: must not repeat a name');
   });
 
   it('reports every problem at once, in a message naming the source', () => {

@@ -42,6 +42,12 @@ function expectClose(actual: Prediction[], expected: Prediction[]): void {
     if ('value' in want) {
       const value = (got as ValuePrediction).value;
       expect(Math.abs(value - want.value)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want.value)));
+    } else if ('values' in want) {
+      const values = (got as { values: Record<string, number> }).values;
+      expect(Object.keys(values)).toEqual(Object.keys(want.values));
+      for (const [target, v] of Object.entries(want.values)) {
+        expect(Math.abs(values[target] - v)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v)));
+      }
     } else {
       const { label, probabilities } = got as ClassPrediction;
       expect(label).toBe(want.label);

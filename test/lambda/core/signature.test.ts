@@ -141,15 +141,31 @@ describe('checkManifestAgainstModel', () => {
     [
       'several values per instance',
       signature([input2], [tensor('value', ['batch', 3])]),
-      'output.value: the model\'s output "value" has shape [batch, 3]; expected [batch] or [batch, 1] (one value per instance)',
+      'output.value: the model\'s output "value" has shape [batch, 3]; expected [batch] or [batch, 1] (one value per instance), or list its columns in output.targets (multi-output regression)',
     ],
     [
       'rank 3',
       signature([input2], [tensor('value', ['batch', 1, 1])]),
-      'output.value: the model\'s output "value" has shape [batch, 1, 1]; expected [batch] or [batch, 1] (one value per instance)',
+      'output.value: the model\'s output "value" has shape [batch, 1, 1]; expected [batch] or [batch, 1] (one value per instance), or list its columns in output.targets (multi-output regression)',
     ],
   ])('regression: %s', (_what, model, problem) => {
     expect(checkManifestAgainstModel(regressor, model)).toEqual([problem]);
+  });
+
+  const multiOutput = parseManifest({ ...regressor, output: { value: 'value', targets: ['Weight', 'Waist', 'Pulse'] } });
+
+  it('multi-output regression: an [N, K] value with K targets (or a dynamic width) fits', () => {
+    expect(checkManifestAgainstModel(multiOutput, signature([input2], [tensor('value', ['batch', 3])]))).toEqual([]);
+    expect(checkManifestAgainstModel(multiOutput, signature([input2], [tensor('value', ['batch', 'k'])]))).toEqual([]);
+  });
+
+  it.each<[string, ModelSignature, string]>([
+    ['fewer columns than targets', signature([input2], [tensor('value', ['batch', 2])]), '[batch, 2]'],
+    ['one value per instance', signature([input2], [tensor('value', ['batch'])]), '[batch]'],
+  ])('multi-output regression: %s names both', (_what, model, shape) => {
+    expect(checkManifestAgainstModel(multiOutput, model)).toEqual([
+      `output.targets: 3 targets listed (Weight, Waist, Pulse) but the model's output "value" has shape ${shape}; expected [batch, 3] (one column per target)`,
+    ]);
   });
 
   it('reports every mismatch at once, and a model with no inputs', () => {

@@ -14,7 +14,9 @@ import { REJECT_REASONS, RUNTIME_DIMENSIONS, RUNTIME_METRICS } from '../../../la
 import type { RuntimeMetric } from '../../../lambda/serving/metric-names';
 import { createObservability } from '../../../lambda/serving/observability';
 import type { Observability } from '../../../lambda/serving/observability';
-import type { LoadedModel, ValuePrediction } from '../../../lambda/core/types';
+import type { LoadedModel, ValuePrediction, ValuesPrediction } from '../../../lambda/core/types';
+import { loadModelFromDirectory } from '../../../lambda/core/model';
+import { runInit } from '../../../lib/init/init';
 import { captureEmf, metricNames, type EmfDocument } from '../../support/emf';
 import { EXAMPLES, expected, IRIS_INSTANCE, model, request, useExampleModels } from '../../support/serving';
 
@@ -117,6 +119,38 @@ describe('Given the real observability, when requests are served and models load
     const emitted = declaring(docs, predictedValue).flatMap((doc) => doc[predictedValue.name] as number[]);
     expect(values).toHaveLength(10);
     expect(emitted).toEqual(values);
+  });
+
+  test('a multi-output regression: per target, one PredictedTargetSum and one PredictedTargetCount per flush', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelstack-emf-targets-'));
+    const example = join(EXAMPLES, 'multi-output-regression');
+    await runInit({ model: join(example, 'model.onnx'), data: join(example, 'train.csv'), target: 'Weight,Waist,Pulse', out: dir });
+    const targetModel = await loadModelFromDirectory(dir);
+    try {
+      const obs = metricsOn('linnerud');
+      const app = createInferenceApp({ model: targetModel, hooks: obs.hooks });
+      const instances = [{ Chins: 5, Situps: 162, Jumps: 60 }, { Chins: 2, Situps: 110, Jumps: 60 }];
+      let answers: ValuesPrediction[] = [];
+      const docs = await captureEmf(async () => {
+        const response = await app.handle(request('POST', '/invocations', JSON.stringify({ instances })));
+        answers = (JSON.parse(String(response.body)) as { predictions: ValuesPrediction[] }).predictions;
+        obs.flush();
+      });
+      expectAsDeclared(docs);
+      docs.forEach((doc) => metricNames(doc).forEach((name) => seen.add(name)));
+      const { predictedTargetSum, predictedTargetCount, predictedValue } = RUNTIME_METRICS;
+      expect(declaring(docs, predictedValue)).toEqual([]);
+      const sums = Object.fromEntries(declaring(docs, predictedTargetSum).map((doc) => [doc.target, doc[predictedTargetSum.name]]));
+      const counts = Object.fromEntries(declaring(docs, predictedTargetCount).map((doc) => [doc.target, doc[predictedTargetCount.name]]));
+      expect(Object.keys(sums)).toEqual(['Weight', 'Waist', 'Pulse']);
+      for (const target of ['Weight', 'Waist', 'Pulse']) {
+        expect(sums[target]).toBeCloseTo(answers[0].values[target] + answers[1].values[target], 6);
+        expect(counts[target]).toBe(2);
+      }
+    } finally {
+      await targetModel.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a regression batch over 100 predictions: every value is emitted, in documents of at most 100', async () => {

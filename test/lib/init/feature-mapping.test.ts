@@ -28,7 +28,7 @@ function profile(...header: string[]): CsvProfile {
 
 describe('Given a model with one input per column', () => {
   it('matches an input to the column whose name differs only by characters the exporter replaced, keeping the column name', () => {
-    const mapping = mapFeatures(signature('alcohol', 'od280_od315_of_diluted_wines', 'mean_radius'), profile('alcohol', 'od280/od315_of_diluted_wines', 'Mean Radius', 'target'), 'target');
+    const mapping = mapFeatures(signature('alcohol', 'od280_od315_of_diluted_wines', 'mean_radius'), profile('alcohol', 'od280/od315_of_diluted_wines', 'Mean Radius', 'target'), ['target']);
     expect(mapping.features.map((f) => [f.name, f.tensor])).toEqual([
       ['alcohol', 'alcohol'],
       ['od280/od315_of_diluted_wines', 'od280_od315_of_diluted_wines'],
@@ -38,16 +38,16 @@ describe('Given a model with one input per column', () => {
   });
 
   it('prefers the column of the same name to one that differs by replaced characters', () => {
-    const mapping = mapFeatures(signature('a_b', 'c'), profile('a b', 'a_b', 'c'), undefined);
+    const mapping = mapFeatures(signature('a_b', 'c'), profile('a b', 'a_b', 'c'), []);
     expect(mapping.features.map((f) => f.name)).toEqual(['a_b', 'c']);
   });
 
   it('does not guess between two columns that both differ only by replaced characters', () => {
-    expect(() => mapFeatures(signature('a_b', 'c'), profile('a b', 'a/b', 'c'), undefined)).toThrow(/"a_b" \(closest: "a b", "a\/b"\)/);
+    expect(() => mapFeatures(signature('a_b', 'c'), profile('a b', 'a/b', 'c'), [])).toThrow(/"a_b" \(closest: "a b", "a\/b"\)/);
   });
 
   it('names the unmatched input and its closest columns in a grammatical sentence', () => {
-    const run = () => mapFeatures(signature('alcohol', 'malic_acid', 'proline'), profile('alcohol', 'malic acid level', 'prolin', 'target'), 'target');
+    const run = () => mapFeatures(signature('alcohol', 'malic_acid', 'proline'), profile('alcohol', 'malic acid level', 'prolin', 'target'), ['target']);
     expect(run).toThrow(InitError);
     expect(run).toThrow(
       'the model has 3 inputs (alcohol, malic_acid, proline), so each needs a CSV column of the same name, or one whose name differs only by characters exporters replace; ' +
@@ -56,6 +56,6 @@ describe('Given a model with one input per column', () => {
   });
 
   it('says when no column is close', () => {
-    expect(() => mapFeatures(signature('alcohol', 'zzz'), profile('alcohol', 'target'), 'target')).toThrow(/the input "zzz" \(no column is close\)/);
+    expect(() => mapFeatures(signature('alcohol', 'zzz'), profile('alcohol', 'target'), ['target'])).toThrow(/the input "zzz" \(no column is close\)/);
   });
 });

@@ -1,0 +1,153 @@
+/**
+ * A delivery pipeline for one model on CDK Pipelines: source (CodeStar connection), build (`npm ci`,
+ * `npm test`, `cdk synth` with the compliance packs), the evaluation gate against the live production model,
+ * then each environment in order: a manual approval in front of production-protected ones, deploy, verify.
+ * A failed run notifies the critical topic. Artifacts and build logs are encrypted with a customer-managed key.
+ */
+import { Duration, Stack, type Stage } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
+import { EncryptedLogGroup } from './encrypted-log-group';
+import { PipelineArtifactStore } from './pipeline/artifact-store';
+import { GATE_REPORT_DIRECTORY, GATE_VARIABLES, STEP_ENVIRONMENT, buildCommands, gateCommands, verifyCommands } from './pipeline/commands';
+import { PipelineFailureNotification } from './pipeline/failure-notification';
+import { acknowledgePipelineFindings } from './pipeline/pipeline-findings';
+import { gateStatements, verifyStatements } from './pipeline/step-permissions';
+import { PropsValidator } from './props-validation';
+
+/** One environment the pipeline deploys. */
+export interface ModelPipelineEnvironment {
+  /** The environment's name, as in the config (`staging`, `prod`). */
+  readonly name: string;
+  /** The stage holding the environment's stacks. */
+  readonly stage: Stage;
+  /** Name of the environment's model stack (what `modelstack verify` checks). */
+  readonly stackName: string;
+  /** Region of the model stack. */
+  readonly region: string;
+  /** Account of the model stack. @default the pipeline's account */
+  readonly account?: string;
+  /** Production protection: a manual approval in front, and the gate's baseline. @default false */
+  readonly production?: boolean;
+}
+
+/** Props of {@link ModelPipeline}. */
+export interface ModelPipelineProps {
+  /** ARN of the CodeStar connection to the repository host. */
+  readonly connectionArn: string;
+  /** The repository, `owner/name`. */
+  readonly repository: string;
+  /** Branch that starts a run. @default 'main' */
+  readonly branch?: string;
+  /** The model folder in the repository (the candidate of the gate), e.g. `examples/breast-cancer`. */
+  readonly modelDirectory: string;
+  /** The environments, in deployment order; at least one. */
+  readonly environments: readonly ModelPipelineEnvironment[];
+  /** Failed runs and pending approvals are published here. */
+  readonly notificationTopic: sns.ITopic;
+  /** Key of the artifacts and build logs. @default a new customer-managed key with rotation */
+  readonly encryptionKey?: kms.IKey;
+  /** How long each build step may run. @default Duration.minutes(60) */
+  readonly stepTimeout?: Duration;
+}
+
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** The Node.js major version of the build image's runtimes that the steps use. */
+const NODE_RUNTIME = '20';
+
+/** The delivery pipeline of one model. */
+export class ModelPipeline extends Construct {
+  /** The CDK pipeline. */
+  public readonly pipeline: pipelines.CodePipeline;
+  /** The gate step: evaluation against production and the estimate; its output holds the reports. */
+  public readonly gate: pipelines.CodeBuildStep;
+  /** The encrypted artifact bucket. */
+  public readonly artifacts: PipelineArtifactStore;
+
+  constructor(scope: Construct, id: string, props: ModelPipelineProps) {
+    super(scope, id);
+    validate(this, props);
+    this.artifacts = new PipelineArtifactStore(this, 'Artifacts', { encryptionKey: props.encryptionKey });
+    const source = pipelines.CodePipelineSource.connection(props.repository, props.branch ?? 'main', {
+      connectionArn: props.connectionArn,
+      // A full clone: the gate finds the production model in the repository's history.
+      codeBuildCloneOutput: true,
+    });
+    const synth = new pipelines.ShellStep('Build', { input: source, env: { ...STEP_ENVIRONMENT }, commands: buildCommands() });
+    this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
+      synth,
+      artifactBucket: this.artifacts.bucket,
+      codeBuildDefaults: this.codeBuildDefaults(props.stepTimeout ?? Duration.minutes(60)),
+    });
+    const baseline = gateBaseline(props.environments);
+    this.gate = new pipelines.CodeBuildStep('EvaluationGate', {
+      input: source,
+      additionalInputs: { 'cdk.out': synth },
+      env: { ...STEP_ENVIRONMENT },
+      commands: gateCommands({ modelDirectory: props.modelDirectory, productionEnvironment: baseline.name, productionStack: baseline.stackName, productionRegion: baseline.region }),
+      primaryOutputDirectory: GATE_REPORT_DIRECTORY,
+      rolePolicyStatements: gateStatements(Stack.of(this), baseline),
+    });
+    this.pipeline.addWave('Gate', { post: [this.gate] });
+    for (const environment of props.environments) this.addEnvironment(environment, source, props.notificationTopic);
+    this.pipeline.buildPipeline();
+    new PipelineFailureNotification(this, 'FailureNotification', { pipeline: this.pipeline.pipeline, topic: props.notificationTopic });
+    acknowledgePipelineFindings(this);
+  }
+
+  private codeBuildDefaults(timeout: Duration): pipelines.CodeBuildOptions {
+    const logGroup = new EncryptedLogGroup(this, 'BuildLogs', { purpose: 'pipeline build logs', encryptionKey: this.artifacts.encryptionKey, retention: logs.RetentionDays.ONE_YEAR });
+    return {
+      buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, computeType: codebuild.ComputeType.MEDIUM, privileged: false },
+      // package.json's engines: Node 20 or later (the image's default may be older).
+      partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: NODE_RUNTIME } } } }),
+      logging: { cloudWatch: { logGroup: logGroup.logGroup } },
+      timeout,
+    };
+  }
+
+  private addEnvironment(environment: ModelPipelineEnvironment, source: pipelines.CodePipelineSource, topic: sns.ITopic): void {
+    const verify = new pipelines.CodeBuildStep(`Verify-${environment.name}`, {
+      input: source,
+      env: { ...STEP_ENVIRONMENT },
+      commands: verifyCommands(environment.name, environment.stackName),
+      rolePolicyStatements: verifyStatements(Stack.of(this), environment),
+    });
+    const pre = environment.production === true ? [this.approval(environment, topic)] : [];
+    this.pipeline.addStage(environment.stage, { pre, post: [verify] });
+  }
+
+  /** The approval's message carries the gate's verdict and the cost line (pipeline variables) and where the reports are. */
+  private approval(environment: ModelPipelineEnvironment, topic: sns.ITopic): pipelines.ManualApprovalStep {
+    return new pipelines.ManualApprovalStep(`Approve-${environment.name}`, {
+      comment:
+        `Deploy to ${environment.name} (production protection). ` +
+        `Evaluation gate: ${this.gate.exportedVariable(GATE_VARIABLES.verdict)}. ` +
+        `Production estimate: ${this.gate.exportedVariable(GATE_VARIABLES.cost)}. ` +
+        `Reports (evaluation.html, evaluation.json, estimate.md, summary.md): the EvaluationGate output artifact in s3://${this.artifacts.bucket.bucketName}/ (see the Gate stage's action details).`,
+      notificationTopic: topic,
+    });
+  }
+}
+
+/** The gate compares against the last production-protected environment, else the last one. */
+function gateBaseline(environments: readonly ModelPipelineEnvironment[]): ModelPipelineEnvironment {
+  const production = environments.filter((e) => e.production === true);
+  return production.at(-1) ?? environments[environments.length - 1];
+}
+
+function validate(scope: Construct, props: ModelPipelineProps): void {
+  const v = new PropsValidator(scope);
+  if (!REPOSITORY.test(props.repository)) v.fail('repository', props.repository, '"owner/name"');
+  if (props.environments.length === 0) v.fail('environments', '[]', 'at least one environment');
+  const names = props.environments.map((e) => e.name);
+  names.forEach((name, index) => {
+    if (names.indexOf(name) !== index) v.fail(`environments[${index}].name`, name, 'unique (each environment is deployed once)');
+  });
+  if (props.modelDirectory.trim() === '' || props.modelDirectory.startsWith('/')) v.fail('modelDirectory', props.modelDirectory, 'a folder relative to the repository root');
+  v.throwIfInvalid();
+}

@@ -1,0 +1,43 @@
+/**
+ * The permissions of the gate and verify steps, written once and as narrow as the names known at synth allow:
+ * the stack by name; the endpoint's functions and SageMaker resources by account and region, because their
+ * physical names are generated at deploy.
+ */
+import { Arn, ArnFormat, type Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/** Where an environment's model stack lives. */
+export interface StackLocation {
+  /** Stack name. */
+  readonly stackName: string;
+  /** Account; unset means the pipeline's. */
+  readonly account?: string;
+  /** Region. */
+  readonly region: string;
+}
+
+function stackArn(scope: Stack, location: StackLocation): string {
+  return Arn.format(
+    { service: 'cloudformation', resource: 'stack', resourceName: `${location.stackName}/*`, account: location.account ?? scope.account, region: location.region, arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
+    scope,
+  );
+}
+
+/** The gate reads the production stack's outputs (the live model's SHA-256). */
+export function gateStatements(scope: Stack, production: StackLocation): iam.PolicyStatement[] {
+  return [new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [stackArn(scope, production)] })];
+}
+
+/** What `modelstack verify` calls: the stack, then the endpoint (function URL or SageMaker endpoint). */
+export function verifyStatements(scope: Stack, location: StackLocation): iam.PolicyStatement[] {
+  const at = (service: string, resource: string): string =>
+    Arn.format({ service, resource, resourceName: '*', account: location.account ?? scope.account, region: location.region, arnFormat: resource === 'function' ? ArnFormat.COLON_RESOURCE_NAME : ArnFormat.SLASH_RESOURCE_NAME }, scope);
+  return [
+    new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'], resources: [stackArn(scope, location)] }),
+    new iam.PolicyStatement({ actions: ['lambda:InvokeFunctionUrl'], resources: [at('lambda', 'function')] }),
+    new iam.PolicyStatement({
+      actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel', 'sagemaker:InvokeEndpoint'],
+      resources: [at('sagemaker', 'endpoint'), at('sagemaker', 'endpoint-config'), at('sagemaker', 'model')],
+    }),
+  ];
+}

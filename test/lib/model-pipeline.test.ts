@@ -1,0 +1,163 @@
+import type { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
+import { compliancePacks } from '../../lib/compliance';
+import { buildTestPipeline } from '../support/pipeline';
+
+interface Action {
+  readonly Name: string;
+  readonly RunOrder: number;
+  readonly ActionTypeId: { readonly Category: string; readonly Provider: string };
+  readonly Configuration?: Record<string, unknown>;
+}
+interface PipelineStage {
+  readonly Name: string;
+  readonly Actions: Action[];
+}
+
+function stagesOf(template: Template): PipelineStage[] {
+  const [pipeline] = Object.values(template.findResources('AWS::CodePipeline::Pipeline')) as Array<{ Properties: { Stages: PipelineStage[] } }>;
+  return pipeline.Properties.Stages;
+}
+
+/** The buildspec of the CodeBuild project whose step is named `step`. */
+function buildSpecOf(template: Template, step: string): { phases: { install?: Record<string, unknown>; build: { commands: string[] } }; env?: { 'exported-variables'?: string[] } } {
+  const projects = template.findResources('AWS::CodeBuild::Project', { Properties: { Description: Match.stringLikeRegexp(`${step}$`) } });
+  const [project] = Object.values(projects) as Array<{ Properties: { Source: { BuildSpec: string } } }>;
+  return JSON.parse(project.Properties.Source.BuildSpec) as ReturnType<typeof buildSpecOf>;
+}
+
+function policyOf(template: Template, pathPart: string): string {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const [id] = Object.keys(policies).filter((key) => key.includes(pathPart));
+  return JSON.stringify(policies[id]);
+}
+
+describe('Given a model pipeline for staging and a production-protected prod', () => {
+  let stack: Stack;
+  let template: Template;
+  beforeAll(() => {
+    stack = buildTestPipeline().stack;
+    template = Template.fromStack(stack);
+  });
+
+  test('When synthesized, then the stages run source, build, self-update, gate, staging, prod in that order', () => {
+    expect(stagesOf(template).map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Gate', 'Env-staging', 'Env-prod']);
+  });
+
+  test('When the source is read, then it comes through the CodeStar connection as a full clone of the branch', () => {
+    const [source] = stagesOf(template)[0].Actions;
+    expect(source.ActionTypeId).toMatchObject({ Category: 'Source', Provider: 'CodeStarSourceConnection' });
+    expect(source.Configuration).toMatchObject({ FullRepositoryId: 'example-org/modelstack', BranchName: 'main', OutputArtifactFormat: 'CODEBUILD_CLONE_REF' });
+  });
+
+  test('When the build runs, then it runs npm ci, npm test and cdk synth as CI does, without the CUDA download', () => {
+    const spec = buildSpecOf(template, 'Build');
+    expect(spec.phases.build.commands).toEqual(['npm ci --no-audit --no-fund', 'npm test', 'npx cdk synth -q']);
+    expect(spec.phases.install).toMatchObject({ 'runtime-versions': { nodejs: '20' } });
+    template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Description: Match.stringLikeRegexp('Build$'),
+      Environment: Match.objectLike({ PrivilegedMode: false, EnvironmentVariables: Match.arrayWith([{ Name: 'ONNXRUNTIME_NODE_INSTALL', Type: 'PLAINTEXT', Value: 'skip' }]) }),
+    });
+  });
+
+  test('When the gate runs, then it evaluates the candidate against the prod stack`s live model, prices prod and exports the verdict', () => {
+    const spec = buildSpecOf(template, 'EvaluationGate');
+    expect(spec.phases.build.commands).toEqual(
+      expect.arrayContaining([
+        'npx tsx bin/modelstack.ts gate examples/breast-cancer --production-stack Env-prod-modelstack-model-prod --region eu-west-1 --out gate-report',
+        'npx tsx bin/modelstack.ts estimate --env prod --cdk-out cdk.out --markdown > gate-report/estimate.md',
+      ]),
+    );
+    expect(spec.env?.['exported-variables']).toEqual(expect.arrayContaining(['GATE_VERDICT', 'GATE_COST']));
+  });
+
+  test('When staging and prod are deployed, then each is followed by modelstack verify of its own stack', () => {
+    const staging = stagesOf(template)[4].Actions.sort((a, b) => a.RunOrder - b.RunOrder).map((a) => a.Name);
+    expect(staging).toEqual(['modelstack-model-staging.Prepare', 'modelstack-model-staging.Deploy', 'Verify-staging']);
+    expect(buildSpecOf(template, 'Verify-prod').phases.build.commands).toContain('npx tsx bin/modelstack.ts verify --env prod --stack Env-prod-modelstack-model-prod');
+  });
+
+  test('When prod is reached, then a manual approval comes first, its message carrying the gate verdict and the cost line', () => {
+    const prod = stagesOf(template)[5].Actions.sort((a, b) => a.RunOrder - b.RunOrder);
+    expect(prod.map((a) => a.Name)).toEqual(['Approve-prod', 'modelstack-model-prod.Prepare', 'modelstack-model-prod.Deploy', 'Verify-prod']);
+    expect(prod[0].ActionTypeId).toMatchObject({ Category: 'Approval', Provider: 'Manual' });
+    const message = JSON.stringify(prod[0].Configuration?.CustomData);
+    expect(message).toContain('#{Gate@EvaluationGate.GATE_VERDICT}');
+    expect(message).toContain('#{Gate@EvaluationGate.GATE_COST}');
+    expect(prod[0].Configuration).toHaveProperty('NotificationArn');
+  });
+
+  test('When staging (standard protection) is reached, then no approval stops it', () => {
+    expect(stagesOf(template)[4].Actions.some((a) => a.ActionTypeId.Category === 'Approval')).toBe(false);
+  });
+
+  test('When artifacts are stored, then the bucket uses a rotated customer-managed key, TLS only, and logs its access', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { Description: 'modelstack pipeline artifacts and build logs', EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() }, BucketKeyEnabled: true }] },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'artifacts/' }),
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', { ArtifactStore: Match.objectLike({ EncryptionKey: Match.objectLike({ Type: 'KMS' }) }) });
+  });
+
+  test('When a step builds, then its logs go to a log group encrypted with the same key', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 365 });
+    template.hasResourceProperties('AWS::CodeBuild::Project', { Description: Match.stringLikeRegexp('EvaluationGate$'), EncryptionKey: Match.anyValue(), LogsConfig: Match.objectLike({ CloudWatchLogs: Match.objectLike({ Status: 'ENABLED' }) }) });
+  });
+
+  test('When the gate role is read, then it may describe the prod stack only, and nothing of staging', () => {
+    const gate = policyOf(template, 'EvaluationGate');
+    expect(gate).toContain('cloudformation:DescribeStacks');
+    expect(gate).toContain(':stack/Env-prod-modelstack-model-prod/*');
+    expect(gate).not.toContain('staging');
+    expect(gate).not.toMatch(/"sagemaker:|"lambda:|"iam:/);
+  });
+
+  test('When a verify role is read, then it reads its own stack and invokes endpoints, and cannot deploy or pass roles', () => {
+    const verify = policyOf(template, 'Verifystaging');
+    expect(verify).toContain(':stack/Env-staging-modelstack-model-staging/*');
+    expect(verify).toContain('lambda:InvokeFunctionUrl');
+    expect(verify).toContain('sagemaker:InvokeEndpoint');
+    expect(verify).not.toMatch(/cloudformation:(CreateStack|UpdateStack|ExecuteChangeSet)|iam:PassRole|sts:AssumeRole/);
+  });
+
+  test('When a run fails, then an EventBridge rule on failed executions of this pipeline publishes to the critical topic', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.codepipeline'], 'detail-type': ['CodePipeline Pipeline Execution State Change'], resources: [Match.anyValue()], detail: { state: ['FAILED'] } },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('Critical') }, InputTransformer: Match.anyValue(), RoleArn: Match.anyValue() })],
+    });
+    // The rule's role may use the topic's key (the topic is KMS-encrypted).
+    const rulePolicy = policyOf(template, 'FailureNotificationRuleEventsRole');
+    expect(rulePolicy).toContain('sns:Publish');
+    expect(rulePolicy).toMatch(/kms:GenerateDataKey|kms:Decrypt/);
+  });
+
+  test('When the AwsSolutions, HIPAA, NIST 800-53 R5, PCI DSS 3.2.1 and Serverless packs check it, then every finding is fixed or acknowledged with a reason', () => {
+    for (const pack of [...compliancePacks(stack), new NIST80053R5Checks(stack), new PCIDSS321Checks(stack), new ServerlessChecks(stack)]) {
+      const findings = pack.validateScope(stack).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+      expect(findings).toEqual([]);
+    }
+  });
+});
+
+describe('Given a pipeline whose gate role is given a grant no reason covers', () => {
+  test('When the AwsSolutions pack checks it, then that wildcard is a finding (acknowledgements are not blanket)', () => {
+    const { stack, pipeline } = buildTestPipeline();
+    pipeline.gate.project.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: ['arn:aws:s3:::some-other-bucket/*'] }));
+    const findings = new AwsSolutionsChecks(stack).validateScope(stack).violations.map((v) => v.ruleName);
+    expect(findings).toEqual(['AwsSolutions-IAM5[Resource::arn:aws:s3:::some-other-bucket/*]']);
+  });
+});
+
+describe('Given invalid pipeline props', () => {
+  test.each([
+    ['repository', { repository: 'not-a-repo' }, /repository must be "owner\/name"/],
+    ['environments', { environments: [] }, /environments must be at least one environment/],
+    ['modelDirectory', { modelDirectory: '/abs/path' }, /modelDirectory must be a folder relative to the repository root/],
+  ])('When %s is wrong, then construction fails naming it', (_field, overrides, message) => {
+    expect(() => buildTestPipeline(overrides)).toThrow(message);
+  });
+});

@@ -1,0 +1,34 @@
+import { Stack, Stage } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { ModelPipeline, type ModelPipelineProps } from '../../lib/model-pipeline';
+import { testApp } from './app';
+
+export const CONNECTION_ARN = 'arn:aws:codestar-connections:eu-west-1:123456789012:connection/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+
+/** A stage with one small stack standing in for an environment's model stack. */
+function environmentStage(scope: Stack, name: string): Stage {
+  const stage = new Stage(scope.node.scope ?? scope, `Env-${name}`, { env: { account: '123456789012', region: 'eu-west-1' } });
+  const stack = new Stack(stage, `modelstack-model-${name}`);
+  new sns.Topic(stack, 'StandIn', { masterKey: kms.Alias.fromAliasName(stack, 'Key', 'alias/aws/sns') });
+  return stage;
+}
+
+/** A pipeline stack (staging, then prod with production protection) and its ModelPipeline. */
+export function buildTestPipeline(overrides: Partial<ModelPipelineProps> = {}): { stack: Stack; pipeline: ModelPipeline } {
+  const app = testApp();
+  const stack = new Stack(app, 'Pipeline', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const topic = new sns.Topic(stack, 'Critical', { masterKey: new kms.Key(stack, 'TopicKey', { enableKeyRotation: true }) });
+  const pipeline = new ModelPipeline(stack, 'ModelPipeline', {
+    connectionArn: CONNECTION_ARN,
+    repository: 'example-org/modelstack',
+    modelDirectory: 'examples/breast-cancer',
+    notificationTopic: topic,
+    environments: [
+      { name: 'staging', stage: environmentStage(stack, 'staging'), stackName: 'Env-staging-modelstack-model-staging', region: 'eu-west-1' },
+      { name: 'prod', stage: environmentStage(stack, 'prod'), stackName: 'Env-prod-modelstack-model-prod', region: 'eu-west-1', production: true },
+    ],
+    ...overrides,
+  });
+  return { stack, pipeline };
+}
