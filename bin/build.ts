@@ -3,6 +3,7 @@
  * checked against its manifest and its evaluation, then one stack per environment with the compliance checks.
  * `npx modelstack new` scaffolds an app that calls {@link runApp}; this repository's `bin/app.ts` is one too.
  */
+import { relative, sep } from 'node:path';
 import { App, type Stage } from 'aws-cdk-lib';
 import type { EnvironmentConfigInput } from '../config/schema';
 import { modelStackProps } from '../config/endpoint-props';
@@ -14,6 +15,7 @@ import { predictionBaseline } from '../lib/evaluation/drift-baseline';
 import { inspectModelArtifact } from '../lib/model-artifact';
 import type { PredictionBaseline } from '../lib/monitoring/drift';
 import { ModelStack } from '../lib/model-stack';
+import { recordVerifyInputs } from '../lib/verify/verify-inputs';
 
 /** A project's environments by name, as written in its config (validated when the app runs). */
 export type Environments = Readonly<Record<string, EnvironmentConfigInput>>;
@@ -68,6 +70,11 @@ export async function buildStacks(app: Stage, options: BuildOptions): Promise<Mo
       traffic: env.config.traffic,
       budgetUsd: env.config.budget?.monthlyLimitUsd,
       model: { name: manifest.name, task: manifest.task, labels: manifest.task === 'regression' ? [] : manifest.output.labels },
+    });
+    recordVerifyInputs(stack, {
+      environment: env.name,
+      platform: env.config.platform.type,
+      modelDirectory: relative(options.projectRoot, env.modelDirectory).split(sep).join('/') || '.',
     });
     stacks.push(stack);
   }

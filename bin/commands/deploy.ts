@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { deployWithEstimate } from '../../lib/deploy/deploy';
 import { spawnProcess, type ProcessRunner } from '../../lib/deploy/process-runner';
+import { DEFAULT_CDK_OUT } from '../../lib/cost/cloud-assembly';
 import { renderReport } from '../../lib/cost/report';
 import { CheckFailedError, ChildProcessExitError, type CliContext } from '../cli-contract';
 import { costSetup, estimatesOf, type CostCommandOptions } from './estimate';
@@ -39,7 +40,7 @@ export function deployCommand(context: CliContext, seams: DeployCommandSeams = {
   return new Command('deploy')
     .description('Synthesize an environment, print its estimate, refuse when over budget, then cdk deploy exactly that synth')
     .requiredOption('--env <name>', 'the environment to deploy')
-    .option('--cdk-out <dir>', 'where to synthesize', 'cdk.out')
+    .option('--cdk-out <dir>', 'where to synthesize', DEFAULT_CDK_OUT)
     .option('--allow-over-budget', 'deploy even when the expected total exceeds the budget')
     .option('--free-tier', 'apply the AWS free tier to the estimate')
     .option('--prices <file>', 'price table to use (default: pricing/prices.json)')
@@ -65,9 +66,11 @@ export function deployCommand(context: CliContext, seams: DeployCommandSeams = {
       }
       if (outcome.status === 'failed') throw new ChildProcessExitError(outcome.step, outcome.exitCode);
       if (opts.verify) {
-        context.stderr(`modelstack: verifying ${opts.env} (modelstack verify --env ${opts.env})`);
-        const settings = { env: opts.env, stack: outcome.stacks[0], rows: DEFAULT_SAMPLE_ROWS, tolerance: DEFAULT_TOLERANCE };
-        reportVerification(context, await verifyEnvironment(seams, settings), false);
+        const again = opts.cdkOut === DEFAULT_CDK_OUT ? '' : ` --cdk-out ${opts.cdkOut}`;
+        context.stderr(`modelstack: verifying ${opts.env} (modelstack verify --env ${opts.env}${again})`);
+        // The assembly just synthesized and deployed says what to verify, down to the stack.
+        const settings = { env: opts.env, cdkOut, stack: outcome.stacks[0], rows: DEFAULT_SAMPLE_ROWS, tolerance: DEFAULT_TOLERANCE };
+        reportVerification(context, await verifyEnvironment(context, seams, settings), false);
       }
     });
 }

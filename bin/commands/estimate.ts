@@ -6,6 +6,7 @@
 import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadEnvironments, type LoadedEnvironment } from '../../config/load';
+import { DEFAULT_CDK_OUT } from '../../lib/cost/cloud-assembly';
 import { compareEstimates } from '../../lib/cost/compare';
 import { estimateCloudAssembly } from '../../lib/cost/estimate-assembly';
 import type { StackEstimate } from '../../lib/cost/estimate';
@@ -13,7 +14,10 @@ import { DEFAULT_PRICE_TABLE, PriceTable } from '../../lib/cost/price-table';
 import { overBudget, renderReport, type ReportFormat } from '../../lib/cost/report';
 import { CheckFailedError, type CliContext } from '../cli-contract';
 
-/** This repository's root, where `verify` still reads `config/environments.ts` (not yet a project's own config). */
+/**
+ * This repository's root, where `versions` and `rollback` still read `config/environments.ts` (not yet a project's
+ * own config, as `estimate` and `verify` do from the cloud assembly).
+ */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 /** Where the estimate commands find the config. */
@@ -82,7 +86,7 @@ export function estimateCommand(context: CliContext, options: CostCommandOptions
   return new Command('estimate')
     .description("Estimate the monthly cost of cdk.out's stacks: every resource line by line, fixed and traffic-driven, against each environment's budget")
     .option('--env <name>', 'only this environment (default: every environment in cdk.out)')
-    .option('--cdk-out <dir>', 'the synthesized cloud assembly to price', 'cdk.out')
+    .option('--cdk-out <dir>', 'the synthesized cloud assembly to price', DEFAULT_CDK_OUT)
     .addOption(new Option('--json', 'print JSON').conflicts('markdown'))
     .addOption(new Option('--markdown', 'print Markdown (for a pull-request comment)').conflicts('json'))
     .option('--compare <other-cdk-out>', 'show the cost difference line by line from this other synth (the base) to --cdk-out')

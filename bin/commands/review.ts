@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Command } from 'commander';
+import { DEFAULT_CDK_OUT } from '../../lib/cost/cloud-assembly';
 import { reviewCloudAssemblies } from '../../lib/review/review';
 import { reviewMarkdown } from '../../lib/review/review-markdown';
 import type { CliContext } from '../cli-contract';
@@ -22,7 +23,7 @@ export function reviewCommand(context: CliContext, options: CostCommandOptions =
   return new Command('review')
     .description('Write a Markdown infrastructure review of two synths: resource, IAM, security-group, acknowledgement and cost changes')
     .argument('<base-cdk-out>', 'the synth to compare against, e.g. of the main branch')
-    .argument('[head-cdk-out]', 'the synth under review', 'cdk.out')
+    .argument('[head-cdk-out]', 'the synth under review', DEFAULT_CDK_OUT)
     .option('--env <name>', 'only this environment (default: every stack of either synth)')
     .option('-o, --output <file>', 'write the report to this file (default: standard output)')
     .option('--free-tier', 'apply the AWS free tier to both estimates')

@@ -1,26 +1,33 @@
 /**
- * `modelstack verify --env <name>`: checks that the deployed endpoint serves the model of the environment's config
- * and answers as that model does offline ({@link verifyDeployment}). Exit 0 when every check passes, 1 listing what
- * differs (or when there is no stack or no credentials), 2 on usage errors. `modelstack deploy` runs it after
+ * `modelstack verify --env <name>`: checks that the deployed endpoint serves the model of the environment and answers
+ * as that model does offline ({@link verifyDeployment}). The environment (stack, region, platform, model folder) is
+ * read from the synthesized cloud assembly (`--cdk-out`), where the project's app recorded it, so it is the user's
+ * project that is verified, not this package's examples. Exit 0 when every check passes, 1 listing what differs (or
+ * when there is no assembly, no stack or no credentials), 2 on usage errors. `modelstack deploy` runs it after
  * `cdk deploy`.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { environments as configuredEnvironments } from '../../config/environments';
 import { loadEnvironments } from '../../config/load';
-import { readManifest } from '../../lambda/core/manifest';
+import { DEFAULT_CDK_OUT, readCloudAssembly, type SynthesizedStack } from '../../lib/cost/cloud-assembly';
 import { defaultVerifyAws } from '../../lib/verify/aws-edge';
 import { DEFAULT_TOLERANCE } from '../../lib/verify/compare-predictions';
 import { DEFAULT_SAMPLE_ROWS } from '../../lib/verify/sample-rows';
-import { verifyDeployment, type VerifyAws } from '../../lib/verify/verify';
+import { verifyDeployment, type VerifyAws, type VerifyOptions } from '../../lib/verify/verify';
 import { differencesOf, formatVerifyReport, type VerifyReport } from '../../lib/verify/verify-check';
+import { VerifyError } from '../../lib/verify/verify-error';
+import { recordedVerifyInputs, resolveModelDirectory, type VerifyInputs } from '../../lib/verify/verify-inputs';
+import { readManifest } from '../../lambda/core/manifest';
 import { stackNameOf } from '../build';
 import { CheckFailedError, type CliContext } from '../cli-contract';
-import { PROJECT_ROOT } from './estimate';
 
 /** What the verify command uses besides the context; tests pass their own. */
 export interface VerifyCommandSeams {
-  /** The environments as written in config/environments.ts. @default that file's */
+  /**
+   * The environments as written in a project's config, validated here; model folders are resolved against the
+   * working directory. @default - what the app recorded in the cloud assembly (`lib/verify/verify-inputs.ts`)
+   */
   readonly environments?: Readonly<Record<string, unknown>>;
   /** The AWS edge for a region. @default SDK clients with the default credential chain */
   readonly aws?: (region: string) => VerifyAws;
@@ -29,10 +36,15 @@ export interface VerifyCommandSeams {
 /** How to verify, as the command line says. */
 export interface VerifySettings {
   readonly env: string;
+  /** The synthesized cloud assembly, relative to the working directory or absolute. */
+  readonly cdkOut: string;
   readonly stack?: string;
   readonly rows: number;
   readonly tolerance: number;
 }
+
+/** The environment to verify: everything {@link verifyDeployment} needs but the AWS edge. */
+type VerifyTarget = Omit<VerifyOptions, 'aws' | 'rows' | 'tolerance'> & { readonly region: string };
 
 function positiveInteger(text: string): number {
   const value = Number(text);
@@ -46,19 +58,81 @@ function tolerance(text: string): number {
   return value;
 }
 
-/** Verifies one environment from its config: its model folder, platform, region and stack. */
-export async function verifyEnvironment(seams: VerifyCommandSeams, settings: VerifySettings): Promise<VerifyReport> {
-  const [loaded] = loadEnvironments(seams.environments ?? configuredEnvironments, { projectRoot: PROJECT_ROOT, only: settings.env });
-  const manifest = await readManifest(join(loaded.modelDirectory, 'model.json'));
-  return verifyDeployment({
+/** A stack of the assembly with what its app recorded for verify. */
+interface RecordedStack {
+  readonly stack: SynthesizedStack;
+  readonly inputs: VerifyInputs;
+}
+
+/**
+ * The stacks of the assembly that the app recorded verify inputs for. No assembly, or one without such a stack,
+ * says to synthesize `env`; an unreadable one is a `CloudAssemblyError`.
+ */
+function recordedStacks(cdkOut: string, env: string): RecordedStack[] {
+  if (!existsSync(join(cdkOut, 'manifest.json'))) {
+    throw new VerifyError(`${cdkOut} holds no cloud assembly: synthesize first (npx cdk synth -c env=${env}), or pass --cdk-out <dir>`);
+  }
+  const recorded = readCloudAssembly(cdkOut).flatMap((stack) => {
+    const inputs = recordedVerifyInputs(stack);
+    return inputs === undefined ? [] : [{ stack, inputs }];
+  });
+  if (recorded.length === 0) {
+    throw new VerifyError(`${cdkOut} holds no stack built by modelstack/app: synthesize first (npx cdk synth -c env=${env})`);
+  }
+  return recorded;
+}
+
+/** Refuses (exit 2) an environment that is not in the config seam or, without it, not in the assembly. */
+function checkKnown(context: CliContext, command: Command, seams: VerifyCommandSeams, settings: VerifySettings): void {
+  const cdkOut = resolve(context.cwd, settings.cdkOut);
+  const known = seams.environments !== undefined ? Object.keys(seams.environments) : [...new Set(recordedStacks(cdkOut, settings.env).map(({ inputs }) => inputs.environment))];
+  if (known.includes(settings.env)) return;
+  const where = seams.environments !== undefined ? '' : ` of ${cdkOut}`;
+  const hint = seams.environments !== undefined ? '' : ` (if ${settings.env} is in your config, synthesize it: npx cdk synth -c env=${settings.env})`;
+  command.error(`error: option '--env <name>' argument '${settings.env}' is not a known environment${where}; known: ${known.join(', ')}${hint}`, {
+    exitCode: 2,
+    code: 'modelstack.unknownEnvironment',
+  });
+}
+
+function targetFromAssembly(context: CliContext, settings: VerifySettings): VerifyTarget {
+  const cdkOut = resolve(context.cwd, settings.cdkOut);
+  const ofEnvironment = recordedStacks(cdkOut, settings.env).filter(({ inputs }) => inputs.environment === settings.env);
+  const found = settings.stack === undefined ? ofEnvironment[0] : ofEnvironment.find(({ stack }) => stack.stackName === settings.stack);
+  if (found === undefined) {
+    const which = settings.stack === undefined ? `no stack of environment ${settings.env}` : `no stack ${settings.stack} of environment ${settings.env}`;
+    throw new VerifyError(`${cdkOut} holds ${which}: synthesize it (npx cdk synth -c env=${settings.env})`);
+  }
+  const { stack, inputs } = found;
+  if (stack.region === undefined) {
+    throw new VerifyError(`stack ${stack.stackName} in ${cdkOut} has no region: set the environment's region, synthesize again and deploy`);
+  }
+  return {
+    environment: inputs.environment,
+    stackName: stack.stackName,
+    platform: inputs.platform,
+    modelDirectory: resolveModelDirectory(inputs.modelDirectory, context.cwd, cdkOut),
+    region: stack.region,
+  };
+}
+
+async function targetFromConfig(context: CliContext, raw: Readonly<Record<string, unknown>>, settings: VerifySettings): Promise<VerifyTarget> {
+  const [loaded] = loadEnvironments(raw, { projectRoot: context.cwd, only: settings.env });
+  const manifest = await readManifest(loaded.manifestPath);
+  return {
     environment: loaded.name,
     stackName: settings.stack ?? stackNameOf(manifest.name, loaded.name),
     platform: loaded.config.platform.type,
     modelDirectory: loaded.modelDirectory,
-    rows: settings.rows,
-    tolerance: settings.tolerance,
-    aws: (seams.aws ?? defaultVerifyAws)(loaded.config.region),
-  });
+    region: loaded.config.region,
+  };
+}
+
+/** Verifies one environment: as recorded in the cloud assembly, or as the config seam says. */
+export async function verifyEnvironment(context: CliContext, seams: VerifyCommandSeams, settings: VerifySettings): Promise<VerifyReport> {
+  const target = seams.environments === undefined ? targetFromAssembly(context, settings) : await targetFromConfig(context, seams.environments, settings);
+  const { region, ...options } = target;
+  return verifyDeployment({ ...options, rows: settings.rows, tolerance: settings.tolerance, aws: (seams.aws ?? defaultVerifyAws)(region) });
 }
 
 /** Prints the report (a table, or JSON) and fails the command listing what differs. */
@@ -74,15 +148,13 @@ export function verifyCommand(context: CliContext, seams: VerifyCommandSeams = {
   return new Command('verify')
     .description('Check that a deployed environment serves its model: ping, SHA-256 and version, endpoint status, and answers on evaluation rows as offline')
     .requiredOption('--env <name>', 'the environment to verify')
-    .option('--stack <name>', 'the stack to read (default: modelstack-<model>-<env>)')
+    .option('--cdk-out <dir>', 'the synthesized cloud assembly the environment is read from', DEFAULT_CDK_OUT)
+    .option('--stack <name>', "the stack to verify (default: the environment's stack in the assembly)")
     .option('--rows <n>', 'rows of the evaluation data to send', positiveInteger, DEFAULT_SAMPLE_ROWS)
     .option('--tolerance <x>', 'largest difference of a probability or value (relative above 1)', tolerance, DEFAULT_TOLERANCE)
     .option('--json', 'print the report as JSON')
     .action(async (opts: VerifySettings & { json?: boolean }, command: Command) => {
-      const known = Object.keys(seams.environments ?? configuredEnvironments);
-      if (!known.includes(opts.env)) {
-        command.error(`error: option '--env <name>' argument '${opts.env}' is not a known environment; known: ${known.join(', ')}`, { exitCode: 2, code: 'modelstack.unknownEnvironment' });
-      }
-      reportVerification(context, await verifyEnvironment(seams, opts), opts.json === true);
+      checkKnown(context, command, seams, opts);
+      reportVerification(context, await verifyEnvironment(context, seams, opts), opts.json === true);
     });
 }

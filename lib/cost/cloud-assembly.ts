@@ -8,6 +8,9 @@ import { isAbsolute, join } from 'node:path';
 import { tagValue, type CfnTemplate } from './cloudformation-template';
 import { CheckFailure } from '../../lambda/core/modelstack-error';
 
+/** Where `cdk synth` writes the cloud assembly unless told otherwise (the commands' `--cdk-out` default). */
+export const DEFAULT_CDK_OUT = 'cdk.out';
+
 /** The tag every modelstack resource carries with its environment's name. */
 export const ENVIRONMENT_TAG = 'modelstack:environment';
 /** The tag every modelstack resource carries with its model's name. */

@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../../lambda/hosts/local-server
 import { createObservability } from '../../lambda/serving/observability';
 import { PROJECT_ROOT } from '../support/app';
 import { removeAssembly, synthesizeAssembly } from '../support/assembly';
+import { createUserProject, removeUserProject, USER_ENVIRONMENT } from '../support/user-project';
 import { BREAST_CANCER, fakeAws, type FakeDeployment } from '../support/verify-edge';
 
 const TINY = { dev: { ...environments.dev, budget: { monthlyLimitUsd: 1 } } };
@@ -47,10 +48,10 @@ beforeAll(async () => {
 });
 afterAll(() => endpoint.close());
 
-async function deploy(argv: string[], run: ProcessRunner, raw?: Record<string, unknown>, world: Partial<FakeDeployment> = {}) {
+async function deploy(argv: string[], run: ProcessRunner, raw?: Record<string, unknown>, world: Partial<FakeDeployment> = {}, cwd = PROJECT_ROOT) {
   const out: string[] = [];
   const err: string[] = [];
-  const context: CliContext = { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH }, interactive: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
+  const context: CliContext = { cwd, env: { PATH: process.env.PATH }, interactive: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
   const { aws, sent } = fakeAws({ url: `${endpoint.url}/`, ...world });
   const code = await main(argv, context, [(c) => deployCommand(c, { run, aws: () => aws, ...(raw === undefined ? {} : { environments: raw }) })]);
   return { code, out: out.join('\n'), err: err.join('\n'), sent };
@@ -86,7 +87,7 @@ describe('Given an environment synthesized by a stubbed CDK CLI', () => {
     expect(out).toContain('modelstack-breast-cancer-dev (environment dev, eu-west-1)');
     expect(out).toContain('within budget');
     expect(err).toContain('modelstack: deploying modelstack-breast-cancer-dev');
-    expect(err).toContain('modelstack: verifying dev (modelstack verify --env dev)');
+    expect(err).toContain(`modelstack: verifying dev (modelstack verify --env dev --cdk-out ${cdkOut})`);
     expect(out).toContain('verified: 6 checks passed');
   });
 
@@ -140,6 +141,26 @@ describe('Given an environment synthesized by a stubbed CDK CLI', () => {
     expect(code).toBe(1);
     expect(err).toContain('cdk synth exited with code 1');
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe("Given a user's project outside this repository", () => {
+  test('When its environment is deployed, then verify checks that stack with its own model folder, read from the synthesized assembly', async () => {
+    const project = await createUserProject();
+    try {
+      const { run, calls } = stub(project.cdkOut);
+      const { code, out, err } = await deploy(['deploy', '--env', USER_ENVIRONMENT, '--cdk-out', 'deployed.out'], run, undefined, {}, project.root);
+      expect(code).toBe(EXIT_OK);
+      expect(calls.map((call) => call.args.slice(0, 4))).toEqual([
+        ['synth', '--quiet', '--context', `env=${USER_ENVIRONMENT}`],
+        ['deploy', '--app', join(project.root, 'deployed.out'), `modelstack-breast-cancer-${USER_ENVIRONMENT}`],
+      ]);
+      expect(err).toContain(`modelstack: verifying ${USER_ENVIRONMENT}`);
+      expect(out).toContain(`modelstack-breast-cancer-${USER_ENVIRONMENT} (${USER_ENVIRONMENT}, lambda)`);
+      expect(out).toContain('verified: 6 checks passed');
+    } finally {
+      removeUserProject(project);
+    }
   });
 });
 

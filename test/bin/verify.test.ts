@@ -1,7 +1,8 @@
 /**
  * `modelstack verify` against the real runtime: the local server on loopback stands in for the function URL (and,
  * behind a stubbed InvokeEndpoint, for the SageMaker container); only the AWS API calls are stubbed
- * (test/support/verify-edge.ts). The environments are the project's own: dev on Lambda, staging on SageMaker.
+ * (test/support/verify-edge.ts). The environments are read from a cloud assembly synthesized by the real app code:
+ * this repository's (dev on Lambda, staging on SageMaker), and a user's project outside it.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,6 +13,8 @@ import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext } from '.
 import { startServer, type RunningServer } from '../../lambda/hosts/local-server';
 import { createObservability } from '../../lambda/serving/observability';
 import { PROJECT_ROOT } from '../support/app';
+import { shippedAssembly } from '../support/shipped';
+import { createUserProject, removeUserProject, USER_ENVIRONMENT, type UserProject } from '../support/user-project';
 import { BREAST_CANCER, BREAST_CANCER_SHA256, DEPLOYED_CONFIG, fakeAws, SAGEMAKER_URL, type FakeDeployment } from '../support/verify-edge';
 
 const quiet = () => createObservability({ serviceName: 'breast-cancer', metrics: false, logLevel: 'SILENT' });
@@ -22,8 +25,11 @@ let changed: RunningServer;
 let changedDir: string;
 /** A loopback port nothing listens on. */
 let closedUrl: string;
+/** Every environment of config/environments.ts, synthesized. */
+let assembly: string;
 
 beforeAll(async () => {
+  assembly = shippedAssembly();
   served = await startServer({ model: BREAST_CANCER, port: 0, announce: () => undefined, observability: quiet() });
   changedDir = mkdtempSync(join(tmpdir(), 'modelstack-verify-'));
   cpSync(BREAST_CANCER, changedDir, { recursive: true });
@@ -42,12 +48,14 @@ afterAll(async () => {
   rmSync(changedDir, { recursive: true, force: true });
 });
 
-async function verify(argv: string[], world: FakeDeployment) {
+/** Runs verify in `cwd` (this repository unless given) on `--cdk-out <assembly>` unless `argv` names another. */
+async function verify(argv: string[], world: FakeDeployment, cwd = PROJECT_ROOT) {
   const out: string[] = [];
   const err: string[] = [];
-  const context: CliContext = { cwd: PROJECT_ROOT, env: {}, interactive: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
+  const context: CliContext = { cwd, env: {}, interactive: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
   const { aws, sent } = fakeAws(world);
-  const code = await main(['verify', ...argv], context, [(c) => verifyCommand(c, { aws: () => aws })]);
+  const cdkOut = argv.includes('--cdk-out') || cwd !== PROJECT_ROOT ? [] : ['--cdk-out', assembly];
+  const code = await main(['verify', ...cdkOut, ...argv], context, [(c) => verifyCommand(c, { aws: () => aws })]);
   return { code, out: out.join('\n'), err: err.join('\n'), sent };
 }
 
@@ -150,9 +158,62 @@ describe('Given a SageMaker environment (staging) whose container is the local s
   });
 });
 
+describe("Given a user's project outside this repository, synthesized into its own cdk.out", () => {
+  let project: UserProject;
+  let elsewhere: string;
+  beforeAll(async () => {
+    project = await createUserProject();
+    elsewhere = mkdtempSync(join(tmpdir(), 'modelstack-verify-elsewhere-'));
+  });
+  afterAll(() => {
+    removeUserProject(project);
+    rmSync(elsewhere, { recursive: true, force: true });
+  });
+
+  test('When verify runs from its root, then it checks its own environment and model folder from cdk.out (exit 0)', async () => {
+    const { code, out } = await verify(['--env', USER_ENVIRONMENT], { url: `${served.url}/` }, project.root);
+    expect(code).toBe(EXIT_OK);
+    expect(out).toContain(`modelstack-breast-cancer-${USER_ENVIRONMENT} (${USER_ENVIRONMENT}, lambda)`);
+    expect(out).toContain('verified: 6 checks passed');
+  });
+
+  test('When verify runs elsewhere with --cdk-out, then the model folder is found beside the assembly', async () => {
+    const { code } = await verify(['--env', USER_ENVIRONMENT, '--cdk-out', project.cdkOut], { url: `${served.url}/` }, elsewhere);
+    expect(code).toBe(EXIT_OK);
+  });
+
+  test('When the assembly was moved away from the project, then it exits 1 saying to run verify from the project root', async () => {
+    const moved = join(elsewhere, 'moved.out');
+    cpSync(project.cdkOut, moved, { recursive: true });
+    const { code, err, sent } = await verify(['--env', USER_ENVIRONMENT, '--cdk-out', moved], { url: `${served.url}/` }, elsewhere);
+    expect(code).toBe(EXIT_CHECK_FAILED);
+    expect(err).toContain(`the model folder models/breast-cancer recorded in ${moved} has no model.json`);
+    expect(err).toContain('run modelstack verify from the project root');
+    expect(sent).toEqual([]);
+  });
+
+  test("When --env names one of this repository's environments, then it is a usage error listing the project's", async () => {
+    const { code, err } = await verify(['--env', 'dev'], { url: closedUrl }, project.root);
+    expect(code).toBe(EXIT_USAGE);
+    expect(err).toContain(`argument 'dev' is not a known environment of ${project.cdkOut}; known: ${USER_ENVIRONMENT} (if dev is in your config, synthesize it: npx cdk synth -c env=dev)`);
+  });
+});
+
+describe('Given no cloud assembly', () => {
+  test('When there is no cdk.out, then it exits 1 saying to synthesize the environment first, and AWS is not called', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'modelstack-verify-empty-'));
+    const { code, err, sent } = await verify(['--env', 'dev'], { url: closedUrl }, empty);
+    rmSync(empty, { recursive: true, force: true });
+    expect(code).toBe(EXIT_CHECK_FAILED);
+    expect(err).toContain(`${join(empty, 'cdk.out')} holds no cloud assembly: synthesize first (npx cdk synth -c env=dev)`);
+    expect(sent).toEqual([]);
+  });
+});
+
 describe('Given bad usage', () => {
   test.each([
-    [['--env', 'qa'], "argument 'qa' is not a known environment; known: dev, staging, sandbox, prod"],
+    [['--env', 'qa'], "argument 'qa' is not a known environment of"],
+    [['--env', 'qa'], 'known: dev, staging, sandbox, prod (if qa is in your config, synthesize it: npx cdk synth -c env=qa)'],
     [[], "error: required option '--env <name>' not specified"],
     [['--env', 'dev', '--rows', '0'], 'must be a whole number from 1 to 1000'],
     [['--env', 'dev', '--tolerance', 'x'], 'must be a number from 0 up to (not including) 1'],
