@@ -10,6 +10,7 @@ import { EnvironmentEvaluationSchema } from './evaluation-schema';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAYLOAD_BYTES } from '../lambda/core/runtime-config';
 import { AlarmsSchema, LambdaRolloutSchema, LambdaScalingSchema, refineLambdaCapacity } from './monitoring-schema';
 import { BudgetSchema, TrafficSchema } from './cost-schema';
+import { NetworkSchema } from './network-schema';
 import { SageMakerPlatformSchema } from './sagemaker-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -51,6 +52,8 @@ export const LambdaPlatformSchema = z.strictObject({
   scaling: LambdaScalingSchema.optional(),
   /** How new versions reach traffic (CodeDeploy). Unset: canary 10% for 5 minutes with protection "production", else all at once. */
   rollout: LambdaRolloutSchema.optional(),
+  /** Private subnets of a VPC for the function (config/network-schema.ts). Unset: Lambda's own network. */
+  network: NetworkSchema.optional(),
 }).superRefine(refineLambdaCapacity);
 
 export const PlatformSchema = z.discriminatedUnion('type', [LambdaPlatformSchema, SageMakerPlatformSchema]);

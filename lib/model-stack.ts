@@ -71,7 +71,8 @@ export class ModelStack extends Stack {
     const context: PlatformContext = { config, model, store: this.store, removalPolicy, ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }) };
     this.inference = buildEndpoint(this, 'Inference', context);
     this.monitoring = new Monitoring(this, 'Monitoring', monitoringProps(config, this.inference, model.manifest, props.predictionBaseline, removalPolicy));
-    this.rollout = buildRollout(this, 'Rollout', context, this.inference, this.monitoring.rollbackAlarms);
+    const alarmTopic = this.monitoring.topics.tryTopic('critical') ?? this.monitoring.topics.tryTopic('warning');
+    this.rollout = buildRollout(this, 'Rollout', context, this.inference, this.monitoring.rollbackAlarms, alarmTopic);
     // Cost (issue 10): the budget counts the resources tagged with this stack's cost-allocation tag (addTags).
     if (config.budget !== undefined) {
       this.budget = new CostBudget(this, 'Budget', {

@@ -34,8 +34,11 @@ import { MODEL_NAME_PATTERN } from '../lambda/core/manifest';
 import { acknowledgeBucketDeploymentProvider } from './private/cdk-provider-findings';
 import type { ModelFile } from './model-file';
 import { iam5ResourceFinding } from './private/nag-findings';
+import { acknowledgeRule } from './private/nag-rules';
 import { accessLogBucketProps, dataBucketProps } from './private/bucket-defaults';
-import { PropsValidator } from './props-validation';
+import { DeploymentHandler } from './private/deployment-handler';
+import { PropsValidationError, PropsValidator } from './props-validation';
+import { separatedKeyPolicy } from './private/key-policy';
 
 /** Removal policies the store's bucket and key support (S3 and KMS have no snapshots). */
 const SUPPORTED_REMOVAL_POLICIES: readonly RemovalPolicy[] = [
@@ -107,6 +110,24 @@ export interface ModelStoreProps {
   readonly encryptionKey?: kms.IKey;
 }
 
+/** What {@link ModelStore.deploy} copies where. */
+export interface ModelDeploymentOptions {
+  /** The files: CDK assets (`s3deploy.Source.asset(...)`), extracted under the prefix. */
+  readonly sources: readonly s3deploy.ISource[];
+  /** Key prefix, a folder (ending in `/`) under the store's `models/<modelName>/`. */
+  readonly prefix: string;
+  /**
+   * Keep the files when the deployment leaves the stack.
+   * @default - true unless the store's removal policy is DESTROY
+   */
+  readonly retainOnDelete?: boolean;
+  /**
+   * `/tmp` of the copy step: about twice the largest source, from 512 MiB to 10 GiB.
+   * @default Size.mebibytes(512)
+   */
+  readonly ephemeralStorageSize?: Size;
+}
+
 /**
  * Local bundling that stages the model file as `<sha256>.onnx`: no Docker. Holds only the hash as a plain field,
  * since CDK hashes the bundling options into the asset hash and an absolute path would make it machine-dependent.
@@ -162,6 +183,8 @@ export class ModelStore extends Construct {
   public readonly modelObjectArn: string;
   /** Completes when the model object is in the bucket: add it as a dependency of anything that reads it. */
   public readonly modelDeployment: IDependable;
+  /** What happens to the buckets and key when they leave the stack; deployments keep their files unless DESTROY. */
+  public readonly removalPolicy: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: ModelStoreProps) {
     super(scope, id);
@@ -203,6 +226,7 @@ export class ModelStore extends Construct {
       new kms.Key(this, 'Key', {
         description: `Encrypts the objects of model '${props.modelName}' (modelstack)`,
         enableKeyRotation: true,
+        policy: separatedKeyPolicy(),
         // Generated from the stack name and construct path: unique per stack, so environments can share an account.
         alias: `alias/modelstack/${Stack.of(this).stackName}/${Names.uniqueResourceName(this, { maxLength: 100, separator: '-' })}`,
         removalPolicy,
@@ -244,7 +268,8 @@ export class ModelStore extends Construct {
     this.bucket = bucket;
     this.modelObjectArn = bucket.arnForObjects(this.modelKey);
 
-    const deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
+    this.removalPolicy = removalPolicy;
+    const deployment = this.deploy(this, 'Deployment', {
       sources: [
         s3deploy.Source.asset(path.dirname(model.path), {
           // The staged asset is exactly the model bytes, so their hash identifies it.
@@ -255,17 +280,39 @@ export class ModelStore extends Construct {
           },
         }),
       ],
-      destinationBucket: bucket,
-      destinationKeyPrefix: this.modelPrefix,
-      extract: true,
-      // Older models stay in the bucket so that a rollback to an older function version finds its model.
-      prune: false,
-      retainOnDelete: removalPolicy !== RemovalPolicy.DESTROY,
+      prefix: this.modelPrefix,
       ephemeralStorageSize: storageMiB !== undefined && storageMiB > 512 ? Size.mebibytes(storageMiB) : undefined,
     });
     this.modelDeployment = deployment;
 
-    this.acknowledgeFindings(accessLogsBucket, bucket, deployment);
+    this.acknowledgeFindings(accessLogsBucket, bucket);
+  }
+
+  /**
+   * Copies `sources` (zipped CDK assets, extracted) under `prefix`, inside this model's prefix, at deploy time.
+   * The copy step runs with one role per stack whose policy names only the sources' asset objects and this
+   * prefix, and logs to a log group with retention, encrypted with a customer-managed key (see
+   * lib/private/deployment-handler.ts). Older files stay (no prune) so a rollback finds them.
+   */
+  public deploy(scope: Construct, id: string, options: ModelDeploymentOptions): s3deploy.BucketDeployment {
+    if (!options.prefix.startsWith(this.modelPrefix) || !options.prefix.endsWith('/')) {
+      throw new PropsValidationError(`${scope.node.path}/${id}`, [`prefix: a folder ending in '/' under ${this.modelPrefix} (got '${options.prefix}')`]);
+    }
+    const handler = DeploymentHandler.of(this, this.removalPolicy);
+    const deployment = new s3deploy.BucketDeployment(scope, id, {
+      sources: [...options.sources],
+      destinationBucket: this.bucket,
+      destinationKeyPrefix: options.prefix,
+      extract: true,
+      prune: false,
+      retainOnDelete: options.retainOnDelete ?? this.removalPolicy !== RemovalPolicy.DESTROY,
+      ephemeralStorageSize: options.ephemeralStorageSize,
+      role: handler.deploymentRole,
+      logGroup: handler.logs.logGroup,
+    });
+    handler.grant({ deployment, bucket: this.bucket, key: this.encryptionKey, prefix: options.prefix });
+    acknowledgeBucketDeploymentProvider(deployment);
+    return deployment;
   }
 
   /**
@@ -301,24 +348,24 @@ export class ModelStore extends Construct {
     return objects.combine(key);
   }
 
-  private acknowledgeFindings(accessLogsBucket: s3.Bucket, bucket: s3.Bucket, deployment: s3deploy.BucketDeployment): void {
-    Validations.of(accessLogsBucket).acknowledge(
-      {
-        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
-        reason: 'S3 server access logging only delivers to target buckets encrypted with SSE-S3, not SSE-KMS; the bucket uses S3-managed keys, denies non-TLS requests and blocks public access.',
-      },
-      {
-        id: 'HIPAA.Security-S3BucketReplicationEnabled',
-        reason: 'Access logs are operational records kept for a limited time in the region they describe; cross-region replication would double their cost without a recovery need.',
-      },
+  private acknowledgeFindings(accessLogsBucket: s3.Bucket, bucket: s3.Bucket): void {
+    acknowledgeRule(
+      accessLogsBucket,
+      'S3DefaultEncryptionKMS',
+      'S3 server access logging only delivers to target buckets encrypted with SSE-S3, not SSE-KMS; the bucket uses S3-managed keys, denies non-TLS requests and blocks public access.',
     );
-    Validations.of(bucket).acknowledge({
-      id: 'HIPAA.Security-S3BucketReplicationEnabled',
-      reason: 'Model objects are deployed from the versioned source repository as CDK assets; after a regional outage the stack is redeployed elsewhere and re-uploads them, so replication is not needed.',
-    });
-
-    acknowledgeBucketDeploymentProvider(deployment, bucket);
+    acknowledgeRule(
+      accessLogsBucket,
+      'S3BucketReplicationEnabled',
+      'Access logs are operational records kept for a limited time in the region they describe; cross-region replication would double their cost without a recovery need.',
+    );
+    acknowledgeRule(
+      bucket,
+      'S3BucketReplicationEnabled',
+      'Model objects are deployed from the versioned source repository as CDK assets; after a regional outage the stack is redeployed elsewhere and re-uploads them, so replication is not needed.',
+    );
   }
+
 }
 
 function isConstruct(value: unknown): value is IConstruct {

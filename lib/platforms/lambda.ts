@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { LambdaPlatformConfig } from '../../config/schema';
 import { LambdaInference, type LambdaInferenceProps } from '../lambda-inference';
+import { importNetwork } from './network';
 import { lambdaScalingProps } from './operations';
 import type { PlatformContext } from './platform-context';
 
@@ -28,7 +29,11 @@ export function lambdaInferenceProps(platform: LambdaPlatformConfig, context: Pl
 
 /** Builds the Lambda endpoint of an environment. */
 export function buildLambdaEndpoint(scope: Construct, id: string, platform: LambdaPlatformConfig, context: PlatformContext): LambdaInference {
-  const endpoint = new LambdaInference(scope, id, lambdaInferenceProps(platform, context));
+  const endpoint = new LambdaInference(scope, id, {
+    ...lambdaInferenceProps(platform, context),
+    // The VPC and subnets are imported by id (no lookup), next to the endpoint that uses them.
+    ...(platform.network === undefined ? {} : { network: importNetwork(scope, id, platform.network) }),
+  });
   if (platform.scaling !== undefined) endpoint.autoScaleProvisionedConcurrency(lambdaScalingProps(platform.scaling));
   return endpoint;
 }

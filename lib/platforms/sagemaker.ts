@@ -9,6 +9,7 @@ import { SageMakerInference, type SageMakerInferenceProps } from '../sagemaker-i
 import type { AutoScalingOptions } from '../sagemaker/autoscaling';
 import { TrafficRouting, type DeploymentOptions } from '../sagemaker/deployment';
 import { SageMakerInstanceType } from '../sagemaker/instance-type';
+import { importNetwork } from './network';
 import type { PlatformContext } from './platform-context';
 
 /** The {@link SageMakerInference} props that a validated SageMaker platform config describes. */
@@ -52,7 +53,11 @@ export function sageMakerInferenceProps(platform: SageMakerPlatformConfig, conte
 
 /** Builds the SageMaker endpoint of an environment. */
 export function buildSageMakerEndpoint(scope: Construct, id: string, platform: SageMakerPlatformConfig, context: PlatformContext): SageMakerInference {
-  return new SageMakerInference(scope, id, sageMakerInferenceProps(platform, context));
+  return new SageMakerInference(scope, id, {
+    ...sageMakerInferenceProps(platform, context),
+    // The VPC and subnets are imported by id (no lookup), next to the endpoint that uses them.
+    ...(platform.network === undefined ? {} : { network: importNetwork(scope, id, platform.network) }),
+  });
 }
 
 function autoScalingOptions(config: NonNullable<SageMakerPlatformConfig['autoScaling']>): AutoScalingOptions {

@@ -18,7 +18,6 @@ import type { Manifest } from '../../lambda/core/manifest';
 import { MANIFEST_FILE_NAME } from '../../lambda/core/runtime-config';
 import type { ModelFile } from '../model-file';
 import type { ModelStore } from '../model-store';
-import { acknowledgeBucketDeploymentProvider } from '../private/cdk-provider-findings';
 
 /** The model's file name inside the prefix (and in `/opt/ml/model`). */
 export const SAGEMAKER_MODEL_FILE_NAME = 'model.onnx';
@@ -84,20 +83,17 @@ export class SageMakerModelData extends Construct {
     const neededMiB = Math.ceil((2 * props.model.sizeBytes) / (1024 * 1024)) + 64;
     const storageMiB = [512, 1024, 2048, 4096, 10240].find((size) => size >= neededMiB) ?? 10240;
 
-    this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
+    // The store's copy step: its role may write under this model's prefix only.
+    this.deployment = props.store.deploy(this, 'Deployment', {
       sources: [
         s3deploy.Source.asset(path.dirname(props.model.path), {
           assetHash: version,
           bundling: { image: DockerImage.fromRegistry('none-local-only'), local: new ModelPrefixBundling(version, props.model.path, manifest) },
         }),
       ],
-      destinationBucket: props.store.bucket,
-      destinationKeyPrefix: this.prefix,
-      extract: true,
-      prune: false,
+      prefix: this.prefix,
       retainOnDelete: removalPolicy !== RemovalPolicy.DESTROY,
       ephemeralStorageSize: storageMiB > 512 ? Size.mebibytes(storageMiB) : undefined,
     });
-    acknowledgeBucketDeploymentProvider(this.deployment, props.store.bucket);
   }
 }

@@ -8,6 +8,15 @@ import type { EnvironmentConfigInput } from '../../config/schema';
 
 const base = { region: 'eu-west-1', model: { directory: 'examples/breast-cancer' }, removalPolicy: 'destroy', tags: { project: 'modelstack' } } as const;
 
+/** Two private subnets of a VPC, by id (placeholder ids in the documentation range of each format). */
+const NETWORK = {
+  vpcId: 'vpc-0123456789abcdef0',
+  subnets: [
+    { subnetId: 'subnet-0123456789abcdef0', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0123456789abcdef0' },
+    { subnetId: 'subnet-0123456789abcdef1', availabilityZone: 'eu-west-1b', routeTableId: 'rtb-0123456789abcdef1' },
+  ],
+};
+
 /** Environment names of the extra configurations, each describing what it adds to the shipped ones. */
 export const EXTRA_ENVIRONMENTS = {
   // Lambda as plain as the config allows: no reserved or provisioned concurrency, all at once, no budget.
@@ -23,6 +32,8 @@ export const EXTRA_ENVIRONMENTS = {
   },
   // Lambda with a canary and no provisioned concurrency.
   'lambda-canary': { ...base, platform: { type: 'lambda', reservedConcurrency: 20, rollout: { strategy: 'canary', percent: 25, intervalMinutes: 10 } } },
+  // Lambda in private subnets of a VPC, with the endpoints it needs.
+  'lambda-vpc': { ...base, platform: { type: 'lambda', reservedConcurrency: 5, network: NETWORK } },
   // SageMaker real-time: autoscaling, linear deployment and data capture of the output only.
   'sm-realtime': {
     ...base,
@@ -34,6 +45,8 @@ export const EXTRA_ENVIRONMENTS = {
       dataCapture: { samplingPercent: 50, captureInput: false },
     },
   },
+  // SageMaker real-time in private subnets of a VPC, with the endpoints it needs.
+  'sm-vpc': { ...base, platform: { type: 'sagemaker', instance: { type: 'ml.c6i.large', initialCount: 1 }, network: NETWORK } },
   // SageMaker Serverless with provisioned concurrency.
   'sm-serverless': { ...base, platform: { type: 'sagemaker', serverless: { memorySizeMiB: 3072, maxConcurrency: 10, provisionedConcurrency: 2 } } },
 } satisfies Record<string, EnvironmentConfigInput>;
