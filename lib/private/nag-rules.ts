@@ -37,3 +37,8 @@ export function ruleIds(rule: SharedRule): string[] {
 export function acknowledgeRule(scope: IConstruct, rule: SharedRule, reason: string): void {
   Validations.of(scope).acknowledge(...ruleIds(rule).map((id) => ({ id, reason })));
 }
+
+/** Whether `rule` (without pack prefix) is one that several packs share. */
+export function isSharedRule(rule: string): rule is SharedRule {
+  return Object.prototype.hasOwnProperty.call(SHARED_RULES, rule);
+}
