@@ -42,6 +42,8 @@ export const LambdaPlatformSchema = z.strictObject({
   timeoutSeconds: int(1, 900).default(30),
   /** Reserved concurrency: caps cost and protects the account's pool. Unset: the unreserved pool. */
   reservedConcurrency: int(1, 10000).optional(),
+  /** The account's Lambda "Concurrent executions" quota (Service Quotas L-B99A9384); synth warns when a setting needs more. Unset: a new account's 10. */
+  accountConcurrencyQuota: int(10, 1_000_000).optional(),
   /** Most instances one request may carry (413 above). */
   maxBatchSize: int(1, 100000).default(DEFAULT_MAX_BATCH_SIZE),
   /** Largest request body accepted (bytes; 413 above). At most Lambda's 6 MB payload limit. */

@@ -39,6 +39,7 @@ import type { PlatformMetric } from './monitoring/platform-metric';
 import { ManagedPolicyRole } from './managed-policy-role';
 import type { ModelStore } from './model-store';
 import { iam5ResourceFinding } from './private/nag-findings';
+import { NEW_ACCOUNT_CONCURRENCY, warnIfQuotaTooLow } from './private/lambda-quotas';
 import { acknowledgeRule } from './private/nag-rules';
 import { RuntimeMetricMethods } from './private/runtime-metric-methods';
 import { RuntimeMetrics } from './private/runtime-metrics';
@@ -91,6 +92,14 @@ export interface LambdaInferenceProps {
    * @default - no reservation: the function shares the account's unreserved concurrency
    */
   readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * The account's Lambda "Concurrent executions" quota in this region (Service Quotas L-B99A9384). Synth warns
+   * when the reserved concurrency, or provisioned concurrency without a reservation, would leave Lambda fewer
+   * unreserved executions than it keeps (100, or the whole quota below that).
+   * @default 10 - a new account's reduced quota
+   */
+  readonly accountConcurrencyQuota?: number;
 
   /**
    * Size of `/tmp`, from 512 MiB to 10240 MiB.
@@ -195,6 +204,8 @@ export class LambdaInference extends RuntimeMetricMethods implements IInferenceE
   public readonly bundleSizeBytes?: number;
   /** Estimated zipped size of the deployment package in bytes; `undefined` when bundling was skipped. */
   public readonly bundleZippedBytes?: number;
+  /** The account's concurrent-executions quota the quota warnings assume. */
+  public readonly accountConcurrencyQuota: number;
   /** The function's VPC placement; `undefined` outside a VPC. */
   public readonly network?: LambdaNetwork;
   /** Concurrency reserved for the function; `undefined` when it shares the account's pool. */
@@ -232,6 +243,8 @@ export class LambdaInference extends RuntimeMetricMethods implements IInferenceE
     this.modelName = store.modelName;
     this.requestTimeout = timeout;
     this.reservedConcurrentExecutions = props.reservedConcurrentExecutions;
+    this.accountConcurrencyQuota = props.accountConcurrencyQuota ?? NEW_ACCOUNT_CONCURRENCY;
+    warnIfQuotaTooLow(this, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions, this.accountConcurrencyQuota);
 
     const role = new ManagedPolicyRole(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -356,6 +369,8 @@ export class LambdaInference extends RuntimeMetricMethods implements IInferenceE
     if (this.scaledConcurrency !== undefined) throw new Error(`${this.node.path}: provisioned concurrency is already auto-scaled`);
     const reservedConcurrentExecutions = this.reservedConcurrentExecutions;
     this.scaledConcurrency = new LambdaProvisionedConcurrency(this, 'ProvisionedConcurrency', { ...props, alias: this.alias, reservedConcurrentExecutions });
+    // Without a reservation, provisioned executions come out of the account's unreserved pool.
+    if (reservedConcurrentExecutions === undefined) warnIfQuotaTooLow(this, 'provisioned concurrency (maxCapacity)', props.maxCapacity, this.accountConcurrencyQuota);
     return this.scaledConcurrency;
   }
 

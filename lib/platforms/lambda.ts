@@ -19,6 +19,7 @@ export function lambdaInferenceProps(platform: LambdaPlatformConfig, context: Pl
     memorySizeMiB: platform.memorySizeMiB,
     timeout: Duration.seconds(platform.timeoutSeconds),
     reservedConcurrentExecutions: platform.reservedConcurrency,
+    accountConcurrencyQuota: platform.accountConcurrencyQuota,
     maxBatchSize: platform.maxBatchSize,
     maxPayloadBytes: platform.maxPayloadBytes,
     // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values.

@@ -25,7 +25,7 @@ function endpoint(network: { createVpcEndpoints: boolean } | false) {
   const manifest = exampleManifest('breast-cancer');
   const store = new ModelStore(stack, 'ModelStore', { modelName: manifest.name, model: ModelFile.fromPath(path.join(PROJECT_ROOT, 'examples', 'breast-cancer', 'model.onnx')) });
   const placement = network === false ? {} : { network: importNetwork(stack, 'Inference', { ...NETWORK, ...network }) };
-  const inference = new LambdaInference(stack, 'Inference', { store, manifest, reservedConcurrentExecutions: 5, ...placement });
+  const inference = new LambdaInference(stack, 'Inference', { store, manifest, reservedConcurrentExecutions: 5, accountConcurrencyQuota: 1000, ...placement });
   return { stack, inference, template: Template.fromStack(stack) };
 }
 

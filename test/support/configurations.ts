@@ -6,6 +6,9 @@
 import { environments } from '../../config/environments';
 import type { EnvironmentConfigInput } from '../../config/schema';
 
+/** The default Lambda concurrency quota: the extra configurations reserve and provision within it. */
+const quota = { accountConcurrencyQuota: 1000 } as const;
+
 const base = { region: 'eu-west-1', model: { directory: 'examples/breast-cancer' }, removalPolicy: 'destroy', tags: { project: 'modelstack' } } as const;
 
 /** Two private subnets of a VPC, by id (placeholder ids in the documentation range of each format). */
@@ -26,14 +29,15 @@ export const EXTRA_ENVIRONMENTS = {
     ...base,
     platform: {
       type: 'lambda',
+      ...quota,
       scaling: { minProvisionedConcurrency: 1, maxProvisionedConcurrency: 5, schedules: [{ name: 'mornings', cron: { minute: '0', hour: '7' }, minProvisionedConcurrency: 2 }] },
       rollout: { strategy: 'linear', percent: 20, intervalMinutes: 2 },
     },
   },
   // Lambda with a canary and no provisioned concurrency.
-  'lambda-canary': { ...base, platform: { type: 'lambda', reservedConcurrency: 20, rollout: { strategy: 'canary', percent: 25, intervalMinutes: 10 } } },
+  'lambda-canary': { ...base, platform: { type: 'lambda', ...quota, reservedConcurrency: 20, rollout: { strategy: 'canary', percent: 25, intervalMinutes: 10 } } },
   // Lambda in private subnets of a VPC, with the endpoints it needs.
-  'lambda-vpc': { ...base, platform: { type: 'lambda', reservedConcurrency: 5, network: NETWORK } },
+  'lambda-vpc': { ...base, platform: { type: 'lambda', ...quota, reservedConcurrency: 5, network: NETWORK } },
   // SageMaker real-time: autoscaling, linear deployment and data capture of the output only.
   'sm-realtime': {
     ...base,
