@@ -7,6 +7,11 @@ import { inspectModelArtifact } from '../lib/model-artifact';
 import type { PredictionBaseline } from '../lib/monitoring/drift';
 import { ModelStack } from '../lib/model-stack';
 
+/** The stack of one model in one environment. */
+export function stackNameOf(modelName: string, environment: string): string {
+  return `modelstack-${modelName}-${environment}`;
+}
+
 /** How {@link buildStacks} finds its configuration. */
 export interface BuildOptions {
   /** Folder that relative model paths are resolved against. */
@@ -40,7 +45,7 @@ export async function buildStacks(app: App, options: BuildOptions): Promise<Mode
     });
     if (!baselines.has(env.modelDirectory)) baselines.set(env.modelDirectory, predictionBaseline(env.modelDirectory, model.manifest));
     stacks.push(
-      new ModelStack(app, `modelstack-${model.manifest.name}-${env.name}`, {
+      new ModelStack(app, stackNameOf(model.manifest.name, env.name), {
         environmentName: env.name,
         config: env.config,
         model,

@@ -27,6 +27,7 @@ import { PriceTableError } from '../lib/cost/price-table';
 import { DeployError } from '../lib/deploy/deploy';
 import { ModelFileError } from '../lib/model-file';
 import { PropsValidationError } from '../lib/props-validation';
+import { VerifyError } from '../lib/verify/verify-error';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
@@ -93,6 +94,7 @@ const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
   PriceTableError,
   EstimateError,
   DeployError,
+  VerifyError,
 ];
 
 /** System errors that describe the user's environment (a missing file, a port in use), not a bug. */

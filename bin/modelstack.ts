@@ -16,6 +16,7 @@ import { estimateCommand } from './commands/estimate';
 import { reviewCommand } from './commands/review';
 import { serveCommand } from './commands/serve';
 import { shadowReportCommand } from './commands/shadow-report';
+import { verifyCommand } from './commands/verify';
 
 export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, type CliContext } from './cli-contract';
 
@@ -28,6 +29,7 @@ export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
   estimateCommand,
   reviewCommand,
   deployCommand,
+  verifyCommand,
   shadowReportCommand,
 ];
 

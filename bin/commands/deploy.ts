@@ -1,7 +1,9 @@
 /**
  * `modelstack deploy --env <name> [-- <cdk deploy args>]`: synthesizes the environment with the pinned CDK CLI,
  * prints its estimate, refuses when it is over budget (exit 1, unless `--allow-over-budget`), then runs
- * `cdk deploy` on that very assembly and exits with cdk's exit code.
+ * `cdk deploy` on that very assembly; a failed `cdk deploy` exits with cdk's exit code. After a deploy it runs
+ * `modelstack verify` on the environment (unless `--no-verify`): a deployed endpoint that does not serve the model
+ * fails the command (exit 1), even though CloudFormation reported success.
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
@@ -10,6 +12,9 @@ import { spawnProcess, type ProcessRunner } from '../../lib/deploy/process-runne
 import { renderReport } from '../../lib/cost/report';
 import { CheckFailedError, ChildProcessExitError, type CliContext } from '../cli-contract';
 import { costSetup, estimatesOf, type CostCommandOptions } from './estimate';
+import { DEFAULT_SAMPLE_ROWS } from '../../lib/verify/sample-rows';
+import { DEFAULT_TOLERANCE } from '../../lib/verify/compare-predictions';
+import { reportVerification, verifyEnvironment, type VerifyCommandSeams } from './verify';
 
 interface DeployCommandOptions {
   readonly env: string;
@@ -17,10 +22,15 @@ interface DeployCommandOptions {
   readonly allowOverBudget?: boolean;
   readonly freeTier?: boolean;
   readonly prices?: string;
+  /** False with `--no-verify`. */
+  readonly verify: boolean;
 }
 
-/** What the deploy command uses besides the context: the config, and the process runner (stubbed in tests). */
-export interface DeployCommandSeams extends CostCommandOptions {
+/**
+ * What the deploy command uses besides the context: the config, the process runner and the AWS edge of the
+ * verification after the deploy (both stubbed in tests).
+ */
+export interface DeployCommandSeams extends CostCommandOptions, VerifyCommandSeams {
   /** @default spawns the process */
   readonly run?: ProcessRunner;
 }
@@ -33,6 +43,7 @@ export function deployCommand(context: CliContext, seams: DeployCommandSeams = {
     .option('--allow-over-budget', 'deploy even when the expected total exceeds the budget')
     .option('--free-tier', 'apply the AWS free tier to the estimate')
     .option('--prices <file>', 'price table to use (default: pricing/prices.json)')
+    .option('--no-verify', 'do not run modelstack verify after cdk deploy')
     .argument('[cdk-args...]', 'more arguments for cdk deploy, after --, e.g. -- --require-approval never')
     .action(async (cdkArgs: string[], opts: DeployCommandOptions, command: Command) => {
       const setup = costSetup(context, command, seams, opts.env, opts.prices);
@@ -53,5 +64,10 @@ export function deployCommand(context: CliContext, seams: DeployCommandSeams = {
         throw new CheckFailedError(`not deploying, over budget:\n${outcome.reasons.map((line) => `  - ${line}`).join('\n')}\n(pass --allow-over-budget to deploy anyway)`);
       }
       if (outcome.status === 'failed') throw new ChildProcessExitError(outcome.step, outcome.exitCode);
+      if (opts.verify) {
+        context.stderr(`modelstack: verifying ${opts.env} (modelstack verify --env ${opts.env})`);
+        const settings = { env: opts.env, stack: outcome.stacks[0], rows: DEFAULT_SAMPLE_ROWS, tolerance: DEFAULT_TOLERANCE };
+        reportVerification(context, await verifyEnvironment(seams, settings), false);
+      }
     });
 }

@@ -17,6 +17,9 @@ export const CONTAINER_BUNDLE_TARGET: BundleTarget = { name: 'container', os: 'l
 /** The folder holding the Dockerfile (also the asset's source before bundling). */
 export const CONTAINER_DIR = path.join(PROJECT_ROOT, 'container');
 
+/** The files of `container/` that go into the build context next to the bundle. */
+export const CONTAINER_BUILD_FILES: readonly string[] = ['Dockerfile', '.dockerignore'];
+
 /** The container host's entry. */
 export const CONTAINER_ENTRY = path.join(PROJECT_ROOT, 'lambda', 'hosts', 'container.ts');
 
@@ -32,7 +35,7 @@ export interface ContainerContextOptions {
   readonly projectRoot?: string;
 }
 
-/** Writes the Docker build context: the runtime bundle plus the `Dockerfile`. */
+/** Writes the Docker build context: the runtime bundle plus the `Dockerfile` and its `.dockerignore`. */
 export function bundleContainerContext(options: ContainerContextOptions): BundleReport {
   const projectRoot = options.projectRoot ?? PROJECT_ROOT;
   const report = bundleRuntime({
@@ -42,7 +45,7 @@ export function bundleContainerContext(options: ContainerContextOptions): Bundle
     manifest: options.manifest,
     projectRoot,
   });
-  fs.copyFileSync(path.join(projectRoot, 'container', 'Dockerfile'), path.join(options.outputDir, 'Dockerfile'));
+  for (const file of CONTAINER_BUILD_FILES) fs.copyFileSync(path.join(projectRoot, 'container', file), path.join(options.outputDir, file));
   return report;
 }
 

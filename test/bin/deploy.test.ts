@@ -1,6 +1,7 @@
 /**
  * `modelstack deploy` with the process-spawn seam stubbed: the stub "synthesizes" by copying a cloud assembly
- * synthesized in the test, and records every call; no real synth or deploy ever runs.
+ * synthesized in the test, and records every call; no real synth or deploy ever runs. The verification after the
+ * deploy runs against the local server, with only the AWS API calls stubbed (test/support/verify-edge.ts).
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +10,11 @@ import { deployCommand } from '../../bin/commands/deploy';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext } from '../../bin/modelstack';
 import { environments } from '../../config/environments';
 import type { ProcessRunner } from '../../lib/deploy/process-runner';
+import { startServer, type RunningServer } from '../../lambda/hosts/local-server';
+import { createObservability } from '../../lambda/serving/observability';
 import { PROJECT_ROOT } from '../support/app';
 import { removeAssembly, synthesizeAssembly } from '../support/assembly';
+import { BREAST_CANCER, fakeAws, type FakeDeployment } from '../support/verify-edge';
 
 const TINY = { dev: { ...environments.dev, budget: { monthlyLimitUsd: 1 } } };
 
@@ -34,12 +38,21 @@ function stub(assembly: string, { synthExit = 0, deployExit = 0 } = {}): { run: 
   return { run, calls };
 }
 
-async function deploy(argv: string[], run: ProcessRunner, raw?: Record<string, unknown>) {
+/** The function URL the stubbed stack output names: the local server serving the deployed model. */
+let endpoint: RunningServer;
+beforeAll(async () => {
+  const observability = createObservability({ serviceName: 'breast-cancer', metrics: false, logLevel: 'SILENT' });
+  endpoint = await startServer({ model: BREAST_CANCER, port: 0, announce: () => undefined, observability });
+});
+afterAll(() => endpoint.close());
+
+async function deploy(argv: string[], run: ProcessRunner, raw?: Record<string, unknown>, world: Partial<FakeDeployment> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const context: CliContext = { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH }, interactive: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
-  const code = await main(argv, context, [(c) => deployCommand(c, { run, ...(raw === undefined ? {} : { environments: raw }) })]);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  const { aws, sent } = fakeAws({ url: `${endpoint.url}/`, ...world });
+  const code = await main(argv, context, [(c) => deployCommand(c, { run, aws: () => aws, ...(raw === undefined ? {} : { environments: raw }) })]);
+  return { code, out: out.join('\n'), err: err.join('\n'), sent };
 }
 
 describe('Given an environment synthesized by a stubbed CDK CLI', () => {
@@ -72,6 +85,25 @@ describe('Given an environment synthesized by a stubbed CDK CLI', () => {
     expect(out).toContain('modelstack-breast-cancer-dev (environment dev, eu-west-1)');
     expect(out).toContain('within budget');
     expect(err).toContain('modelstack: deploying modelstack-breast-cancer-dev');
+    expect(err).toContain('modelstack: verifying dev (modelstack verify --env dev)');
+    expect(out).toContain('verified: 6 checks passed');
+  });
+
+  test('When the deployed endpoint does not serve the deployed model, then deploy fails (exit 1) after cdk deploy, listing what differs', async () => {
+    const { run, calls } = stub(dev);
+    const { code, err } = await deploy(['deploy', '--env', 'dev', '--cdk-out', join(work, 'out')], run, undefined, { modelSha256: 'b'.repeat(64) });
+    expect(calls.map((call) => call.args[0])).toEqual(['synth', 'deploy']);
+    expect(code).toBe(EXIT_CHECK_FAILED);
+    expect(err).toContain('modelstack: error: modelstack-breast-cancer-dev does not serve what was deployed:');
+    expect(err).toContain(`GET /v2/models/breast-cancer: model SHA-256: expected ${'b'.repeat(64)}`);
+  });
+
+  test('When --no-verify is given, then nothing is checked after cdk deploy', async () => {
+    const { run } = stub(dev);
+    const { code, err, sent } = await deploy(['deploy', '--env', 'dev', '--cdk-out', join(work, 'out'), '--no-verify'], run, undefined, { cloudFormationError: new Error('AWS must not be called') });
+    expect(code).toBe(EXIT_OK);
+    expect(err).not.toContain('verifying');
+    expect(sent).toEqual([]);
   });
 
   test('When arguments follow --, then they are passed to cdk deploy', async () => {
@@ -80,11 +112,12 @@ describe('Given an environment synthesized by a stubbed CDK CLI', () => {
     expect(calls[1].args.slice(-2)).toEqual(['--require-approval', 'never']);
   });
 
-  test('When cdk deploy fails, then its exit code is passed through', async () => {
+  test('When cdk deploy fails, then its exit code is passed through and nothing is verified', async () => {
     const { run } = stub(dev, { deployExit: 5 });
-    const { code, err } = await deploy(['deploy', '--env', 'dev', '--cdk-out', join(work, 'out')], run);
+    const { code, err, sent } = await deploy(['deploy', '--env', 'dev', '--cdk-out', join(work, 'out')], run);
     expect(code).toBe(5);
     expect(err).toContain('modelstack: error: cdk deploy exited with code 5');
+    expect(sent).toEqual([]);
   });
 
   test('When the estimate is over budget, then it refuses (exit 1) without deploying, unless --allow-over-budget', async () => {

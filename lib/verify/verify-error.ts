@@ -1,0 +1,7 @@
+/** A verification that cannot run as asked: no stack, no credentials, a stack without the outputs it reads. */
+export class VerifyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VerifyError';
+  }
+}
