@@ -64,7 +64,8 @@ let stacks: Record<string, ModelStack>;
 const REHEARSAL = {
   region: 'eu-west-1',
   model: { directory: 'examples/breast-cancer' },
-  platform: { type: 'lambda', memorySizeMiB: 2048, timeoutSeconds: 30, reservedConcurrency: 20, rollout: { strategy: 'linear', percent: 10, intervalMinutes: 1 } },
+  // Reserving 20 needs an account quota above 10 (docs/account-quotas.md): this account has the default 1000.
+  platform: { type: 'lambda', memorySizeMiB: 2048, timeoutSeconds: 30, reservedConcurrency: 20, accountConcurrencyQuota: 1000, rollout: { strategy: 'linear', percent: 10, intervalMinutes: 1 } },
   removalPolicy: 'destroy',
   alarms: { emails: ['ml-team@example.com'] },
   budget: { monthlyLimitUsd: 100 },
