@@ -26,6 +26,7 @@ const CREDENTIAL = 'S3RVER';
 /** Starts s3rver on 127.0.0.1 (port 0) with one bucket, and uploads `objects` into it. */
 export async function startLocalS3(bucket: string, objects: ReadonlyArray<{ key: string; body: Uint8Array }>): Promise<LocalS3> {
   const directory = makeTempDir('s3');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types; typed by the cast
   const S3rver = require('s3rver') as S3rverConstructor;
   const server = new S3rver({
     address: '127.0.0.1',

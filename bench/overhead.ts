@@ -93,14 +93,14 @@ async function measureBatch(model: OnnxModel, instances: readonly Record<string,
 
   // Correctness first: a 400 would be fast and meaningless.
   const check = await app.handle(request);
-  if (check.status !== 200) throw new Error(`end-to-end request answered ${check.status}: ${check.body.slice(0, 500)}`);
+  if (check.status !== 200) throw new Error(`end-to-end request answered ${check.status}: ${check.body.toString().slice(0, 500)}`);
   const answered = (JSON.parse(String(check.body)) as { predictions: unknown[] }).predictions;
   if (answered.length !== batchSize) throw new Error(`end-to-end request returned ${answered.length} predictions for ${batchSize}`);
   if (JSON.stringify(answered) !== JSON.stringify(predictions)) {
     throw new Error('end-to-end predictions differ from postprocessing of the bare session output');
   }
   const arrayCheck = await app.handle(arrayRequest);
-  if (arrayCheck.body !== check.body) throw new Error(`array-form request answered differently: ${arrayCheck.body.slice(0, 300)}`);
+  if (arrayCheck.body !== check.body) throw new Error(`array-form request answered differently: ${arrayCheck.body.toString().slice(0, 300)}`);
   const bare = await session.run(feeds);
   if (!(model.outputName in bare)) throw new Error(`bare session.run has no output "${model.outputName}"`);
 

@@ -62,6 +62,7 @@ function gitOutput(args: readonly string[]): string {
 
 function packageVersion(name: string): string {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a package.json found the way Node resolves it
     return (require(`${name}/package.json`) as { version: string }).version;
   } catch {
     return 'unknown';

@@ -27,6 +27,8 @@ async function runOne(name: BenchmarkName, options: BenchOptions): Promise<Bench
       return (await import('./binary-tensors')).runBinaryTensors(options);
     case 'cold-start':
       return (await import('./cold-start')).runColdStart(options);
+    case 'serve-start':
+      return (await import('./serve-start')).runServeStart(options);
     case 'throughput':
       return (await import('./throughput')).runThroughput(options);
   }

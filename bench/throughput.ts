@@ -96,7 +96,7 @@ function load(url: string, body: string, connections: number, seconds: number): 
       },
       (error: unknown, result: autocannon.Result) => {
         if (error !== null && error !== undefined) {
-          reject(error instanceof Error ? error : new Error(String(error)));
+          reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
           return;
         }
         resolve({

@@ -1,25 +1,9 @@
 /**
- * The CDK app: `npx cdk synth` builds every environment; `npx cdk synth -c env=prod` builds one.
- * The only place (with config/load.ts) that reads the outside world: CDK context and the config files.
+ * This repository's example app, written as any modelstack project's: the public `modelstack/app` over the typed
+ * environments of `config/environments.ts`. `npx cdk synth` builds every environment; `-c env=prod` builds one.
  */
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { applyCompliance } from '../lib/compliance';
-import { buildStacks } from './build';
+import { runApp } from 'modelstack/app';
+import { environments } from '../config/environments';
 
-async function main(): Promise<void> {
-  const app = new App();
-  const only: unknown = app.node.tryGetContext('env');
-  if (only !== undefined && typeof only !== 'string') {
-    throw new Error(`-c env: expected an environment name, got ${JSON.stringify(only)}`);
-  }
-  await buildStacks(app, { projectRoot: join(__dirname, '..'), only });
-  applyCompliance(app);
-  app.synth();
-}
-
-main().catch((error: unknown) => {
-  // Config and manifest errors are complete sentences; a stack trace would only bury them.
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
-});
+void runApp({ environments, projectRoot: join(__dirname, '..') });

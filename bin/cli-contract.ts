@@ -8,31 +8,14 @@
  * | 2 | usage error: unknown command or option, bad option value |
  * | 3 | unexpected error: a bug or an environment modelstack does not know; the message and a stack trace are printed |
  *
- * A command that runs a tool on the user's behalf and reports its verdict (`modelstack deploy` running `cdk deploy`)
- * exits with that tool's exit code ({@link ChildProcessExitError}).
+ * The exit code is part of the error's type: every error modelstack throws on purpose extends
+ * {@link ModelstackError} (most through {@link CheckFailure}), and anything else is unexpected. A command that runs
+ * a tool on the user's behalf and reports its verdict (`modelstack deploy` running `cdk deploy`) exits with that
+ * tool's exit code ({@link ChildProcessExitError}).
  */
-import { ConfigError } from '../config/load';
-import { CsvError } from '../lambda/core/csv';
-import { ManifestError } from '../lambda/core/manifest';
-import { ModelLoadError, ModelMismatchError } from '../lambda/core/model';
-import { ModelIntegrityError, ModelSourceError } from '../lambda/core/model-source';
-import { InvalidInputError } from '../lambda/core/invalid-input';
-import { RuntimeConfigError } from '../lambda/core/runtime-config';
-import { BundleError } from '../lib/bundling/bundle-error';
-import { EvaluationError } from '../lib/evaluation/evaluation-error';
-import { InitError } from '../lib/init/init-error';
-import { CloudAssemblyError } from '../lib/cost/cloud-assembly';
-import { EstimateError } from '../lib/cost/estimate';
-import { PriceTableError } from '../lib/cost/price-table';
-import { DeployError } from '../lib/deploy/deploy';
-import { ModelFileError } from '../lib/model-file';
-import { PropsValidationError } from '../lib/props-validation';
-import { VerifyError } from '../lib/verify/verify-error';
+import { CheckFailure, EXIT_CHECK_FAILED, EXIT_UNEXPECTED, ModelstackError } from '../lambda/core/modelstack-error';
 
-export const EXIT_OK = 0;
-export const EXIT_CHECK_FAILED = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_UNEXPECTED = 3;
+export { CheckFailure, EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, ModelstackError } from '../lambda/core/modelstack-error';
 
 /** What a command may use of the outside world; tests pass their own to run commands in process. */
 export interface CliContext {
@@ -52,7 +35,7 @@ export interface CliContext {
 }
 
 /** Thrown by a command whose check or gate failed (exit 1); the message says what failed. */
-export class CheckFailedError extends Error {
+export class CheckFailedError extends CheckFailure {
   constructor(message: string) {
     super(message);
     this.name = 'CheckFailedError';
@@ -63,47 +46,22 @@ export class CheckFailedError extends Error {
  * A child process the command ran on the user's behalf (e.g. `cdk deploy`) exited with `exitCode`: the command
  * exits with that code, so callers see the tool's own verdict.
  */
-export class ChildProcessExitError extends Error {
+export class ChildProcessExitError extends ModelstackError {
   constructor(
     readonly command: string,
-    readonly exitCode: number,
+    public readonly exitCode: number,
   ) {
     super(`${command} exited with code ${exitCode}`);
     this.name = 'ChildProcessExitError';
   }
 }
 
-/** Errors whose message is a complete explanation for the user: a check failed, not the tool. */
-const CHECK_FAILURES: ReadonlyArray<new (...args: never[]) => Error> = [
-  CheckFailedError,
-  ConfigError,
-  ManifestError,
-  ModelMismatchError,
-  ModelLoadError,
-  ModelIntegrityError,
-  ModelSourceError,
-  ModelFileError,
-  InvalidInputError,
-  CsvError,
-  RuntimeConfigError,
-  BundleError,
-  InitError,
-  PropsValidationError,
-  EvaluationError,
-  CloudAssemblyError,
-  PriceTableError,
-  EstimateError,
-  DeployError,
-  VerifyError,
-];
-
 /** System errors that describe the user's environment (a missing file, a port in use), not a bug. */
 const ENVIRONMENT_CODES: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EADDRINUSE', 'EADDRNOTAVAIL']);
 
-/** The exit code of a command that threw `error`: 1 for a failed check, 3 for anything unexpected. */
+/** The exit code of a command that threw `error`: its own for a {@link ModelstackError}, 3 for anything unexpected. */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof ChildProcessExitError) return error.exitCode;
-  if (CHECK_FAILURES.some((type) => error instanceof type)) return EXIT_CHECK_FAILED;
+  if (error instanceof ModelstackError) return error.exitCode;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === 'string' && ENVIRONMENT_CODES.has(code)) return EXIT_CHECK_FAILED;
   return EXIT_UNEXPECTED;
@@ -126,6 +84,6 @@ export function describeFailure(error: unknown): string[] {
     const reason = code === 'EISDIR' ? 'is a directory, not a file' : 'does not exist';
     return [`modelstack: error: ${errno.path} ${reason}`];
   }
-  if (error instanceof ChildProcessExitError || exitCodeOf(error) === EXIT_CHECK_FAILED) return [`modelstack: error: ${error.message}`];
+  if (exitCodeOf(error) !== EXIT_UNEXPECTED) return [`modelstack: error: ${error.message}`];
   return [`modelstack: unexpected error (a bug: please report it with this output): ${error.message}`, ...(error.stack ?? '').split('\n').slice(1)];
 }

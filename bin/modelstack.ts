@@ -1,39 +1,53 @@
+#!/usr/bin/env node
 /**
- * The modelstack CLI: `npm run modelstack -- <command>` (`npm start` runs `serve examples/breast-cancer`).
- * Exit codes and the command context are in `cli-contract.ts`: 0 ok, 1 a check or gate failed, 2 usage error,
- * 3 unexpected error.
+ * The modelstack CLI: `npx modelstack <command>` (in this repository `npm run modelstack -- <command>`). Exit codes
+ * and the command context are in `cli-contract.ts`: 0 ok, 1 a check or gate failed, 2 usage error, 3 unexpected.
  *
  * Each command lives in `bin/commands/<name>.ts` and exports a function building its commander `Command` from a
- * {@link CliContext}; it is a thin wrapper over a library module. Add it to {@link COMMANDS}.
+ * {@link CliContext}; it is a thin wrapper over a library module. Add it to {@link COMMANDS}: only the command that
+ * runs is loaded (start-up time: `serve` loads the runtime, not the CDK).
  */
 import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, type CliContext } from './cli-contract';
-import { compareCommand } from './commands/compare';
-import { evaluateCommand } from './commands/evaluate';
-import { initCommand } from './commands/init';
-import { deployCommand } from './commands/deploy';
-import { estimateCommand } from './commands/estimate';
-import { reviewCommand } from './commands/review';
-import { serveCommand } from './commands/serve';
-import { shadowReportCommand } from './commands/shadow-report';
-import { verifyCommand } from './commands/verify';
 
 export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, type CliContext } from './cli-contract';
 
+/** Builds a command's commander `Command`. */
+export type CommandFactory = (context: CliContext) => Command;
+
+/** A command, loaded only when needed: `serve` need not load the CDK, the evaluator or the cost estimator. */
+export interface LazyCommand {
+  /** The command's name on the command line. */
+  readonly name: string;
+  /** Loads the command's module and returns its factory. */
+  readonly load: () => Promise<CommandFactory>;
+}
+
 /** The commands, in help order. */
-export const COMMANDS: ReadonlyArray<(context: CliContext) => Command> = [
-  initCommand,
-  serveCommand,
-  evaluateCommand,
-  compareCommand,
-  estimateCommand,
-  reviewCommand,
-  deployCommand,
-  verifyCommand,
-  shadowReportCommand,
+export const COMMANDS: readonly LazyCommand[] = [
+  { name: 'new', load: async () => (await import('./commands/new')).newCommand },
+  { name: 'init', load: async () => (await import('./commands/init')).initCommand },
+  { name: 'serve', load: async () => (await import('./commands/serve')).serveCommand },
+  { name: 'evaluate', load: async () => (await import('./commands/evaluate')).evaluateCommand },
+  { name: 'compare', load: async () => (await import('./commands/compare')).compareCommand },
+  { name: 'estimate', load: async () => (await import('./commands/estimate')).estimateCommand },
+  { name: 'review', load: async () => (await import('./commands/review')).reviewCommand },
+  { name: 'deploy', load: async () => (await import('./commands/deploy')).deployCommand },
+  { name: 'verify', load: async () => (await import('./commands/verify')).verifyCommand },
+  { name: 'shadow-report', load: async () => (await import('./commands/shadow-report')).shadowReportCommand },
 ];
 
-export function buildProgram(context: CliContext, commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS): Command {
+/**
+ * The factories `argv` needs: the named command's alone, or all of them when no known command is named (help, an
+ * unknown command: the listing names them all).
+ */
+export async function commandsFor(argv: readonly string[], commands: readonly LazyCommand[] = COMMANDS): Promise<CommandFactory[]> {
+  const name = argv.find((arg) => !arg.startsWith('-'));
+  const named = commands.find((command) => command.name === name);
+  return named === undefined ? Promise.all(commands.map((command) => command.load())) : [await named.load()];
+}
+
+export function buildProgram(context: CliContext, commands: readonly CommandFactory[]): Command {
   const program = new Command('modelstack')
     .description('Serve an ONNX model with the same HTTP contract locally, in Lambda and in SageMaker')
     .showHelpAfterError('(run with --help for usage)')
@@ -58,12 +72,8 @@ export function buildProgram(context: CliContext, commands: ReadonlyArray<(conte
  * Runs the CLI. Resolves with the exit code once the command's action has finished (a server keeps running
  * after that; its shutdown sets its own exit code).
  */
-export async function main(
-  argv: readonly string[],
-  context: CliContext,
-  commands: ReadonlyArray<(context: CliContext) => Command> = COMMANDS,
-): Promise<number> {
-  const program = buildProgram(context, commands);
+export async function main(argv: readonly string[], context: CliContext, commands?: readonly CommandFactory[]): Promise<number> {
+  const program = buildProgram(context, commands ?? (await commandsFor(argv)));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;

@@ -6,7 +6,6 @@
 import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import { RolloutStrategy } from '../lib/lambda-rollout';
 import type { ProvisionedConcurrencyScalingProps } from '../lib/lambda-scaling';
@@ -80,8 +79,8 @@ export function lambdaServingOptions(platform: LambdaPlatformConfig, protection:
     accountConcurrencyQuota: platform.accountConcurrencyQuota,
     maxBatchSize: platform.maxBatchSize,
     maxPayloadBytes: platform.maxPayloadBytes,
-    // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values.
-    logRetention: platform.logRetentionDays as logs.RetentionDays,
+    // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values (typed as such).
+    logRetention: platform.logRetentionDays,
     // The VPC and subnets are imported by id (no lookup), next to the endpoint that uses them.
     ...(platform.network === undefined ? {} : { network: NetworkPlacement.fromIds(platform.network) }),
     ...(platform.scaling === undefined ? {} : { scaling: lambdaScalingProps(platform.scaling) }),

@@ -5,7 +5,7 @@
  * Accounts are left unset so `cdk synth` works without credentials; `cdk deploy` then targets the account of
  * the credentials in use. Set `account` to pin an environment to one account.
  */
-import type { EnvironmentConfigInput } from './schema';
+import type { EnvironmentConfigInput } from 'modelstack/config';
 
 const model = { directory: 'examples/breast-cancer' };
 const owner = { project: 'modelstack', 'cost-center': 'ml-platform' };

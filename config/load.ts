@@ -6,9 +6,10 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { describeIssues } from '../lambda/core/issues';
 import { ENVIRONMENT_NAME_PATTERN, EnvironmentSchema, type EnvironmentConfig } from './schema';
+import { CheckFailure } from '../lambda/core/modelstack-error';
 
 /** Raised for any invalid configuration; lists every problem found, each naming its field. */
-export class ConfigError extends Error {
+export class ConfigError extends CheckFailure {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid modelstack configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';

@@ -1,7 +1,6 @@
 /** The SageMaker platform's options from an environment's `platform: { type: 'sagemaker', ... }`. */
 import { Duration, Size } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { AutoScalingOptions } from '../lib/sagemaker/autoscaling';
 import { TrafficRouting, type DeploymentOptions } from '../lib/sagemaker/deployment';
 import { NetworkPlacement } from '../lib/network-placement';
@@ -41,8 +40,8 @@ export function sageMakerServingOptions(platform: SageMakerPlatformConfig): Sage
     ...(platform.network === undefined ? {} : { network: NetworkPlacement.fromIds(platform.network) }),
     maxBatchSize: platform.maxBatchSize,
     maxPayloadBytes: platform.maxPayloadBytes,
-    // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values.
-    logRetention: platform.logRetentionDays as logs.RetentionDays,
+    // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values (typed as such).
+    logRetention: platform.logRetentionDays,
   };
 }
 

@@ -95,7 +95,7 @@ export const EnvironmentSchema = z
       .prefault({}),
     /** Alarm thresholds, recipients per severity and drift (config/monitoring-schema.ts). */
     alarms: AlarmsSchema.prefault({}),
-    // Cost (issue 10): the budget CostBudget creates and the traffic the estimate prices; see config/cost-schema.ts.
+    // Cost: the budget CostBudget creates and the traffic the estimate prices; see config/cost-schema.ts.
     budget: BudgetSchema.optional(),
     /** Expected traffic, used by cost estimates. */
     traffic: TrafficSchema.prefault({}),

@@ -148,7 +148,8 @@ export class CostBudget extends Construct {
     emails.forEach((email, index) => {
       if (!Token.isUnresolved(email) && !EMAIL.test(email)) validator.fail(`emails[${index}]`, email, 'an e-mail address');
     });
-    for (const [part, value] of Object.entries(props.costAllocationTag)) {
+    for (const part of ['key', 'value'] as const) {
+      const value = props.costAllocationTag[part];
       if (!Token.isUnresolved(value) && (value.length === 0 || value.includes('$'))) validator.fail(`costAllocationTag.${part}`, value, 'a non-empty string without "$" (the filter separates key and value with it)');
     }
     if (props.budgetName !== undefined && !Token.isUnresolved(props.budgetName) && !/^[^:\\]{1,100}$/.test(props.budgetName)) {

@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sha256Hex } from '../lambda/core/model-source';
 import type { ModelArtifact } from './model-artifact';
+import { CheckFailure } from '../lambda/core/modelstack-error';
 
 /** Raised when a model file cannot be used; the message names the path and what is wrong. */
-export class ModelFileError extends Error {
+export class ModelFileError extends CheckFailure {
   constructor(
     /** The path that was refused. */
     readonly modelPath: string,

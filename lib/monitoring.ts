@@ -11,7 +11,8 @@
  * - prediction drift alarms around the model's evaluation distribution when a baseline is given (see `drift.ts`);
  * - a dashboard with a generated name.
  */
-import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type { RemovalPolicy} from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';

@@ -5,12 +5,13 @@
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { CheckFailure } from '../lambda/core/modelstack-error';
 
 /** CloudWatch metric namespaces: 1-255 of these characters, not starting with `AWS/` (reserved for AWS). */
 const METRICS_NAMESPACE_PATTERN = /^(?!AWS\/)[A-Za-z0-9._\-/#: ]{1,255}$/;
 
 /** Thrown by a construct whose props are invalid; `problems` lists each one. */
-export class PropsValidationError extends Error {
+export class PropsValidationError extends CheckFailure {
   constructor(
     /** Path of the construct whose props were refused. */
     readonly constructPath: string,

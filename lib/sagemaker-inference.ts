@@ -19,7 +19,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { Manifest } from '../lambda/core/manifest';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_METRICS_NAMESPACE, RUNTIME_ENV } from '../lambda/core/runtime-config';
 import { ContainerImage } from './container-image';

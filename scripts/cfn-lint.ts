@@ -29,7 +29,8 @@ const MIN_PYTHON = [3, 9] as const;
 /** One finding of `cfn-lint --format json`. */
 export interface CfnLintFinding {
   readonly Filename: string;
-  readonly Level: 'Error' | 'Warning' | 'Informational' | string;
+  /** 'Error', 'Warning' or 'Informational'. */
+  readonly Level: string;
   readonly Message: string;
   readonly Rule: { readonly Id: string };
   readonly Location: { readonly Path?: ReadonlyArray<string | number>; readonly Start?: { readonly LineNumber?: number } };
@@ -123,7 +124,7 @@ export function loadIgnores(file: string): CfnLintIgnore[] {
     const where = `${file}: ignores[${index}]`;
     if (typeof entry.rule !== 'string' || !/^[EWI]\d{4}$/.test(entry.rule)) throw new Error(`${where}.rule must be a cfn-lint rule id such as W3005, got ${JSON.stringify(entry.rule)}`);
     if (!Array.isArray(entry.resources) || entry.resources.length === 0) throw new Error(`${where}.resources must list logical-id patterns`);
-    for (const pattern of entry.resources) new RegExp(pattern);
+    for (const pattern of entry.resources as unknown[]) new RegExp(String(pattern));
     if (typeof entry.reason !== 'string' || entry.reason.length < 40) throw new Error(`${where}.reason must say why the finding stays (at least a sentence)`);
     return entry as CfnLintIgnore;
   });

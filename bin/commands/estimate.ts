@@ -5,7 +5,6 @@
  */
 import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { environments as configuredEnvironments } from '../../config/environments';
 import { loadEnvironments, type LoadedEnvironment } from '../../config/load';
 import { compareEstimates } from '../../lib/cost/compare';
 import { estimateCloudAssembly } from '../../lib/cost/estimate-assembly';
@@ -14,12 +13,15 @@ import { DEFAULT_PRICE_TABLE, PriceTable } from '../../lib/cost/price-table';
 import { overBudget, renderReport, type ReportFormat } from '../../lib/cost/report';
 import { CheckFailedError, type CliContext } from '../cli-contract';
 
-/** The project whose config and price table the CLI uses. */
+/** This repository's root, where `verify` still reads `config/environments.ts` (not yet a project's own config). */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
-/** Where the estimate commands find the config (tests pass their own environments). */
+/** Where the estimate commands find the config. */
 export interface CostCommandOptions {
-  /** The environments as written in config/environments.ts. @default that file's */
+  /**
+   * The environments as written in a project's config, validated here; model folders are resolved against the
+   * working directory. @default - what the app recorded in the cloud assembly (`lib/cost/estimate-inputs.ts`)
+   */
   readonly environments?: Readonly<Record<string, unknown>>;
 }
 
@@ -38,16 +40,20 @@ interface EstimateOptions {
 
 /** What the estimate, review and deploy commands share: the validated config and the price table. */
 export interface CostSetup {
-  readonly environments: LoadedEnvironment[];
+  /** The validated config; `undefined`: the environments recorded in the assembly. */
+  readonly environments?: LoadedEnvironment[];
   readonly prices: PriceTable;
   /** The price table as a path relative to the working directory. */
   readonly priceSource: string;
 }
 
-/** Loads the config (every environment validated) and the price table; an unknown `--env` is a usage error. */
+/**
+ * Loads the config when one is given (every environment validated; an unknown `--env` is then a usage error) and
+ * the price table.
+ */
 export function costSetup(context: CliContext, command: Command, options: CostCommandOptions, env: string | undefined, pricesFile?: string): CostSetup {
-  const raw = options.environments ?? configuredEnvironments;
-  if (env !== undefined && !Object.keys(raw).includes(env)) {
+  const raw = options.environments;
+  if (raw !== undefined && env !== undefined && !Object.keys(raw).includes(env)) {
     command.error(`error: option '--env <name>' argument '${env}' is not a known environment; known: ${Object.keys(raw).join(', ')}`, {
       exitCode: 2,
       code: 'modelstack.unknownEnvironment',
@@ -55,7 +61,7 @@ export function costSetup(context: CliContext, command: Command, options: CostCo
   }
   const file = pricesFile === undefined ? DEFAULT_PRICE_TABLE : resolve(context.cwd, pricesFile);
   return {
-    environments: loadEnvironments(raw, { projectRoot: PROJECT_ROOT }),
+    environments: raw === undefined ? undefined : loadEnvironments(raw, { projectRoot: context.cwd }),
     prices: PriceTable.load(file),
     priceSource: relative(context.cwd, file) || file,
   };

@@ -4,7 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_REQUEST_TIMEOUT_MS, startServer } from '../../lambda/hosts/local-server';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../lambda/hosts/local-server';
+import { MAX_WORKERS, startServing, WORKERS_ENV } from '../../lambda/hosts/serving';
 import { handleShutdownSignals } from '../../lambda/hosts/shutdown-signals';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../../lambda/core/runtime-config';
 import type { CliContext } from '../cli-contract';
@@ -19,6 +20,7 @@ interface ServeOptions {
   readonly maxBatchSize?: number;
   readonly maxPayloadBytes?: number;
   readonly requestTimeoutMs?: number;
+  readonly workers?: number;
   readonly metrics?: boolean;
   readonly logPayloads?: boolean;
 }
@@ -52,6 +54,29 @@ function resolvePort(option: number | undefined, env: NodeJS.ProcessEnv, command
   }
 }
 
+function parseWorkers(text: string): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_WORKERS) {
+    throw new InvalidArgumentError(`must be a whole number of workers from 1 to ${MAX_WORKERS}.`);
+  }
+  return value;
+}
+
+/** `--workers`, else `SAGEMAKER_MODEL_SERVER_WORKERS`, else undefined (one per CPU). A bad variable is a usage error. */
+function resolveWorkers(option: number | undefined, env: NodeJS.ProcessEnv, command: Command): number | undefined {
+  if (option !== undefined) return option;
+  const fromEnv = env[WORKERS_ENV];
+  if (fromEnv === undefined || fromEnv.trim() === '') return undefined;
+  try {
+    return parseWorkers(fromEnv);
+  } catch {
+    return command.error(
+      `error: the ${WORKERS_ENV} environment variable is ${JSON.stringify(fromEnv)}; it must be a whole number from 1 to ${MAX_WORKERS}`,
+      { exitCode: 2, code: 'modelstack.invalidEnvironment' },
+    );
+  }
+}
+
 export function serveCommand(context: CliContext): Command {
   return new Command('serve')
     .description('Serve a model directory (model.json + model.onnx) over HTTP, as the Lambda function URL does')
@@ -65,11 +90,17 @@ export function serveCommand(context: CliContext): Command {
       `time a client has to send a whole request (headers and body); then 408 and the connection is closed (default: ${DEFAULT_REQUEST_TIMEOUT_MS})`,
       parsePositive,
     )
+    .option(
+      '--workers <n>',
+      `server processes sharing the port, each with its own model session (default: $${WORKERS_ENV}, else one per CPU available)`,
+      parseWorkers,
+    )
     .option('--metrics', 'print CloudWatch EMF metrics to stdout (flushed every 10 s and at shutdown; namespace: $POWERTOOLS_METRICS_NAMESPACE, else modelstack)')
     .option('--log-payloads', 'log request bodies (off by default: they may hold personal data)')
     .action(async (modelDir: string, options: ServeOptions, command: Command) => {
       const port = resolvePort(options.port, context.env, command);
-      const server = await startServer({
+      const workers = resolveWorkers(options.workers, context.env, command);
+      const server = await startServing({
         model: resolve(context.cwd, modelDir),
         port,
         host: options.host,
@@ -83,9 +114,13 @@ export function serveCommand(context: CliContext): Command {
         ...(context.env.POWERTOOLS_METRICS_NAMESPACE ? { metricsNamespace: context.env.POWERTOOLS_METRICS_NAMESPACE } : {}),
         logPayloads: options.logPayloads === true,
         announce: context.stdout,
+        log: context.stderr,
+        ...(workers === undefined ? {} : { workers }),
       });
+      // A pool worker: the primary announces and handles the signals.
+      if (server === undefined) return;
       handleShutdownSignals(server, { announce: context.stderr });
-      const name = server.model.manifest.name;
+      const name = server.name;
       context.stdout(
         `modelstack: POST ${server.url}/invocations (JSON or CSV) or ${server.url}/v2/models/${name}/infer; ` +
           `metadata at ${server.url}/v2/models/${name}; Ctrl-C stops`,

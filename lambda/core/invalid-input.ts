@@ -5,6 +5,7 @@
  */
 import { formatValue } from './issues';
 import type { InputProblem } from './types';
+import { CheckFailure } from './modelstack-error';
 
 /** Problems named in an {@link InvalidInputError}'s message; the rest are counted ("and N more"). */
 export const MAX_LISTED_PROBLEMS = 20;
@@ -27,7 +28,7 @@ export function formatProblem(problem: InputProblem): string {
  * The request's data does not fit the manifest (a client error: HTTP 400). `problems` holds the first
  * {@link MAX_KEPT_PROBLEMS}; `problemCount` counts them all.
  */
-export class InvalidInputError extends Error {
+export class InvalidInputError extends CheckFailure {
   readonly problems: readonly InputProblem[];
   readonly problemCount: number;
 

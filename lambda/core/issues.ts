@@ -20,10 +20,18 @@ export function formatValue(value: unknown): string {
   // JSON would render these as null, hiding the actual offender.
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let text: string;
+  // String() renders what JSON cannot (undefined, functions, symbols, cycles); objects never get here but by a cycle.
   try {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // Too deep to render (the stack overflows in JSON.stringify, and in String for nested arrays), or a cycle.
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
+      text = String(value);
+    } catch {
+      text = Array.isArray(value) ? `an array of ${value.length} items nested too deep to show` : 'an object nested too deep to show';
+    }
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { FEATURE_NAME_PATTERN, FEATURE_NAME_RULE } from './feature-names';
 import { describeIssues } from './issues';
+import { CheckFailure } from './modelstack-error';
 
 export { formatPath, formatValue } from './issues';
 export { FEATURE_NAME_PATTERN } from './feature-names';
@@ -284,7 +285,7 @@ const regressionOutput = z.strictObject({
   value: z.string().min(1),
 });
 
-// --- evaluation (issue 11): read by `modelstack evaluate` and the promotion gate, not by the runtime ---
+// --- evaluation: read by `modelstack evaluate` and the promotion gate, not by the runtime ---
 const metricFloors = z.record(z.string(), finite());
 
 const evaluationSchema = z.strictObject({
@@ -343,7 +344,7 @@ export type ClassificationManifest = Extract<Manifest, { task: 'binary-classific
 export type RegressionManifest = Extract<Manifest, { task: 'regression' }>;
 
 /** Raised when a manifest is invalid; `problems` lists every problem found, each naming its JSON path. */
-export class ManifestError extends Error {
+export class ManifestError extends CheckFailure {
   constructor(
     readonly source: string,
     readonly problems: readonly string[],

@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommand as GetObject, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { CheckFailure } from './modelstack-error';
 
 /** The model's bytes could not be read; `source` names the file or `s3://bucket/key`, `cause` the underlying error. */
-export class ModelSourceError extends Error {
+export class ModelSourceError extends CheckFailure {
   constructor(
     readonly source: string,
     message: string,
@@ -20,7 +21,7 @@ export class ModelSourceError extends Error {
 }
 
 /** The model's bytes do not have the SHA-256 they were deployed with: the model is not served. */
-export class ModelIntegrityError extends Error {
+export class ModelIntegrityError extends CheckFailure {
   constructor(
     readonly source: string,
     readonly expectedSha256: string,
@@ -80,6 +81,62 @@ export async function readModelFromFile(path: string): Promise<Uint8Array> {
   }
 }
 
+/**
+ * How long one attempt to download the model may take. Without bounds, an S3 endpoint that accepts the connection
+ * and never answers would hold the download, and every request waiting for the model, forever.
+ */
+export interface S3DownloadTimeouts {
+  /** Longest wait for the TCP connection to S3. @default DEFAULT_S3_TIMEOUTS.connectTimeoutMs (3 s) */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Longest silence on the connection once it is open: no response, or a body that stops.
+   * @default DEFAULT_S3_TIMEOUTS.readTimeoutMs (5 s)
+   */
+  readonly readTimeoutMs?: number;
+  /**
+   * Longest whole attempt, body included (a body that trickles in never trips the read timeout).
+   * @default DEFAULT_S3_TIMEOUTS.attemptTimeoutMs (60 s)
+   */
+  readonly attemptTimeoutMs?: number;
+}
+
+/**
+ * Defaults of {@link S3DownloadTimeouts}: short enough that a Lambda init (10 s) sees a hung S3 fail and answers 503
+ * rather than hanging; long enough for S3's usual first byte (tens of ms) and a model of a few hundred MB.
+ */
+export const DEFAULT_S3_TIMEOUTS: Required<S3DownloadTimeouts> = {
+  connectTimeoutMs: 3000,
+  readTimeoutMs: 5000,
+  attemptTimeoutMs: 60_000,
+};
+
+/**
+ * The S3 client of the model download: the timeouts on its request handler, and one attempt per call (the caller
+ * retries with backoff and logs each attempt; the SDK's own retries would multiply the time an attempt takes).
+ * `config` adds or overrides client settings (region, endpoint, credentials).
+ */
+export function createModelS3Client(timeouts: S3DownloadTimeouts = {}, config: S3ClientConfig = {}): S3Client {
+  const { S3Client: Client } = s3Sdk();
+  return new Client({
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: timeouts.connectTimeoutMs ?? DEFAULT_S3_TIMEOUTS.connectTimeoutMs,
+      socketTimeout: timeouts.readTimeoutMs ?? DEFAULT_S3_TIMEOUTS.readTimeoutMs,
+    },
+    ...config,
+  });
+}
+
+/**
+ * The S3 client library, loaded at first use rather than at import: the SDK is a large share of start-up, and only
+ * a model in S3 needs it (not `serve`). A `require`, not `import()`: left external in the Lambda bundle, the
+ * runtime's SDK resolves through NODE_PATH, which ESM resolution ignores.
+ */
+function s3Sdk(): { GetObjectCommand: typeof GetObject; S3Client: typeof S3Client } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@aws-sdk/client-s3') as { GetObjectCommand: typeof GetObject; S3Client: typeof S3Client };
+}
+
 /** Where a model lives in S3. */
 export interface S3ModelLocation {
   readonly bucket: string;
@@ -91,8 +148,13 @@ export interface S3ModelLocation {
    * @see verifySha256
    */
   readonly expectedSha256?: string;
-  /** Defaults to a new `S3Client` with the environment's region and credentials. */
+  /** @default createModelS3Client(timeouts): the environment's region, endpoint and credentials */
   readonly client?: S3Client;
+  /**
+   * Bounds of the attempt; `attemptTimeoutMs` applies to a given `client` too, the others only to the default one.
+   * @default DEFAULT_S3_TIMEOUTS
+   */
+  readonly timeouts?: S3DownloadTimeouts;
 }
 
 /**
@@ -104,18 +166,29 @@ export interface S3ModelLocation {
 export async function readModelFromS3(location: S3ModelLocation): Promise<Uint8Array> {
   const { bucket, key, versionId } = location;
   const source = `s3://${bucket}/${key}${versionId === undefined ? '' : `?versionId=${versionId}`}`;
-  const client = location.client ?? new S3Client({});
+  const ownsClient = location.client === undefined;
+  const client = location.client ?? createModelS3Client(location.timeouts);
+  const { GetObjectCommand } = s3Sdk();
+  const attemptTimeoutMs = location.timeouts?.attemptTimeoutMs ?? DEFAULT_S3_TIMEOUTS.attemptTimeoutMs;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), attemptTimeoutMs);
   let bytes: Uint8Array;
   try {
-    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), {
+      abortSignal: deadline.signal,
+    });
     const body: unknown = response.Body;
     if (body === undefined || body === null) throw new Error('S3 returned no body');
-    bytes = await collect(body, response.ContentLength);
+    bytes = await collect(body, response.ContentLength, deadline.signal);
   } catch (error) {
     if (error instanceof ModelSourceError) throw error;
-    throw new ModelSourceError(source, `Cannot read the model from ${source}: ${describeS3Error(error, bucket, key)}`, {
-      cause: error,
-    });
+    const reason = deadline.signal.aborted
+      ? `the download did not finish within ${attemptTimeoutMs} ms (attemptTimeoutMs)`
+      : describeS3Error(error, bucket, key);
+    throw new ModelSourceError(source, `Cannot read the model from ${source}: ${reason}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    if (ownsClient) client.destroy();
   }
   if (location.expectedSha256 !== undefined) verifySha256(bytes, location.expectedSha256, source);
   return bytes;
@@ -137,7 +210,10 @@ function hasTransformToByteArray(value: unknown): value is { transformToByteArra
  * Streams the body into one buffer. With a known length the buffer is allocated once, so a large model does not
  * briefly need twice its size (chunks plus their concatenation) in a memory-limited function.
  */
-async function collect(body: unknown, contentLength: number | undefined): Promise<Uint8Array> {
+async function collect(body: unknown, contentLength: number | undefined, signal: AbortSignal): Promise<Uint8Array> {
+  // The SDK's abort covers the request; a body already streaming is stopped here.
+  const destroyable = body as { destroy?: (error?: Error) => void };
+  signal.addEventListener('abort', () => destroyable.destroy?.(new Error('aborted at the attempt deadline')), { once: true });
   if (!isAsyncIterable(body)) {
     if (hasTransformToByteArray(body)) return checkLength(await body.transformToByteArray(), contentLength);
     throw new Error('S3 returned a body that cannot be read as a stream');
@@ -190,6 +266,8 @@ function describeS3Error(error: unknown, bucket: string, key: string): string {
         `(and kms:Decrypt if the bucket uses a KMS key). S3 also answers AccessDenied for a missing object ` +
         `when the role lacks s3:ListBucket.`
       );
+    case 'TimeoutError':
+      return `S3 did not answer in time (${message}); see S3DownloadTimeouts`;
     default:
       return typeof name === 'string' && name !== 'Error' ? `${name}: ${message}` : message;
   }

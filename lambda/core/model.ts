@@ -42,7 +42,7 @@ export interface LoadModelOptions {
 function feedOf(tensor: PreparedTensor): Tensor {
   switch (tensor.type) {
     case 'string':
-      return new Tensor('string', tensor.data as string[], tensor.dims);
+      return new Tensor('string', tensor.data, tensor.dims);
     case 'int64':
       return new Tensor('int64', tensor.data, tensor.dims);
     case 'float64':

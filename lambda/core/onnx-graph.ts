@@ -5,7 +5,16 @@
  *
  * Decoding parses the whole model, so it runs only when the signature shows a problem worth explaining.
  */
-import { onnx } from 'onnx-proto';
+import type { onnx as OnnxProto } from 'onnx-proto';
+
+/**
+ * onnx-proto, loaded on first use: it is rarely needed (a model with a ZipMap output) and costs protobufjs and its
+ * generated schema at every start otherwise. A plain `require` keeps the check synchronous and bundlers see it.
+ */
+function onnxProto(): typeof OnnxProto {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('onnx-proto') as { onnx: typeof OnnxProto }).onnx;
+}
 
 /** A graph output made by a ZipMap node. */
 export interface ZipMapOutput {
@@ -20,9 +29,9 @@ export interface ZipMapOutput {
  * already loaded them, so that would be a model onnx-proto cannot read, not one to refuse here).
  */
 export function zipMapOutputs(bytes: Uint8Array): ZipMapOutput[] {
-  let model: onnx.ModelProto;
+  let model: OnnxProto.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = onnxProto().ModelProto.decode(bytes);
   } catch {
     return [];
   }

@@ -3,9 +3,10 @@
  * that every caller gets the same cross-realm byte view and the same {@link ModelLoadError}.
  */
 import { InferenceSession } from 'onnxruntime-node';
+import { CheckFailure } from './modelstack-error';
 
 /** onnxruntime could not load the bytes as a model (not ONNX, truncated, unsupported opset). */
-export class ModelLoadError extends Error {
+export class ModelLoadError extends CheckFailure {
   constructor(
     readonly source: string,
     cause: unknown,

@@ -48,7 +48,7 @@ export interface Preparer {
    * the same length. An absent column is missing for every instance. Column-level problems have `instance: -1`.
    * @throws InvalidInputError
    */
-  prepareColumns(columns: Readonly<Record<string, unknown>>, options?: PrepareOptions): PreparedBatch;
+  prepareColumns(columns: Readonly<Record<string, unknown>>, options?: PrepareOptions, singletonCells?: ReadonlySet<string>): PreparedBatch;
   /**
    * Matrix form (the Open Inference Protocol's single `[rows, cols]` tensor): `data` row-major, flat
    * (`rows * cols` values) or nested (`rows` arrays of `cols`); `cols` must equal `featureCount`.
@@ -106,8 +106,8 @@ class ManifestPreparer implements Preparer {
     return rules.finish(out);
   }
 
-  prepareColumns(columns: Readonly<Record<string, unknown>>, options?: PrepareOptions): PreparedBatch {
-    return prepareColumns(this.rules, columns, this.rules.stringMode(options?.textCells === true));
+  prepareColumns(columns: Readonly<Record<string, unknown>>, options?: PrepareOptions, singletonCells?: ReadonlySet<string>): PreparedBatch {
+    return prepareColumns(this.rules, columns, this.rules.stringMode(options?.textCells === true), singletonCells);
   }
 
   prepareMatrix(data: readonly unknown[], rows: number, cols: number, options?: PrepareOptions): PreparedBatch {

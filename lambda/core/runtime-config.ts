@@ -14,6 +14,9 @@
  * | `MAX_PAYLOAD_BYTES` | Largest request body in bytes (413 above)                       | 6291456 (6 MiB)                |
  * | `LOG_PAYLOADS`      | Log request bodies and error details (`true`/`false`)           | `false`                        |
  * | `MODEL_EVALUATION`  | The evaluation's key figures (JSON), for the metadata document   | none                           |
+ * | `MODEL_S3_CONNECT_TIMEOUT_MS` | Longest wait for the connection to S3 (model download)  | 3000                           |
+ * | `MODEL_S3_READ_TIMEOUT_MS`    | Longest silence of S3 once connected                    | 5000                           |
+ * | `MODEL_S3_ATTEMPT_TIMEOUT_MS` | Longest download attempt, body included                 | 60000                          |
  *
  * Powertools reads its own `POWERTOOLS_*` variables (log level, service name...); the metrics namespace is resolved
  * here because the runtime passes a default (`modelstack`) that `POWERTOOLS_METRICS_NAMESPACE` overrides.
@@ -22,6 +25,8 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { EvaluationFiguresSchema, type EvaluationKeyFigures } from './evaluation-figures';
 import { formatValue } from './issues';
+import type { S3DownloadTimeouts } from './model-source';
+import { CheckFailure } from './modelstack-error';
 
 /** Lambda's synchronous invocation payload limit, which function URLs share: 6 MB. */
 export const FUNCTION_URL_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -47,6 +52,9 @@ export const RUNTIME_ENV = {
   maxPayloadBytes: 'MAX_PAYLOAD_BYTES',
   logPayloads: 'LOG_PAYLOADS',
   evaluation: 'MODEL_EVALUATION',
+  s3ConnectTimeoutMs: 'MODEL_S3_CONNECT_TIMEOUT_MS',
+  s3ReadTimeoutMs: 'MODEL_S3_READ_TIMEOUT_MS',
+  s3AttemptTimeoutMs: 'MODEL_S3_ATTEMPT_TIMEOUT_MS',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 
@@ -67,10 +75,12 @@ export interface RuntimeConfig {
   readonly metricsNamespace: string;
   /** The evaluation's key figures, when the stack provides them. */
   readonly evaluation?: EvaluationKeyFigures;
+  /** Bounds of a model download attempt, where any is set. @default DEFAULT_S3_TIMEOUTS */
+  readonly s3Timeouts?: S3DownloadTimeouts;
 }
 
 /** Raised when the environment is not a valid configuration; the message names every bad variable and its value. */
-export class RuntimeConfigError extends Error {
+export class RuntimeConfigError extends CheckFailure {
   constructor(readonly problems: readonly string[]) {
     super(`invalid runtime configuration (environment variables):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'RuntimeConfigError';
@@ -125,6 +135,9 @@ const envSchema = z.object({
       .transform((v) => TRUE_WORDS.has(v))
       .optional(),
   ),
+  MODEL_S3_CONNECT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, positiveInteger(900_000).optional()),
+  MODEL_S3_READ_TIMEOUT_MS: z.preprocess(unsetIfEmpty, positiveInteger(900_000).optional()),
+  MODEL_S3_ATTEMPT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, positiveInteger(900_000).optional()),
   POWERTOOLS_METRICS_NAMESPACE: z.preprocess(unsetIfEmpty, z.string().max(255).optional()),
   MODEL_EVALUATION: z.preprocess(
     unsetIfEmpty,
@@ -183,6 +196,18 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv, options: RuntimeCon
     logPayloads: parsed.LOG_PAYLOADS ?? false,
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
     ...(parsed.MODEL_EVALUATION === undefined ? {} : { evaluation: parsed.MODEL_EVALUATION }),
+    ...s3TimeoutsOf(parsed.MODEL_S3_CONNECT_TIMEOUT_MS, parsed.MODEL_S3_READ_TIMEOUT_MS, parsed.MODEL_S3_ATTEMPT_TIMEOUT_MS),
+  };
+}
+
+function s3TimeoutsOf(connect?: number, read?: number, attempt?: number): { s3Timeouts?: S3DownloadTimeouts } {
+  if (connect === undefined && read === undefined && attempt === undefined) return {};
+  return {
+    s3Timeouts: {
+      ...(connect === undefined ? {} : { connectTimeoutMs: connect }),
+      ...(read === undefined ? {} : { readTimeoutMs: read }),
+      ...(attempt === undefined ? {} : { attemptTimeoutMs: attempt }),
+    },
   };
 }
 
@@ -200,7 +225,12 @@ export const CONTAINER_ENV = {
   port: 'SAGEMAKER_BIND_TO_PORT',
   /** Where the model files are (SageMaker copies `ModelDataSource` there); overridable for tests. */
   modelDir: 'MODELSTACK_MODEL_DIR',
+  /** Number of server workers (SageMaker's own convention). */
+  workers: 'SAGEMAKER_MODEL_SERVER_WORKERS',
 } as const;
+
+/** Most server workers the container accepts in {@link CONTAINER_ENV.workers}. */
+export const MAX_CONTAINER_WORKERS = 256;
 
 /** SageMaker's port and model directory for a serving container. */
 export const SAGEMAKER_DEFAULT_PORT = 8080;
@@ -217,6 +247,8 @@ export interface ContainerConfig {
   readonly limits: { readonly maxBatchSize: number; readonly maxPayloadBytes: number };
   readonly logPayloads: boolean;
   readonly metricsNamespace: string;
+  /** Server workers sharing the port. @default - one per CPU available */
+  readonly workers?: number;
 }
 
 const containerEnvSchema = envSchema.pick({
@@ -237,6 +269,7 @@ const containerEnvSchema = envSchema.pick({
       .optional(),
   ),
   MODELSTACK_MODEL_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
+  SAGEMAKER_MODEL_SERVER_WORKERS: z.preprocess(unsetIfEmpty, positiveInteger(MAX_CONTAINER_WORKERS).optional()),
 });
 
 /**
@@ -266,5 +299,6 @@ export function containerConfigFromEnv(env: NodeJS.ProcessEnv): ContainerConfig 
     },
     logPayloads: parsed.LOG_PAYLOADS ?? false,
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
+    ...(parsed.SAGEMAKER_MODEL_SERVER_WORKERS === undefined ? {} : { workers: parsed.SAGEMAKER_MODEL_SERVER_WORKERS }),
   };
 }

@@ -11,9 +11,10 @@ import { inputLayout, tensorNameOf, type InputLayout, type InputTensor } from '.
 import { zipMapOutputs, zipMapProblem, type ZipMapOutput } from './onnx-graph';
 import { createSession } from './onnx-session';
 import type { ModelSignature, TensorInfo } from './types';
+import { CheckFailure } from './modelstack-error';
 
 /** The manifest does not fit the model; `problems` has one sentence per mismatch, each naming the manifest path. */
-export class ModelMismatchError extends Error {
+export class ModelMismatchError extends CheckFailure {
   constructor(
     readonly source: string,
     readonly problems: readonly string[],

@@ -7,15 +7,22 @@ import { formatValue } from './issues';
 import { emptyBatch, INSTANCE_FIELD, InvalidInputError, ProblemSink } from './invalid-input';
 import type { PreparedBatch } from './types';
 
+/** The value of a cell of a column given as `[[v0], [v1], ...]` (an `[N, 1]` tensor): `v`, else the cell as is. */
+function unwrapped(cell: unknown): unknown {
+  return Array.isArray(cell) && cell.length === 1 ? (cell[0] as unknown) : cell;
+}
+
 /**
  * `{ feature: [v0, v1, ...] }`, all columns the same length; an absent column is missing for every instance.
- * Column-level problems have `instance: -1`.
+ * Columns named in `singletonCells` hold one-element arrays (`[[v0], [v1], ...]`, an `[N, 1]` tensor), read in
+ * place. Column-level problems have `instance: -1`.
  * @throws InvalidInputError
  */
 export function prepareColumns(
   rules: FeatureRules,
   columns: Readonly<Record<string, unknown>>,
   strings: StringMode,
+  singletonCells?: ReadonlySet<string>,
 ): PreparedBatch {
   if (columns === null || typeof columns !== 'object' || Array.isArray(columns)) {
     const allowed = 'an object of columns keyed by feature name';
@@ -63,6 +70,8 @@ export function prepareColumns(
     if (column === undefined) {
       // Absent column with a fill policy (reject was reported above): every row gets the fill.
       for (let row = 0; row < count; row++) rules.putFill(f, row, out);
+    } else if (singletonCells?.has(rules.featureNames[f]) === true) {
+      for (let row = 0; row < count; row++) rules.put(f, unwrapped(column[row]), strings, row, out, sink);
     } else {
       for (let row = 0; row < count; row++) rules.put(f, column[row], strings, row, out, sink);
     }

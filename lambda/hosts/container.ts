@@ -6,10 +6,11 @@
  * The model comes from `/opt/ml/model` (`MODELSTACK_MODEL_DIR` overrides it, for tests), where SageMaker copies the
  * model's S3 prefix: `model.onnx` and its `model.json`. `model.onnx` must have the SHA-256 in `MODEL_SHA256`
  * (set by the stack); any other bytes are refused before a session is created, and the process exits 1 so the
- * endpoint never becomes healthy. Metrics (EMF) and logs go to stdout, which SageMaker sends to CloudWatch Logs.
+ * endpoint never becomes healthy. It runs `SAGEMAKER_MODEL_SERVER_WORKERS` workers (default: one per vCPU) sharing the
+ * port (`serving.ts`). Metrics (EMF) and logs go to stdout, which SageMaker sends to CloudWatch Logs.
  */
 import { containerConfigFromEnv, CONTAINER_ENV, RuntimeConfigError } from '../core/runtime-config';
-import { startServer } from './local-server';
+import { startServing } from './serving';
 import { handleShutdownSignals } from './shutdown-signals';
 
 /** The one command SageMaker passes. */
@@ -43,7 +44,7 @@ export async function containerMain(args: readonly string[], deps: ContainerMain
     return;
   }
   try {
-    const server = await startServer({
+    const server = await startServing({
       model: config.modelDir,
       expectedSha256: config.modelSha256,
       port: config.port,
@@ -53,7 +54,11 @@ export async function containerMain(args: readonly string[], deps: ContainerMain
       metricsNamespace: config.metricsNamespace,
       logPayloads: config.logPayloads,
       announce: deps.stdout,
+      log: deps.stderr,
+      ...(config.workers === undefined ? {} : { workers: config.workers }),
     });
+    // A pool worker: the primary handles the signals.
+    if (server === undefined) return;
     handleShutdownSignals(server, { announce: deps.stderr, exit: deps.exit });
   } catch (error) {
     deps.stderr(`modelstack: cannot serve the model in ${config.modelDir} (${CONTAINER_ENV.modelDir}): ${error instanceof Error ? error.message : String(error)}`);

@@ -9,9 +9,12 @@
  * - Permanent failures stay failed for the life of the execution environment: invalid configuration, an invalid
  *   manifest, a SHA-256 mismatch, bytes onnxruntime cannot load, a manifest that does not fit the model. Retrying
  *   cannot fix them; a new deployment does. Every request gets 503 with a stable message; the cause is logged once.
- * - Anything else (S3 unreachable, throttled, access denied, object missing) may heal, so it is retried, but
- *   never per request blindly: the next attempt is made by the first request after a backoff (1 s, doubling, at
- *   most 60 s); requests before that get 503 at once. Each failed attempt is logged.
+ * - Anything else (S3 unreachable, hung, slow, throttled, access denied, object missing) may heal, so it is
+ *   retried, but never per request blindly: the next attempt is made by the first request after a backoff (1 s,
+ *   doubling, at most 60 s, plus up to half again of random jitter); requests before that get 503 at once, with
+ *   `Retry-After` and a message saying the load is retried. An attempt is bounded by the S3 timeouts
+ *   (`S3DownloadTimeouts` in core/model-source.ts); a request waits for the attempt in progress at most `maxWaitForModelMs`, then gets
+ *   503 too. Each failed attempt is logged as one ERROR line saying what happens next.
  *
  * Metrics are always on here and are flushed at the end of every invocation, so a failed load attempt (made at
  * init, or by the request that retries it) reaches CloudWatch with the first invocation that follows it.
@@ -25,6 +28,8 @@ import { ManifestError, readManifest } from '../core/manifest';
 import type { Manifest } from '../core/manifest';
 import { loadModel, ModelIntegrityError, ModelLoadError, ModelMismatchError } from '../core/model';
 import { readModelFromS3 } from '../core/model-source';
+import { jsonResponse } from '../serving/contract';
+import { notReadyError, RetryableLoadFailure } from '../serving/errors';
 import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
 import type { Observability } from '../serving/observability';
 import { isLambdaEnvironment, runtimeConfigFromEnv, RuntimeConfigError } from '../core/runtime-config';
@@ -48,7 +53,12 @@ export interface RetryPolicy {
   readonly initialDelayMs?: number;
   /** Cap of the doubling delay. @default 60000 */
   readonly maxDelayMs?: number;
+  /** Random number in [0, 1) for the jitter (each wait is the delay times 1 to 1.5). @default Math.random */
+  readonly random?: () => number;
 }
+
+/** Default of {@link HandlerDeps.maxWaitForModelMs}. */
+export const DEFAULT_MAX_WAIT_FOR_MODEL_MS = 10_000;
 
 export interface HandlerDeps {
   /** The environment the configuration is read from. @default process.env */
@@ -57,8 +67,13 @@ export interface HandlerDeps {
   readonly config?: RuntimeConfig;
   /** @default S3 at `MODEL_BUCKET`/`MODEL_KEY` (with `s3Client`) */
   readonly modelSource?: ModelSource;
-  /** The client of the default model source. @default a new S3Client for the function's region */
+  /** The client of the default model source. @default createModelS3Client with the configuration's timeouts */
   readonly s3Client?: S3Client;
+  /**
+   * Longest time a request waits for a load attempt in progress before it is answered 503 (the attempt goes on).
+   * @default DEFAULT_MAX_WAIT_FOR_MODEL_MS
+   */
+  readonly maxWaitForModelMs?: number;
   /** @default readManifest */
   readonly readManifest?: (path: string) => Promise<Manifest>;
   /** Builds the logs and metrics once the model name is known. @default Powertools, metrics on */
@@ -131,6 +146,8 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
   const now = deps.now ?? (() => performance.now());
   const initialDelay = deps.retry?.initialDelayMs ?? 1000;
   const maxDelay = deps.retry?.maxDelayMs ?? 60_000;
+  const random = deps.retry?.random ?? Math.random;
+  const maxWait = deps.maxWaitForModelMs ?? DEFAULT_MAX_WAIT_FOR_MODEL_MS;
   const makeObservability = deps.observability ?? defaultObservability;
   const readManifestFn = deps.readManifest ?? readManifest;
 
@@ -146,7 +163,13 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
   const source: string = config === undefined ? '(no configuration)' : `s3://${config.modelBucket}/${config.modelKey}`;
   const modelSource: ModelSource =
     deps.modelSource ??
-    ((c) => readModelFromS3({ bucket: c.modelBucket, key: c.modelKey, ...(deps.s3Client ? { client: deps.s3Client } : {}) }));
+    ((c) =>
+      readModelFromS3({
+        bucket: c.modelBucket,
+        key: c.modelKey,
+        ...(deps.s3Client ? { client: deps.s3Client } : {}),
+        ...(c.s3Timeouts === undefined ? {} : { timeouts: c.s3Timeouts }),
+      }));
 
   // The manifest and the observability are set up once; only the model download and session are retried.
   let manifest: Manifest | undefined;
@@ -173,7 +196,8 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
         ...(manifest === undefined ? {} : { manifest }),
         ...(config === undefined ? {} : { limits: config.limits }),
         ...(config?.evaluation === undefined ? {} : { evaluation: config.evaluation }),
-        hooks: obs.hooks,
+        // Not onModelLoadFailed: the failure is logged once below, with what happens next.
+        hooks: { onRequest: obs.hooks.onRequest },
       });
       return obs;
     };
@@ -193,20 +217,21 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
         // Before the manifest names the service, logs and metrics go out under FALLBACK_SERVICE_NAME.
         const obs = current.observability ?? serve(observability ?? makeObservability(FALLBACK_SERVICE_NAME, config));
         permanent = config === undefined || isPermanentLoadError(error);
-        obs.recordModelLoadFailure(error, now() - started, source);
         if (permanent) {
-          obs.logger.error('the model will not be loaded again in this execution environment; requests get 503', {
-            source,
+          obs.recordModelLoadFailure(error, now() - started, source, {
+            next: 'the model will not be loaded again in this execution environment; requests get 503',
           });
+          rejectModel(error);
         } else {
-          nextAttemptAt = now() + delay;
-          obs.logger.warn('the model load will be retried after a delay; requests until then get 503', {
-            source,
-            retryInMs: delay,
+          const wait = Math.round(delay * (1 + 0.5 * random()));
+          nextAttemptAt = now() + wait;
+          obs.recordModelLoadFailure(error, now() - started, source, {
+            next: 'the load will be retried by the first request after the delay; requests until then get 503',
+            retryInMs: wait,
           });
           delay = Math.min(delay * 2, maxDelay);
+          rejectModel(new RetryableLoadFailure(error, () => Math.ceil((nextAttemptAt - now()) / 1000)));
         }
-        rejectModel(error);
       }
     };
     current.settled = run();
@@ -222,13 +247,29 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
     return active;
   };
 
+  /** The current attempt once it settles, or undefined when it is still running after `maxWait`. */
+  const settledAttempt = async (): Promise<Attempt | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), maxWait)));
+    try {
+      return await Promise.race([currentAttempt(), waited]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   if (deps.eager ?? true) attempt = startAttempt();
 
   const handler = async (
     event: APIGatewayProxyEventV2,
     context?: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
-    const active = await currentAttempt();
+    const active = await settledAttempt();
+    if (active === undefined) {
+      const busy = notReadyError('loading');
+      const { status, headers } = jsonResponse(busy.status, '', busy.headers);
+      return { statusCode: status, headers, body: JSON.stringify({ error: busy.message }), isBase64Encoded: false };
+    }
     const app = active.app as InferenceApp;
     const obs = active.observability as Observability;
     if (context !== undefined) obs.logger.addContext(context);

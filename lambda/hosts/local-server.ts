@@ -5,13 +5,14 @@
  * - The body is streamed with the size limit enforced while reading: a declared `Content-Length` over the limit
  *   gets 413 before any byte is read (also as the answer to `Expect: 100-continue`), a chunked body gets 413 as
  *   soon as it crosses the limit; the rest of an oversized body is discarded, never buffered, and the connection
- *   is closed.
+ *   is closed with a lingering close ({@link lingerThenClose}), so the client reads the 413 rather than a reset.
  * - Keep-alive is on.
  * - A client that sends part of a request (headers or body) and stalls gets 408 after `requestTimeoutMs` (Node's
  *   `headersTimeout` and `requestTimeout`), recorded as reason `timeout`, and the connection is closed.
- * - {@link RunningServer.close} shuts down gracefully: it stops accepting connections, closes idle keep-alive
- *   connections, lets in-flight requests finish (their responses carry `Connection: close`), and after a timeout
- *   closes whatever is left. {@link handleShutdownSignals} wires it to SIGTERM/SIGINT.
+ * - {@link RunningServer.close} shuts down gracefully ({@link ConnectionDrain}): it stops accepting connections,
+ *   answers requests in flight and those still arriving on open connections (with `Connection: close`), half-closes
+ *   connections that stay idle, and after a timeout closes whatever is left. {@link handleShutdownSignals} wires it
+ *   to SIGTERM/SIGINT.
  */
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
@@ -20,6 +21,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { createInferenceApp } from '../serving/app';
+import { ConnectionDrain } from './connection-drain';
+import { lingerOnClose, lingerThenClose } from './lingering-close';
 import { jsonResponse } from '../serving/contract';
 import type { HttpResponse, InferenceApp } from '../serving/contract';
 import { bodyTooLargeMessage, INTERNAL_ERROR } from '../serving/errors';
@@ -38,6 +41,11 @@ export interface ServerOptions {
    * (the SageMaker container sets it from `MODEL_SHA256`). @default - not checked
    */
   readonly expectedSha256?: string;
+  /**
+   * onnxruntime intra-op threads of a model directory's session (a pool sets it so that workers × threads fits the
+   * CPUs). @default 1
+   */
+  readonly threads?: number;
   /** @default 8080; 0 picks a free port (see {@link RunningServer.url}) */
   readonly port?: number;
   /** @default '127.0.0.1' */
@@ -91,8 +99,6 @@ export interface RunningServer {
 
 /** Longest `x-request-id` taken from a client; a longer one is replaced. */
 const MAX_REQUEST_ID_LENGTH = 200;
-/** How long the rest of an oversized body is drained (so the client can read the 413) before the socket is cut. */
-const DRAIN_MS = 2000;
 
 /**
  * How often Node checks for requests past their timeout (`connectionsCheckingInterval`, 30 s by default, which
@@ -152,7 +158,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (typeof options.model === 'string') {
     const started = performance.now();
     try {
-      model = await loadModelFromDirectory(options.model, options.expectedSha256 === undefined ? {} : { expectedSha256: options.expectedSha256 });
+      model = await loadModelFromDirectory(options.model, {
+        ...(options.expectedSha256 === undefined ? {} : { expectedSha256: options.expectedSha256 }),
+        ...(options.threads === undefined ? {} : { threads: options.threads }),
+      });
     } catch (error) {
       await recordLoadFailure(options, options.model, error, performance.now() - started);
       throw error;
@@ -169,16 +178,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ? observability.startPeriodicFlush(options.metricsFlushIntervalMs)
     : undefined;
 
-  let closing = false;
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
   const requestIdOf = requestIdSource();
-
-  /** `close` listener of every response: one shared function, no closure per request. */
-  const onResponseClose = (): void => {
-    inFlight--;
-    if (inFlight === 0 && drained !== undefined) drained();
-  };
+  // Assigned once the server exists; requests only arrive after that.
+  let drain: ConnectionDrain | undefined; // eslint-disable-line prefer-const -- assigned after the handlers that read it are defined
 
   const send = (res: http.ServerResponse, requestId: string, response: HttpResponse, close = false): void => {
     if (res.headersSent || res.destroyed) return;
@@ -186,14 +188,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const headers: string[] = [];
     for (const name of Object.keys(response.headers)) headers.push(name, response.headers[name]);
     headers.push('content-length', String(Buffer.byteLength(response.body)), 'x-request-id', requestId);
-    if (close || closing) headers.push('connection', 'close');
+    if (close || drain?.closing === true) headers.push('connection', 'close');
     res.writeHead(response.status, headers);
     res.end(response.body);
   };
 
-  /** 413 without reading the body; the rest of the body is discarded and the connection closed. */
+  /**
+   * 413 without reading the body; the connection is then closed with a lingering close, which discards the rest of
+   * the body (within bounds) so that the client reads the 413 rather than a reset.
+   */
   const rejectTooLarge = (req: http.IncomingMessage, res: http.ServerResponse, requestId: string, size: string): void => {
     const message = bodyTooLargeMessage(size, limit);
+    lingerOnClose(req.socket);
     send(res, requestId, jsonResponse(413, JSON.stringify({ error: message })), true);
     try {
       observability.hooks.onRequest?.(
@@ -205,17 +211,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     req.removeAllListeners('data');
     req.resume();
-    const timer = setTimeout(() => req.socket.destroy(), DRAIN_MS);
-    timer.unref();
-    req.once('end', () => clearTimeout(timer));
   };
 
   /** The request each socket is reading, so a timeout can be reported with its id, method and path. */
   const reading = new WeakMap<Socket, { req: http.IncomingMessage; requestId: string; started: number }>();
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    inFlight++;
-    res.on('close', onResponseClose);
+    drain?.track(req, res);
     req.on('error', ignoreError);
     res.on('error', ignoreError);
     const requestId = requestIdOf(req.headers['x-request-id']);
@@ -265,6 +267,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     onRequest,
   );
   server.keepAliveTimeout = 65_000;
+  drain = new ConnectionDrain(server);
 
   /** A stalled request (Node's ERR_HTTP_REQUEST_TIMEOUT): 408, reason `timeout`, connection closed. */
   const onRequestTimeout = (socket: Socket): void => {
@@ -282,10 +285,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch {
       // As in the app: a failing hook does not fail the request.
     }
-    if (socket.writable && (current === undefined || !current.req.complete)) socket.end(raw);
-    const timer = setTimeout(() => socket.destroy(), DRAIN_MS);
-    timer.unref();
-    socket.once('close', () => clearTimeout(timer));
+    if (socket.writable && (current === undefined || !current.req.complete)) socket.write(raw);
+    lingerThenClose(socket);
   };
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
@@ -301,8 +302,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > limit) {
-      inFlight++;
-      res.on('close', onResponseClose);
+      drain?.track(req, res);
       res.on('error', ignoreError);
       rejectTooLarge(req, res, requestIdOf(req.headers['x-request-id']), declared);
       return;
@@ -334,23 +334,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closed: Promise<CloseResult> | undefined;
   const close = (closeOptions: { timeoutMs?: number } = {}): Promise<CloseResult> => {
     closed ??= (async () => {
-      closing = true;
-      const allClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      let forced = false;
-      if (inFlight > 0) {
-        const timeoutMs = closeOptions.timeoutMs ?? options.shutdownTimeoutMs ?? 10_000;
-        forced = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(true), timeoutMs);
-          drained = () => {
-            clearTimeout(timer);
-            resolve(false);
-          };
-        });
-      }
-      // Finished responses carried `Connection: close`; whatever is left is idle or, after the timeout, cut.
-      server.closeAllConnections();
-      await allClosed;
+      const { forced } = await (drain).close(closeOptions.timeoutMs ?? options.shutdownTimeoutMs ?? 10_000);
       stopFlushing?.();
       if (ownsModel) await model.close();
       return { forced };

@@ -1,5 +1,11 @@
 /** Graceful shutdown of a running server on SIGTERM / SIGINT, for `modelstack serve` and the SageMaker container. */
-import type { RunningServer } from './local-server';
+import type { CloseResult } from './local-server';
+
+/** What a signal stops: a server or a pool of workers. */
+export interface Closable {
+  /** Graceful shutdown; `forced` when in-flight requests had to be cut. */
+  close(options?: { timeoutMs?: number }): Promise<CloseResult>;
+}
 
 /** Options of {@link handleShutdownSignals}. */
 export interface ShutdownOptions {
@@ -14,10 +20,10 @@ export interface ShutdownOptions {
 }
 
 /**
- * On the first signal: graceful {@link RunningServer.close}, then exit 0 (1 if requests had to be cut at the
+ * On the first signal: graceful {@link Closable.close}, then exit 0 (1 if requests had to be cut at the
  * timeout). A second signal exits at once with 130. Returns a function removing the handlers.
  */
-export function handleShutdownSignals(server: RunningServer, options: ShutdownOptions = {}): () => void {
+export function handleShutdownSignals(server: Closable, options: ShutdownOptions = {}): () => void {
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const announce = options.announce ?? console.error;

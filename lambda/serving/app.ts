@@ -24,7 +24,7 @@ import type {
   ModelStatus,
   RequestRecord,
 } from './contract';
-import { HttpError, INTERNAL_ERROR, INTERNAL_ERROR_MESSAGE, notReadyError } from './errors';
+import { HttpError, INTERNAL_ERROR, INTERNAL_ERROR_MESSAGE, notReadyError, RetryableLoadFailure } from './errors';
 import { LIVE_BODY, READY_BODY } from './health';
 import { invocations } from './invocations';
 import { SERVER_METADATA_BODY } from './metadata';
@@ -55,6 +55,8 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
   private readonly getter: (() => LoadedModel | undefined) | undefined;
   private loadStatus: ModelStatus = 'loading';
   private served: ServedModel | undefined;
+  /** Set when the model promise rejected with a failure that will be retried. */
+  private retry: RetryableLoadFailure | undefined;
   private catalog: Catalog | undefined;
   private readonly evaluation: EvaluationKeyFigures | undefined;
 
@@ -74,6 +76,7 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
         (loaded) => this.setModel(loaded),
         (error: unknown) => {
           this.loadStatus = 'failed';
+          if (error instanceof RetryableLoadFailure) this.retry = error;
           this.callHook(() => this.hooks.onModelLoadFailed?.(error));
         },
       );
@@ -94,7 +97,7 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
 
   ready(): ServedModel {
     const served = this.served;
-    if (served === undefined) throw notReadyError(this.loadStatus);
+    if (served === undefined) throw notReadyError(this.loadStatus, this.retry);
     return served;
   }
 

@@ -2,6 +2,7 @@
  * Request bodies: the media type and charset (415 otherwise), the size limits (413), the body as text (UTF-8, a
  * byte order mark dropped) and as JSON (400 otherwise, also for JSON nested too deep or with too many keys).
  */
+import { isUtf8 } from 'node:buffer';
 import { formatValue } from '../core/issues';
 import { JSON_CONTENT_TYPE } from './contract';
 import type { HttpRequest } from './contract';
@@ -65,10 +66,67 @@ export function checkBatchSize(count: number, limit: number): void {
   if (count > limit) throw new HttpError(413, 'too_large', batchTooLargeMessage(count, limit));
 }
 
-/** The body as text: UTF-8, without a leading byte order mark. */
+/**
+ * The body as text: UTF-8, without a leading byte order mark.
+ * @throws HttpError 400 naming the byte offset of the first byte that is not valid UTF-8 (decoding would replace
+ *   it silently, and the request would then fail for a reason that hides the real one)
+ */
 export function bodyText(body: Buffer | string): string {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
+  let text: string;
+  if (typeof body === 'string') {
+    text = body;
+  } else {
+    if (!isUtf8(body)) {
+      const offset = firstInvalidUtf8Offset(body);
+      throw new HttpError(
+        400,
+        'bad_json',
+        `request body is not valid UTF-8: byte 0x${body[offset].toString(16).padStart(2, '0')} at byte offset ${offset} ` +
+          'starts, continues or ends a sequence that UTF-8 does not allow; send the body encoded as UTF-8',
+      );
+    }
+    text = body.toString('utf8');
+  }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Bytes a UTF-8 sequence has after its lead byte, and the range its first continuation byte must be in. */
+function utf8Sequence(lead: number): { length: number; min: number; max: number } | undefined {
+  if (lead >= 0xc2 && lead <= 0xdf) return { length: 1, min: 0x80, max: 0xbf };
+  if (lead === 0xe0) return { length: 2, min: 0xa0, max: 0xbf };
+  if (lead === 0xed) return { length: 2, min: 0x80, max: 0x9f };
+  if (lead >= 0xe1 && lead <= 0xef) return { length: 2, min: 0x80, max: 0xbf };
+  if (lead === 0xf0) return { length: 3, min: 0x90, max: 0xbf };
+  if (lead >= 0xf1 && lead <= 0xf3) return { length: 3, min: 0x80, max: 0xbf };
+  if (lead === 0xf4) return { length: 3, min: 0x80, max: 0x8f };
+  return undefined;
+}
+
+/**
+ * Offset of the first byte that breaks UTF-8 (RFC 3629: no overlong forms, surrogates or code points over
+ * U+10FFFF); a sequence cut short by the end of the body is reported at its last byte. Only called once `isUtf8`
+ * said no (a valid body gives `bytes.length`).
+ */
+export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i];
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const sequence = utf8Sequence(lead);
+    if (sequence === undefined) return i;
+    for (let k = 1; k <= sequence.length; k++) {
+      const at = i + k;
+      if (at >= bytes.length) return bytes.length - 1;
+      const min = k === 1 ? sequence.min : 0x80;
+      const max = k === 1 ? sequence.max : 0xbf;
+      if (bytes[at] < min || bytes[at] > max) return at;
+    }
+    i += sequence.length + 1;
+  }
+  return bytes.length;
 }
 
 /**
@@ -90,9 +148,14 @@ export interface JsonLimits {
 
 /**
  * The first way `value` breaks the limits, or undefined. Iterative (an explicit stack), so a deep value cannot
- * overflow the call stack here; primitives cost one `typeof` each. Run after `JSON.parse`, which V8 implements
- * without recursion: parsing and then walking costs a fraction of a character-by-character pre-scan (measured in
- * README, "Broken requests").
+ * overflow the call stack here. Run after `JSON.parse`, which V8 implements without recursion: parsing and then
+ * walking costs a fraction of a character-by-character pre-scan (measured in README, "Broken requests").
+ *
+ * Only containers are counted. An array whose first element is not a container (a tensor's `data`, an instance in
+ * feature order, a column) is taken at its length and its elements are not visited: a request's numbers are the
+ * bulk of its body, and every one of them is read by the feature rules anyway, which refuse anything but a value
+ * (and `formatValue` renders even a value too deep to stringify). The limits guard the containers the code walks
+ * as containers: the envelope, the instances, the rows.
  */
 function exceededLimit(value: unknown, maxDepth: number, maxKeys: number): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -103,6 +166,8 @@ function exceededLimit(value: unknown, maxDepth: number, maxKeys: number): strin
     const depth = depths.pop() as number;
     if (depth > maxDepth) return `nests arrays and objects more than ${maxDepth} deep; at most ${maxDepth} levels are allowed`;
     if (Array.isArray(container)) {
+      const head: unknown = container[0];
+      if (typeof head !== 'object' || head === null) continue;
       for (let i = 0; i < container.length; i++) {
         const element: unknown = container[i];
         if (typeof element === 'object' && element !== null) {

@@ -49,9 +49,9 @@ export interface RequestRecord {
 /** Observability hooks; exceptions they throw are swallowed (a broken hook must not fail requests). */
 export interface InferenceHooks {
   /** Called once per request, after the response is built. */
-  onRequest?(record: RequestRecord, request: HttpRequest): void;
+  onRequest?(this: void, record: RequestRecord, request: HttpRequest): void;
   /** Called once when a model promise rejects (the app then answers 503). */
-  onModelLoadFailed?(error: unknown): void;
+  onModelLoadFailed?(this: void, error: unknown): void;
 }
 
 /**

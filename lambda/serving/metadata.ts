@@ -10,7 +10,7 @@ import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import type { LoadedModel } from '../core/types';
 import { BINARY_EXTENSION } from './binary-tensors';
 
-// The evaluation's key figures (issue 11).
+// The evaluation's key figures.
 export type { EvaluationKeyFigures } from '../core/evaluation-figures';
 /** The Open Inference Protocol's datatype for each element type the runtime writes. */
 const V2_DATATYPES: Readonly<Record<ElementType, string>> = { float32: 'FP32', float64: 'FP64', int64: 'INT64', string: 'BYTES' };

@@ -56,8 +56,11 @@ export interface Observability {
   readonly logPayloads: boolean;
   /** Records a successful model load (log line and `ModelLoadTime`). */
   recordModelLoad(model: LoadedModel, durationMs: number, source: string): void;
-  /** Records a failed model load attempt (log line with its cause, and `ModelLoadFailures`). */
-  recordModelLoadFailure(error: unknown, durationMs: number, source: string): void;
+  /**
+   * Records a failed model load attempt: one ERROR line with its cause and `outcome` (what happens next, such as
+   * `retryInMs`), and `ModelLoadFailures`.
+   */
+  recordModelLoadFailure(error: unknown, durationMs: number, source: string, outcome?: Readonly<Record<string, unknown>>): void;
   /** Writes the stored metrics as EMF (no-op when there are none or metrics are off). */
   flush(): void;
   /** Flushes every `intervalMs` (timer does not keep the process alive); returns a function that stops it. */
@@ -69,6 +72,24 @@ function errorDetails(error: unknown): Record<string, unknown> {
     return { name: error.name, message: error.message, stack: error.stack };
   }
   return { message: String(error) };
+}
+
+/**
+ * Load failures whose message says all there is to say (the file, the S3 object and what S3 answered, the hashes):
+ * logged without a stack, so that each failed attempt is one readable line.
+ */
+const DESCRIBED_LOAD_ERRORS: ReadonlySet<string> = new Set([
+  'ModelSourceError',
+  'ModelIntegrityError',
+  'ModelMismatchError',
+  'ModelLoadError',
+  'ManifestError',
+  'RuntimeConfigError',
+]);
+
+function loadErrorDetails(error: unknown): Record<string, unknown> {
+  if (error instanceof Error && DESCRIBED_LOAD_ERRORS.has(error.name)) return { name: error.name, message: error.message };
+  return errorDetails(error);
 }
 
 function truncatedBody(body: Buffer | string): string {
@@ -100,10 +121,17 @@ export function createObservability(options: ObservabilityOptions): Observabilit
   const metrics = metricsEnabled
     ? (options.metricsInstance ?? new Metrics({ namespace, serviceName: options.serviceName, logger }))
     : undefined;
-  // Not cached: the level can change at any time (setLogLevel, Powertools' debug sampling), per invocation with
-  // concurrent Lambda invocations, and the logger has no change notification. `level` is the number itself, about
-  // 0.1 µs per request; getLevelName() also maps it back to a name (0.37 µs a call).
-  const debugEnabled = (): boolean => logger.level <= LogLevelThreshold.DEBUG;
+  // Read once, and again whenever the level changes: `logger.level` reads process.env on every call (Powertools
+  // checks AWS_LAMBDA_MAX_CONCURRENCY to find the invocation's store), a measurable share of a batch-1 request.
+  // Every change after construction goes through setLogLevel (explicit, or Powertools' debug sampling), which is
+  // wrapped to refresh the flag. With concurrent invocations in one Lambda environment a sampled DEBUG level then
+  // also logs the successes of requests in flight alongside; only log lines differ.
+  let debug = logger.level <= LogLevelThreshold.DEBUG;
+  const setLogLevel = logger.setLogLevel.bind(logger);
+  logger.setLogLevel = (level: LogLevel): void => {
+    setLogLevel(level);
+    debug = logger.level <= LogLevelThreshold.DEBUG;
+  };
 
   // Counts by dimension value, turned into EMF at flush: one document per label / reason, since a dimension
   // value applies to a whole EMF document. One Metrics instance per value, created once.
@@ -174,7 +202,7 @@ export function createObservability(options: ObservabilityOptions): Observabilit
         batchSize: record.predictions?.length,
         body: truncatedBody(request.body),
       });
-    } else if (debugEnabled()) {
+    } else if (debug) {
       logger.debug('request', { ...logFields(record), batchSize: record.predictions?.length });
     }
   };
@@ -219,8 +247,8 @@ export function createObservability(options: ObservabilityOptions): Observabilit
         stored = true;
       }
     },
-    recordModelLoadFailure: (error, durationMs, source) => {
-      logger.error('model failed to load', { source, durationMs: Math.round(durationMs), error: errorDetails(error) });
+    recordModelLoadFailure: (error, durationMs, source, outcome) => {
+      logger.error('model failed to load', { source, durationMs: Math.round(durationMs), error: loadErrorDetails(error), ...outcome });
       if (metrics !== undefined) {
         metrics.addMetric(MODEL_LOAD_FAILURES.name, MODEL_LOAD_FAILURES.unit, 1);
         stored = true;

@@ -92,6 +92,7 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
     return served.preparer.prepareMatrix(data, shape[0], shape[1]);
   }
   const columns = Object.create(null) as Record<string, unknown>;
+  const singletonCells = new Set<string>();
   const problems: InputProblem[] = [];
   tensors.forEach(({ name: given, datatype, shape, data }, i) => {
     let name = given;
@@ -119,14 +120,12 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
       problems.push({ instance: -1, field: `inputs[${i}].data`, value: `${data.length} values`, allowed: `${rows} values (shape ${formatValue(shape)})` });
       return;
     }
-    // [N, 1] may come nested: [[v0], [v1], ...].
-    columns[name] =
-      shape.length === 2 && Array.isArray(data[0])
-        ? data.map((cell: unknown) => (Array.isArray(cell) && cell.length === 1 ? (cell[0] as unknown) : cell))
-        : data;
+    // [N, 1] may come nested: [[v0], [v1], ...], read in place (no unwrapped copy).
+    if (shape.length === 2 && Array.isArray(data[0])) singletonCells.add(name);
+    columns[name] = data;
   });
   if (problems.length > 0) throw new InvalidInputError(problems);
-  return served.preparer.prepareColumns(columns);
+  return served.preparer.prepareColumns(columns, undefined, singletonCells);
 }
 
 /** Checks each tensor's envelope (name, shape, datatype, data); reports every problem at once. */

@@ -9,13 +9,14 @@ import * as path from 'node:path';
 import type { BundlingOptions, ILocalBundling } from 'aws-cdk-lib';
 import type { Manifest } from '../../lambda/core/manifest';
 import type { BundleReport } from './bundle-size';
+import { PACKAGE_ROOT } from '../package-root';
 import { bundleRuntime, PROJECT_ROOT, type BundleTarget } from './runtime-bundle';
 
 /** Where the container runs: SageMaker's x86_64 instances (and serverless), no bundle size limits. */
 export const CONTAINER_BUNDLE_TARGET: BundleTarget = { name: 'container', os: 'linux', arch: 'x64', architecture: 'x86_64' };
 
 /** The folder holding the Dockerfile (also the asset's source before bundling). */
-export const CONTAINER_DIR = path.join(PROJECT_ROOT, 'container');
+export const CONTAINER_DIR = path.join(PACKAGE_ROOT, 'container');
 
 /** The files of `container/` that go into the build context next to the bundle. */
 export const CONTAINER_BUILD_FILES: readonly string[] = ['Dockerfile', '.dockerignore'];
@@ -45,7 +46,7 @@ export function bundleContainerContext(options: ContainerContextOptions): Bundle
     manifest: options.manifest,
     projectRoot,
   });
-  for (const file of CONTAINER_BUILD_FILES) fs.copyFileSync(path.join(projectRoot, 'container', file), path.join(options.outputDir, file));
+  for (const file of CONTAINER_BUILD_FILES) fs.copyFileSync(path.join(CONTAINER_DIR, file), path.join(options.outputDir, file));
   return report;
 }
 

@@ -5,18 +5,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
 import type { Manifest } from '../../lambda/core/manifest';
 import { MANIFEST_FILE_NAME } from '../../lambda/core/runtime-config';
-import { BundleError } from './bundle-error';
 import { assertWithinLimits, measureBundle, type BundleReport, type BundleSizeLimits } from './bundle-size';
+import { BUNDLE_ENTRY_FILE, bundleEntry } from './esbuild-entry';
 import { copyOnnxRuntime, type OnnxRuntimePlatform } from './onnxruntime-files';
+import { findPrebuiltBundle, PROJECT_ROOT } from './prebuilt-bundle';
 
-/** The project root: `lib/bundling/../..`. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-
-/** The bundle's entry file, written by esbuild. Lambda handler string: `index.handler`. */
-export const BUNDLE_ENTRY_FILE = 'index.js';
+export { BUNDLE_ENTRY_FILE } from './esbuild-entry';
+export { PROJECT_ROOT } from './prebuilt-bundle';
 
 /** Where a bundle will run. */
 export interface BundleTarget extends OnnxRuntimePlatform {
@@ -55,7 +52,7 @@ export interface RuntimeBundleOptions {
 /**
  * Builds the runtime into `outputDir`:
  *
- * - `index.js` (+ `index.js.map`): the entry bundled by esbuild (node24, CommonJS, minified, source map in a
+ * - `index.js` (+ `index.js.map`): the entry bundled by esbuild (prebuilt in the package for its own hosts) (node24, CommonJS, minified, source map in a
  *   separate file linked from `index.js`, without sources content), `onnxruntime-node` left external;
  * - `node_modules/onnxruntime-node/`: `package.json`, `dist/*.js` and `bin/napi-v6/<os>/<arch>/*` only;
  * - `node_modules/onnxruntime-common/`: `package.json`, `dist/cjs/*.js` and `dist/cjs/package.json`;
@@ -69,7 +66,10 @@ export interface RuntimeBundleOptions {
 export function bundleRuntime(options: RuntimeBundleOptions): BundleReport {
   const projectRoot = options.projectRoot ?? PROJECT_ROOT;
   const outputDir = path.resolve(options.outputDir);
-  buildEntry(options.entry, outputDir, projectRoot, options.bundleAwsSdk ?? true);
+  const bundleAwsSdk = options.bundleAwsSdk ?? true;
+  const prebuilt = findPrebuiltBundle(options.entry, bundleAwsSdk, projectRoot);
+  if (prebuilt === undefined) bundleEntry(options.entry, outputDir, projectRoot, bundleAwsSdk);
+  else copyPrebuilt(prebuilt, outputDir);
   copyOnnxRuntime(outputDir, projectRoot, options.target);
   fs.writeFileSync(path.join(outputDir, MANIFEST_FILE_NAME), `${JSON.stringify(options.manifest, null, 2)}\n`);
   const report = measureBundle(outputDir, options.target.architecture);
@@ -77,37 +77,9 @@ export function bundleRuntime(options: RuntimeBundleOptions): BundleReport {
   return report;
 }
 
-function buildEntry(entry: string, outputDir: string, projectRoot: string, bundleAwsSdk: boolean): void {
-  if (!fs.existsSync(entry)) {
-    throw new BundleError(`entry '${entry}' does not exist: it must be the host's TypeScript entry file`);
-  }
-  let result;
-  try {
-    result = buildSync({
-      entryPoints: [entry],
-      // Paths in the output (source map `sources`) are made relative to a fixed virtual location in the
-      // project, not to the real (temporary) output directory, so the bundle does not depend on where it is built.
-      absWorkingDir: projectRoot,
-      outfile: path.join(projectRoot, BUNDLE_ENTRY_FILE),
-      write: false,
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'cjs',
-      minify: true,
-      // A separate index.js.map plus the sourceMappingURL comment that --enable-source-maps follows.
-      sourcemap: 'linked',
-      sourcesContent: false,
-      legalComments: 'none',
-      // The entry's imports resolve from the project even when the entry lives elsewhere (tests).
-      nodePaths: [path.join(projectRoot, 'node_modules')],
-      external: ['onnxruntime-node', ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
-      logLevel: 'silent',
-    });
-  } catch (error) {
-    throw new BundleError(`esbuild could not bundle '${entry}': ${(error as Error).message}`);
-  }
-  for (const file of result.outputFiles) {
-    fs.writeFileSync(path.join(outputDir, path.basename(file.path)), file.contents);
+/** Copies a prebuilt host (`index.js` and its source map) into `outputDir`. */
+function copyPrebuilt(prebuilt: string, outputDir: string): void {
+  for (const file of [BUNDLE_ENTRY_FILE, `${BUNDLE_ENTRY_FILE}.map`]) {
+    fs.copyFileSync(path.join(prebuilt, file), path.join(outputDir, file));
   }
 }

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { tagValue, type CfnTemplate } from './cloudformation-template';
+import { CheckFailure } from '../../lambda/core/modelstack-error';
 
 /** The tag every modelstack resource carries with its environment's name. */
 export const ENVIRONMENT_TAG = 'modelstack:environment';
@@ -13,7 +14,7 @@ export const ENVIRONMENT_TAG = 'modelstack:environment';
 export const MODEL_TAG = 'modelstack:model';
 
 /** Thrown when a directory is not a readable cloud assembly; the message says what is missing and how to make it. */
-export class CloudAssemblyError extends Error {
+export class CloudAssemblyError extends CheckFailure {
   constructor(message: string) {
     super(message);
     this.name = 'CloudAssemblyError';

@@ -32,7 +32,8 @@ export function asObject(value: CfnValue | undefined): { readonly [key: string]:
 
 /** A list-shaped template value, or an empty list. */
 export function asList(value: CfnValue | undefined): readonly CfnValue[] {
-  return Array.isArray(value) ? value : [];
+  // Array.isArray narrows to any[]: the elements are template values.
+  return Array.isArray(value) ? (value as readonly CfnValue[]) : [];
 }
 
 /** The logical id a `Ref` or `Fn::GetAtt` points at, or `undefined` for anything else. */
@@ -70,7 +71,7 @@ export function referencedIds(value: CfnValue | undefined): string[] {
 export function literalStrings(value: CfnValue | undefined): string[] {
   if (typeof value === 'string') return [value];
   if (value === null || value === undefined || typeof value !== 'object') return [];
-  const values = Array.isArray(value) ? value : Object.values(value);
+  const values: readonly CfnValue[] = Array.isArray(value) ? (value as readonly CfnValue[]) : Object.values(value);
   return values.flatMap((child) => literalStrings(child));
 }
 
@@ -107,6 +108,6 @@ export function tagValue(resource: CfnResource, key: string): string | undefined
     if (entry?.Key === key && typeof entry.Value === 'string') return entry.Value;
   }
   const map = asObject(tags);
-  if (map !== undefined && !Array.isArray(tags) && typeof map[key] === 'string') return map[key] as string;
+  if (map !== undefined && !Array.isArray(tags) && typeof map[key] === 'string') return map[key];
   return undefined;
 }

@@ -1,10 +1,12 @@
 /**
- * Estimates every stack of a cloud assembly with its environment's traffic profile, budget and model, found
- * through the stack's `modelstack:environment` tag in the validated config. A stack whose environment the config
- * does not know is still priced, idle, with a warning.
+ * Estimates every stack of a cloud assembly with its environment's traffic profile, budget and model: those the
+ * app recorded in the assembly (`estimate-inputs.ts`), or, when a validated config is given, those of the config
+ * environment named by the stack's `modelstack:environment` tag. A stack without either is still priced, idle,
+ * with a warning.
  */
 import { readManifest } from '../../lambda/core/manifest';
 import { readCloudAssembly, type SynthesizedStack } from './cloud-assembly';
+import { recordedEstimateInputs, type EstimateInputs } from './estimate-inputs';
 import { estimateStack, type StackEstimate } from './estimate';
 import type { PriceTable } from './price-table';
 import type { ModelInfo } from './pricing-context';
@@ -22,8 +24,8 @@ export interface EstimatedEnvironment {
 
 /** What estimating an assembly needs. */
 export interface AssemblyEstimateOptions {
-  /** The validated environments (traffic, budget, model folder). */
-  readonly environments: readonly EstimatedEnvironment[];
+  /** The validated environments (traffic, budget, model folder). @default - the inputs recorded in the assembly */
+  readonly environments?: readonly EstimatedEnvironment[];
   readonly prices: PriceTable;
   /** Apply the free tier. @default false */
   readonly freeTier?: boolean;
@@ -36,25 +38,40 @@ async function modelOf(environment: EstimatedEnvironment): Promise<ModelInfo> {
   return { name: manifest.name, task: manifest.task, labels: manifest.task === 'regression' ? [] : manifest.output.labels };
 }
 
-/** Estimates one synthesized stack with what the config says of its environment. */
-export async function estimateSynthesizedStack(stack: SynthesizedStack, options: AssemblyEstimateOptions): Promise<StackEstimate> {
+async function inputsOf(stack: SynthesizedStack, options: AssemblyEstimateOptions): Promise<EstimateInputs | string> {
+  if (options.environments === undefined) {
+    return recordedEstimateInputs(stack) ?? 'its app recorded no modelstack estimate inputs (it was not built by modelstack/app)';
+  }
   const environment = options.environments.find((env) => env.name === stack.environmentName);
   if (environment === undefined) {
-    const why = stack.environmentName === undefined ? 'it has no modelstack:environment tag' : `environment ${stack.environmentName} is not in the config`;
+    return stack.environmentName === undefined ? 'it has no modelstack:environment tag' : `environment ${stack.environmentName} is not in the config`;
+  }
+  return {
+    environment: environment.name,
+    traffic: environment.config.traffic,
+    budgetUsd: environment.config.budget?.monthlyLimitUsd,
+    model: await modelOf(environment),
+  };
+}
+
+/** Estimates one synthesized stack with what its app recorded, or the config says, of its environment. */
+export async function estimateSynthesizedStack(stack: SynthesizedStack, options: AssemblyEstimateOptions): Promise<StackEstimate> {
+  const inputs = await inputsOf(stack, options);
+  if (typeof inputs === 'string') {
     return estimateStack(stack, {
       prices: options.prices,
       freeTier: options.freeTier,
       trafficSource: 'none',
-      warnings: [`${stack.stackName}: ${why}, so there is no traffic profile: traffic-driven costs are 0 (idle cost only)`],
+      warnings: [`${stack.stackName}: ${inputs}, so there is no traffic profile: traffic-driven costs are 0 (idle cost only)`],
     });
   }
   return estimateStack(stack, {
     prices: options.prices,
     freeTier: options.freeTier,
-    traffic: trafficProfile(environment.config.traffic),
-    trafficSource: `config: ${environment.name}.traffic`,
-    model: await modelOf(environment),
-    budgetUsd: environment.config.budget?.monthlyLimitUsd,
+    traffic: trafficProfile(inputs.traffic),
+    trafficSource: `config: ${inputs.environment}.traffic`,
+    model: inputs.model,
+    budgetUsd: inputs.budgetUsd,
   });
 }
 

@@ -12,9 +12,10 @@ import { priceResource } from './pricers';
 import { PricingContext, type ModelInfo } from './pricing-context';
 import { TemplateGraph } from './template-graph';
 import { NO_TRAFFIC, type TrafficProfile } from './traffic-profile';
+import { CheckFailure } from '../../lambda/core/modelstack-error';
 
 /** Thrown when a stack cannot be estimated at all (no region to price it in). */
-export class EstimateError extends Error {
+export class EstimateError extends CheckFailure {
   constructor(message: string) {
     super(message);
     this.name = 'EstimateError';

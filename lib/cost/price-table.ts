@@ -7,9 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '../../lambda/core/issues';
+import { PACKAGE_ROOT } from '../package-root';
+import { CheckFailure } from '../../lambda/core/modelstack-error';
 
-/** Where the table lives in the repository. */
-export const DEFAULT_PRICE_TABLE = join(__dirname, '..', '..', 'pricing', 'prices.json');
+/** Where the table lives in the package. */
+export const DEFAULT_PRICE_TABLE = join(PACKAGE_ROOT, 'pricing', 'prices.json');
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD' });
 
@@ -78,7 +80,7 @@ export interface UnitPrice extends PriceFigure {
 }
 
 /** Thrown for a table that does not validate, or a region it does not cover. */
-export class PriceTableError extends Error {
+export class PriceTableError extends CheckFailure {
   constructor(message: string) {
     super(message);
     this.name = 'PriceTableError';

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import type { StackEstimate } from '../cost/estimate';
 import { overBudget } from '../cost/report';
 import type { ProcessRunner } from './process-runner';
+import { CheckFailure } from '../../lambda/core/modelstack-error';
 
 /** Thrown when the project cannot be deployed from here (no cdk.json, no pinned CDK CLI). */
-export class DeployError extends Error {
+export class DeployError extends CheckFailure {
   constructor(message: string) {
     super(message);
     this.name = 'DeployError';

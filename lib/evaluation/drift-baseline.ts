@@ -15,12 +15,13 @@ import { loadModelFromDirectory } from '../../lambda/core/model';
 import { createPreparer } from '../../lambda/core/prepare';
 import type { PredictionBaseline } from '../monitoring/drift';
 import { distributionOf, type PredictionDistribution } from './prediction-distribution';
+import { CheckFailure } from '../../lambda/core/modelstack-error';
 
 /** Name of the evaluation report `modelstack evaluate` writes next to the model. */
 export const EVALUATION_REPORT_FILE = 'evaluation.json';
 
 /** Raised when the evaluation data or report cannot give a baseline; names the file and what is wrong. */
-export class DriftBaselineError extends Error {
+export class DriftBaselineError extends CheckFailure {
   constructor(
     readonly file: string,
     readonly problems: readonly string[],

@@ -9,7 +9,7 @@ import { readManifest, type Manifest } from '../../lambda/core/manifest';
 import { loadModelFromDirectory } from '../../lambda/core/model';
 import { createPreparer } from '../../lambda/core/prepare';
 import type { Prediction } from '../../lambda/core/types';
-import { version as toolVersion } from '../../package.json';
+import { PACKAGE_VERSION as toolVersion } from '../package-root';
 import { EvaluationError } from './evaluation-error';
 import { EVALUATION_FILE, EVALUATION_SCHEMA_VERSION, readEvaluation, sha256OfFile, type EvaluatedSlice, type EvaluationRecord } from './evaluation-record';
 import { defaultKeyMetric, isMetricName, metricsOfTask, type MetricName, type Metrics } from './metric-names';

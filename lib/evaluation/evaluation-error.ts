@@ -1,5 +1,6 @@
 /** An evaluation that cannot run as asked: bad data, an unknown metric or column, an unreadable baseline. */
-export class EvaluationError extends Error {
+import { CheckFailure } from '../../lambda/core/modelstack-error';
+export class EvaluationError extends CheckFailure {
   constructor(message: string) {
     super(message);
     this.name = 'EvaluationError';

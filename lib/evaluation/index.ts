@@ -1,4 +1,4 @@
-// The evaluation library (issue 11): `modelstack evaluate` and `compare`, the report, and the promotion gate.
+// The evaluation library: `modelstack evaluate` and `compare`, the report, and the promotion gate.
 export * from './classification-metrics';
 export * from './compare';
 export * from './evaluate-model';

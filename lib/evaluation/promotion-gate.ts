@@ -11,9 +11,10 @@ import { EVALUATION_FILE, readEvaluation, sha256OfFile, type EvaluationRecord } 
 import { EvaluationError } from './evaluation-error';
 import { metricValue } from './metric-names';
 import { metricNamesOf } from './terminal-table';
+import { CheckFailure } from '../../lambda/core/modelstack-error';
 
 /** Raised when the gate refuses an environment's model; the message says why and what to run. */
-export class PromotionGateError extends Error {
+export class PromotionGateError extends CheckFailure {
   constructor(
     readonly environment: string,
     readonly problems: readonly string[],

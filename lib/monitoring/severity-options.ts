@@ -147,7 +147,7 @@ export const SEVERITY_DEFAULTS: Readonly<Record<AlarmSeverity, ResolvedSeverityO
 export function resolveSeverityOptions(severity: AlarmSeverity, options: SeverityAlarmOptions = {}): ResolvedSeverityOptions {
   const defaults = SEVERITY_DEFAULTS[severity];
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  return { ...defaults, ...defined } as ResolvedSeverityOptions;
+  return { ...defaults, ...defined };
 }
 
 /** `Warning` / `Critical`, for alarm names and construct ids. */

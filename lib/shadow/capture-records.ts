@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CheckFailure } from '../../lambda/core/modelstack-error';
 
 /** One side of a captured request. */
 export interface CapturedPayload {
@@ -33,7 +34,7 @@ export interface VariantRecord {
 }
 
 /** Raised for a file or line that is not SageMaker capture data; names the file and line. */
-export class CaptureFormatError extends Error {
+export class CaptureFormatError extends CheckFailure {
   constructor(message: string) {
     super(message);
     this.name = 'CaptureFormatError';

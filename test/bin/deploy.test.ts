@@ -27,6 +27,7 @@ interface Call {
 /** A runner that answers `cdk synth` by copying `assembly` to its --output, and `cdk deploy` with `deployExit`. */
 function stub(assembly: string, { synthExit = 0, deployExit = 0 } = {}): { run: ProcessRunner; calls: Call[] } {
   const calls: Call[] = [];
+  // eslint-disable-next-line @typescript-eslint/require-await -- a ProcessRunner returns a promise; the stub has nothing to await
   const run: ProcessRunner = async (command, args, options) => {
     calls.push({ command, args, env: options.env });
     if (args[0] === 'synth') {
@@ -142,14 +143,14 @@ describe('Given an environment synthesized by a stubbed CDK CLI', () => {
   });
 });
 
-describe('Given bad usage', () => {
+describe('Given the config and bad usage', () => {
   test.each([
     [['deploy'], "error: required option '--env <name>' not specified"],
     [['deploy', '--env', 'qa'], "argument 'qa' is not a known environment; known: dev, staging, sandbox, prod"],
     [['deploy', '--env', 'dev', '--require-approval', 'never'], "error: unknown option '--require-approval'"],
   ])('When %j runs, then it is a usage error (exit 2) and nothing is run', async (argv, message) => {
     const { run, calls } = stub('unused');
-    const { code, err } = await deploy(argv, run);
+    const { code, err } = await deploy(argv, run, environments);
     expect(code).toBe(EXIT_USAGE);
     expect(err).toContain(message);
     expect(calls).toEqual([]);

@@ -6,6 +6,7 @@ import { estimateCommand } from '../../bin/commands/estimate';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext } from '../../bin/modelstack';
 import { PROJECT_ROOT } from '../support/app';
 import { removeAssembly, synthesizeAssembly } from '../support/assembly';
+import { shippedAssembly } from '../support/shipped';
 
 /** dev with 3008 MB and a $1 budget: over budget, and more expensive per request. */
 const CHANGED = { dev: { ...environments.dev, platform: { ...environments.dev.platform, memorySizeMiB: 3008 }, budget: { monthlyLimitUsd: 1 } } };
@@ -26,13 +27,10 @@ describe('Given the shipped environments synthesized', () => {
   let shipped: string;
   let changed: string;
   beforeAll(async () => {
-    shipped = await synthesizeAssembly();
+    shipped = shippedAssembly();
     changed = await synthesizeAssembly({ environments: CHANGED });
   });
-  afterAll(() => {
-    removeAssembly(shipped);
-    removeAssembly(changed);
-  });
+  afterAll(() => removeAssembly(changed));
 
   test('When estimate runs, then it prints every environment with its totals and budget, and exits 0', async () => {
     const { code, out } = await run(['estimate', '--cdk-out', shipped]);
@@ -44,6 +42,19 @@ describe('Given the shipped environments synthesized', () => {
     expect(out).toContain('budget $500.00 a month (template)');
     expect(out).toContain('prices: pricing/prices.json of ');
     expect(out).toContain('free tier not applied');
+  });
+
+  test('When no config is given, then each stack is priced with the traffic, budget and model its app recorded in the assembly', async () => {
+    const { code, out } = await run(['estimate', '--cdk-out', shipped, '--env', 'prod']);
+    expect(code).toBe(EXIT_OK);
+    expect(out).toMatch(/traffic \(config: prod\.traffic\): 30M requests a month, 4 instance\(s\) per request/);
+    expect(out).not.toContain('no traffic profile');
+  });
+
+  test('When no config is given and --env names no stack of the assembly, then it exits 1 naming the environment', async () => {
+    const { code, err } = await run(['estimate', '--cdk-out', shipped, '--env', 'qa']);
+    expect(code).toBe(EXIT_CHECK_FAILED);
+    expect(err).toContain('holds no stack of environment qa');
   });
 
   test('When --env prod is given, then only prod is printed', async () => {
@@ -101,8 +112,8 @@ describe('Given bad usage or a missing synth', () => {
     [['estimate', '--json', '--markdown'], "error: option '--json' cannot be used with option '--markdown'"],
     [['estimate', '--env', 'qa'], "error: option '--env <name>' argument 'qa' is not a known environment; known: dev, staging, sandbox, prod"],
     [['estimate', '--frobnicate'], "error: unknown option '--frobnicate'"],
-  ])('When %j runs, then it is a usage error (exit 2)', async (argv, message) => {
-    const { code, err } = await run(argv);
+  ])('When %j runs with the config given, then it is a usage error (exit 2)', async (argv, message) => {
+    const { code, err } = await run(argv, environments);
     expect(code).toBe(EXIT_USAGE);
     expect(err).toContain(message);
   });

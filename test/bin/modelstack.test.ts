@@ -5,7 +5,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext } from '../../bin/modelstack';
+import { Command } from 'commander';
+import { commandsFor, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext, type LazyCommand } from '../../bin/modelstack';
 
 const ROOT = join(__dirname, '..', '..');
 const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -96,6 +97,32 @@ test('bad usage exits 2', async () => {
   expect(badEnv.stderr).toContain('error: the PORT environment variable is "http"');
 });
 
+describe('commandsFor: only the command that runs is loaded', () => {
+  function lazy(names: readonly string[], loaded: string[]): LazyCommand[] {
+    return names.map((name) => ({
+      name,
+      load: () => {
+        loaded.push(name);
+        return Promise.resolve(() => new Command(name));
+      },
+    }));
+  }
+
+  test('a named command loads that command alone', async () => {
+    const loaded: string[] = [];
+    expect(await commandsFor(['serve', 'examples/iris', '--port', '0'], lazy(['init', 'serve', 'estimate'], loaded))).toHaveLength(1);
+    expect(loaded).toEqual(['serve']);
+  });
+
+  test('help, no command or an unknown one loads them all, so that the listing names every command', async () => {
+    for (const argv of [['--help'], [], ['frobnicate']]) {
+      const loaded: string[] = [];
+      await commandsFor(argv, lazy(['init', 'serve'], loaded));
+      expect(loaded).toEqual(['init', 'serve']);
+    }
+  });
+});
+
 describe('main() in-process', () => {
   function context(env: NodeJS.ProcessEnv = {}): CliContext & { out: string[]; err: string[] } {
     const out: string[] = [];
@@ -110,6 +137,7 @@ describe('main() in-process', () => {
     [['serve', '--max-batch-size', '0'], "argument '0' is invalid. must be a positive whole number."],
     [['serve', '--max-payload-bytes', '1.5'], "argument '1.5' is invalid."],
     [['serve', '--request-timeout-ms', '0'], "argument '0' is invalid. must be a positive whole number."],
+    [['serve', '--workers', '0'], "argument '0' is invalid. must be a whole number of workers from 1 to 256."],
     [[], 'Usage: modelstack'],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const c = context();
@@ -117,11 +145,17 @@ describe('main() in-process', () => {
     expect(c.err.join('\n')).toContain(message);
   });
 
+  test('a SAGEMAKER_MODEL_SERVER_WORKERS that is not a number of workers is a usage error (exit 2) naming it', async () => {
+    const c = context({ SAGEMAKER_MODEL_SERVER_WORKERS: 'all' });
+    expect(await main(['serve', join(ROOT, 'examples', 'iris')], c)).toBe(EXIT_USAGE);
+    expect(c.err.join('\n')).toContain('error: the SAGEMAKER_MODEL_SERVER_WORKERS environment variable is "all"; it must be a whole number from 1 to 256');
+  });
+
   test('--help exits 0 and lists serve and its options', async () => {
     const c = context();
     expect(await main(['serve', '--help'], c)).toBe(EXIT_OK);
     const help = c.out.join('\n');
-    for (const option of ['--port', '--host', '--max-batch-size', '--max-payload-bytes', '--request-timeout-ms', '--metrics', 'examples/breast-cancer']) {
+    for (const option of ['--port', '--host', '--workers', '--max-batch-size', '--max-payload-bytes', '--request-timeout-ms', '--metrics', 'examples/breast-cancer']) {
       expect(help).toContain(option);
     }
     expect(await main(['--help'], context())).toBe(EXIT_OK);

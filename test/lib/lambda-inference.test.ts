@@ -159,7 +159,7 @@ describe('Given a LambdaInference with default props', () => {
           {
             Effect: 'Allow',
             Action: 'kms:Decrypt',
-            Resource: { 'Fn::GetAtt': [idOf(store.encryptionKey as kms.Key, stack), 'Arn'] },
+            Resource: { 'Fn::GetAtt': [idOf(store.encryptionKey, stack), 'Arn'] },
             Condition: { StringEquals: { 'kms:ViaService': Match.anyValue() } },
           },
         ],

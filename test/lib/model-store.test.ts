@@ -391,7 +391,7 @@ describe('Given invalid props', () => {
 
   test('When several props are invalid, then every problem is reported in one error', () => {
     expect(problemsOf({ modelName: 'BAD', removalPolicy: RemovalPolicy.SNAPSHOT, accessLogsExpiration: Duration.days(0) })).toHaveLength(3);
-    expect(() => synth({ modelName: 'BAD' })).toThrow(/Invalid props for Test\/ModelStore:\n  - modelName must be/);
+    expect(() => synth({ modelName: 'BAD' })).toThrow(/Invalid props for Test\/ModelStore:\n {2}- modelName must be/);
   });
 });
 

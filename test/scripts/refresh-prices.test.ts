@@ -18,8 +18,8 @@ function product(usagetype: string, tiers: Array<{ begin: string; usd: string; u
   return JSON.stringify({ product: { sku, attributes: { usagetype } }, terms: { OnDemand: { [`${sku}.JRTCKXETXF`]: { priceDimensions } } } });
 }
 
-const never: ProductSource = async () => {
-  throw new Error('the dry run must not call the Price List API');
+const never: ProductSource = () => {
+  return Promise.reject(new Error('the dry run must not call the Price List API'));
 };
 
 function io(source: ProductSource = never) {
@@ -75,7 +75,7 @@ describe('Given a refresh with a stubbed Price List that knows only Lambda reque
   test('When it runs, then that figure is rewritten as verified with its offer and date, and the others are kept and listed', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'modelstack-prices-')), 'prices.json');
     copyFileSync(DEFAULT_PRICE_TABLE, file);
-    const source: ProductSource = async (q) => (q.serviceCode === 'AWSLambda' ? [product('EU-Request', [{ begin: '0', usd: '0.0000002100', unit: 'Requests' }])] : []);
+    const source: ProductSource = (q) => Promise.resolve(q.serviceCode === 'AWSLambda' ? [product('EU-Request', [{ begin: '0', usd: '0.0000002100', unit: 'Requests' }])] : []);
     const { out, io: seams } = io(source);
     expect(await refreshPrices(['--region', 'eu-west-1', '--table', file], seams)).toBe(0);
     const refreshed = PriceTable.load(file);

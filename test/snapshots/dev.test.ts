@@ -1,6 +1,9 @@
-import { normalizedTemplate } from '../support/snapshot';
+import { templatePieces } from '../support/snapshot';
 
-// Tripwire only: behaviour is asserted by the fine-grained tests. Review the diff, then `npx jest -u`.
-test('The dev template matches its reviewed snapshot', async () => {
-  expect(await normalizedTemplate('dev')).toMatchSnapshot();
+// Tripwire only: behaviour is asserted by the fine-grained tests. One snapshot per template section and resource
+// type, so a change shows up under the name of what changed. Review the diff, then `npx jest test/snapshots -u`.
+const pieces = templatePieces('dev');
+
+test.each(Object.keys(pieces))('The dev template: %s matches its reviewed snapshot', (name) => {
+  expect(pieces[name]).toMatchSnapshot();
 });

@@ -1,6 +1,9 @@
-import { normalizedTemplate } from '../support/snapshot';
+import { templatePieces } from '../support/snapshot';
 
-// Tripwire only: behaviour is asserted by the fine-grained tests. Review the diff, then `npx jest -u`.
-test('The sandbox template matches its reviewed snapshot', async () => {
-  expect(await normalizedTemplate('sandbox')).toMatchSnapshot();
+// Tripwire only: behaviour is asserted by the fine-grained tests. One snapshot per template section and resource
+// type, so a change shows up under the name of what changed. Review the diff, then `npx jest test/snapshots -u`.
+const pieces = templatePieces('sandbox');
+
+test.each(Object.keys(pieces))('The sandbox template: %s matches its reviewed snapshot', (name) => {
+  expect(pieces[name]).toMatchSnapshot();
 });

@@ -2,7 +2,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { stackFromTemplate, type SynthesizedStack } from '../../lib/cost/cloud-assembly';
-import type { CfnTemplate } from '../../lib/cost/cloudformation-template';
 import type { StackEstimate } from '../../lib/cost/estimate';
 import type { LineItem } from '../../lib/cost/line-item';
 import { PriceTable } from '../../lib/cost/price-table';
@@ -24,7 +23,7 @@ export function unitPrice(key: string, region = 'us-east-1'): number {
 export function synthesized(build: (stack: Stack) => void, region = 'us-east-1', name = 'CostTest'): SynthesizedStack {
   const stack = new Stack(testApp(), name, { env: { region } });
   build(stack);
-  return stackFromTemplate(name, Template.fromStack(stack).toJSON() as CfnTemplate, region);
+  return stackFromTemplate(name, Template.fromStack(stack).toJSON(), region);
 }
 
 /** A traffic profile as the config would give it (defaults applied by the schema). */

@@ -1,5 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
-import { buildTestStacks } from './stacks';
+import { shippedTemplateJson } from './shipped';
 
 const ASSET_ZIP = /^[0-9a-f]{64}\.zip$/;
 const ASSET_PATH = /^asset\.[0-9a-f]{64}(\.zip)?$/;
@@ -21,8 +20,27 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
-/** The environment's template with asset hashes normalized: a tripwire for unreviewed infrastructure changes. */
-export async function normalizedTemplate(environment: string): Promise<unknown> {
-  const { stacks } = await buildTestStacks({ only: environment });
-  return normalize(Template.fromStack(stacks[0]).toJSON());
+/** The environment's template (the shipped synthesis of the run) with asset hashes normalized. */
+export function normalizedTemplate(environment: string): Record<string, unknown> {
+  return normalize(shippedTemplateJson(environment)) as Record<string, unknown>;
+}
+
+/**
+ * The normalized template in pieces a reviewer can read: one per top-level section (`Parameters`, `Outputs`...)
+ * and one per resource type (`Resources AWS::Lambda::Function`), each keyed by logical id. Together they are the
+ * whole template.
+ */
+export function templatePieces(environment: string): Record<string, unknown> {
+  const template = normalizedTemplate(environment);
+  const pieces: Record<string, Record<string, unknown>> = {};
+  for (const [section, value] of Object.entries(template)) {
+    if (section !== 'Resources') {
+      pieces[section] = { [section]: value };
+      continue;
+    }
+    for (const [logicalId, resource] of Object.entries(value as Record<string, { Type: string }>)) {
+      (pieces[`Resources ${resource.Type}`] ??= {})[logicalId] = resource;
+    }
+  }
+  return Object.fromEntries(Object.keys(pieces).sort().map((name) => [name, pieces[name]]));
 }

@@ -1,17 +1,22 @@
 import type { App } from 'aws-cdk-lib';
 import { buildStacks, type BuildOptions } from '../../bin/build';
+import { environments } from '../../config/environments';
 import type { ModelStack } from '../../lib/model-stack';
 import { PROJECT_ROOT, testApp } from './app';
 
 export interface SynthOptions extends Partial<BuildOptions> {
   /** Run the real asset bundling. @default false */
   readonly bundle?: boolean;
+  /** Run CDK's CloudFormation validation at synth. @default false */
+  readonly validate?: boolean;
+  /** Where the cloud assembly is written. @default a new folder of the test run */
+  readonly outdir?: string;
 }
 
 /** Builds the environments of `config/environments.ts` (or `environments`) exactly as `bin/app.ts` does. */
 export async function buildTestStacks(options: SynthOptions = {}): Promise<{ app: App; stacks: ModelStack[] }> {
-  const { bundle, ...build } = options;
-  const app = testApp({ bundle });
-  const stacks = await buildStacks(app, { projectRoot: PROJECT_ROOT, ...build });
+  const { bundle, validate, outdir, ...build } = options;
+  const app = testApp({ bundle, validate, ...(outdir === undefined ? {} : { outdir }) });
+  const stacks = await buildStacks(app, { projectRoot: PROJECT_ROOT, environments, ...build });
   return { app, stacks };
 }

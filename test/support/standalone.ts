@@ -28,7 +28,7 @@ export function strictSynthProblems(stack: Stack): string[] {
   const app = stack.node.root as App;
   const annotations = Annotations.fromStack(stack);
   const messages = [...annotations.findWarning('*', Match.anyValue()), ...annotations.findError('*', Match.anyValue())].map(
-    (entry) => `${entry.level} at ${entry.id}: ${String(entry.entry.data)}`,
+    (entry) => `${entry.level} at ${entry.id}: ${typeof entry.entry.data === 'string' ? entry.entry.data : JSON.stringify(entry.entry.data)}`,
   );
   const findings = compliancePacks(app).flatMap((pack) =>
     pack.validateScope(stack).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),

@@ -53,6 +53,7 @@ function stub<T extends { send: unknown }>(client: T, answer: (command: unknown)
 }
 
 function cloudFormation(world: FakeDeployment): CloudFormationClient {
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that a throw is a rejection, as from the SDK's send
   return stub(new CloudFormationClient({ region: REGION, credentials: FAKE_CREDENTIALS }), async (command) => {
     if (world.cloudFormationError !== undefined) throw world.cloudFormationError;
     if (command instanceof DescribeStacksCommand) {
@@ -85,6 +86,7 @@ function cloudFormation(world: FakeDeployment): CloudFormationClient {
 
 function sageMaker(world: FakeDeployment): SageMakerClient {
   const running = world.runningEndpointConfig ?? world.stackEndpointConfig ?? DEPLOYED_CONFIG;
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that a throw is a rejection, as from the SDK's send
   return stub(new SageMakerClient({ region: REGION, credentials: FAKE_CREDENTIALS }), async (command) => {
     if (command instanceof DescribeEndpointCommand) return { EndpointName: command.input.EndpointName, EndpointStatus: world.endpointStatus ?? 'InService', EndpointConfigName: running };
     if (command instanceof DescribeEndpointConfigCommand) return { EndpointConfigName: command.input.EndpointConfigName, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: `model-of-${command.input.EndpointConfigName}` }] };
@@ -109,7 +111,7 @@ function sageMakerRuntime(world: FakeDeployment): SageMakerRuntimeClient {
 export function fakeAws(world: FakeDeployment): { aws: VerifyAws; sent: SentRequest[] } {
   const sent: SentRequest[] = [];
   const recording: typeof fetch = async (input, init) => {
-    sent.push({ url: String(input), headers: { ...(init?.headers as Record<string, string>) } });
+    sent.push({ url: typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, headers: { ...(init?.headers as Record<string, string>) } });
     return fetch(input, init);
   };
   return {

@@ -49,11 +49,11 @@ export function priceCodeDeploy(_logicalId: string, resource: CfnResource, conte
   const platform = application?.Properties?.ComputePlatform ?? 'Server';
   return platform === 'Lambda' || platform === 'ECS'
     ? free(`CodeDeploy costs nothing for ${platform} deployments`)
-    : unpriced(`CodeDeploy for compute platform ${String(platform)} bills per instance update, which the estimate does not model`);
+    : unpriced(`CodeDeploy for compute platform ${typeof platform === 'string' ? platform : JSON.stringify(platform)} bills per instance update, which the estimate does not model`);
 }
 
 /** An `AWS::SSM::Parameter`: standard parameters are free. */
 export function priceSsmParameter(_logicalId: string, resource: CfnResource): ResourcePricing {
   const tier = resource.Properties?.Tier ?? 'Standard';
-  return tier === 'Standard' ? free('standard SSM parameters are free') : unpriced(`SSM parameter tier ${String(tier)} has no price in the table`);
+  return tier === 'Standard' ? free('standard SSM parameters are free') : unpriced(`SSM parameter tier ${typeof tier === 'string' ? tier : JSON.stringify(tier)} has no price in the table`);
 }

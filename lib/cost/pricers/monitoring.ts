@@ -5,7 +5,7 @@
  * month of notifications) and AWS Budgets (free without actions).
  */
 import { DAYS_PER_MONTH, NOTIFICATIONS_PER_MONTH, TARGET_TRACKING_ALARMS } from '../assumptions';
-import { asList, asObject, literalNumber, referencedId, type CfnResource } from '../cloudformation-template';
+import { asList, asObject, literalNumber, literalString, referencedId, type CfnResource } from '../cloudformation-template';
 import { both, free, priced, type ResourcePricing } from '../line-item';
 import type { PricingContext } from '../pricing-context';
 
@@ -62,10 +62,10 @@ export function priceScalingPolicy(_logicalId: string, resource: CfnResource): R
 
 /** An `AWS::SNS::Topic`: publishes and e-mail deliveries of a quiet month of notifications. */
 export function priceTopic(logicalId: string, resource: CfnResource, context: PricingContext): ResourcePricing {
-  const inline = asList(resource.Properties?.Subscription).filter((s) => String(asObject(s)?.Protocol).startsWith('email')).length;
+  const inline = asList(resource.Properties?.Subscription).filter((s) => literalString(asObject(s)?.Protocol)?.startsWith('email') === true).length;
   const separate = context.graph
     .ofType('AWS::SNS::Subscription')
-    .filter(([, s]) => referencedId(s.Properties?.TopicArn) === logicalId && String(s.Properties?.Protocol).startsWith('email')).length;
+    .filter(([, s]) => referencedId(s.Properties?.TopicArn) === logicalId && literalString(s.Properties?.Protocol)?.startsWith('email') === true).length;
   const emails = inline + separate;
   return priced(
     { id: 'publishes', description: 'notifications published', kind: 'traffic', priceKey: 'sns.publish', quantity: both(NOTIFICATIONS_PER_MONTH), basis: `${NOTIFICATIONS_PER_MONTH} notifications a month (alarm changes, budget alerts), assumed` },

@@ -31,6 +31,7 @@ interface S3rverServer {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
 }
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types; typed by the cast
 const S3rver = require('s3rver') as new (options: S3rverOptions) => S3rverServer;
 
 const IRIS = join(__dirname, '../../../examples/iris');

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { prepareCsv } from '../../../lambda/core/csv';
 import { readManifest, type Manifest } from '../../../lambda/core/manifest';
+import type {
+  OnnxModel} from '../../../lambda/core/model';
 import {
   ModelIntegrityError,
   ModelLoadError,
   ModelMismatchError,
   ModelSourceError,
-  OnnxModel,
   loadModel,
   loadModelFromDirectory,
 } from '../../../lambda/core/model';

@@ -47,7 +47,7 @@ describe('checkManifestAgainstModel', () => {
       input: { tensor: 'input', features: [{ name: 'a' }, { name: 'b' }] },
       output: { probabilities: 'probabilities', labels },
       ...overrides,
-    } as ManifestInput);
+    });
   }
   const regressor = parseManifest({
     name: 'r',

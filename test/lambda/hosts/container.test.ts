@@ -99,6 +99,23 @@ describe('Given the container started with `serve` and the SageMaker file layout
   });
 });
 
+describe('Given SAGEMAKER_MODEL_SERVER_WORKERS=3', () => {
+  test('When the container starts, then 3 workers share the port, and SIGTERM stops them all with exit 0', async () => {
+    const container = runContainer(bundleDir, ['serve'], sageMakerEnv({ SAGEMAKER_MODEL_SERVER_WORKERS: '3' }));
+    try {
+      const url = await container.listening;
+      // The workers line follows the serving line, maybe in a later chunk.
+      for (let i = 0; i < 100 && !/workers \(pids/.test(container.stdout()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(container.stdout()).toMatch(/modelstack: 3 workers \(pids \d+, \d+, \d+\)/);
+      const statuses = await Promise.all([1, 2, 3].map(async () => (await fetch(`${url}/ping`)).status));
+      expect(statuses).toEqual([200, 200, 200]);
+    } finally {
+      container.child.kill('SIGTERM');
+    }
+    expect(await container.exited).toBe(0);
+  });
+});
+
 describe('Given a container that cannot serve', () => {
   test('When /opt/ml/model holds bytes with another SHA-256, then it refuses them and exits 1 without listening', async () => {
     const container = runContainer(bundleDir, ['serve'], sageMakerEnv({ MODEL_SHA256: 'a'.repeat(64) }));
@@ -113,6 +130,12 @@ describe('Given a container that cannot serve', () => {
     const container = runContainer(bundleDir, ['serve'], env);
     expect(await container.exited).toBe(2);
     expect(container.stderr()).toContain('MODEL_SHA256: is required');
+  });
+
+  test('When SAGEMAKER_MODEL_SERVER_WORKERS is not a whole number, then the configuration error names it and the process exits 2', async () => {
+    const container = runContainer(bundleDir, ['serve'], sageMakerEnv({ SAGEMAKER_MODEL_SERVER_WORKERS: 'four' }));
+    expect(await container.exited).toBe(2);
+    expect(container.stderr()).toContain('SAGEMAKER_MODEL_SERVER_WORKERS: must be a positive whole number (got "four")');
   });
 
   test('When started without `serve`, then it prints the usage and exits 2', async () => {

@@ -225,7 +225,7 @@ describe('graceful shutdown', () => {
       headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
     });
     const answered = new Promise<RawResponse>((resolve, reject) => {
-      req.on('response', (res) => readResponse(res).then(resolve, reject));
+      req.on('response', (res) => void readResponse(res).then(resolve, reject));
       req.on('error', reject);
     });
     req.write(body.slice(0, half));

@@ -93,6 +93,25 @@ describe('Given JSON nested deeper than maxJsonDepth or with too many keys', () 
     expect(DEFAULT_MAX_JSON_OBJECT_KEYS).toBe(10_000);
   });
 
+  test('When an array starts with a number, then it is taken at its length: its elements are not walked', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    expect(() => parseJson(`{"inputs":[{"data":[1,${deep}]}]}`)).not.toThrow();
+    expect(() => parseJson(`{"instances":[${deep}]}`)).toThrow(/more than 64 deep/);
+  });
+
+  test('When a deep structure hides in an instance after a number, then the feature rules refuse it: 400 invalid_input, never 500', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const response = await app('iris').handle(request('POST', '/invocations', `{"instances":[[5.1,${deep},1.4,0.2]]}`));
+    expect(response.status).toBe(400);
+    expect(json(response).problems).toEqual([
+      expect.objectContaining({ instance: 0, field: 'sepal_width_cm', value: 'an array of 1 items nested too deep to show' }),
+    ]);
+    const v2 = await app('iris').handle(
+      request('POST', '/v2/models/iris/infer', `{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[5.1,${deep},1.4,0.2]}]}`),
+    );
+    expect(v2.status).toBe(400);
+  });
+
   test('When a deep structure hides inside a string, then it is only a string', () => {
     const text = JSON.stringify({ note: '['.repeat(1000) });
     expect(parseJson(text)).toEqual({ note: '['.repeat(1000) });

@@ -52,7 +52,7 @@ describe.each(Object.keys(MODELS) as Name[])('%s: any request gets 200 or 400, n
   const app = () => apps.get(name) as InferenceApp;
   const expectClientOutcome = async (path: string, body: string, type = 'application/json') => {
     const response = await app().handle(request('POST', path, body, type));
-    if (response.status !== 200 && response.status !== 400) throw new Error(`${response.status} for ${body}: ${response.body}`);
+    if (response.status !== 200 && response.status !== 400) throw new Error(`${response.status} for ${body}: ${response.body.toString()}`);
   };
 
   it('JSON instances', async () => {

@@ -12,18 +12,17 @@ import { estimateCloudAssembly } from '../../../lib/cost/estimate-assembly';
 import { estimateStack, type StackEstimate } from '../../../lib/cost/estimate';
 import { BYTES_PER_GB } from '../../../lib/cost/assumptions';
 import { PROJECT_ROOT, testApp } from '../../support/app';
-import { removeAssembly, synthesizeAssembly } from '../../support/assembly';
+import { removeAssembly } from '../../support/assembly';
 import { lineOf, PRICES, unitPrice } from '../../support/cost';
+import { shippedAssembly } from '../../support/shipped';
 
 describe('Given the shipped environments synthesized into a cloud assembly', () => {
   let directory: string;
   let estimates: StackEstimate[];
   beforeAll(async () => {
-    directory = await synthesizeAssembly();
+    directory = shippedAssembly();
     estimates = await estimateCloudAssembly(directory, { environments: loadEnvironments(environments, { projectRoot: PROJECT_ROOT }), prices: PRICES });
   });
-  afterAll(() => removeAssembly(directory));
-
   test('When read, then each stack has its region from its environment and its environment and model from the tags', () => {
     expect(readCloudAssembly(directory).map(({ stackName, region, environmentName, modelName }) => ({ stackName, region, environmentName, modelName }))).toEqual([
       { stackName: 'modelstack-breast-cancer-dev', region: 'eu-west-1', environmentName: 'dev', modelName: 'breast-cancer' },

@@ -1,5 +1,5 @@
 /**
- * SageMaker endpoints priced from templates synthesized from real constructs (the shapes issue 8 adds): instance
+ * SageMaker endpoints priced from templates synthesized from real constructs: instance
  * variants with auto-scaling and data capture, serverless variants with and without provisioned concurrency.
  * Every expectation is computed here from the table's unit prices and the traffic profile.
  */

@@ -94,7 +94,7 @@ describe('Given a base synth and a head synth with more memory and a new alarm',
     const compute = cost.lines.filter((line) => line.logicalId === 'InferenceD1035463' && (line.id === 'compute' || line.id === 'init'));
     expect(compute.reduce((sum, line) => sum + line.delta.expected, 0)).toBeCloseTo(extraGbSeconds * unitPrice('lambda.x86_64.duration', 'eu-west-1'), 6);
     expect(cost.lines.find((line) => line.id === 'alarm-metrics')?.delta.expected).toBeCloseTo(unitPrice('cloudwatch.alarm.standard', 'eu-west-1'), 10);
-    expect(report).toMatch(/\| added \| `ErrorsAlarm[0-9A-F]+` \| standard alarm \|  \| \$0\.10 \| \+\$0\.10 \| \+\$0\.10 \|/);
+    expect(report).toMatch(/\| added \| `ErrorsAlarm[0-9A-F]+` \| standard alarm \| {2}\| \$0\.10 \| \+\$0\.10 \| \+\$0\.10 \|/);
     expect(report).toMatch(/Expected \$[\d.]+ → \$[\d.]+ a month \(\*\*\+\$[\d.]+\*\*\)/);
   });
 

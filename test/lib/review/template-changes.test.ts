@@ -7,7 +7,7 @@ const group = (ingress: unknown[]) => ({ Type: 'AWS::EC2::SecurityGroup', Proper
 
 describe('Given two templates of one stack', () => {
   test('When a bucket is renamed, then it is reported replaced, naming the property that replaces it', () => {
-    const changes = templateChanges({ Resources: { Data: bucket('a') } } as CfnTemplate, { Resources: { Data: bucket('b') } } as CfnTemplate);
+    const changes = templateChanges({ Resources: { Data: bucket('a') } }, { Resources: { Data: bucket('b') } });
     expect(changes.resources).toEqual([{ logicalId: 'Data', resourceType: 'AWS::S3::Bucket', change: 'replaced', properties: [{ name: 'BucketName', before: 'a', after: 'b', replaces: true }] }]);
   });
 
@@ -19,7 +19,7 @@ describe('Given two templates of one stack', () => {
   });
 
   test('When a stack appears, then each of its resources is added', () => {
-    const changes = templateChanges({}, { Resources: { Data: bucket('a') } } as CfnTemplate);
+    const changes = templateChanges({}, { Resources: { Data: bucket('a') } });
     expect(changes.resources.map((r) => r.change)).toEqual(['added']);
   });
 
@@ -31,7 +31,7 @@ describe('Given two templates of one stack', () => {
         Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: actions.map((action) => ({ Effect: 'Allow', Action: action, Resource: '*' })) } }],
       },
     });
-    const changes = templateChanges({ Resources: { Role: role(['s3:GetObject', 's3:PutObject']) } } as CfnTemplate, { Resources: { Role: role(['s3:GetObject']) } } as CfnTemplate);
+    const changes = templateChanges({ Resources: { Role: role(['s3:GetObject', 's3:PutObject']) } }, { Resources: { Role: role(['s3:GetObject']) } });
     expect(changes.iamStatements.slice(1)).toEqual([['-', '*', 'Allow', 's3:PutObject', 'AWS:${Role}', '']]);
     expect(changes.permissionsBroadened).toBe(false);
   });

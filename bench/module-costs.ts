@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:modules [-- entry...]`: what each module costs at start-up (require time), for the Lambda handler and
+ * for `modelstack serve`. The repository's TypeScript is transpiled file by file with esbuild (no bundling, so each
+ * module stays a module) into a temp dir; a fresh `node` requires the entry with `Module._load` wrapped to time every
+ * require. Reports, per package (or repository directory), the time spent in its own module bodies (children
+ * excluded), and the entry's total. Medians of several runs, each in a fresh process.
+ *
+ * The bundle loads the same modules; it saves the file look-ups and adds one parse of the whole file, so read the
+ * shares, not the milliseconds.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { buildSync } from 'esbuild';
+import { REPO_ROOT } from './fixtures';
+import { median } from './stats';
+
+/** Entries measured by default: what the first request of each host needs loaded. */
+const DEFAULT_ENTRIES: Readonly<Record<string, string>> = {
+  'Lambda handler': 'lambda/hosts/lambda-handler.ts',
+  'modelstack serve (CLI + serve command + local server)': 'bin/commands/serve.ts',
+  'CLI entry (modelstack.ts, no command loaded)': 'bin/modelstack.ts',
+};
+const RUNS = 5;
+
+/** Wraps Module._load in the child and prints, at exit, `{ key: selfMs }` and the total as JSON. */
+const HOOK = `
+const Module = require('node:module');
+const { performance } = require('node:perf_hooks');
+const load = Module._load;
+const self = new Map();
+const stack = [];
+function keyOf(request, parent) {
+  let path;
+  try { path = Module._resolveFilename(request, parent); } catch { return request; }
+  if (!path.includes('/')) return 'node:' + path;
+  const nm = path.lastIndexOf('/node_modules/');
+  if (nm !== -1) {
+    const rest = path.slice(nm + 14).split('/');
+    return rest[0].startsWith('@') ? rest[0] + '/' + rest[1] : rest[0];
+  }
+  const parts = path.slice(process.env.MODULE_COSTS_ROOT.length + 1).split('/');
+  return parts.length > 2 ? parts.slice(0, 2).join('/') + '/' : parts.join('/');
+}
+Module._load = function (request, parent, isMain) {
+  if (request.startsWith('node:') || Module.isBuiltin(request)) return load.apply(this, arguments);
+  const key = keyOf(request, parent);
+  const frame = { key, children: 0 };
+  stack.push(frame);
+  const started = performance.now();
+  try { return load.apply(this, arguments); }
+  finally {
+    const took = performance.now() - started;
+    stack.pop();
+    self.set(key, (self.get(key) || 0) + took - frame.children);
+    if (stack.length > 0) stack[stack.length - 1].children += took;
+  }
+};
+process.on('exit', () => {
+  process.stdout.write(JSON.stringify({ total: performance.now(), self: Object.fromEntries(self) }) + '\\n');
+});
+`;
+
+interface Run {
+  readonly total: number;
+  readonly self: Readonly<Record<string, number>>;
+}
+
+function measure(outDir: string, entry: string): Run[] {
+  const hook = join(outDir, 'module-costs-hook.js');
+  writeFileSync(hook, HOOK);
+  const target = join(outDir, entry.replace(/\.ts$/, '.js'));
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const result = spawnSync(process.execPath, ['-r', hook, '-e', `require(${JSON.stringify(target)})`], {
+      env: { PATH: process.env.PATH ?? '', MODULE_COSTS_ROOT: outDir, NODE_PATH: join(REPO_ROOT, 'node_modules') },
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`requiring ${entry} failed: ${result.stderr}`);
+    // The first run warms the OS file cache and is discarded.
+    if (i > 0) runs.push(JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as Run);
+  }
+  return runs;
+}
+
+function table(name: string, runs: readonly Run[]): string {
+  const keys = new Set(runs.flatMap((run) => Object.keys(run.self)));
+  const rows = [...keys]
+    .map((key) => ({ key, ms: median(runs.map((run) => run.self[key] ?? 0)) }))
+    .filter((row) => row.ms >= 0.5)
+    .sort((a, b) => b.ms - a.ms);
+  const total = median(runs.map((run) => run.total));
+  const lines = [`### ${name}`, '', `process start to entry loaded: ${total.toFixed(1)} ms (median of ${runs.length})`, ''];
+  lines.push('| module (package or directory) | own require time, ms |', '| :-- | --: |');
+  for (const row of rows) lines.push(`| ${row.key} | ${row.ms.toFixed(1)} |`);
+  return lines.join('\n');
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const entries = args.length > 0 ? Object.fromEntries(args.map((entry) => [entry, entry])) : DEFAULT_ENTRIES;
+  const outDir = mkdtempSync(join(tmpdir(), 'modelstack-module-costs-'));
+  try {
+    const sources = spawnSync('git', ['ls-files', 'lambda', 'bin', 'config', 'lib', 'bench'], { cwd: REPO_ROOT, encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
+    buildSync({
+      entryPoints: sources.map((file) => join(REPO_ROOT, file)),
+      outbase: REPO_ROOT,
+      outdir: outDir,
+      bundle: false,
+      platform: 'node',
+      format: 'cjs',
+      target: `node${process.versions.node.split('.')[0]}`,
+      logLevel: 'silent',
+    });
+    // JSON files required by the sources (price tables, schemas) resolve from the repository.
+    spawnSync('sh', ['-c', `cd ${JSON.stringify(REPO_ROOT)} && git ls-files '*.json' | grep -v '^test/' | cpio -pdm ${JSON.stringify(outDir)} 2>/dev/null`]);
+    process.stdout.write(`module costs at start-up (node ${process.versions.node}; ${relative(REPO_ROOT, outDir) === '' ? '' : 'transpiled, unbundled'})\n\n`);
+    for (const [name, entry] of Object.entries(entries)) process.stdout.write(`${table(name, measure(outDir, entry))}\n\n`);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -1,0 +1,65 @@
+/**
+ * A host's TypeScript entry bundled by esbuild into `index.js` (+ `index.js.map`). The package runs this at build
+ * time to prebuild its hosts (`prebuilt-bundle.ts`); at a user's synth it only runs for a custom `entry`, so esbuild
+ * is loaded on demand and is not a dependency of the package.
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import type * as Esbuild from 'esbuild';
+import { BundleError } from './bundle-error';
+
+/** The bundle's entry file, written by esbuild. Lambda handler string: `index.handler`. */
+export const BUNDLE_ENTRY_FILE = 'index.js';
+
+function loadEsbuild(entry: string): typeof Esbuild {
+  try {
+    return createRequire(__filename)('esbuild') as typeof Esbuild;
+  } catch {
+    throw new BundleError(
+      `entry '${entry}' is TypeScript to bundle, which needs esbuild: install it in your project (npm install --save-dev esbuild), or leave entry unset to use modelstack's prebuilt runtime`,
+    );
+  }
+}
+
+/**
+ * Bundles `entry` into `outputDir`: node24, CommonJS, minified, a separate source map linked from `index.js`
+ * without sources content, `onnxruntime-node` left external (and the AWS SDK unless `bundleAwsSdk`). Paths in the
+ * output are relative to `projectRoot`, so the bundle does not depend on where it is built.
+ */
+export function bundleEntry(entry: string, outputDir: string, projectRoot: string, bundleAwsSdk: boolean): void {
+  if (!fs.existsSync(entry)) {
+    throw new BundleError(`entry '${entry}' does not exist: it must be the host's TypeScript entry file`);
+  }
+  const esbuild = loadEsbuild(entry);
+  let result: Esbuild.BuildResult<{ write: false }>;
+  try {
+    result = esbuild.buildSync({
+      entryPoints: [entry],
+      // Paths in the output (source map `sources`) are made relative to a fixed virtual location in the
+      // project, not to the real (temporary) output directory.
+      absWorkingDir: projectRoot,
+      outfile: path.join(projectRoot, BUNDLE_ENTRY_FILE),
+      write: false,
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      minify: true,
+      // A separate index.js.map plus the sourceMappingURL comment that --enable-source-maps follows.
+      sourcemap: 'linked',
+      sourcesContent: false,
+      legalComments: 'none',
+      // The entry's imports resolve from the project even when the entry lives elsewhere (tests).
+      nodePaths: [path.join(projectRoot, 'node_modules')],
+      external: ['onnxruntime-node', ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    throw new BundleError(`esbuild could not bundle '${entry}': ${(error as Error).message}`);
+  }
+  fs.mkdirSync(outputDir, { recursive: true });
+  for (const file of result.outputFiles) {
+    fs.writeFileSync(path.join(outputDir, path.basename(file.path)), file.contents);
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The function URL handler at cold start against an S3 endpoint that misbehaves, through real sockets: a loopback
+ * TCP server that accepts and never answers (then recovers by forwarding to s3rver), answers 500, or is not there.
+ * The default S3 client is used (endpoint and credentials from the environment, as in Lambda).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createHandler } from '../../../lambda/hosts/lambda-handler';
+import type { HandlerDeps } from '../../../lambda/hosts/lambda-handler';
+import { sha256Hex } from '../../../lambda/core/model-source';
+import { runtimeConfigFromEnv } from '../../../lambda/core/runtime-config';
+import type { RuntimeConfig } from '../../../lambda/core/runtime-config';
+import { FAILED_MESSAGE, RETRYING_MESSAGE } from '../../../lambda/serving/errors';
+import { createObservability } from '../../../lambda/serving/observability';
+import { FaultyS3 } from '../../../scripts/soak/faulty-s3';
+
+const IRIS = join(__dirname, '..', '..', '..', 'examples', 'iris');
+const irisBytes = readFileSync(join(IRIS, 'model.onnx'));
+
+interface S3rverInstance {
+  run(): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+// s3rver ships no types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rver = require('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
+
+function event(method: string, rawPath: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: '',
+    headers: {},
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'abcdefghijklmnop',
+      domainName: 'abcdefghijklmnop.lambda-url.eu-west-1.on.aws',
+      domainPrefix: 'abcdefghijklmnop',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' },
+      requestId: 'a1b2c3d4-0000-4000-8000-000000000001',
+      routeKey: '$default',
+      stage: '$default',
+      time: '21/Nov/2026:14:00:00 +0000',
+      timeEpoch: 1795269600000,
+    },
+    isBase64Encoded: false,
+  };
+}
+
+const ENV_NAMES = ['AWS_ENDPOINT_URL_S3', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
+const savedEnv = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]));
+
+let s3rver: S3rverInstance;
+let directory: string;
+let faulty: FaultyS3;
+let config: RuntimeConfig;
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'modelstack-s3-faults-'));
+  s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
+  const { port } = await s3rver.run();
+  const seed = new S3Client({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${port}`,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  await seed.send(new CreateBucketCommand({ Bucket: 'models' }));
+  await seed.send(new PutObjectCommand({ Bucket: 'models', Key: 'iris/model.onnx', Body: irisBytes }));
+  seed.destroy();
+  faulty = new FaultyS3(port);
+  const faultyPort = await faulty.listen();
+  // As in Lambda: the default client takes its endpoint and credentials from the environment.
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${faultyPort}`,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REGION: 'us-east-1',
+  });
+  config = runtimeConfigFromEnv({
+    MODEL_BUCKET: 'models',
+    MODEL_KEY: 'iris/model.onnx',
+    MODEL_SHA256: sha256Hex(irisBytes),
+    MODEL_MANIFEST: join(IRIS, 'model.json'),
+    MODEL_S3_CONNECT_TIMEOUT_MS: '500',
+    MODEL_S3_READ_TIMEOUT_MS: '300',
+    MODEL_S3_ATTEMPT_TIMEOUT_MS: '2000',
+  });
+});
+
+afterAll(async () => {
+  for (const name of ENV_NAMES) {
+    if (savedEnv[name] === undefined) delete process.env[name];
+    else process.env[name] = savedEnv[name];
+  }
+  await faulty?.close();
+  await s3rver?.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+/** Logs kept in memory: every ERROR line with its attributes. */
+function recordingLogs(): { deps: Pick<HandlerDeps, 'observability'>; errors: Array<Record<string, unknown>> } {
+  const errors: Array<Record<string, unknown>> = [];
+  const observability: HandlerDeps['observability'] = (serviceName, c) => {
+    const logger = new Logger({ serviceName, logLevel: 'SILENT' });
+    jest.spyOn(logger, 'error').mockImplementation((...args: unknown[]) => {
+      errors.push({ message: args[0], ...(args[1] as Record<string, unknown>) });
+    });
+    return createObservability({ serviceName, logger, metrics: false, ...(c ? { namespace: c.metricsNamespace } : {}) });
+  };
+  return { deps: { observability }, errors };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('Given S3 accepts the connection and never answers at cold start', () => {
+  test('Then /ping gets 503 with Retry-After within the timeouts, one ERROR line per attempt, and the model loads once S3 recovers', async () => {
+    faulty.mode = 'hang';
+    const { deps, errors } = recordingLogs();
+    const handle = createHandler({ config, ...deps, retry: { initialDelayMs: 300, random: () => 0 } });
+    const started = Date.now();
+    const first = await handle(event('GET', '/ping'));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(first.statusCode).toBe(503);
+    expect(JSON.parse(first.body ?? '')).toEqual({ error: RETRYING_MESSAGE });
+    expect(Number(first.headers?.['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      message: 'model failed to load',
+      retryInMs: 300,
+      error: { name: 'ModelSourceError', message: expect.stringMatching(/^Cannot read the model from s3:\/\/models\/iris\/model\.onnx: S3 did not answer in time/) },
+    });
+    expect(errors[0].error).not.toHaveProperty('stack');
+
+    faulty.mode = 'forward';
+    await sleep(350);
+    const recovered = await handle(event('GET', '/ping'));
+    expect(recovered.statusCode).toBe(200);
+    expect(errors).toHaveLength(1);
+  }, 15_000);
+});
+
+describe('Given S3 answers 500 or is unreachable at cold start', () => {
+  test('When it answers 500, then requests get the retrying 503 with Retry-After, not the permanent one', async () => {
+    faulty.mode = 'error500';
+    const { deps, errors } = recordingLogs();
+    const handle = createHandler({ config, ...deps, retry: { initialDelayMs: 5000, random: () => 0 } });
+    const response = await handle(event('POST', '/invocations'));
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body ?? '')).toEqual({ error: RETRYING_MESSAGE });
+    expect(JSON.parse(response.body ?? '')).not.toEqual({ error: FAILED_MESSAGE });
+    expect(response.headers?.['retry-after']).toBe('5');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ retryInMs: 5000, error: { message: expect.stringContaining('InternalError') } });
+  }, 15_000);
+
+  test('When nothing listens, then the same: retrying 503 with Retry-After, one ERROR line', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const endpoint = process.env.AWS_ENDPOINT_URL_S3;
+    process.env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${port}`;
+    try {
+      const { deps, errors } = recordingLogs();
+      const handle = createHandler({ config, ...deps, retry: { initialDelayMs: 2000, random: () => 0 } });
+      const response = await handle(event('GET', '/ping'));
+      expect(response.statusCode).toBe(503);
+      expect(JSON.parse(response.body ?? '')).toEqual({ error: RETRYING_MESSAGE });
+      expect(response.headers?.['retry-after']).toBe('2');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ error: { message: expect.stringContaining('ECONNREFUSED') } });
+    } finally {
+      process.env.AWS_ENDPOINT_URL_S3 = endpoint;
+    }
+  }, 15_000);
+});
