@@ -54,7 +54,13 @@ describe('Given a new folder and the iris model with its data', () => {
 
 describe('Given the files it writes', () => {
   test('When its environments.ts is loaded as the app loads it, then dev and prod validate against the schema', async () => {
-    const result = await scaffoldProject({ directory: join(work, 'demo'), model: join(IRIS, 'model.onnx'), modelstackSpec: 'file:../modelstack.tgz' });
+    const result = await scaffoldProject({
+      directory: join(work, 'demo'),
+      model: join(IRIS, 'model.onnx'),
+      data: join(IRIS, 'train.csv'),
+      target: 'species',
+      modelstackSpec: 'file:../modelstack.tgz',
+    });
     const pkg = JSON.parse(readFileSync(join(result.directory, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(pkg.dependencies.modelstack).toBe('file:../modelstack.tgz');
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['aws-cdk-lib', 'constructs', 'modelstack']);
