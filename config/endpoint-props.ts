@@ -12,6 +12,7 @@ import type { ProvisionedConcurrencyScalingProps } from '../lib/lambda-scaling';
 import type { ModelArtifact } from '../lib/model-artifact';
 import type { ModelEndpointBudgetOptions, ModelEndpointMonitoringOptions } from '../lib/model-endpoint';
 import type { ModelStackProps } from '../lib/model-stack';
+import { NetworkPlacement } from '../lib/network-placement';
 import { DRIFT_DEFAULTS, type PredictionBaseline } from '../lib/monitoring/drift';
 import type { SeverityAlarmOptions } from '../lib/monitoring/severity-options';
 import { ServingPlatform, type LambdaServingOptions } from '../lib/serving-platform';
@@ -77,10 +78,13 @@ export function lambdaServingOptions(platform: LambdaPlatformConfig, protection:
     memorySizeMiB: platform.memorySizeMiB,
     timeout: Duration.seconds(platform.timeoutSeconds),
     reservedConcurrentExecutions: platform.reservedConcurrency,
+    accountConcurrencyQuota: platform.accountConcurrencyQuota,
     maxBatchSize: platform.maxBatchSize,
     maxPayloadBytes: platform.maxPayloadBytes,
     // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values (typed as such).
     logRetention: platform.logRetentionDays,
+    // The VPC and subnets are imported by id (no lookup), next to the endpoint that uses them.
+    ...(platform.network === undefined ? {} : { network: NetworkPlacement.fromIds(platform.network) }),
     ...(platform.scaling === undefined ? {} : { scaling: lambdaScalingProps(platform.scaling) }),
     rollout: lambdaRolloutStrategy(platform.rollout, protection),
   };

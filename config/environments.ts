@@ -17,7 +17,8 @@ export const environments = {
     region: 'eu-west-1',
     model,
     // Cheap and quiet: no provisioned concurrency, all at once, warnings only (a failed model load is one of them).
-    platform: { type: 'lambda', memorySizeMiB: 1024, timeoutSeconds: 30, reservedConcurrency: 5, rollout: { strategy: 'all-at-once' } },
+    // Reserving 5 needs an account quota of 105 (docs/account-quotas.md): request the default 1000 for a new account.
+    platform: { type: 'lambda', memorySizeMiB: 1024, timeoutSeconds: 30, reservedConcurrency: 5, accountConcurrencyQuota: 1000, rollout: { strategy: 'all-at-once' } },
     removalPolicy: 'destroy',
     storage: { noncurrentVersionExpirationDays: 7, accessLogsExpirationDays: 30 },
     alarms: { emails: [team], warning: { modelLoadFailures: 1 }, critical: { enabled: false } },
@@ -76,6 +77,8 @@ export const environments = {
       memorySizeMiB: 2048,
       timeoutSeconds: 30,
       reservedConcurrency: 100,
+      // Reserving 100 needs an account quota of 200 (docs/account-quotas.md): request the default 1000 for a new account.
+      accountConcurrencyQuota: 1000,
       logRetentionDays: 365,
       scaling: {
         minProvisionedConcurrency: 2,

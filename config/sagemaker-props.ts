@@ -3,6 +3,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type { AutoScalingOptions } from '../lib/sagemaker/autoscaling';
 import { TrafficRouting, type DeploymentOptions } from '../lib/sagemaker/deployment';
+import { NetworkPlacement } from '../lib/network-placement';
 import { SageMakerInstanceType } from '../lib/sagemaker/instance-type';
 import type { SageMakerServingOptions } from '../lib/serving-platform';
 import type { SageMakerPlatformConfig } from './sagemaker-schema';
@@ -35,6 +36,8 @@ export function sageMakerServingOptions(platform: SageMakerPlatformConfig): Sage
             expiration: Duration.days(platform.dataCapture.expirationDays),
           },
         }),
+    // The VPC and subnets are imported by id (no lookup), next to the endpoint that uses them.
+    ...(platform.network === undefined ? {} : { network: NetworkPlacement.fromIds(platform.network) }),
     maxBatchSize: platform.maxBatchSize,
     maxPayloadBytes: platform.maxPayloadBytes,
     // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values (typed as such).

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_BATCH_SIZE, MAX_BATCH_SIZE_LIMIT } from '../lambda/core/runtime-config';
 import { SERVERLESS_MEMORY_MIB } from '../lib/sagemaker/variants';
+import { NetworkSchema } from './network-schema';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -91,6 +92,8 @@ export const SageMakerPlatformSchema = z
         expirationDays: int(1, 3650).default(30),
       })
       .optional(),
+    /** Private subnets of a VPC for the model's network interfaces (config/network-schema.ts). Instances only. Unset: SageMaker's network. */
+    network: NetworkSchema.optional(),
     /** Most instances one request may carry (413 above). */
     maxBatchSize: int(1, MAX_BATCH_SIZE_LIMIT).default(DEFAULT_MAX_BATCH_SIZE),
     /** Largest request body (bytes); at most 6 MB real-time, 4 MB serverless. */
@@ -121,6 +124,9 @@ export const SageMakerPlatformSchema = z
     }
     if (serverless !== undefined && platform.dataCapture !== undefined) {
       issue(['dataCapture'], platform.dataCapture, 'cannot be combined with serverless (SageMaker Serverless Inference does not capture data)');
+    }
+    if (serverless !== undefined && platform.network !== undefined) {
+      issue(['network'], platform.network, 'cannot be combined with serverless (SageMaker Serverless Inference cannot run in a VPC)');
     }
     if (platform.dataCapture?.captureInput === false && platform.dataCapture.captureOutput === false) {
       issue(['dataCapture', 'captureOutput'], false, 'must be true when captureInput is false: capture the input, the output or both');

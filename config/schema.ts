@@ -11,6 +11,7 @@ import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAY
 import { LAMBDA_MEMORY_SIZE_MIB, LAMBDA_TIMEOUT_SECONDS } from '../lib/lambda-limits';
 import { AlarmsSchema, LambdaRolloutSchema, LambdaScalingSchema, refineLambdaCapacity } from './monitoring-schema';
 import { BudgetSchema, TrafficSchema } from './cost-schema';
+import { NetworkSchema } from './network-schema';
 import { SageMakerPlatformSchema } from './sagemaker-schema';
 import { batchEngineProblem, BatchSchema } from './batch-schema';
 
@@ -43,6 +44,8 @@ export const LambdaPlatformSchema = z.strictObject({
   timeoutSeconds: int(LAMBDA_TIMEOUT_SECONDS.min, LAMBDA_TIMEOUT_SECONDS.max).default(30),
   /** Reserved concurrency: caps cost and protects the account's pool. Unset: the unreserved pool. */
   reservedConcurrency: int(1, 10000).optional(),
+  /** The account's Lambda "Concurrent executions" quota (Service Quotas L-B99A9384); synth warns when a setting needs more. Unset: a new account's 10. */
+  accountConcurrencyQuota: int(10, 1_000_000).optional(),
   /** Most instances one request may carry (413 above). */
   maxBatchSize: int(1, MAX_BATCH_SIZE_LIMIT).default(DEFAULT_MAX_BATCH_SIZE),
   /** Largest request body accepted (bytes; 413 above). At most Lambda's 6 MB payload limit. */
@@ -53,6 +56,8 @@ export const LambdaPlatformSchema = z.strictObject({
   scaling: LambdaScalingSchema.optional(),
   /** How new versions reach traffic (CodeDeploy). Unset: canary 10% for 5 minutes with protection "production", else all at once. */
   rollout: LambdaRolloutSchema.optional(),
+  /** Private subnets of a VPC for the function (config/network-schema.ts). Unset: Lambda's own network. */
+  network: NetworkSchema.optional(),
 }).superRefine(refineLambdaCapacity);
 
 export const PlatformSchema = z.discriminatedUnion('type', [LambdaPlatformSchema, SageMakerPlatformSchema]);

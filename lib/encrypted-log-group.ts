@@ -12,6 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { separatedKeyPolicy } from './private/key-policy';
 
 /** What CloudWatch Logs needs of the key to encrypt and read a log group. */
 const LOGS_KEY_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'];
@@ -75,6 +76,7 @@ export class EncryptedLogGroup extends Construct {
       new kms.Key(this, 'Key', {
         description: `Encrypts the logs of ${props.purpose} (modelstack)`,
         enableKeyRotation: true,
+        policy: separatedKeyPolicy(),
         removalPolicy,
       });
     const added = this.encryptionKey.addToResourcePolicy(

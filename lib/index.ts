@@ -11,6 +11,7 @@ export * from './encrypted-log-group';
 export * from './inference-endpoint';
 export * from './lambda-inference';
 export * from './lambda-limits';
+export * from './lambda-network';
 export * from './lambda-rollout';
 export * from './lambda-scaling';
 export * from './managed-policy-role';
@@ -21,6 +22,7 @@ export * from './model-stack';
 export * from './model-store';
 export * from './monitoring';
 export * from './monitoring/sagemaker-metrics';
+export * from './network-placement';
 export * from './props-validation';
 export * from './serving-platform';
 // SageMaker (begin)

@@ -32,12 +32,15 @@ import { OnnxRuntimeBundling } from './bundling/lambda-bundling';
 import { BUNDLE_ENTRY_FILE, PROJECT_ROOT } from './bundling/runtime-bundle';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import type { IInferenceEndpoint } from './inference-endpoint';
+import { LambdaNetwork, type LambdaNetworkOptions } from './lambda-network';
 import { LambdaProvisionedConcurrency, type ProvisionedConcurrencyScalingProps } from './lambda-scaling';
 import { lambdaMonitoringMetrics } from './monitoring/lambda-metrics';
 import type { PlatformMetric } from './monitoring/platform-metric';
 import { ManagedPolicyRole } from './managed-policy-role';
 import type { IModelStore } from './model-store-interface';
 import { iam5ResourceFinding } from './private/nag-findings';
+import { NEW_ACCOUNT_CONCURRENCY, warnIfQuotaTooLow } from './private/lambda-quotas';
+import { acknowledgeRule } from './private/nag-rules';
 import { RuntimeMetricMethods } from './private/runtime-metric-methods';
 import { RuntimeMetrics } from './private/runtime-metrics';
 import { validateLambdaInferenceProps } from './private/lambda-inference-validation';
@@ -89,6 +92,14 @@ export interface LambdaInferenceProps {
    * @default - no reservation: the function shares the account's unreserved concurrency
    */
   readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * The account's Lambda "Concurrent executions" quota in this region (Service Quotas L-B99A9384). Synth warns
+   * when the reserved concurrency, or provisioned concurrency without a reservation, would leave Lambda fewer
+   * unreserved executions than it keeps (100, or the whole quota below that).
+   * @default 10 - a new account's reduced quota
+   */
+  readonly accountConcurrencyQuota?: number;
 
   /**
    * Size of `/tmp`, from 512 MiB to 10240 MiB.
@@ -144,6 +155,13 @@ export interface LambdaInferenceProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * Places the function in private subnets of a VPC, behind a security group with no inbound rule, with the S3
+   * gateway and X-Ray interface endpoints it needs (see lib/lambda-network.ts for when to use it).
+   * @default - no VPC: Lambda's own network
+   */
+  readonly network?: LambdaNetworkOptions;
+
+  /**
    * The handler's TypeScript entry, exporting `handler`. Checked when the bundle is built (not when bundling
    * is skipped for this stack).
    * @default - `lambda/hosts/lambda-handler.ts` in the project root
@@ -186,6 +204,10 @@ export class LambdaInference extends RuntimeMetricMethods implements IInferenceE
   public readonly bundleSizeBytes?: number;
   /** Estimated zipped size of the deployment package in bytes; `undefined` when bundling was skipped. */
   public readonly bundleZippedBytes?: number;
+  /** The account's concurrent-executions quota the quota warnings assume. */
+  public readonly accountConcurrencyQuota: number;
+  /** The function's VPC placement; `undefined` outside a VPC. */
+  public readonly network?: LambdaNetwork;
   /** Concurrency reserved for the function; `undefined` when it shares the account's pool. */
   public readonly reservedConcurrentExecutions?: number;
   protected readonly runtimeMetrics: RuntimeMetrics;
@@ -221,12 +243,18 @@ export class LambdaInference extends RuntimeMetricMethods implements IInferenceE
     this.modelName = store.modelName;
     this.requestTimeout = timeout;
     this.reservedConcurrentExecutions = props.reservedConcurrentExecutions;
+    this.accountConcurrencyQuota = props.accountConcurrencyQuota ?? NEW_ACCOUNT_CONCURRENCY;
+    warnIfQuotaTooLow(this, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions, this.accountConcurrencyQuota);
 
     const role = new ManagedPolicyRole(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the inference function of model '${store.modelName}' (modelstack)`,
     });
     this.role = role;
+    if (props.network !== undefined) {
+      this.network = new LambdaNetwork(this, 'Network', props.network);
+      this.network.grantEni(role);
+    }
 
     const entry = props.entry ?? path.join(PROJECT_ROOT, 'lambda', 'hosts', 'lambda-handler.ts');
     const bundling = new OnnxRuntimeBundling({
@@ -252,6 +280,7 @@ export class LambdaInference extends RuntimeMetricMethods implements IInferenceE
       timeout,
       ephemeralStorageSize,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      ...(this.network === undefined ? {} : { vpc: this.network.vpc, vpcSubnets: this.network.subnets, securityGroups: [...this.network.securityGroups] }),
       environment: {
         [RUNTIME_ENV.modelBucket]: store.bucket.bucketName,
         [RUNTIME_ENV.modelKey]: store.modelKey,
@@ -340,6 +369,8 @@ export class LambdaInference extends RuntimeMetricMethods implements IInferenceE
     if (this.scaledConcurrency !== undefined) throw new Error(`${this.node.path}: provisioned concurrency is already auto-scaled`);
     const reservedConcurrentExecutions = this.reservedConcurrentExecutions;
     this.scaledConcurrency = new LambdaProvisionedConcurrency(this, 'ProvisionedConcurrency', { ...props, alias: this.alias, reservedConcurrentExecutions });
+    // Without a reservation, provisioned executions come out of the account's unreserved pool.
+    if (reservedConcurrentExecutions === undefined) warnIfQuotaTooLow(this, 'provisioned concurrency (maxCapacity)', props.maxCapacity, this.accountConcurrencyQuota);
     return this.scaledConcurrency;
   }
 
@@ -352,24 +383,26 @@ export class LambdaInference extends RuntimeMetricMethods implements IInferenceE
   private acknowledgeFindings(props: LambdaInferenceProps): void {
     Validations.of(this.role).acknowledge({
       id: iam5ResourceFinding(this, '*'),
-      reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) do not support resource-level permissions; AWS requires Resource "*".',
+      reason:
+        props.network === undefined
+          ? 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) do not support resource-level permissions; AWS requires Resource "*".'
+          : 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing), and the ec2 network-interface actions Lambda uses to place the function in its VPC, do not support resource-level permissions; AWS requires Resource "*".',
     });
     const fn = this.function;
-    Validations.of(fn).acknowledge(
-      {
-        id: 'HIPAA.Security-LambdaDLQ',
-        reason: 'Invoked synchronously through its function URL, which returns errors to the caller; there are no asynchronous events to dead-letter.',
-      },
-      {
-        id: 'HIPAA.Security-LambdaInsideVPC',
-        reason: 'Reads one object from S3 and serves a function URL; it reaches no private resources, and a VPC would add NAT or endpoint costs and cold-start latency for no data-path benefit. Access is IAM-authenticated and S3 access is TLS-only and KMS-encrypted.',
-      },
-    );
+    acknowledgeRule(fn, 'LambdaDLQ', 'Invoked synchronously through its function URL, which returns errors to the caller; there are no asynchronous events to dead-letter.');
+    if (props.network === undefined) {
+      acknowledgeRule(
+        fn,
+        'LambdaInsideVPC',
+        'No VPC placement was configured: the function reads one object from S3 and serves a function URL, reaching no private resources; access is IAM-authenticated and S3 access is TLS-only and KMS-encrypted. Set a VPC placement to keep its traffic on private endpoints.',
+      );
+    }
     if (props.reservedConcurrentExecutions === undefined) {
-      Validations.of(fn).acknowledge({
-        id: 'HIPAA.Security-LambdaConcurrency',
-        reason: 'reservedConcurrentExecutions was left unset for this deployment: the function shares the account\'s unreserved concurrency. Set it to cap cost and protect other functions.',
-      });
+      acknowledgeRule(
+        fn,
+        'LambdaConcurrency',
+        "reservedConcurrentExecutions was left unset for this deployment: the function shares the account's unreserved concurrency. Set it to cap cost and protect other functions.",
+      );
     }
   }
 }

@@ -102,6 +102,16 @@ export interface LambdaRolloutProps {
   readonly rollbackAlarms?: readonly cloudwatch.IAlarm[];
 }
 
+/**
+ * The alias's ARN written as `<function ARN>:<alias name>`: the same string as a `Ref` to the alias, without
+ * making the policy depend on the alias. The alias's update policy names the deployment group, which waits for
+ * this policy (so CodeDeploy has its permissions before the first shift); a `Ref` back to the alias would close
+ * that loop, and CloudFormation refuses a template with a dependency cycle.
+ */
+function aliasArnWithoutReference(alias: lambda.Alias): string {
+  return `${alias.version.lambda.functionArn}:${alias.aliasName}`;
+}
+
 /** A CodeDeploy deployment group that rolls new versions out on the alias and back on alarms. */
 export class LambdaRollout extends Construct {
   /** The deployment group (construct id `Resource`). */
@@ -127,7 +137,7 @@ export class LambdaRollout extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
-        resources: [props.alias.functionArn],
+        resources: [aliasArnWithoutReference(props.alias)],
       }),
     );
     if (alarms.length > 0) {

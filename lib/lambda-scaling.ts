@@ -102,9 +102,8 @@ export class LambdaProvisionedConcurrency extends Construct {
     const cfnAlias = props.alias.node.defaultChild as lambda.CfnAlias;
     // The alias is built by LambdaInference; its provisioned concurrency is owned here, as CodeDeploy owns its update policy.
     cfnAlias.provisionedConcurrencyConfig = { provisionedConcurrentExecutions: this.minCapacity };
+    // The target's resource id is built from a Ref to the alias, so CloudFormation creates the alias first.
     this.scaling = props.alias.addAutoScaling({ minCapacity: this.minCapacity, maxCapacity: this.maxCapacity });
-    // The target's resource id names the alias as a string, so CloudFormation would not wait for the alias.
-    this.scaling.node.findChild('Target').node.addDependency(cfnAlias);
     this.scaling.scaleOnUtilization({ utilizationTarget: this.targetUtilizationPercent / 100 });
     for (const schedule of schedules) {
       this.scaling.scaleOnSchedule(schedule.id, {

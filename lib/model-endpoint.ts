@@ -146,7 +146,8 @@ export class ModelEndpoint extends Construct {
       labels: model.manifest.task === 'regression' ? [] : model.manifest.output.labels,
       removalPolicy,
     });
-    this.rollout = platform.bindRollout(this, 'Rollout', this.inference, this.monitoring.rollbackAlarms);
+    const alarmTopic = this.monitoring.topics.tryTopic('critical') ?? this.monitoring.topics.tryTopic('warning');
+    this.rollout = platform.bindRollout(this, 'Rollout', this.inference, this.monitoring.rollbackAlarms, alarmTopic);
     if (props.budget !== undefined) this.budget = this.addBudget(props.budget);
     if (props.batch !== undefined) this.batch = this.addBatch(props.batch, model, removalPolicy);
   }

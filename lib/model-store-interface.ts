@@ -2,15 +2,37 @@
  * What the endpoints need of a model's storage, as an interface (as aws-cdk's constructs take `s3.IBucket`): a
  * {@link ModelStore} is one, `ModelStore.fromModelStoreAttributes()` imports one, and a user may implement it.
  */
-import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Stack, Validations, type Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct, type IDependable } from 'constructs';
 import { iam5ResourceFinding } from './private/nag-findings';
 
+// How every store copies files into its prefix, for implementations of `deploy` (as `grantModelRead` is for `grantRead`).
+export { deployModelFiles } from './private/model-deployment';
+
 /** What a model reader needs on S3: the objects only, no listing, no other versions. */
 const MODEL_READ_ACTIONS = ['s3:GetObject'];
+
+/** What {@link IModelStore.deploy} copies where. */
+export interface ModelDeploymentOptions {
+  /** The files: CDK assets (`s3deploy.Source.asset(...)`), extracted under the prefix. */
+  readonly sources: readonly s3deploy.ISource[];
+  /** Key prefix, a folder (ending in `/`) under the store's `models/<modelName>/`. */
+  readonly prefix: string;
+  /**
+   * Keep the files when the deployment leaves the stack.
+   * @default - true unless the store's removal policy is DESTROY (an imported store: true)
+   */
+  readonly retainOnDelete?: boolean;
+  /**
+   * `/tmp` of the copy step: about twice the largest source, from 512 MiB to 10 GiB.
+   * @default Size.mebibytes(512)
+   */
+  readonly ephemeralStorageSize?: Size;
+}
 
 /** A model's storage: the bucket, its key and the content-addressed model object. */
 export interface IModelStore extends IConstruct {
@@ -36,6 +58,11 @@ export interface IModelStore extends IConstruct {
   readonly modelDeployment: IDependable;
   /** Lets `grantee` read the model's objects (and decrypt them). */
   grantRead(grantee: iam.IGrantable): iam.Grant;
+  /**
+   * Copies `options.sources` under `options.prefix` (a folder inside {@link modelPrefix}) at deploy time, as
+   * `scope`/`id`, with a copy step that may write under that prefix only (SageMaker model data uses it).
+   */
+  deploy(scope: Construct, id: string, options: ModelDeploymentOptions): s3deploy.BucketDeployment;
 }
 
 /**

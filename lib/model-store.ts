@@ -19,7 +19,6 @@ import {
   RemovalPolicy,
   Stack,
   Token,
-  Validations,
   type BundlingOptions,
   type ILocalBundling,
 } from 'aws-cdk-lib';
@@ -29,17 +28,19 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IDependable } from 'constructs';
 import { MODEL_NAME_PATTERN } from '../lambda/core/manifest';
-import { acknowledgeBucketDeploymentProvider } from './private/cdk-provider-findings';
 import type { ModelFile } from './model-file';
+import { acknowledgeRule } from './private/nag-rules';
 import { accessLogBucketProps, dataBucketProps } from './private/bucket-defaults';
 import { deploymentEphemeralStorage, deploymentStorageMiB } from './private/deployment-storage';
+import { separatedKeyPolicy } from './private/key-policy';
+import { deployModelFiles } from './private/model-deployment';
 import { logServerAccess } from './private/server-access-logs';
-import { grantModelRead, type IModelStore } from './model-store-interface';
+import { grantModelRead, type IModelStore, type ModelDeploymentOptions } from './model-store-interface';
 import { ImportedModelStore, type ModelStoreAttributes } from './private/imported-model-store';
 import { LAMBDA_EPHEMERAL_STORAGE_MIB } from './lambda-limits';
 import { PropsValidator } from './props-validation';
 
-export { grantModelRead, type IModelStore } from './model-store-interface';
+export { deployModelFiles, grantModelRead, type IModelStore, type ModelDeploymentOptions } from './model-store-interface';
 export type { ModelStoreAttributes } from './private/imported-model-store';
 
 /** Removal policies the store's bucket and key support (S3 and KMS have no snapshots). */
@@ -150,6 +151,8 @@ export class ModelStore extends Construct implements IModelStore {
   public readonly modelObjectArn: string;
   /** Completes when the model object is in the bucket: add it as a dependency of anything that reads it. */
   public readonly modelDeployment: IDependable;
+  /** What happens to the buckets and key when they leave the stack; deployments keep their files unless DESTROY. */
+  public readonly removalPolicy: RemovalPolicy;
 
   /**
    * A store whose bucket, key and model object exist already (another stack's or app's `ModelStore`, or a bucket
@@ -199,6 +202,7 @@ export class ModelStore extends Construct implements IModelStore {
       new kms.Key(this, 'Key', {
         description: `Encrypts the objects of model '${props.modelName}' (modelstack)`,
         enableKeyRotation: true,
+        policy: separatedKeyPolicy(),
         // Generated from the stack name and construct path: unique per stack, so environments can share an account.
         alias: `alias/modelstack/${Stack.of(this).stackName}/${Names.uniqueResourceName(this, { maxLength: 100, separator: '-' })}`,
         removalPolicy,
@@ -239,7 +243,8 @@ export class ModelStore extends Construct implements IModelStore {
     this.bucket = bucket;
     this.modelObjectArn = bucket.arnForObjects(this.modelKey);
 
-    const deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
+    this.removalPolicy = removalPolicy;
+    const deployment = this.deploy(this, 'Deployment', {
       sources: [
         s3deploy.Source.asset(path.dirname(model.path), {
           // The staged asset is exactly the model bytes, so their hash identifies it.
@@ -250,17 +255,22 @@ export class ModelStore extends Construct implements IModelStore {
           },
         }),
       ],
-      destinationBucket: bucket,
-      destinationKeyPrefix: this.modelPrefix,
-      extract: true,
-      // Older models stay in the bucket so that a rollback to an older function version finds its model.
-      prune: false,
-      retainOnDelete: removalPolicy !== RemovalPolicy.DESTROY,
+      prefix: this.modelPrefix,
       ephemeralStorageSize: deploymentEphemeralStorage(storageMiB),
     });
     this.modelDeployment = deployment;
 
-    this.acknowledgeFindings(accessLogsBucket, bucket, deployment);
+    this.acknowledgeFindings(accessLogsBucket, bucket);
+  }
+
+  /**
+   * Copies `sources` (zipped CDK assets, extracted) under `prefix`, inside this model's prefix, at deploy time.
+   * The copy step runs with one role per stack whose policy names only the sources' asset objects and this
+   * prefix, and logs to a log group with retention, encrypted with a customer-managed key (see
+   * lib/private/deployment-handler.ts). Older files stay (no prune) so a rollback finds them.
+   */
+  public deploy(scope: Construct, id: string, options: ModelDeploymentOptions): s3deploy.BucketDeployment {
+    return deployModelFiles(this, scope, id, options, this.removalPolicy);
   }
 
   /**
@@ -272,22 +282,21 @@ export class ModelStore extends Construct implements IModelStore {
     return grantModelRead(this, grantee);
   }
 
-  private acknowledgeFindings(accessLogsBucket: s3.Bucket, bucket: s3.Bucket, deployment: s3deploy.BucketDeployment): void {
-    Validations.of(accessLogsBucket).acknowledge(
-      {
-        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
-        reason: 'S3 server access logging only delivers to target buckets encrypted with SSE-S3, not SSE-KMS; the bucket uses S3-managed keys, denies non-TLS requests and blocks public access.',
-      },
-      {
-        id: 'HIPAA.Security-S3BucketReplicationEnabled',
-        reason: 'Access logs are operational records kept for a limited time in the region they describe; cross-region replication would double their cost without a recovery need.',
-      },
+  private acknowledgeFindings(accessLogsBucket: s3.Bucket, bucket: s3.Bucket): void {
+    acknowledgeRule(
+      accessLogsBucket,
+      'S3DefaultEncryptionKMS',
+      'S3 server access logging only delivers to target buckets encrypted with SSE-S3, not SSE-KMS; the bucket uses S3-managed keys, denies non-TLS requests and blocks public access.',
     );
-    Validations.of(bucket).acknowledge({
-      id: 'HIPAA.Security-S3BucketReplicationEnabled',
-      reason: 'Model objects are deployed from the versioned source repository as CDK assets; after a regional outage the stack is redeployed elsewhere and re-uploads them, so replication is not needed.',
-    });
-
-    acknowledgeBucketDeploymentProvider(deployment, bucket);
+    acknowledgeRule(
+      accessLogsBucket,
+      'S3BucketReplicationEnabled',
+      'Access logs are operational records kept for a limited time in the region they describe; cross-region replication would double their cost without a recovery need.',
+    );
+    acknowledgeRule(
+      bucket,
+      'S3BucketReplicationEnabled',
+      'Model objects are deployed from the versioned source repository as CDK assets; after a regional outage the stack is redeployed elsewhere and re-uploads them, so replication is not needed.',
+    );
   }
 }

@@ -361,8 +361,9 @@ export class SageMakerInference extends RuntimeMetricMethods implements IInferen
       },
       ...(this.network === undefined ? {} : { vpcConfig: this.network.vpcConfig }),
     });
-    // SageMaker checks the role and copies the model when it creates the model and the endpoint.
-    model.node.addDependency(this.role, data.deployment);
+    // SageMaker checks the role's permissions and copies the model when it creates the model and the endpoint.
+    // The role itself is ordered by executionRoleArn; its policy is a separate resource to wait for.
+    model.node.addDependency(this.role.policy, data.deployment);
     return model;
   }
 

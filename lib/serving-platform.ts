@@ -5,6 +5,8 @@
  */
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import type { IInferenceEndpoint, InferencePlatform } from './inference-endpoint';
@@ -14,6 +16,8 @@ import type { ProvisionedConcurrencyScalingProps } from './lambda-scaling';
 import type { ModelArtifact } from './model-artifact';
 import { ModelFile } from './model-file';
 import type { IModelStore } from './model-store-interface';
+import type { NetworkPlacement } from './network-placement';
+import { acknowledgeRule } from './private/nag-rules';
 import { SageMakerInference, type SageMakerInferenceProps } from './sagemaker-inference';
 
 /** What {@link ModelEndpoint} gives a platform to build its endpoint from. */
@@ -32,7 +36,12 @@ export interface ServingContext {
 }
 
 /** Options of a Lambda endpoint: {@link LambdaInferenceProps} without what the {@link ModelEndpoint} supplies. */
-export interface LambdaServingOptions extends Omit<LambdaInferenceProps, 'store' | 'manifest' | 'evaluation' | 'removalPolicy'> {
+export interface LambdaServingOptions extends Omit<LambdaInferenceProps, 'store' | 'manifest' | 'evaluation' | 'removalPolicy' | 'network'> {
+  /**
+   * Places the function in private subnets of a VPC (see lib/lambda-network.ts for when to use it).
+   * @default - no VPC: Lambda's own network
+   */
+  readonly network?: NetworkPlacement;
   /**
    * Provisioned concurrency, scaled on utilization and on schedules.
    * @default - none: on-demand concurrency only
@@ -46,7 +55,13 @@ export interface LambdaServingOptions extends Omit<LambdaInferenceProps, 'store'
 }
 
 /** Options of a SageMaker endpoint: {@link SageMakerInferenceProps} without what the {@link ModelEndpoint} supplies. */
-export type SageMakerServingOptions = Omit<SageMakerInferenceProps, 'store' | 'model' | 'manifest' | 'removalPolicy'>;
+export interface SageMakerServingOptions extends Omit<SageMakerInferenceProps, 'store' | 'model' | 'manifest' | 'removalPolicy' | 'network'> {
+  /**
+   * Places the model's network interfaces in private subnets of a VPC (instance variants only).
+   * @default - no VPC: SageMaker's own network, with network isolation for instance variants
+   */
+  readonly network?: NetworkPlacement;
+}
 
 /** The platform a {@link ModelEndpoint} serves on. */
 export abstract class ServingPlatform {
@@ -68,28 +83,40 @@ export abstract class ServingPlatform {
 
   /**
    * Builds what rolls new versions of `endpoint` out and back on `rollbackAlarms`; `undefined` when the platform's
-   * endpoint rolls out itself. Called once by {@link ModelEndpoint}, after the alarms exist.
+   * endpoint rolls out itself. Alarms of the platform's own rollout notify `alarmTopic` (the most severe
+   * monitoring topic; `undefined` when every severity is disabled). Called once by {@link ModelEndpoint}, after
+   * the alarms exist.
    */
-  public abstract bindRollout(scope: Construct, id: string, endpoint: IInferenceEndpoint, rollbackAlarms: readonly cloudwatch.IAlarm[]): LambdaRollout | undefined;
+  public abstract bindRollout(
+    scope: Construct,
+    id: string,
+    endpoint: IInferenceEndpoint,
+    rollbackAlarms: readonly cloudwatch.IAlarm[],
+    alarmTopic?: sns.ITopic,
+  ): LambdaRollout | undefined;
 }
 
 class LambdaServing extends ServingPlatform {
   public readonly type = 'lambda';
 
-  private readonly props: Omit<LambdaServingOptions, 'scaling' | 'rollout'>;
+  private readonly props: Omit<LambdaServingOptions, 'scaling' | 'rollout' | 'network'>;
   private readonly scaling?: ProvisionedConcurrencyScalingProps;
   private readonly rollout?: RolloutStrategy;
+  private readonly network?: NetworkPlacement;
 
-  constructor({ scaling, rollout, ...props }: LambdaServingOptions) {
+  constructor({ scaling, rollout, network, ...props }: LambdaServingOptions) {
     super();
     this.props = props;
     this.scaling = scaling;
     this.rollout = rollout;
+    this.network = network;
   }
 
   public bindEndpoint(scope: Construct, id: string, context: ServingContext): IInferenceEndpoint {
     const endpoint = new LambdaInference(scope, id, {
       ...this.props,
+      // Imported next to the endpoint (construct ids `<id>Vpc`, `<id>Subnet<n>`).
+      ...(this.network === undefined ? {} : { network: this.network.bind(scope, id) }),
       store: context.store,
       manifest: context.model.manifest,
       ...(context.evaluation === undefined ? {} : { evaluation: context.evaluation }),
@@ -109,13 +136,20 @@ class LambdaServing extends ServingPlatform {
 class SageMakerServing extends ServingPlatform {
   public readonly type = 'sagemaker';
 
-  constructor(private readonly options: SageMakerServingOptions) {
+  private readonly options: Omit<SageMakerServingOptions, 'network'>;
+  private readonly network?: NetworkPlacement;
+
+  constructor({ network, ...options }: SageMakerServingOptions) {
     super();
+    this.options = options;
+    this.network = network;
   }
 
   public bindEndpoint(scope: Construct, id: string, context: ServingContext): IInferenceEndpoint {
     return new SageMakerInference(scope, id, {
       ...this.options,
+      // Imported next to the endpoint (construct ids `<id>Vpc`, `<id>Subnet<n>`).
+      ...(this.network === undefined ? {} : { network: this.network.bind(scope, id) }),
       store: context.store,
       model: ModelFile.fromArtifact(context.model),
       manifest: context.model.manifest,
@@ -123,8 +157,29 @@ class SageMakerServing extends ServingPlatform {
     });
   }
 
-  /** The endpoint's `DeploymentConfig` rolls out (and back, on its own alarms): nothing to add. */
-  public bindRollout(): undefined {
+  /**
+   * The endpoint's `DeploymentConfig` rolls out (and back, on its own alarms): nothing to build. SageMaker acts on
+   * those alarms by itself during an update; outside one nobody would hear them, so they notify `alarmTopic`, and a
+   * rollback (or a breach between updates) reaches the people on call.
+   */
+  public bindRollout(_scope: Construct, _id: string, endpoint: IInferenceEndpoint, _rollbackAlarms: readonly cloudwatch.IAlarm[], alarmTopic?: sns.ITopic): undefined {
+    if (endpoint instanceof SageMakerInference) notifyOnRollbackAlarms(endpoint.rollbackAlarms, alarmTopic);
     return undefined;
+  }
+}
+
+function notifyOnRollbackAlarms(alarms: readonly cloudwatch.Alarm[], topic: sns.ITopic | undefined): void {
+  for (const alarm of alarms) {
+    if (topic !== undefined) {
+      const action = new actions.SnsAction(topic);
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    } else {
+      acknowledgeRule(
+        alarm,
+        'CloudWatchAlarmAction',
+        "Every alarm severity is disabled in this environment's config, so there is no topic to notify; the alarm's one action is SageMaker's auto-rollback, which reads it by name during an endpoint update.",
+      );
+    }
   }
 }

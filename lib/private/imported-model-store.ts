@@ -1,11 +1,14 @@
 /** A model store that exists already, for `ModelStore.fromModelStoreAttributes()`. */
+import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, DependencyGroup, type IDependable } from 'constructs';
 import { MODEL_NAME_PATTERN } from '../../lambda/core/manifest';
-import { grantModelRead, type IModelStore } from '../model-store-interface';
+import { grantModelRead, type IModelStore, type ModelDeploymentOptions } from '../model-store-interface';
 import { PropsValidator } from '../props-validation';
+import { deployModelFiles } from './model-deployment';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -62,5 +65,14 @@ export class ImportedModelStore extends Construct implements IModelStore {
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return grantModelRead(this, grantee);
+  }
+
+  /**
+   * Copies files under a prefix of the existing bucket, with the copy step of the importing stack (its role may
+   * write under that prefix only). The files and the copy step's log group are retained: this stack does not own
+   * the bucket. The key's policy must let this account's IAM policies use it (CDK's and modelstack's do).
+   */
+  public deploy(scope: Construct, id: string, options: ModelDeploymentOptions): s3deploy.BucketDeployment {
+    return deployModelFiles(this, scope, id, options, RemovalPolicy.RETAIN);
   }
 }

@@ -12,8 +12,10 @@ import { Construct } from 'constructs';
 import type { IModelStore } from '../model-store-interface';
 import { dataBucketProps } from '../private/bucket-defaults';
 import { iam5ResourceFinding } from '../private/nag-findings';
+import { acknowledgeRule } from '../private/nag-rules';
 import { logServerAccess } from '../private/server-access-logs';
 import type { PropsValidator } from '../props-validation';
+import { separatedKeyPolicy } from '../private/key-policy';
 
 /** The key prefix SageMaker writes capture files under. */
 export const CAPTURE_PREFIX = 'capture/';
@@ -74,6 +76,7 @@ export class DataCapture extends Construct {
     this.encryptionKey = new kms.Key(this, 'Key', {
       description: `Encrypts the data captured by the SageMaker endpoint of model '${props.store.modelName}' (modelstack)`,
       enableKeyRotation: true,
+      policy: separatedKeyPolicy(),
       removalPolicy,
     });
     this.bucket = new s3.Bucket(this, 'Resource', {
@@ -91,10 +94,11 @@ export class DataCapture extends Construct {
       autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
     });
     if (props.store.accessLogsBucket !== undefined) logServerAccess(this.bucket, props.store.accessLogsBucket, 'data-capture/');
-    Validations.of(this.bucket).acknowledge({
-      id: 'HIPAA.Security-S3BucketReplicationEnabled',
-      reason: 'Captured requests and responses are a short-lived sample kept for model monitoring and shadow reports, expired after days; replicating them would copy possibly personal data to another region with no recovery need.',
-    });
+    acknowledgeRule(
+      this.bucket,
+      'S3BucketReplicationEnabled',
+      'Captured requests and responses are a short-lived sample kept for model monitoring and shadow reports, expired after days; replicating them would copy possibly personal data to another region with no recovery need.',
+    );
   }
 
   /** Lets the execution role write capture files (and encrypt them), under `capture/` only. */

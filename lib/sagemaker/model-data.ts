@@ -19,7 +19,6 @@ import { MANIFEST_FILE_NAME } from '../../lambda/core/runtime-config';
 import type { ModelFile } from '../model-file';
 import type { IModelStore } from '../model-store-interface';
 import { LAMBDA_EPHEMERAL_STORAGE_MIB } from '../lambda-limits';
-import { acknowledgeBucketDeploymentProvider } from '../private/cdk-provider-findings';
 import { deploymentEphemeralStorage, deploymentStorageMiB } from '../private/deployment-storage';
 
 /** The model's file name inside the prefix (and in `/opt/ml/model`). */
@@ -86,20 +85,17 @@ export class SageMakerModelData extends Construct {
     // The store has refused models too large for any copy step, so the largest step is only a fallback.
     const storageMiB = deploymentStorageMiB(props.model.sizeBytes) ?? LAMBDA_EPHEMERAL_STORAGE_MIB.max;
 
-    this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
+    // The store's copy step: its role may write under this model's prefix only.
+    this.deployment = props.store.deploy(this, 'Deployment', {
       sources: [
         s3deploy.Source.asset(path.dirname(props.model.path), {
           assetHash: version,
           bundling: { image: DockerImage.fromRegistry('none-local-only'), local: new ModelPrefixBundling(version, props.model.path, manifest) },
         }),
       ],
-      destinationBucket: props.store.bucket,
-      destinationKeyPrefix: this.prefix,
-      extract: true,
-      prune: false,
+      prefix: this.prefix,
       retainOnDelete: removalPolicy !== RemovalPolicy.DESTROY,
       ephemeralStorageSize: deploymentEphemeralStorage(storageMiB),
     });
-    acknowledgeBucketDeploymentProvider(this.deployment, props.store.bucket);
   }
 }

@@ -3,7 +3,7 @@
  * p99 model latency of the production variant, per minute. Their action is the rollback (SageMaker watches them
  * by name during the update); the monitoring stack may add notifications through `rollbackAlarms`.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { RollbackThresholds } from './deployment';
@@ -46,11 +46,5 @@ export function createRollbackAlarms(scope: Construct, source: RollbackMetricSou
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
   ];
-  for (const alarm of alarms) {
-    Validations.of(alarm).acknowledge({
-      id: 'HIPAA.Security-CloudWatchAlarmAction',
-      reason: "A deployment guardrail: its action is SageMaker's auto-rollback, which reads the alarm by name during an endpoint update (DeploymentConfig.AutoRollbackConfiguration); notifications are added by monitoring through IInferenceEndpoint.",
-    });
-  }
   return alarms;
 }

@@ -28,7 +28,7 @@ function create(props: Partial<LambdaInferenceProps> = {}, options: { bundle?: b
   const app = testApp({ bundle: options.bundle });
   const stack = new Stack(app, 'Test');
   const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: ModelFile.fromPath(path.join(EXAMPLE, 'model.onnx')) });
-  const inference = new LambdaInference(stack, 'Inference', { store, manifest: MANIFEST, ...props });
+  const inference = new LambdaInference(stack, 'Inference', { store, manifest: MANIFEST, accountConcurrencyQuota: 1000, ...props });
   return { app, stack, store, inference };
 }
 

@@ -55,7 +55,12 @@ describe('Given a rollout with default props and two rollback alarms', () => {
       Roles: [{ Ref: roleId }],
       PolicyDocument: {
         Statement: [
-          { Effect: 'Allow', Action: ['lambda:GetAlias', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:UpdateAlias'], Resource: { Ref: id(endpoint.alias) } },
+          {
+            Effect: 'Allow',
+            Action: ['lambda:GetAlias', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:UpdateAlias'],
+            // The alias's ARN, written from the function's so the policy does not wait for the alias (whose update policy waits for the group).
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(endpoint.function), 'Arn'] }, ':live']] },
+          },
           { Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: alarms.map((a) => ({ 'Fn::GetAtt': [id(a), 'Arn'] })) },
         ],
       },

@@ -4,6 +4,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import type { ProvisionedConcurrencyScalingProps } from '../../lib/lambda-scaling';
 import { PropsValidationError } from '../../lib/props-validation';
+import { dependencyGraph, type DependencyTemplate } from '../support/dependency-cycles';
 import { lambdaEndpoint } from '../support/endpoints';
 
 const BUSINESS_HOURS = appscaling.Schedule.cron({ minute: '0', hour: '8', weekDay: 'MON-FRI' });
@@ -42,8 +43,11 @@ describe('Given provisioned concurrency auto-scaled from 2 to 20', () => {
         ResourceId: { 'Fn::Join': ['', ['function:', Match.anyValue(), ':live']] },
         RoleARN: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AWSServiceRoleForApplicationAutoScaling_LambdaConcurrency$')])] },
       },
-      DependsOn: [aliasId],
     });
+    // Through a Ref to the alias in ResourceId: CloudFormation orders it without a redundant DependsOn (cfn-lint W3005).
+    const [targetId, target] = Object.entries(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))[0];
+    expect(dependencyGraph(template.toJSON() as DependencyTemplate).get(targetId)).toEqual(new Set([aliasId]));
+    expect(target.DependsOn).toBeUndefined();
   });
 
   test('When synthesized, then target tracking holds 70% provisioned-concurrency utilization', () => {

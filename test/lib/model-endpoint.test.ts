@@ -8,6 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RolloutStrategy } from '../../lib/lambda-rollout';
 import { inspectModelArtifact, type ModelArtifact } from '../../lib/model-artifact';
 import { ModelEndpoint, type ModelEndpointProps } from '../../lib/model-endpoint';
+import { NetworkPlacement } from '../../lib/network-placement';
 import { ServingPlatform } from '../../lib/serving-platform';
 import { PROJECT_ROOT } from '../support/app';
 import { standaloneStack, strictSynthProblems } from '../support/standalone';
@@ -69,5 +70,31 @@ describe('Given a ModelEndpoint in an app with no cdk.json', () => {
     const { template } = endpoint({ removalPolicy: RemovalPolicy.DESTROY, store: { accessLogsExpiration: Duration.days(30) } });
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
     template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireAccessLogs', ExpirationInDays: 30 })]) } });
+  });
+
+  test('When Lambda is placed in subnets by id, then the VPC is imported next to the endpoint and the function uses those subnets, clean', () => {
+    const subnets = [{ subnetId: 'subnet-0123456789abcdef0', availabilityZone: 'us-east-1a', routeTableId: 'rtb-0123456789abcdef0' }];
+    const { stack, construct, template } = endpoint({ platform: ServingPlatform.lambda({ network: NetworkPlacement.fromIds({ vpcId: 'vpc-0123456789abcdef0', subnets }) }) });
+    expect(construct.node.tryFindChild('InferenceVpc')).toBeDefined();
+    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.objectLike({ SubnetIds: ['subnet-0123456789abcdef0'] }) });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: ['rtb-0123456789abcdef0'] });
+    expect(strictSynthProblems(stack)).toEqual([]);
+  });
+
+  test('When SageMaker rolls out with rollback alarms, then they notify the critical topic', () => {
+    const { template } = endpoint({ platform: ServingPlatform.sageMaker({ deployment: {} }) });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmDescription: Match.stringLikeRegexp('^Rolls back an endpoint update') } }));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      expect(alarm.Properties).toMatchObject({ AlarmActions: [{ Ref: expect.stringMatching(/^ModelMonitoringTopicsCritical/) }], OKActions: [{ Ref: expect.stringMatching(/^ModelMonitoringTopicsCritical/) }] });
+    }
+  });
+
+  test('When SageMaker rolls out with every alarm severity off, then the rollback alarms notify nobody and that is acknowledged', () => {
+    const { stack, template } = endpoint({ platform: ServingPlatform.sageMaker({ deployment: {} }), monitoring: { warning: { enabled: false }, critical: { enabled: false } } });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmDescription: Match.stringLikeRegexp('^Rolls back an endpoint update') } }));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
+    expect(strictSynthProblems(stack)).toEqual([]);
   });
 });

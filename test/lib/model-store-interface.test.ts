@@ -3,15 +3,16 @@
  * (`ModelStore.fromModelStoreAttributes`) and a user's own implementation serve as well as a `ModelStore`.
  */
 import * as path from 'node:path';
-import type { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, DependencyGroup } from 'constructs';
 import { LambdaInference } from '../../lib/lambda-inference';
 import { ModelFile } from '../../lib/model-file';
-import { ModelStore, grantModelRead, type IModelStore } from '../../lib/model-store';
+import { ModelStore, deployModelFiles, grantModelRead, type IModelStore, type ModelDeploymentOptions } from '../../lib/model-store';
 import { PropsValidationError } from '../../lib/props-validation';
 import { SageMakerInference } from '../../lib/sagemaker-inference';
 import { PROJECT_ROOT } from '../support/app';
@@ -51,6 +52,10 @@ class TeamModelStore extends Construct implements IModelStore {
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return grantModelRead(this, grantee);
   }
+
+  public deploy(scope: Construct, id: string, options: ModelDeploymentOptions): s3deploy.BucketDeployment {
+    return deployModelFiles(this, scope, id, options, RemovalPolicy.RETAIN);
+  }
 }
 
 describe('Given a store imported with ModelStore.fromModelStoreAttributes', () => {
@@ -77,6 +82,27 @@ describe('Given a store imported with ModelStore.fromModelStoreAttributes', () =
     const stack = standaloneStack();
     new SageMakerInference(stack, 'Inference', { store: importedStore(stack), model: MODEL, manifest: MANIFEST });
     Template.fromStack(stack).hasResourceProperties('Custom::CDKBucketDeployment', { DestinationBucketName: 'team-models' });
+  });
+
+  test("When a SageMakerInference serves from it, then the importing stack's copy step may write under the model's prefix of that bucket only", () => {
+    const stack = standaloneStack();
+    new SageMakerInference(stack, 'Inference', { store: importedStore(stack), model: MODEL, manifest: MANIFEST });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: Match.stringLikeRegexp(`^${BUCKET_ARN}/models/breast-cancer/[0-9a-f]{32}/\\*$`) }),
+          Match.objectLike({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KEY_ARN }),
+        ]),
+      },
+    });
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+  });
+
+  test('When files are deployed outside its model prefix, then deploy refuses naming the prefix', () => {
+    const stack = standaloneStack();
+    const store = importedStore(stack);
+    expect(() => store.deploy(stack, 'Elsewhere', { sources: [], prefix: 'models/other/' })).toThrow(/prefix: a folder ending in '\/' under models\/breast-cancer\/ \(got 'models\/other\/'\)/);
   });
 
   test.each([

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { BatchScoring } from '../../lib/batch-scoring';
@@ -15,12 +16,13 @@ import { EncryptedLogGroup } from '../../lib/encrypted-log-group';
 import { LambdaInference } from '../../lib/lambda-inference';
 import { LambdaRollout } from '../../lib/lambda-rollout';
 import { ModelFile } from '../../lib/model-file';
+import { compliancePacks } from '../../lib/compliance';
 import { ModelStore } from '../../lib/model-store';
 import { AlarmTopics, Monitoring } from '../../lib/monitoring';
 import { SageMakerInference } from '../../lib/sagemaker-inference';
 import { PROJECT_ROOT } from '../support/app';
 import { exampleManifest, labelsOf } from '../support/endpoints';
-import { standaloneStack, strictSynthProblems } from '../support/standalone';
+import { standaloneApp, standaloneStack, strictSynthProblems } from '../support/standalone';
 
 const MODEL_PATH = path.join(PROJECT_ROOT, 'examples', 'breast-cancer', 'model.onnx');
 const MANIFEST = exampleManifest('breast-cancer');
@@ -34,6 +36,10 @@ function lambdaEndpoint(stack: Stack): LambdaInference {
 }
 
 describe('Given an app with no feature flags (no cdk.json), under `cdk synth --strict` and the compliance packs', () => {
+  test('When the packs are listed, then all five of the compliance checks apply', () => {
+    expect(compliancePacks(standaloneApp()).map((pack) => pack.readPackName)).toEqual(['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321', 'Serverless']);
+  });
+
   test('When a ModelStore is added with its defaults, then it synthesizes clean', () => {
     const stack = standaloneStack();
     store(stack);
@@ -56,6 +62,19 @@ describe('Given an app with no feature flags (no cdk.json), under `cdk synth --s
     const stack = standaloneStack();
     new SageMakerInference(stack, 'Inference', { store: store(stack), model: ModelFile.fromPath(MODEL_PATH), manifest: MANIFEST, dataCapture: {} });
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { LogFilePrefix: 'data-capture/' } });
+    expect(strictSynthProblems(stack)).toEqual([]);
+  });
+
+  test('When a SageMakerInference serves from an imported store, then its copy step runs in this stack and synth is clean', () => {
+    const stack = standaloneStack();
+    const imported = ModelStore.fromModelStoreAttributes(stack, 'Store', {
+      bucket: s3.Bucket.fromBucketName(stack, 'Bucket', 'team-models'),
+      encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+      modelName: MANIFEST.name,
+      modelSha256: ModelFile.fromPath(MODEL_PATH).sha256,
+    });
+    new SageMakerInference(stack, 'Inference', { store: imported, model: ModelFile.fromPath(MODEL_PATH), manifest: MANIFEST });
+    expect(stack.node.tryFindChild('ModelDeploymentHandler')).toBeDefined();
     expect(strictSynthProblems(stack)).toEqual([]);
   });
 

@@ -37,7 +37,8 @@ export function lambdaEndpoint(example = 'breast-cancer', props: Partial<LambdaI
   const stack = new Stack(app, 'Test');
   const manifest = exampleManifest(example);
   const store = new ModelStore(stack, 'ModelStore', { modelName: manifest.name, model: ModelFile.fromPath(path.join(PROJECT_ROOT, 'examples', example, 'model.onnx')) });
-  const endpoint = new LambdaInference(stack, 'Inference', { store, manifest, ...props });
+  // The default quota of an established account, so fixtures may reserve concurrency (test/lib/lambda-quotas.test.ts covers a new one).
+  const endpoint = new LambdaInference(stack, 'Inference', { store, manifest, accountConcurrencyQuota: 1000, ...props });
   return { app, stack, endpoint, manifest };
 }
 

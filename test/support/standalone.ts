@@ -21,7 +21,8 @@ export function standaloneStack(options: { readonly bundle?: boolean } = {}): St
 
 /**
  * What would fail `cdk synth --strict` with the compliance packs on: every warning and error annotation of the
- * stack, and every unacknowledged AwsSolutions or HIPAA finding.
+ * stack, and every unacknowledged finding of the compliance packs (AwsSolutions, HIPAA, NIST 800-53 r5, PCI DSS 3.2.1,
+ * Serverless).
  */
 export function strictSynthProblems(stack: Stack): string[] {
   const app = stack.node.root as App;

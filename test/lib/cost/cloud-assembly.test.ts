@@ -66,9 +66,11 @@ describe('Given the shipped environments synthesized into a cloud assembly', () 
     expect(handler?.usd.expected).toBe(0);
     expect(new Set(prod.free.map((r) => r.resourceType))).toEqual(
       new Set([
-        'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::KMS::Alias', 'AWS::S3::BucketPolicy', 'AWS::Lambda::LayerVersion',
+        // Every role's statements are in customer-managed policies (the copy step's too), so no AWS::IAM::Policy.
+        'AWS::IAM::Role', 'AWS::IAM::ManagedPolicy', 'AWS::KMS::Alias', 'AWS::S3::BucketPolicy', 'AWS::Lambda::LayerVersion',
         'Custom::CDKBucketDeployment', 'AWS::Lambda::Version', 'AWS::Lambda::Url', 'AWS::ApplicationAutoScaling::ScalableTarget',
         'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy',
+        'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
       ]),
     );
     // Its alias carries provisioned concurrency, so it is priced, not free.

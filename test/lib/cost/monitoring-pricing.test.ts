@@ -100,22 +100,23 @@ describe('Given an encrypted alarm topic with two e-mail subscribers and the bud
 
 describe('Given a resource type the estimator does not know', () => {
   const build = (stack: Stack) => {
-    new CfnResource(stack, 'Queue', { type: 'AWS::SQS::Queue' });
+    // SQS queues are free by rule (idle dead-letter queues); an ECR repository has neither a pricer nor a rule.
+    new CfnResource(stack, 'Repository', { type: 'AWS::ECR::Repository' });
     new kms.Key(stack, 'Key');
   };
 
   test('When estimated, then it is listed unpriced by logical id and type, and the estimate says it is incomplete', () => {
     const estimate = estimateStack(synthesized(build), { prices: PRICES });
-    expect(estimate.unpriced).toEqual([{ logicalId: 'Queue', resourceType: 'AWS::SQS::Queue', reason: 'the estimator has no pricing for AWS::SQS::Queue' }]);
+    expect(estimate.unpriced).toEqual([{ logicalId: 'Repository', resourceType: 'AWS::ECR::Repository', reason: 'the estimator has no pricing for AWS::ECR::Repository' }]);
     expect(estimate.complete).toBe(false);
     // The rest is still priced.
     expect(estimate.total.expected).toBeCloseTo(unitPrice('kms.key'), 10);
     const text = estimatesText([estimate], { priceSource: 'pricing/prices.json' }).join('\n');
     expect(text).toContain('INCOMPLETE: 1 resource(s) unpriced');
-    expect(text).toContain('unpriced: Queue (AWS::SQS::Queue)');
+    expect(text).toContain('unpriced: Repository (AWS::ECR::Repository)');
     const markdown = estimatesMarkdown([estimate], { priceSource: 'pricing/prices.json' }).join('\n');
     expect(markdown).toContain('**INCOMPLETE**');
-    expect(markdown).toContain('| `Queue` | AWS::SQS::Queue |');
+    expect(markdown).toContain('| `Repository` | AWS::ECR::Repository |');
   });
 
   test('When a resource depends on a condition, then it is unpriced rather than guessed', () => {
