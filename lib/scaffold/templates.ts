@@ -87,7 +87,8 @@ export const environments = {
   dev: {
     region: 'eu-west-1',
     model,
-    platform: { type: 'lambda', memorySizeMiB: 1024, reservedConcurrency: 5, rollout: { strategy: 'all-at-once' } },
+    // No reserved concurrency: a new account's quota is 10 concurrent executions, all of which Lambda keeps unreserved.
+    platform: { type: 'lambda', memorySizeMiB: 1024, rollout: { strategy: 'all-at-once' } },
     removalPolicy: 'destroy',
     budget: { monthlyLimitUsd: 25 },
     traffic: { requestsPerMonth: 100_000, meanDurationMs: 15 },
@@ -98,7 +99,15 @@ export const environments = {
     model,
     // Retained resources, termination protection, the evaluation gate and a canary rollout.
     protection: 'production',
-    platform: { type: 'lambda', memorySizeMiB: 2048, reservedConcurrency: 100, rollout: { strategy: 'canary', percent: 10, intervalMinutes: 5 } },
+    // Reserving 100 needs a "Concurrent executions" quota (Service Quotas L-B99A9384) of at least 200: request 1000
+    // before the first deploy, or remove both settings (see modelstack's docs/account-quotas.md).
+    platform: {
+      type: 'lambda',
+      memorySizeMiB: 2048,
+      reservedConcurrency: 100,
+      accountConcurrencyQuota: 1000,
+      rollout: { strategy: 'canary', percent: 10, intervalMinutes: 5 },
+    },
     removalPolicy: 'retain',
     // Alarm e-mails: add your team's address, e.g. alarms: { emails: ['ml-team@example.com'] }.
     budget: { monthlyLimitUsd: 200 },
