@@ -1,6 +1,6 @@
 /**
  * What every serving platform offers to the rest of the stack. Alarms, dashboards, rollout, cost and grants see
- * only this interface, so a new platform is one construct implementing it plus one builder in `platforms/`.
+ * only this interface, so a new platform is one construct implementing it plus one `ServingPlatform` subclass (`serving-platform.ts`).
  */
 import type { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
