@@ -3,19 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../support/app';
+import { offlineEnv } from '../support/packed-package';
 
 /** Runs the project's pinned CDK CLI as a user would, with no AWS credentials and no network. */
 function cdk(args: string[]): { status: number | null; output: string } {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    CDK_DISABLE_CLI_TELEMETRY: '1',
-    CDK_DISABLE_VERSION_CHECK: '1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  };
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION']) delete env[key];
-  const result = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk'), args, { cwd: PROJECT_ROOT, env, encoding: 'utf8', timeout: 180_000 });
+  const result = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk'), args, { cwd: PROJECT_ROOT, env: offlineEnv(), encoding: 'utf8', timeout: 180_000 });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 

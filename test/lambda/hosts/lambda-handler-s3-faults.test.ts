@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createHandler } from '../../../lambda/hosts/lambda-handler';
 import type { HandlerDeps } from '../../../lambda/hosts/lambda-handler';
 import { sha256Hex } from '../../../lambda/core/model-source';
@@ -18,6 +17,7 @@ import type { RuntimeConfig } from '../../../lambda/core/runtime-config';
 import { FAILED_MESSAGE, RETRYING_MESSAGE } from '../../../lambda/serving/errors';
 import { createObservability } from '../../../lambda/serving/observability';
 import { FaultyS3 } from '../../../scripts/soak/faulty-s3';
+import { functionUrlEvent as event } from '../../support/function-url-event';
 
 const IRIS = join(__dirname, '..', '..', '..', 'examples', 'iris');
 const irisBytes = readFileSync(join(IRIS, 'model.onnx'));
@@ -29,29 +29,6 @@ interface S3rverInstance {
 // s3rver ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
-
-function event(method: string, rawPath: string): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString: '',
-    headers: {},
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'abcdefghijklmnop',
-      domainName: 'abcdefghijklmnop.lambda-url.eu-west-1.on.aws',
-      domainPrefix: 'abcdefghijklmnop',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' },
-      requestId: 'a1b2c3d4-0000-4000-8000-000000000001',
-      routeKey: '$default',
-      stage: '$default',
-      time: '21/Nov/2026:14:00:00 +0000',
-      timeEpoch: 1795269600000,
-    },
-    isBase64Encoded: false,
-  };
-}
 
 const ENV_NAMES = ['AWS_ENDPOINT_URL_S3', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
 const savedEnv = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]));
