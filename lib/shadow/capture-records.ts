@@ -10,21 +10,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckFailure } from '../../lambda/core/modelstack-error';
+import type { CaptureRecord, CapturedPayload } from '../../lambda/records/record-format';
 
-/** One side of a captured request. */
-export interface CapturedPayload {
-  readonly observedContentType: string;
-  readonly mode: 'INPUT' | 'OUTPUT';
-  readonly data: string;
-  readonly encoding: 'JSON' | 'CSV' | 'BASE64';
-}
-
-/** One captured request, as SageMaker writes it. */
-export interface CaptureRecord {
-  readonly captureData: { readonly endpointInput?: CapturedPayload; readonly endpointOutput?: CapturedPayload };
-  readonly eventMetadata: { readonly eventId: string; readonly inferenceTime: string; readonly inferenceId?: string };
-  readonly eventVersion: string;
-}
+export type { CaptureRecord, CapturedPayload };
 
 /** A record with the variant it was captured from and where it was read. */
 export interface VariantRecord {
