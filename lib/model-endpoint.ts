@@ -9,12 +9,15 @@
  *   that rolls back on the critical alarms;
  * - {@link Monitoring} with its defaults (warning and critical alarms, encrypted topics, a dashboard);
  * - no budget;
- * - no batch scoring.
+ * - no batch scoring;
+ * - no retraining signals.
  *
- * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`) are
+ * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`,
+ * `RetrainingSignals`) are
  * part of the contract: changing them replaces resources.
  */
 import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import { BatchScoring, type BatchScoringProps } from './batch-scoring';
@@ -28,7 +31,9 @@ import type { ModelArtifact } from './model-artifact';
 import { ModelFile } from './model-file';
 import { ModelStore, type ModelStoreProps } from './model-store';
 import { Monitoring, type MonitoringProps } from './monitoring';
+import { isDriftAlarm } from './monitoring/drift';
 import { PropsValidator } from './props-validation';
+import { RetrainingSignals, retrainingSignalOf, type RetrainingSignalsProps } from './retraining-signals';
 import { SageMakerInference } from './sagemaker-inference';
 import { ServingPlatform } from './serving-platform';
 
@@ -37,6 +42,15 @@ export type ModelEndpointStoreOptions = Omit<ModelStoreProps, 'modelName' | 'mod
 
 /** Options of the endpoint's {@link Monitoring}: its props without what the {@link ModelEndpoint} supplies. */
 export type ModelEndpointMonitoringOptions = Omit<MonitoringProps, 'endpoint' | 'labels' | 'removalPolicy'>;
+
+/** Options of the endpoint's {@link RetrainingSignals}, which carry its drift alarms. */
+export interface ModelEndpointRetrainingOptions extends Omit<RetrainingSignalsProps, 'modelName' | 'alarms' | 'removalPolicy' | 'eventBus'> {
+  /**
+   * The bus the signals go to, by ARN, in the endpoint's region.
+   * @default - the account's default event bus
+   */
+  readonly eventBusArn?: string;
+}
 
 /** Options of the endpoint's {@link CostBudget}, which alerts to the warning topic as well. */
 export interface ModelEndpointBudgetOptions extends Omit<CostBudgetProps, 'topic' | 'costAllocationTag'> {
@@ -100,6 +114,12 @@ export interface ModelEndpointProps {
   readonly budget?: ModelEndpointBudgetOptions;
 
   /**
+   * Publish the drift alarms (and optionally a schedule) as retraining signal events.
+   * @default - no retraining signals
+   */
+  readonly retraining?: ModelEndpointRetrainingOptions;
+
+  /**
    * Key figures of the model's evaluation, for the endpoint's metadata.
    * @default - none
    */
@@ -126,6 +146,8 @@ export class ModelEndpoint extends Construct {
   public readonly budget?: CostBudget;
   /** Batch scoring of data sets in S3; `undefined` without `batch`. */
   public readonly batch?: BatchScoring;
+  /** Retraining signals out; `undefined` without `retraining`. */
+  public readonly retrainingSignals?: RetrainingSignals;
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
@@ -150,6 +172,16 @@ export class ModelEndpoint extends Construct {
     this.rollout = platform.bindRollout(this, 'Rollout', this.inference, this.monitoring.rollbackAlarms, alarmTopic);
     if (props.budget !== undefined) this.budget = this.addBudget(props.budget);
     if (props.batch !== undefined) this.batch = this.addBatch(props.batch, model, removalPolicy);
+    if (props.retraining !== undefined) {
+      const { eventBusArn, ...retraining } = props.retraining;
+      this.retrainingSignals = new RetrainingSignals(this, 'RetrainingSignals', {
+        ...retraining,
+        ...(eventBusArn === undefined ? {} : { eventBus: events.EventBus.fromEventBusArn(this, 'RetrainingBus', eventBusArn) }),
+        modelName: model.manifest.name,
+        alarms: this.monitoring.alarms.filter((a) => isDriftAlarm(a.definition)).map((a) => retrainingSignalOf(a.definition, a.alarm)),
+        removalPolicy,
+      });
+    }
   }
 
   private addBudget(options: ModelEndpointBudgetOptions): CostBudget {

@@ -23,6 +23,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { ManagedPolicyRole } from './managed-policy-role';
+import type { AlarmDefinition } from './monitoring/alarm-definition';
 import { acknowledgeSignalFindings, acknowledgeSignalRule } from './retraining/signal-findings';
 import {
   RETRAINING_SIGNAL_DETAIL_TYPE,
@@ -54,6 +55,22 @@ export interface RetrainingSignalAlarm {
   readonly evaluationPeriods: number;
   /** Of those, how many must breach. */
   readonly datapointsToAlarm: number;
+}
+
+/** The signal of an alarm that {@link Monitoring} made from `definition` (a drift alarm, for example). */
+export function retrainingSignalOf(definition: AlarmDefinition, alarm: cloudwatch.IAlarm): RetrainingSignalAlarm {
+  const config = definition.metric.toMetricConfig();
+  const periodSeconds = config.mathExpression?.period ?? config.metricStat?.period.toSeconds() ?? Duration.minutes(5).toSeconds();
+  return {
+    alarm,
+    metric: definition.id,
+    description: definition.title,
+    threshold: definition.threshold,
+    comparisonOperator: definition.comparisonOperator,
+    period: Duration.seconds(periodSeconds),
+    evaluationPeriods: definition.evaluationPeriods,
+    datapointsToAlarm: definition.datapointsToAlarm,
+  };
 }
 
 /** Props of {@link RetrainingSignals}. */
