@@ -12,7 +12,7 @@
  * The value is the newest evaluated datapoint of the alarm's `reasonData` (CloudWatch lists evaluated datapoints
  * newest first), or null when the state change carries none (for example one set by `SetAlarmState`).
  */
-import * as events from 'aws-cdk-lib/aws-events';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
