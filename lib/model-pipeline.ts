@@ -13,10 +13,22 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { PipelineArtifactStore } from './pipeline/artifact-store';
-import { GATE_REPORT_DIRECTORY, GATE_VARIABLES, STEP_ENVIRONMENT, buildCommands, gateCommands, verifyCommands } from './pipeline/commands';
+import {
+  BUCKET_VARIABLE,
+  DEPLOYED_PREFIX,
+  EXECUTION_VARIABLE,
+  GATE_REPORT_DIRECTORY,
+  GATE_VARIABLES,
+  STEP_ENVIRONMENT,
+  approvalSummaryKey,
+  buildCommands,
+  gateCommands,
+  recordDeployedCommands,
+  verifyCommands,
+} from './pipeline/commands';
 import { PipelineFailureNotification } from './pipeline/failure-notification';
 import { acknowledgePipelineFindings } from './pipeline/pipeline-findings';
-import { gateStatements, verifyStatements } from './pipeline/step-permissions';
+import { gateStatements, recordStatements, verifyStatements } from './pipeline/step-permissions';
 import { PropsValidator } from './props-validation';
 
 /** One environment the pipeline deploys. */
@@ -56,6 +68,8 @@ export interface ModelPipelineProps {
 }
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** The pipeline variable CodePipeline resolves to the current execution's id. */
+const EXECUTION_ID = '#{codepipeline.PipelineExecutionId}';
 /** The Node.js major version of the build image's runtimes that the steps use. */
 const NODE_RUNTIME = '20';
 
@@ -87,13 +101,13 @@ export class ModelPipeline extends Construct {
     this.gate = new pipelines.CodeBuildStep('EvaluationGate', {
       input: source,
       additionalInputs: { 'cdk.out': synth },
-      env: { ...STEP_ENVIRONMENT },
+      env: { ...STEP_ENVIRONMENT, [BUCKET_VARIABLE]: this.artifacts.bucket.bucketName, [EXECUTION_VARIABLE]: EXECUTION_ID },
       commands: gateCommands({ modelDirectory: props.modelDirectory, productionEnvironment: baseline.name, productionStack: baseline.stackName, productionRegion: baseline.region }),
       primaryOutputDirectory: GATE_REPORT_DIRECTORY,
       rolePolicyStatements: gateStatements(Stack.of(this), baseline),
     });
     this.pipeline.addWave('Gate', { post: [this.gate] });
-    for (const environment of props.environments) this.addEnvironment(environment, source, props.notificationTopic);
+    for (const environment of props.environments) this.addEnvironment(environment, source, synth, props.notificationTopic, environment === baseline);
     this.pipeline.buildPipeline();
     new PipelineFailureNotification(this, 'FailureNotification', { pipeline: this.pipeline.pipeline, topic: props.notificationTopic });
     acknowledgePipelineFindings(this);
@@ -110,25 +124,45 @@ export class ModelPipeline extends Construct {
     };
   }
 
-  private addEnvironment(environment: ModelPipelineEnvironment, source: pipelines.CodePipelineSource, topic: sns.ITopic): void {
+  private addEnvironment(environment: ModelPipelineEnvironment, source: pipelines.CodePipelineSource, synth: pipelines.ShellStep, topic: sns.ITopic, baseline: boolean): void {
     const verify = new pipelines.CodeBuildStep(`Verify-${environment.name}`, {
       input: source,
       env: { ...STEP_ENVIRONMENT },
       commands: verifyCommands(environment.name, environment.stackName),
       rolePolicyStatements: verifyStatements(Stack.of(this), environment),
     });
+    const post: pipelines.Step[] = [verify];
+    if (baseline) {
+      // The gate's base for the next run: the synth the baseline environment now runs, kept once it is verified.
+      const record = new pipelines.CodeBuildStep(`RecordDeployed-${environment.name}`, {
+        input: synth,
+        env: { [BUCKET_VARIABLE]: this.artifacts.bucket.bucketName },
+        commands: recordDeployedCommands(environment.name),
+        rolePolicyStatements: recordStatements(this.artifacts.bucket.bucketArn, `${DEPLOYED_PREFIX}${environment.name}/`),
+      });
+      record.addStepDependency(verify);
+      post.push(record);
+    }
     const pre = environment.production === true ? [this.approval(environment, topic)] : [];
-    this.pipeline.addStage(environment.stage, { pre, post: [verify] });
+    this.pipeline.addStage(environment.stage, { pre, post });
   }
 
-  /** The approval's message carries the gate's verdict and the cost line (pipeline variables) and where the reports are. */
+  /**
+   * The approval's message carries the gate's verdict and the cost line (pipeline variables, resolved by CodePipeline
+   * when the approval starts); its review link opens this run's approval summary (verdict, cost difference line by
+   * line, review report), which the gate wrote to the artifact bucket under this execution's id. CodePipeline
+   * substitutes variables into a static text of at most 1000 characters, so the full summary cannot be the message.
+   */
   private approval(environment: ModelPipelineEnvironment, topic: sns.ITopic): pipelines.ManualApprovalStep {
+    const bucket = this.artifacts.bucket.bucketName;
+    const key = approvalSummaryKey(EXECUTION_ID);
     return new pipelines.ManualApprovalStep(`Approve-${environment.name}`, {
       comment:
         `Deploy to ${environment.name} (production protection). ` +
         `Evaluation gate: ${this.gate.exportedVariable(GATE_VARIABLES.verdict)}. ` +
         `Production estimate: ${this.gate.exportedVariable(GATE_VARIABLES.cost)}. ` +
-        `Reports (evaluation.html, evaluation.json, estimate.md, summary.md): the EvaluationGate output artifact in s3://${this.artifacts.bucket.bucketName}/ (see the Gate stage's action details).`,
+        `Verdict, cost difference line by line and review: the review link (s3://${bucket}/${key}); all reports in the EvaluationGate output artifact.`,
+      reviewUrl: `https://console.aws.amazon.com/s3/object/${bucket}?region=${Stack.of(this).region}&prefix=${key}`,
       notificationTopic: topic,
     });
   }

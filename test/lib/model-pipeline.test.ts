@@ -81,12 +81,46 @@ describe('Given a model pipeline for staging and a production-protected prod', (
 
   test('When prod is reached, then a manual approval comes first, its message carrying the gate verdict and the cost line', () => {
     const prod = stagesOf(template)[5].Actions.sort((a, b) => a.RunOrder - b.RunOrder);
-    expect(prod.map((a) => a.Name)).toEqual(['Approve-prod', 'modelstack-model-prod.Prepare', 'modelstack-model-prod.Deploy', 'Verify-prod']);
+    expect(prod.map((a) => a.Name)).toEqual(['Approve-prod', 'modelstack-model-prod.Prepare', 'modelstack-model-prod.Deploy', 'Verify-prod', 'RecordDeployed-prod']);
     expect(prod[0].ActionTypeId).toMatchObject({ Category: 'Approval', Provider: 'Manual' });
     const message = JSON.stringify(prod[0].Configuration?.CustomData);
     expect(message).toContain('#{Gate@EvaluationGate.GATE_VERDICT}');
     expect(message).toContain('#{Gate@EvaluationGate.GATE_COST}');
     expect(prod[0].Configuration).toHaveProperty('NotificationArn');
+  });
+
+  test("When prod's approval is read, then its review link opens this execution's approval summary in the artifact bucket", () => {
+    const [approval] = stagesOf(template)[5].Actions.filter((a) => a.Name === 'Approve-prod');
+    const link = JSON.stringify(stack.resolve(approval.Configuration?.ExternalEntityLink));
+    expect(link).toMatch(/^\{"Fn::Join":\["",\["https:\/\/console\.aws\.amazon\.com\/s3\/object\/",\{"Ref":"ModelPipelineArtifactsBucket[0-9A-F]{8}"\},"\?region=eu-west-1&prefix=approvals\/#\{codepipeline\.PipelineExecutionId\}\/approval\.md"\]\]\}$/);
+    // CodePipeline substitutes variables in action configuration fields of at most 1000 characters.
+    expect(JSON.stringify(approval.Configuration?.CustomData).length).toBeLessThan(1000);
+  });
+
+  test('When the gate runs, then it diffs cost and infrastructure against the synth prod last deployed and uploads the summary under the execution id', () => {
+    const commands = buildSpecOf(template, 'EvaluationGate').phases.build.commands;
+    expect(commands).toEqual(
+      expect.arrayContaining([
+        'if aws s3 cp "s3://$ARTIFACT_BUCKET/deployed/prod/cdk.out.tgz" gate-report/deployed-cdk.out.tgz; then mkdir -p gate-report/deployed-cdk.out && tar -xzf gate-report/deployed-cdk.out.tgz -C gate-report/deployed-cdk.out; fi',
+        expect.stringContaining('estimate --env prod --cdk-out cdk.out --compare gate-report/deployed-cdk.out --markdown --allow-over-budget > gate-report/cost-difference.md'),
+        expect.stringContaining('review gate-report/deployed-cdk.out cdk.out --env prod --output gate-report/review.md'),
+        'aws s3 cp gate-report/approval.md "s3://$ARTIFACT_BUCKET/approvals/$PIPELINE_EXECUTION_ID/approval.md" --content-type "text/markdown; charset=utf-8"',
+      ]),
+    );
+    const [gate] = stagesOf(template)[3].Actions;
+    const variables = JSON.parse(stack.resolve(gate.Configuration?.EnvironmentVariables) as string) as Array<{ name: string; value: unknown }>;
+    expect(variables).toEqual(expect.arrayContaining([{ name: 'PIPELINE_EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' }]));
+  });
+
+  test("When prod is verified, then the record step keeps that synth as the next run's base, and staging has none", () => {
+    expect(buildSpecOf(template, 'RecordDeployed-prod').phases.build.commands).toEqual(['tar -czf /tmp/deployed-cdk.out.tgz .', 'aws s3 cp /tmp/deployed-cdk.out.tgz "s3://$ARTIFACT_BUCKET/deployed/prod/cdk.out.tgz"']);
+    const prod = stagesOf(template)[5].Actions;
+    const runOrder = (name: string) => prod.find((a) => a.Name === name)?.RunOrder ?? 0;
+    expect(runOrder('RecordDeployed-prod')).toBeGreaterThan(runOrder('Verify-prod'));
+    expect(stagesOf(template)[4].Actions.map((a) => a.Name)).not.toContain('RecordDeployed-staging');
+    const record = policyOf(template, 'RecordDeployedprod');
+    expect(record).toMatch(/"Action":"s3:PutObject","Effect":"Allow","Resource":\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["ModelPipelineArtifactsBucket[0-9A-F]{8}","Arn"\]\},"\/deployed\/prod\/\*"\]\]\}/);
+    expect(record).not.toMatch(/cloudformation:|sagemaker:|lambda:/);
   });
 
   test('When staging (standard protection) is reached, then no approval stops it', () => {
