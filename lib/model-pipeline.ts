@@ -4,7 +4,7 @@
  * then each environment in order: a manual approval in front of production-protected ones, deploy, verify.
  * A failed run notifies the critical topic. Artifacts and build logs are encrypted with a customer-managed key.
  */
-import { Duration, Stack, type Stage } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, type Stage } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -154,15 +154,16 @@ export class ModelPipeline extends Construct {
    * substitutes variables into a static text of at most 1000 characters, so the full summary cannot be the message.
    */
   private approval(environment: ModelPipelineEnvironment, topic: sns.ITopic): pipelines.ManualApprovalStep {
-    const bucket = this.artifacts.bucket.bucketName;
     const key = approvalSummaryKey(EXECUTION_ID);
+    // Fn::Sub rather than CDK's default Fn::Join: cfn-lint refuses an empty-delimiter join in action configuration.
+    const reviewUrl = Fn.sub(`https://console.aws.amazon.com/s3/object/\${Bucket}?region=\${AWS::Region}&prefix=${key}`, { Bucket: this.artifacts.bucket.bucketName });
     return new pipelines.ManualApprovalStep(`Approve-${environment.name}`, {
       comment:
         `Deploy to ${environment.name} (production protection). ` +
         `Evaluation gate: ${this.gate.exportedVariable(GATE_VARIABLES.verdict)}. ` +
         `Production estimate: ${this.gate.exportedVariable(GATE_VARIABLES.cost)}. ` +
-        `Verdict, cost difference line by line and review: the review link (s3://${bucket}/${key}); all reports in the EvaluationGate output artifact.`,
-      reviewUrl: `https://console.aws.amazon.com/s3/object/${bucket}?region=${Stack.of(this).region}&prefix=${key}`,
+        `Verdict, cost difference line by line and review: the review link (${key} in the artifact bucket); all reports in the EvaluationGate output artifact.`,
+      reviewUrl,
       notificationTopic: topic,
     });
   }

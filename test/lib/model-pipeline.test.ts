@@ -92,7 +92,7 @@ describe('Given a model pipeline for staging and a production-protected prod', (
   test("When prod's approval is read, then its review link opens this execution's approval summary in the artifact bucket", () => {
     const [approval] = stagesOf(template)[5].Actions.filter((a) => a.Name === 'Approve-prod');
     const link = JSON.stringify(stack.resolve(approval.Configuration?.ExternalEntityLink));
-    expect(link).toMatch(/^\{"Fn::Join":\["",\["https:\/\/console\.aws\.amazon\.com\/s3\/object\/",\{"Ref":"ModelPipelineArtifactsBucket[0-9A-F]{8}"\},"\?region=eu-west-1&prefix=approvals\/#\{codepipeline\.PipelineExecutionId\}\/approval\.md"\]\]\}$/);
+    expect(link).toMatch(/^\{"Fn::Sub":\["https:\/\/console\.aws\.amazon\.com\/s3\/object\/\$\{Bucket\}\?region=\$\{AWS::Region\}&prefix=approvals\/#\{codepipeline\.PipelineExecutionId\}\/approval\.md",\{"Bucket":\{"Ref":"ModelPipelineArtifactsBucket[0-9A-F]{8}"\}\}\]\}$/);
     // CodePipeline substitutes variables in action configuration fields of at most 1000 characters.
     expect(JSON.stringify(approval.Configuration?.CustomData).length).toBeLessThan(1000);
   });
