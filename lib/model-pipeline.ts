@@ -6,6 +6,7 @@
  */
 import { Duration, Fn, Stack, type Stage } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import type * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -28,6 +29,7 @@ import {
 } from './pipeline/commands';
 import { PipelineFailureNotification } from './pipeline/failure-notification';
 import { acknowledgePipelineFindings } from './pipeline/pipeline-findings';
+import { roleArnsAsSubs } from './pipeline/role-arn-subs';
 import { gateStatements, recordStatements, verifyStatements } from './pipeline/step-permissions';
 import { PropsValidator } from './props-validation';
 
@@ -109,6 +111,7 @@ export class ModelPipeline extends Construct {
     this.pipeline.addWave('Gate', { post: [this.gate] });
     for (const environment of props.environments) this.addEnvironment(environment, source, synth, props.notificationTopic, environment === baseline);
     this.pipeline.buildPipeline();
+    roleArnsAsSubs(this.pipeline.pipeline.node.defaultChild as codepipeline.CfnPipeline);
     new PipelineFailureNotification(this, 'FailureNotification', { pipeline: this.pipeline.pipeline, topic: props.notificationTopic });
     acknowledgePipelineFindings(this);
   }

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { compliancePacks } from '../../lib/compliance';
+import { joinAsSub } from '../../lib/pipeline/role-arn-subs';
 import { buildTestPipeline } from '../support/pipeline';
 
 interface Action {
@@ -174,6 +175,25 @@ describe('Given a model pipeline for staging and a production-protected prod', (
       const findings = pack.validateScope(stack).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
       expect(findings).toEqual([]);
     }
+  });
+});
+
+describe('Given the deploy actions of a pipeline', () => {
+  test("When their roles are rendered, then each is the Fn::Sub of CDK's bootstrap role, never an empty-delimiter Fn::Join (cfn-lint E3703)", () => {
+    const template = Template.fromStack(buildTestPipeline().stack);
+    const actions = stagesOf(template).flatMap((stage) => stage.Actions) as Array<Action & { RoleArn?: unknown }>;
+    const prepare = actions.find((a) => a.Name === 'modelstack-model-prod.Prepare');
+    expect(prepare?.RoleArn).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::123456789012:role/cdk-hnb659fds-deploy-role-123456789012-eu-west-1' });
+    expect(prepare?.Configuration?.RoleArn).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-eu-west-1' });
+    expect(JSON.stringify(actions.map((a) => [a.RoleArn, a.Configuration?.RoleArn]))).not.toContain('"Fn::Join":[""');
+  });
+
+  test('When a join holds text, Ref and Fn::GetAtt, then its Fn::Sub says the same, and ${ in the text is escaped', () => {
+    expect(joinAsSub({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':x:', { 'Fn::GetAtt': ['Role', 'Arn'] }, '/${literal}']] })).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:x:${Role.Arn}/${!literal}',
+    });
+    expect(joinAsSub({ 'Fn::Join': [',', ['a', 'b']] })).toBeUndefined();
+    expect(joinAsSub({ 'Fn::Join': ['', [{ 'Fn::Select': [0, ['a']] }]] })).toBeUndefined();
   });
 });
 
