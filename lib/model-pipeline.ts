@@ -7,6 +7,7 @@
 import { Duration, Fn, Stack, type Stage } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import type * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -28,6 +29,7 @@ import {
   verifyCommands,
 } from './pipeline/commands';
 import { PipelineFailureNotification } from './pipeline/failure-notification';
+import { applyModelDropCommand, MODEL_DROP_INPUT, ModelDropBucket } from './pipeline/model-drop';
 import { acknowledgePipelineFindings } from './pipeline/pipeline-findings';
 import { roleArnsAsSubs } from './pipeline/role-arn-subs';
 import { gateStatements, recordStatements, verifyStatements } from './pipeline/step-permissions';
@@ -67,9 +69,17 @@ export interface ModelPipelineProps {
   readonly encryptionKey?: kms.IKey;
   /** How long each build step may run. @default Duration.minutes(60) */
   readonly stepTimeout?: Duration;
+  /**
+   * Key of a model drop: a zip of `model.onnx` and `model.json` (and optionally `evaluation.json`) uploaded there, in
+   * a bucket the pipeline creates, starts a run with that model in `modelDirectory` (see `lib/pipeline/model-drop.ts`).
+   * @default - no model drop; runs start on commits only
+   */
+  readonly modelDropKey?: string;
 }
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A model drop's key: S3's safe characters, a zip (CodePipeline's S3 source reads zip archives). */
+const MODEL_DROP_KEY = /^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*\.zip$/;
 /** The pipeline variable CodePipeline resolves to the current execution's id. */
 const EXECUTION_ID = '#{codepipeline.PipelineExecutionId}';
 /** The Node.js major version of the build image's runtimes that the steps use. */
@@ -83,6 +93,10 @@ export class ModelPipeline extends Construct {
   public readonly gate: pipelines.CodeBuildStep;
   /** The encrypted artifact bucket. */
   public readonly artifacts: PipelineArtifactStore;
+  /** The model drop's bucket; `undefined` without `modelDropKey`. */
+  public readonly modelDrop?: ModelDropBucket;
+  /** The drop as each step's additional input, and the command that applies it; empty without a drop. */
+  private readonly drop: { readonly inputs: Record<string, pipelines.IFileSetProducer>; readonly commands: string[] };
 
   constructor(scope: Construct, id: string, props: ModelPipelineProps) {
     super(scope, id);
@@ -93,7 +107,11 @@ export class ModelPipeline extends Construct {
       // A full clone: the gate finds the production model in the repository's history.
       codeBuildCloneOutput: true,
     });
-    const synth = new pipelines.ShellStep('Build', { input: source, env: { ...STEP_ENVIRONMENT }, commands: buildCommands() });
+    if (props.modelDropKey !== undefined) {
+      this.modelDrop = new ModelDropBucket(this, 'ModelDrop', { objectKey: props.modelDropKey, encryptionKey: this.artifacts.encryptionKey, accessLogsBucket: this.artifacts.accessLogsBucket });
+    }
+    this.drop = this.dropInputs(props.modelDirectory);
+    const synth = new pipelines.ShellStep('Build', { input: source, additionalInputs: this.drop.inputs, env: { ...STEP_ENVIRONMENT }, commands: buildCommands(this.drop.commands) });
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
       synth,
       artifactBucket: this.artifacts.bucket,
@@ -102,9 +120,9 @@ export class ModelPipeline extends Construct {
     const baseline = gateBaseline(props.environments);
     this.gate = new pipelines.CodeBuildStep('EvaluationGate', {
       input: source,
-      additionalInputs: { 'cdk.out': synth },
+      additionalInputs: { 'cdk.out': synth, ...this.drop.inputs },
       env: { ...STEP_ENVIRONMENT, [BUCKET_VARIABLE]: this.artifacts.bucket.bucketName, [EXECUTION_VARIABLE]: EXECUTION_ID },
-      commands: gateCommands({ modelDirectory: props.modelDirectory, productionEnvironment: baseline.name, productionStack: baseline.stackName, productionRegion: baseline.region }),
+      commands: [...this.drop.commands, ...gateCommands({ modelDirectory: props.modelDirectory, productionEnvironment: baseline.name, productionStack: baseline.stackName, productionRegion: baseline.region })],
       primaryOutputDirectory: GATE_REPORT_DIRECTORY,
       rolePolicyStatements: gateStatements(Stack.of(this), baseline),
     });
@@ -112,8 +130,15 @@ export class ModelPipeline extends Construct {
     for (const environment of props.environments) this.addEnvironment(environment, source, synth, props.notificationTopic, environment === baseline);
     this.pipeline.buildPipeline();
     roleArnsAsSubs(this.pipeline.pipeline.node.defaultChild as codepipeline.CfnPipeline);
+    this.modelDrop?.startOnUpload(this.pipeline.pipeline);
     new PipelineFailureNotification(this, 'FailureNotification', { pipeline: this.pipeline.pipeline, topic: props.notificationTopic });
     acknowledgePipelineFindings(this);
+  }
+
+  private dropInputs(modelDirectory: string): { inputs: Record<string, pipelines.IFileSetProducer>; commands: string[] } {
+    if (this.modelDrop === undefined) return { inputs: {}, commands: [] };
+    const source = pipelines.CodePipelineSource.s3(this.modelDrop.bucket, this.modelDrop.objectKey, { trigger: actions.S3Trigger.NONE, actionName: 'ModelDrop' });
+    return { inputs: { [MODEL_DROP_INPUT]: source }, commands: [applyModelDropCommand(modelDirectory)] };
   }
 
   private codeBuildDefaults(timeout: Duration): pipelines.CodeBuildOptions {
@@ -130,8 +155,9 @@ export class ModelPipeline extends Construct {
   private addEnvironment(environment: ModelPipelineEnvironment, source: pipelines.CodePipelineSource, synth: pipelines.ShellStep, topic: sns.ITopic, baseline: boolean): void {
     const verify = new pipelines.CodeBuildStep(`Verify-${environment.name}`, {
       input: source,
+      additionalInputs: this.drop.inputs,
       env: { ...STEP_ENVIRONMENT },
-      commands: verifyCommands(environment.name, environment.stackName),
+      commands: [...this.drop.commands, ...verifyCommands(environment.name, environment.stackName)],
       rolePolicyStatements: verifyStatements(Stack.of(this), environment),
     });
     const post: pipelines.Step[] = [verify];
@@ -187,5 +213,6 @@ function validate(scope: Construct, props: ModelPipelineProps): void {
     if (names.indexOf(name) !== index) v.fail(`environments[${index}].name`, name, 'unique (each environment is deployed once)');
   });
   if (props.modelDirectory.trim() === '' || props.modelDirectory.startsWith('/')) v.fail('modelDirectory', props.modelDirectory, 'a folder relative to the repository root');
+  if (props.modelDropKey !== undefined && !MODEL_DROP_KEY.test(props.modelDropKey)) v.fail('modelDropKey', props.modelDropKey, 'an S3 key of a .zip (letters, digits, / ! - _ . * \' ( ), not starting with /)');
   v.throwIfInvalid();
 }

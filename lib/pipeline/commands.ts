@@ -33,9 +33,12 @@ export function approvalSummaryKey(executionId: string): string {
   return `approvals/${executionId}/approval.md`;
 }
 
-/** Build: install, test (tsc, jest, compliance packs), synthesize (every pack again, as errors). */
-export function buildCommands(): string[] {
-  return ['npm ci --no-audit --no-fund', 'npm test', 'npx cdk synth -q'];
+/**
+ * Build: install, test (tsc, jest, compliance packs), synthesize (every pack again, as errors). `beforeSynth` (the
+ * model drop's copy) runs after the tests, which are the repository's own, and before the synth that deploys.
+ */
+export function buildCommands(beforeSynth: readonly string[] = []): string[] {
+  return ['npm ci --no-audit --no-fund', 'npm test', ...beforeSynth, 'npx cdk synth -q'];
 }
 
 /** What the gate compares. */

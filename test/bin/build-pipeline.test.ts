@@ -19,6 +19,7 @@ describe('Given the config with a pipeline for staging and prod', () => {
     expect(buildSpecs).toContain('verify --env prod --stack Pipeline-prod-modelstack-breast-cancer-prod');
     expect(buildSpecs).toContain('gate examples/breast-cancer --production-stack Pipeline-prod-modelstack-breast-cancer-prod --region eu-west-1');
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-oncall@example.com' });
+    expect(buildSpecs).toContain('cp model-drop/model.onnx model-drop/model.json examples/breast-cancer/');
 
     applyCompliance(app);
     const assembly = app.synth();

@@ -206,8 +206,68 @@ describe('Given a pipeline whose gate role is given a grant no reason covers', (
   });
 });
 
+describe('Given a pipeline with a model drop', () => {
+  let stack: Stack;
+  let template: Template;
+  beforeAll(() => {
+    stack = buildTestPipeline({ modelDropKey: 'drops/model.zip' }).stack;
+    template = Template.fromStack(stack);
+  });
+  const apply =
+    'if [ -f model-drop/model.onnx ] && [ -f model-drop/model.json ]; then cp model-drop/model.onnx model-drop/model.json examples/breast-cancer/ && ' +
+    'if [ -f model-drop/evaluation.json ]; then cp model-drop/evaluation.json examples/breast-cancer/; else rm -f examples/breast-cancer/evaluation.json; fi && ' +
+    'echo "model drop: examples/breast-cancer now holds the dropped model"; else echo "model drop: empty, the repository\'s model stays"; fi';
+
+  test('When synthesized, then the source stage reads the zip from the drop bucket beside the repository, not by polling', () => {
+    const actions = stagesOf(template)[0].Actions;
+    const drop = actions.find((a) => a.Name === 'ModelDrop');
+    expect(drop?.ActionTypeId).toMatchObject({ Category: 'Source', Provider: 'S3' });
+    expect(drop?.Configuration).toMatchObject({ S3ObjectKey: 'drops/model.zip', PollForSourceChanges: false });
+  });
+
+  test('When the zip is uploaded, then an EventBridge rule on the bucket\'s Object Created event for that key starts the pipeline', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [{ Ref: Match.stringLikeRegexp('ModelDropBucket') }] }, object: { key: ['drops/model.zip'] } } },
+      Targets: [Match.objectLike({ Arn: Match.anyValue(), RoleArn: Match.anyValue() })],
+    });
+    // S3 sends the events itself (the bucket's own property), with no notifications function of CDK's.
+    template.resourceCountIs('Custom::S3BucketNotifications', 0);
+  });
+
+  test('When the drop bucket is read, then it is encrypted with the pipeline key, versioned, TLS only and access-logged', () => {
+    const [id] = Object.keys(template.findResources('AWS::S3::Bucket')).filter((key) => key.startsWith('ModelPipelineModelDropBucket'));
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ModelPipelineArtifactsKey'), 'Arn'] } }, BucketKeyEnabled: true }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^ModelPipelineArtifactsAccessLogs') }, LogFilePrefix: 'model-drop/' },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('When the build, the gate and each verify run, then they put the dropped files into the model folder first (the build after its tests)', () => {
+    expect(buildSpecOf(template, 'Build').phases.build.commands).toEqual(['npm ci --no-audit --no-fund', 'npm test', apply, 'npx cdk synth -q']);
+    expect(buildSpecOf(template, 'EvaluationGate').phases.build.commands[0]).toBe(apply);
+    expect(buildSpecOf(template, 'Verify-prod').phases.build.commands[0]).toBe(apply);
+  });
+
+  test('When the five compliance packs check it, then the drop adds no finding', () => {
+    for (const pack of [...compliancePacks(stack), new NIST80053R5Checks(stack), new PCIDSS321Checks(stack), new ServerlessChecks(stack)]) {
+      expect(pack.validateScope(stack).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    }
+  });
+});
+
 describe('Given invalid pipeline props', () => {
   test.each([
+    ['modelDropKey', { modelDropKey: 'drops/model.onnx' }, /modelDropKey must be an S3 key of a \.zip/],
     ['repository', { repository: 'not-a-repo' }, /repository must be "owner\/name"/],
     ['environments', { environments: [] }, /environments must be at least one environment/],
     ['modelDirectory', { modelDirectory: '/abs/path' }, /modelDirectory must be a folder relative to the repository root/],
