@@ -43,6 +43,7 @@ export * from './batch/batch-engine';
 export * from './batch/batch-limits';
 // Batch scoring (end)
 export * from './model-pipeline';
+export * from './retraining-signals';
 
 // Types that public props mention, defined with the runtime or the evaluation (type-only: no runtime code).
 export type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
