@@ -11,6 +11,7 @@
  * - events go to the account's default bus unless a bus is given;
  * - no schedule unless one is given (EventBridge Scheduler, straight to the bus).
  */
+import { createHash } from 'node:crypto';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -107,9 +108,16 @@ export interface RetrainingSignalsProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** Longest metric id the event carries (it also names the alarm's rule). */
-const MAX_METRIC_LENGTH = 128;
-const METRIC = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+/** Longest metric id the event carries. */
+const MAX_METRIC_LENGTH = 256;
+/** What a construct id of a rule keeps of a metric id as it is (a drift alarm's id holds a label, which may be any text). */
+const ID_SAFE = /^[A-Za-z0-9_.:-]+$/;
+
+/** The rule's construct id: the metric when it is id-safe, else its safe characters and a short hash of it. */
+function ruleId(metric: string): string {
+  if (ID_SAFE.test(metric)) return `Signal-${metric}`;
+  return `Signal-${metric.replace(/[^A-Za-z0-9_.:-]/g, '_')}-${createHash('sha256').update(metric).digest('hex').slice(0, 8)}`;
+}
 
 /** Alarms and a schedule published as retraining signal events. */
 export class RetrainingSignals extends Construct {
@@ -155,7 +163,7 @@ export class RetrainingSignals extends Construct {
   /** Publishes `signal.alarm`'s transitions to ALARM as retraining signals. */
   public addAlarm(signal: RetrainingSignalAlarm): events.Rule {
     const v = new PropsValidator(this);
-    if (!METRIC.test(signal.metric) || signal.metric.length > MAX_METRIC_LENGTH) v.fail('metric', signal.metric, `letters, digits, _ . : - (at most ${MAX_METRIC_LENGTH}), starting with a letter or digit`);
+    if (signal.metric.trim() === '' || signal.metric.length > MAX_METRIC_LENGTH) v.fail('metric', signal.metric, `a non-blank id of at most ${MAX_METRIC_LENGTH} characters`);
     else if (this.metrics.has(signal.metric)) v.fail('metric', signal.metric, 'unique among the signals (it names the event and the rule)');
     v.integerInRange('evaluationPeriods', signal.evaluationPeriods, 1, Number.MAX_SAFE_INTEGER);
     v.integerInRange('datapointsToAlarm', signal.datapointsToAlarm, 1, signal.evaluationPeriods);
@@ -172,7 +180,7 @@ export class RetrainingSignals extends Construct {
       comparison: signal.comparisonOperator,
       window: { periodSeconds: signal.period.toSeconds(), evaluationPeriods: signal.evaluationPeriods, datapointsToAlarm: signal.datapointsToAlarm },
     };
-    const rule = new events.Rule(this, `Signal-${signal.metric}`, {
+    const rule = new events.Rule(this, ruleId(signal.metric), {
       description: `${signal.metric} of '${this.props.modelName}' in '${this.props.environmentName}' in ALARM: a retraining signal`,
       eventPattern: {
         source: ['aws.cloudwatch'],

@@ -193,7 +193,7 @@ describe('Given a monthly retraining schedule', () => {
 
 describe('Given invalid signal alarms', () => {
   test.each([
-    ['metric', { metric: 'has space' }, /metric must be letters, digits, _ \. : -/],
+    ['metric', { metric: ' ' }, /metric must be a non-blank id of at most 256 characters \(got ' '\)/],
     ['evaluationPeriods', { evaluationPeriods: 0 }, /evaluationPeriods must be a whole number from 1/],
     ['datapointsToAlarm', { datapointsToAlarm: 4 }, /datapointsToAlarm must be a whole number from 1 to 3/],
   ])('When %s is wrong, then adding it fails naming it', (_field, overrides, message) => {
@@ -204,6 +204,14 @@ describe('Given invalid signal alarms', () => {
   test('When two alarms share a metric id, then the second is refused', () => {
     const { stack, signals } = buildSignals();
     expect(() => signals.addAlarm(exampleSignal(stack))).toThrow(/metric must be unique among the signals \(it names the event and the rule\) \(got 'PredictionShareDrift-malignant'\)/);
+  });
+
+  test('When an alarm id holds a label with spaces and slashes, then it is the event\'s metric as it is and its rule gets a safe id', () => {
+    const { stack, signals } = buildSignals();
+    const rule = signals.addAlarm(exampleSignal(stack, { metric: 'PredictionShareDrift-class a/b' }));
+    expect(rule.node.id).toMatch(/^Signal-PredictionShareDrift-class_a_b-[0-9a-f]{8}$/);
+    const input = JSON.stringify(stack.resolve((rule.node.defaultChild as events.CfnRule).targets));
+    expect(input).toContain('PredictionShareDrift-class a/b');
   });
 
   test('When a second alarm is added, then it gets a rule of its own on the same state machine', () => {
