@@ -71,6 +71,8 @@ describe('Given the shipped environments synthesized into a cloud assembly', () 
         'Custom::CDKBucketDeployment', 'AWS::Lambda::Version', 'AWS::Lambda::Url', 'AWS::ApplicationAutoScaling::ScalableTarget',
         'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy',
         'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
+        // The retraining signals (config: retraining): the translator, its rules and the monthly schedule.
+        'AWS::StepFunctions::StateMachine', 'AWS::Events::Rule', 'AWS::Scheduler::Schedule',
       ]),
     );
     // Its alias carries provisioned concurrency, so it is priced, not free.
