@@ -1,8 +1,11 @@
 /**
- * A delivery pipeline for one model on CDK Pipelines: source (CodeStar connection), build (`npm ci`,
- * `npm test`, `cdk synth` with the compliance packs), the evaluation gate against the live production model,
- * then each environment in order: a manual approval in front of production-protected ones, deploy, verify.
- * A failed run notifies the critical topic. Artifacts and build logs are encrypted with a customer-managed key.
+ * A delivery pipeline for one model on CDK Pipelines: source (CodeStar connection, and optionally a model drop in
+ * S3), build (`npm ci`, `npm test`, `cdk synth` with the compliance packs), the evaluation gate against the live
+ * production model (with the cost difference and review against the synth production last deployed, written as
+ * the approval summary), then each environment in order: a manual approval in front of production-protected ones
+ * (its review link opens the summary), deploy, verify, and for the gate's production environment a record of the
+ * deployed synth. A failed run notifies the critical topic. Artifacts and build logs are encrypted with a
+ * customer-managed key.
  */
 import { Duration, Fn, Stack, type Stage } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
