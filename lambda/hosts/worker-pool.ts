@@ -186,6 +186,8 @@ export async function startPool(options: PoolOptions): Promise<RunningPool> {
     const worker = cluster.fork();
     const pid = worker.process.pid;
     live.set(worker.id, worker);
+    // Any other failure to signal or message a worker is logged, never an unhandled 'error' that ends the primary.
+    worker.on('error', (error: Error) => log(`modelstack: worker ${worker.id} (pid ${pid}): ${error.message}`));
     worker.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
       if (message.modelstack === 'failed') {
@@ -248,11 +250,9 @@ export async function startPool(options: PoolOptions): Promise<RunningPool> {
       };
       const message: ShutdownMessage = timeoutMs === undefined ? { modelstack: 'shutdown' } : { modelstack: 'shutdown', timeoutMs };
       for (const worker of live.values()) {
-        try {
-          worker.send(message);
-        } catch {
-          // Its channel is already closed: it is exiting anyway.
-        }
+        // A worker that is exiting (its channel closed, or EPIPE) cannot be told: its 'exit' still ends the close.
+        // Without this callback, the failed send would be an 'error' event on the worker, and the primary's crash.
+        worker.send(message, undefined, () => undefined);
       }
     });
     return closed;

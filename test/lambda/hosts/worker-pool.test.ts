@@ -11,6 +11,7 @@ import { join } from 'node:path';
 jest.setTimeout(120_000);
 
 const FIXTURE = join(__dirname, '..', '..', 'support', 'pool-main.ts');
+const CLOSED_CHANNEL_FIXTURE = join(__dirname, '..', '..', 'support', 'pool-closed-channel-main.ts');
 const BODY = JSON.stringify({ instances: [{ sepal_length_cm: 4.4, sepal_width_cm: 3.2, petal_length_cm: 1.3, petal_width_cm: 0.2 }] });
 
 interface PoolProcess {
@@ -173,5 +174,19 @@ describe('Given a pool of 2 workers, one of which is killed', () => {
     expect(statuses.every((status) => status === 200)).toBe(true);
     await waitFor(() => servedBy(pool.stdout()).length === before + 20, '20 more servedBy lines');
     expect(new Set(servedBy(pool.stdout()).slice(before))).toEqual(new Set([survivor, replacement]));
+  });
+});
+
+describe('Given a pool whose start fails while another worker is exiting (its channel closed, its process not gone yet)', () => {
+  test('When the pool closes, then it fails with the failing worker\'s message, not an unhandled error on the exiting worker', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLOSED_CHANNEL_FIXTURE], {
+      cwd: join(__dirname, '..', '..', '..'),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', WORKER_FAILURE: 'the manifest does not fit the model' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+    expect({ code, stderr }).toEqual({ code: 1, stderr: 'pool-closed-channel: the manifest does not fit the model\n' });
   });
 });
