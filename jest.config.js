@@ -12,6 +12,9 @@ module.exports = {
   },
   // Every core: Jest's default (cores - 1) runs the suites one after the other on a 2-core machine.
   maxWorkers: '100%',
+  // Transforms and the suites' last durations (Jest runs the slowest first) in a folder the suite owns, not the
+  // machine's shared temporary folder.
+  cacheDirectory: '<rootDir>/.test-output/jest-cache',
   // The repository's own app imports the package by name, as a user's app does (tsconfig.json `paths`).
   moduleNameMapper: {
     '^modelstack$': '<rootDir>/lib/index.ts',
