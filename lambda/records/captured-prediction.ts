@@ -3,9 +3,9 @@
  * with the runtime's own CSV parser and preparer, so JSON objects, JSON arrays and CSV all work) and the
  * predictions of its `{"predictions": [...]}` answer; and ground truth read as one truth per instance.
  *
- * Ground truth of a request of n instances: `groundTruthData.data` is the label or value (n = 1), or n of them:
- * a CSV row (encoding `CSV`) or a JSON array (encoding `JSON`). A multi-output regression's truth is a JSON array
- * of its targets' values (n = 1) or an array of such arrays.
+ * Ground truth is one record per prediction, keyed by its prediction id ({@link predictionIdOf}):
+ * `groundTruthData.data` is the label or value as text (`CSV`) or JSON (`JSON`); a multi-output regression's
+ * truth is a JSON array of its targets' values.
  */
 import { parseCsv } from '../core/csv';
 import { regressionTargets, type Manifest } from '../core/manifest';
@@ -66,46 +66,38 @@ export function decodeCapture(record: CaptureRecord, preparer: Preparer): Captur
   };
 }
 
-/** The raw truths of a ground-truth record: one (n = 1) or a list. */
-function rawTruths(record: GroundTruthRecord, count: number, multiOutput: boolean): unknown[] | undefined {
-  const { data, encoding } = record.groundTruthData;
-  if (encoding === 'CSV') {
-    if (multiOutput) return undefined;
-    const cells = count === 1 ? [data.trim()] : data.trim().split(',').map((cell) => cell.trim());
-    return cells.length === count ? cells : undefined;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  const list = count === 1 && (!multiOutput || !Array.isArray((value as unknown[])[0])) ? [value] : value;
-  return Array.isArray(list) && list.length === count ? list : undefined;
+/**
+ * The id ground truth carries for the prediction at `index` of a request of `count` instances: the request's
+ * inference id for a request of one instance, else `<inferenceId>#<index>` (the record format's rule).
+ */
+export function predictionIdOf(inferenceId: string, index: number, count: number): string {
+  return count === 1 ? inferenceId : `${inferenceId}#${index}`;
 }
 
 /**
- * The truth of each of `count` instances from a ground-truth record, in the form `metricsOf` takes; undefined when
- * it does not fit the model (a label not in `output.labels`, a value that is not a number, the wrong count).
+ * The truth a ground-truth record gives, in the form `metricsOf` takes; undefined when it does not fit the model
+ * (a label not in `output.labels`, a value that is not a number, a multi-output truth that is not one number per
+ * target).
  */
-export function truthsOf(manifest: Manifest, record: GroundTruthRecord, count: number): Truth[] | undefined {
-  const targets = regressionTargets(manifest);
-  const raw = rawTruths(record, count, targets !== undefined);
-  if (raw === undefined) return undefined;
-  const truths: Truth[] = [];
-  for (const value of raw) {
-    if (targets !== undefined) {
-      if (!Array.isArray(value) || value.length !== targets.length || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) return undefined;
-      truths.push(value as number[]);
-    } else if (manifest.task === 'regression') {
-      const n = typeof value === 'number' ? value : Number(value);
-      if (typeof value === 'boolean' || value === '' || !Number.isFinite(n)) return undefined;
-      truths.push(n);
-    } else {
-      const label = String(value);
-      if (!manifest.output.labels.includes(label)) return undefined;
-      truths.push(label);
+export function truthOf(manifest: Manifest, record: GroundTruthRecord): Truth | undefined {
+  const { data, encoding } = record.groundTruthData;
+  let value: unknown = data.trim();
+  if (encoding === 'JSON') {
+    try {
+      value = JSON.parse(data);
+    } catch {
+      return undefined;
     }
   }
-  return truths;
+  const targets = regressionTargets(manifest);
+  if (targets !== undefined) {
+    const ok = Array.isArray(value) && value.length === targets.length && value.every((v) => typeof v === 'number' && Number.isFinite(v));
+    return ok ? (value as number[]) : undefined;
+  }
+  if (manifest.task === 'regression') {
+    const n = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : NaN;
+    return Number.isFinite(n) ? n : undefined;
+  }
+  const label = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return label !== undefined && manifest.output.labels.includes(label) ? label : undefined;
 }

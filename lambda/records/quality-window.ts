@@ -9,7 +9,7 @@ import { createPreparer } from '../core/prepare';
 import type { Prediction } from '../core/types';
 import type { Metrics } from '../evaluation/metric-names';
 import { metricsOf, type Truth } from '../evaluation/scored-metrics';
-import { decodeCapture, truthsOf } from './captured-prediction';
+import { decodeCapture, predictionIdOf, truthOf } from './captured-prediction';
 import { featureDrift, type FeatureDrift } from './feature-drift';
 import type { CaptureRecord, GroundTruthRecord } from './record-format';
 import type { TrainingProfile } from './training-profile';
@@ -41,7 +41,7 @@ export interface QualityRecord {
   readonly labelled: number;
   /** labelled / predictions (0 when there were none). */
   readonly labelledShare: number;
-  /** Ground-truth records for this window's ids that did not fit the model (unknown label, wrong count). */
+  /** Ground-truth records for this window's predictions that did not fit the model (unknown label, not a number). */
   readonly unusableLabels: number;
   /** Captured requests without predictions (error answers) or with unreadable answers. */
   readonly unscoredRequests: number;
@@ -93,16 +93,18 @@ export function computeQualityWindow(input: QualityInput): QualityRecord {
       unscoredRequests++;
       continue;
     }
-    predictions += captured.predictions.length;
-    const label = labels.get(captured.inferenceId);
-    if (label === undefined) continue;
-    const truths = truthsOf(manifest, label, captured.predictions.length);
-    if (truths === undefined) {
-      unusableLabels++;
-      continue;
-    }
-    truth.push(...truths);
-    scored.push(...captured.predictions);
+    const count = captured.predictions.length;
+    predictions += count;
+    captured.predictions.forEach((prediction, index) => {
+      const label = labels.get(predictionIdOf(captured.inferenceId, index, count));
+      if (label === undefined) return;
+      const value = truthOf(manifest, label);
+      if (value === undefined) unusableLabels++;
+      else {
+        truth.push(value);
+        scored.push(prediction);
+      }
+    });
   }
   const metrics = truth.length === 0 ? undefined : metricsOf(manifest, truth, scored);
   return {

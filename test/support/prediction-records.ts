@@ -70,11 +70,16 @@ export async function serveAndCapture(url: string, requests: readonly SentReques
   return captured;
 }
 
-/** The ground truth of a request: its label(s) from `target`, as CSV (one label) or a JSON array (several). */
-export function groundTruthOf(request: SentRequest, target: string): GroundTruthRecord {
-  const labels = request.rows.map((row) => row[target]);
-  const data = labels.length === 1 ? { data: labels[0], encoding: 'CSV' as const } : { data: JSON.stringify(labels), encoding: 'JSON' as const };
-  return { groundTruthData: data, eventMetadata: { eventId: request.inferenceId }, eventVersion: '0' };
+/**
+ * The ground truth of a request: one record per instance, keyed by its prediction id (`<id>` alone, `<id>#<i>` in
+ * a batch), the label from `target` as CSV text, or as JSON for every other request (both encodings are read).
+ */
+export function groundTruthOf(request: SentRequest, target: string, n = 0): GroundTruthRecord[] {
+  return request.rows.map((row, i) => ({
+    groundTruthData: n % 2 === 0 ? { data: row[target], encoding: 'CSV' as const } : { data: JSON.stringify(row[target]), encoding: 'JSON' as const },
+    eventMetadata: { eventId: request.rows.length === 1 ? request.inferenceId : `${request.inferenceId}#${i}` },
+    eventVersion: '0',
+  }));
 }
 
 /** Puts `records` as one JSON Lines object. */

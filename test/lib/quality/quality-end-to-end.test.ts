@@ -20,6 +20,11 @@ import { evaluateModel } from '../../../lib/evaluation/evaluate-model';
 import { captureEmf, type EmfDocument } from '../../support/emf';
 import { groundTruthOf, putJsonLines, requestsOf, serveAndCapture, type CapturedRequest } from '../../support/prediction-records';
 import { startLocalS3, type LocalS3 } from '../../support/s3rver';
+import { lambdaEndpoint } from '../../support/endpoints';
+import { TestPredictionRecords } from '../../support/prediction-records-bucket';
+import { AlarmTopics } from '../../../lib/monitoring/alarm-topics';
+import { QualityMonitor } from '../../../lib/quality-monitor';
+import { Template } from 'aws-cdk-lib/assertions';
 
 const MODEL_DIR = join(__dirname, '..', '..', '..', 'examples', 'breast-cancer');
 const BUCKET = 'records';
@@ -51,7 +56,7 @@ describe('Given captured predictions of the local server and late ground truth i
     // Labels for three requests in four, uploaded a day and a half after the predictions.
     labelled = captured.filter((_, n) => n % 4 !== 3);
     const uploadHour = new Date(WINDOW_START.getTime() + 36 * 3_600_000);
-    await putJsonLines(s3.client, BUCKET, `ground-truth/${hourFolder(uploadHour)}labels.jsonl`, labelled.map((c) => groundTruthOf(c, 'diagnosis')));
+    await putJsonLines(s3.client, BUCKET, `ground-truth/${hourFolder(uploadHour)}labels.jsonl`, labelled.flatMap((c, n) => groundTruthOf(c, 'diagnosis', n)));
     const profile = TrainingProfileSchema.parse(JSON.parse(readFileSync(join(MODEL_DIR, 'profile.json'), 'utf8')));
     const handler = createQualityHandler({
       env: { RECORDS_BUCKET: BUCKET, CAPTURE_PREFIX, LABEL_DELAY_HOURS: String(LABEL_DELAY_HOURS), WINDOW_HOURS: '1' },
@@ -101,6 +106,26 @@ describe('Given captured predictions of the local server and late ground truth i
     expect(values(QUALITY_METRICS.labelledPredictions.name)).toEqual([result.record.labelled]);
     expect(values(QUALITY_METRICS.labelledShare.name)).toEqual([result.record.labelledShare]);
     expect(emf.every((d) => d.service === 'breast-cancer' && d._aws.CloudWatchMetrics[0].Namespace === 'modelstack')).toBe(true);
+  });
+
+  test('Then every series the quality alarms read is one the job wrote: same namespace, name and dimensions', () => {
+    const { stack, endpoint } = lambdaEndpoint('breast-cancer');
+    const promised = { ...manifest, evaluation: { data: 'test.csv', target: 'diagnosis', minimum: { accuracy: 0.9 }, minimumPerClass: { malignant: { recall: 0.85, precision: 0.8 } } } } as Manifest;
+    const profile = TrainingProfileSchema.parse(JSON.parse(readFileSync(join(MODEL_DIR, 'profile.json'), 'utf8')));
+    const figures = { verdict: 'pass' as const, keyMetric: 'macroF1', metrics: { accuracy: 0.95 }, rows: 143, dataSha256: 'a'.repeat(64), evaluatedAt: RUN_AT.toISOString() };
+    const topics = new AlarmTopics(stack, 'Topics', { purpose: 'tests', recipients: { warning: [] } });
+    new QualityMonitor(stack, 'Quality', { records: new TestPredictionRecords(stack, 'Records'), endpoint, topics, manifest: promised, evaluation: figures, profile });
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: { Metrics?: Array<{ MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: Array<{ Name: string; Value: string }> } } }> } }>;
+    const read = alarms
+      .flatMap((a) => a.Properties.Metrics ?? [])
+      .flatMap((m) => (m.MetricStat === undefined ? [] : [m.MetricStat.Metric]))
+      .map((m) => ({ namespace: m.Namespace, name: m.MetricName, dimensions: Object.fromEntries(m.Dimensions.map((d) => [d.Name, d.Value])) }));
+    const written = emf.flatMap((doc) =>
+      doc._aws.CloudWatchMetrics.flatMap((set) => set.Metrics.map((metric) => ({ namespace: set.Namespace, name: metric.Name, dimensions: Object.fromEntries(set.Dimensions[0].map((d) => [d, String(doc[d])])) }))),
+    );
+    // Accuracy, labelled count, class recall and precision, and the PSI and window size of every numeric feature.
+    expect(read.length).toBeGreaterThan(30);
+    for (const series of read) expect(written).toContainEqual(series);
   });
 
   test('Then the drift of every feature is measured against the committed profile, and in-distribution rows stay below 0.2', () => {
