@@ -14,6 +14,7 @@ import { BudgetSchema, TrafficSchema } from './cost-schema';
 import { NetworkSchema } from './network-schema';
 import { SageMakerPlatformSchema } from './sagemaker-schema';
 import { batchEngineProblem, BatchSchema } from './batch-schema';
+import { QualitySchema } from './quality-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -102,6 +103,8 @@ export const EnvironmentSchema = z
     traffic: TrafficSchema.prefault({}),
     /** Batch scoring of data sets in S3 (config/batch-schema.ts). Unset: no batch state machine. */
     batch: BatchSchema.optional(),
+    /** Live quality and feature drift from prediction records (config/quality-schema.ts). Unset: none. */
+    quality: QualitySchema.optional(),
     /** Tags applied to every resource. */
     tags: z
       .record(
