@@ -36,9 +36,10 @@ function instancesOf(text: string, contentType: string, preparer: Preparer): unk
       return rows;
     }
     const body = JSON.parse(text) as { instances?: unknown };
-    if (!Array.isArray(body?.instances)) return undefined;
-    preparer.prepare(body.instances);
-    return body.instances;
+    const instances: unknown = body?.instances;
+    if (!Array.isArray(instances)) return undefined;
+    preparer.prepare(instances);
+    return instances as unknown[];
   } catch {
     return undefined;
   }

@@ -24,11 +24,13 @@ export function rawValue(feature: Feature, value: unknown): RawValue {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' && value.trim() === '') return undefined;
   if (isNumericFeature(feature)) {
-    const n = typeof value === 'number' ? value : Number(value);
+    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
     return Number.isFinite(n) ? n : undefined;
   }
-  if (feature.type === 'boolean') return BOOLEAN_TEXT[String(value).trim().toLowerCase()] ?? String(value);
-  return String(value);
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+  const text = String(value);
+  if (feature.type === 'boolean') return BOOLEAN_TEXT[text.trim().toLowerCase()] ?? text;
+  return text;
 }
 
 /**

@@ -6,6 +6,7 @@
  * Captures are read from the hour folders of the window only, under every variant of the capture prefix;
  * ground truth from the hour folders of its upload, from the window's start to the run.
  */
+import type * as S3 from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Manifest } from '../core/manifest';
@@ -63,7 +64,9 @@ async function windowCaptures(source: RecordSource, capturePrefix: string, windo
 
 /** Runs the job once at `now`; returns the record written and its key. */
 export async function runQualityJob(options: QualityJobOptions, now: Date = new Date()): Promise<{ readonly key: string; readonly record: QualityRecord }> {
-  const { PutObjectCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3'); // eslint-disable-line @typescript-eslint/no-require-imports
+  // Loaded here, not at import: the local tools that share this module never load the SDK.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PutObjectCommand } = require('@aws-sdk/client-s3') as typeof S3;
   const source = s3RecordSource(options.client, options.bucket);
   const window = windowAt(now, options.labelDelayHours, options.windowHours);
   const captures = await windowCaptures(source, options.capturePrefix, window);

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type * as S3 from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CheckFailure } from '../core/modelstack-error';
 import type { CaptureRecord, CapturedPayload, GroundTruthRecord } from './record-format';
@@ -99,12 +100,12 @@ export function localRecordSource(root: string): RecordSource {
   return {
     description: base,
     list: async (prefix) => {
-      if (fs.statSync(base).isFile()) return [''];
+      if ((await fs.promises.stat(base)).isFile()) return [''];
       const keys: string[] = [];
       walk(base, keys);
       return keys.filter((key) => key.startsWith(prefix)).sort();
     },
-    read: async (key) => fs.readFileSync(key === '' ? base : path.join(base, key), 'utf8'),
+    read: (key) => fs.promises.readFile(key === '' ? base : path.join(base, key), 'utf8'),
   };
 }
 
@@ -112,7 +113,7 @@ export function localRecordSource(root: string): RecordSource {
 export function s3RecordSource(client: S3Client, bucket: string): RecordSource {
   // Loaded here only, so the local readers (CLI) never load the SDK.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { GetObjectCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  const { GetObjectCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3') as typeof S3;
   return {
     description: `s3://${bucket}`,
     list: async (prefix) => {

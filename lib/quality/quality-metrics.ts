@@ -4,7 +4,8 @@
  */
 import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { QUALITY_DIMENSIONS, QUALITY_METRICS } from '../../lambda/records/quality-metric-names';
+import type { QUALITY_METRICS } from '../../lambda/records/quality-metric-names';
+import { QUALITY_DIMENSIONS } from '../../lambda/records/quality-metric-names';
 
 /** One of the quality job's metrics. */
 export type QualityMetricDefinition = (typeof QUALITY_METRICS)[keyof typeof QUALITY_METRICS];

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
@@ -33,7 +34,7 @@ function profileOf(example: string): TrainingProfile {
 }
 
 function withMinimums(manifest: Manifest): Manifest {
-  return { ...manifest, evaluation: { data: 'test.csv', target: 'diagnosis', minimum: { accuracy: 0.9 }, minimumPerClass: { malignant: { recall: 0.85 } } } } as Manifest;
+  return { ...manifest, evaluation: { data: 'test.csv', target: 'diagnosis', minimum: { accuracy: 0.9 }, minimumPerClass: { malignant: { recall: 0.85 } } } };
 }
 
 function synth(props: Partial<QualityMonitorProps> = {}): { stack: Stack; monitor: QualityMonitor; template: Template } {
