@@ -122,6 +122,11 @@ export const EnvironmentSchema = z
         message: 'must be "retain" with protection "production", so models and logs outlive the stack',
       });
     }
+    if (env.quality?.enabled === true) {
+      // The environments' records bucket comes with capture; until an environment can turn capture on, a quality
+      // block would be silently ignored, so it is refused (the construct takes any IPredictionRecords meanwhile).
+      ctx.addIssue({ code: 'custom', path: ['quality', 'enabled'], input: true, message: 'needs the environment\'s prediction records (capture), which environments cannot turn on yet: set it to false, or use ModelEndpoint\'s quality prop with your own records bucket' });
+    }
     const engineProblem = batchEngineProblem(env.batch, env.platform.type);
     if (engineProblem !== undefined) ctx.addIssue({ code: 'custom', path: ['batch', 'engine'], input: env.batch?.engine, message: engineProblem });
     for (const key of Object.keys(env.tags)) {

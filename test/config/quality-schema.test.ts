@@ -30,14 +30,18 @@ test('Given no quality block, then the environment has no quality job', () => {
   expect(load({}).quality).toBeUndefined();
 });
 
-test("Given an empty quality block, then it is on and every setting keeps the monitor's default", () => {
-  const quality = load({ quality: {} }).quality;
-  expect(quality).toEqual({ enabled: true });
+test('Given a quality block that is on, then it is refused until environments have prediction records, naming the field', () => {
+  expect(problemsOf({ quality: {} })).toMatch(/quality.enabled: needs the environment's prediction records \(capture\).*\(got true\)/);
+});
+
+test("Given a quality block that is off, then every setting keeps the monitor's default", () => {
+  const quality = load({ quality: { enabled: false } }).quality;
+  expect(quality).toEqual({ enabled: false });
   expect(qualityOptions(quality!)).toEqual({});
 });
 
 test('Given every setting, then the monitor gets them as durations and numbers', () => {
-  const options = qualityOptions(load({ quality: { windowHours: 2, labelDelayHours: 72, tolerance: 0.1, minLabelledPredictions: 300, psiThreshold: 0.25, minDriftPredictions: 50 } }).quality!);
+  const options = qualityOptions(load({ quality: { enabled: false, windowHours: 2, labelDelayHours: 72, tolerance: 0.1, minLabelledPredictions: 300, psiThreshold: 0.25, minDriftPredictions: 50 } }).quality!);
   expect(options.window?.toHours()).toBe(2);
   expect(options.labelDelay?.toHours()).toBe(72);
   expect(options).toMatchObject({ tolerance: 0.1, minLabelledPredictions: 300, psiThreshold: 0.25, minDriftPredictions: 50 });
@@ -54,9 +58,9 @@ describe('Given invalid quality settings', () => {
     [{ minLabelledPredictions: 0 }, /quality.minLabelledPredictions/],
     [{ psiThreshold: 0 }, /quality.psiThreshold/],
     [{ minDriftPredictions: 0 }, /quality.minDriftPredictions/],
-    [{ enabled: 'yes' }, /quality.enabled/],
+    [{ enabled: 'yes' }, /quality.enabled: "yes"/],
     [{ sampling: 1 }, /quality.*sampling/],
   ])('When quality is %p, then it is refused naming the field and the value', (quality, message) => {
-    expect(problemsOf({ quality })).toMatch(message);
+    expect(problemsOf({ quality: { enabled: false, ...quality } })).toMatch(message);
   });
 });
