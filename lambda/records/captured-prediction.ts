@@ -27,6 +27,11 @@ export interface CapturedPrediction {
   readonly predictions?: readonly Prediction[];
 }
 
+/** Whether `instance` is an object without some feature's key at all (a feature not captured). */
+function leavesOutFeatures(instance: unknown, preparer: Preparer): boolean {
+  return typeof instance === 'object' && instance !== null && !Array.isArray(instance) && preparer.featureNames.some((name) => !Object.hasOwn(instance, name));
+}
+
 /** The instances of a request body, checked by the runtime's preparer; undefined when the runtime would refuse it. */
 function instancesOf(text: string, contentType: string, preparer: Preparer): unknown[] | undefined {
   try {
@@ -38,7 +43,9 @@ function instancesOf(text: string, contentType: string, preparer: Preparer): unk
     const body = JSON.parse(text) as { instances?: unknown };
     const instances: unknown = body?.instances;
     if (!Array.isArray(instances)) return undefined;
-    preparer.prepare(instances);
+    // The runtime's own records leave out the features the manifest keeps out of capture; they were checked
+    // before they were captured. Every other body is checked as the runtime checks a request.
+    if (!instances.every((instance) => leavesOutFeatures(instance, preparer))) preparer.prepare(instances);
     return instances as unknown[];
   } catch {
     return undefined;

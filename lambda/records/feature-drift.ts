@@ -64,7 +64,15 @@ export function featureDrift(manifest: Manifest, profile: TrainingProfile, insta
   const drift: Record<string, FeatureDrift> = {};
   manifest.input.features.forEach((feature, f) => {
     const trained = profile.features[feature.name];
-    if (trained !== undefined) drift[feature.name] = driftOf(trained, columns[f]);
+    if (trained !== undefined && !notCaptured(feature.name, instances)) drift[feature.name] = driftOf(trained, columns[f]);
   });
   return drift;
+}
+
+/**
+ * Whether every instance is an object without the feature's key: a feature kept out of capture, which is not
+ * missing (a missing value is captured as `null`) and has no drift to measure.
+ */
+function notCaptured(name: string, instances: readonly unknown[]): boolean {
+  return instances.length > 0 && instances.every((i) => typeof i === 'object' && i !== null && !Array.isArray(i) && !Object.hasOwn(i, name));
 }

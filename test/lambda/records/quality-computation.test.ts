@@ -71,6 +71,11 @@ describe('Given live values', () => {
     expect(drift.x.missingShare).toBe(0.5);
   });
 
+  test('When no instance has a feature at all (kept out of capture), then it has no drift rather than all missing', () => {
+    const drift = featureDrift(MANIFEST, PROFILE, [{ x: 1 }, { x: 2 }]);
+    expect(Object.keys(drift)).toEqual(['x']);
+  });
+
   test('When the bins differ in number, then PSI is refused', () => {
     expect(() => populationStabilityIndex([1], [0.5, 0.5])).toThrow(RangeError);
   });
@@ -131,6 +136,17 @@ describe('Given captures in and out of a window', () => {
 
   test('Then drift covers the inputs of every captured request in the window', () => {
     expect(record.drift?.colour.values).toBe(4);
+  });
+
+  test("When the runtime's records leave a feature out of capture, then the instances are read and that feature has no drift", () => {
+    const partial = computeQualityWindow({ manifest: MANIFEST, profile: PROFILE, window, groundTruth: [], captures: [capture('p', '2026-01-01T10:05:00Z', [{ x: 150 }, { x: null }], [yes, no])] });
+    expect(partial.drift).toEqual({ x: expect.objectContaining({ values: 2, missingShare: 0.5 }) });
+  });
+
+  test('When a body holds a value the runtime refuses, then it is left out of drift but its predictions still count', () => {
+    const refused = computeQualityWindow({ manifest: MANIFEST, profile: PROFILE, window, groundTruth: [], captures: [capture('r', '2026-01-01T10:05:00Z', [{ x: 'abc', colour: 'red' }], [yes])] });
+    expect(refused.predictions).toBe(1);
+    expect(refused.drift?.x.values).toBe(0);
   });
 });
 
