@@ -24,8 +24,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createInferenceApp } from '../serving/app';
 import type { HttpRequest, InferenceApp, ModelStatus } from '../serving/contract';
-import { ManifestError, readManifest } from '../core/manifest';
 import type { Manifest } from '../core/manifest';
+import { ManifestError } from '../core/manifest-error';
+import { readStampedManifest } from '../core/manifest-file';
 import { loadModel, ModelIntegrityError, ModelLoadError, ModelMismatchError } from '../core/model';
 import { readModelFromS3 } from '../core/model-source';
 import { jsonResponse } from '../serving/contract';
@@ -74,7 +75,7 @@ export interface HandlerDeps {
    * @default DEFAULT_MAX_WAIT_FOR_MODEL_MS
    */
   readonly maxWaitForModelMs?: number;
-  /** @default readManifest */
+  /** @default readStampedManifest: as the stack validated it at synth, or validated in full */
   readonly readManifest?: (path: string) => Promise<Manifest>;
   /** Builds the logs and metrics once the model name is known. @default Powertools, metrics on */
   readonly observability?: (serviceName: string, config: RuntimeConfig | undefined) => Observability;
@@ -149,7 +150,7 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
   const random = deps.retry?.random ?? Math.random;
   const maxWait = deps.maxWaitForModelMs ?? DEFAULT_MAX_WAIT_FOR_MODEL_MS;
   const makeObservability = deps.observability ?? defaultObservability;
-  const readManifestFn = deps.readManifest ?? readManifest;
+  const readManifestFn = deps.readManifest ?? readStampedManifest;
 
   let config: RuntimeConfig | undefined = deps.config;
   let configError: unknown;

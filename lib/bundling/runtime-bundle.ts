@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Manifest } from '../../lambda/core/manifest';
+import { parseManifest, type Manifest } from '../../lambda/core/manifest';
+import { MANIFEST_STAMP_SUFFIX, manifestStamp } from '../../lambda/core/manifest-file';
 import { MANIFEST_FILE_NAME } from '../../lambda/core/runtime-config';
 import { assertWithinLimits, measureBundle, type BundleReport, type BundleSizeLimits } from './bundle-size';
 import { BUNDLE_ENTRY_FILE, bundleEntry } from './esbuild-entry';
@@ -56,7 +57,7 @@ export interface RuntimeBundleOptions {
  *   separate file linked from `index.js`, without sources content), `onnxruntime-node` left external;
  * - `node_modules/onnxruntime-node/`: `package.json`, `dist/*.js` and `bin/napi-v6/<os>/<arch>/*` only;
  * - `node_modules/onnxruntime-common/`: `package.json`, `dist/cjs/*.js` and `dist/cjs/package.json`;
- * - `model.json`: the manifest.
+ * - `model.json`: the manifest, and `model.json.sha256`: its stamp (validated at synth; `manifest-file.ts`).
  *
  * Deterministic: the same inputs give byte-identical files, so the asset hash only changes with the code.
  *
@@ -71,7 +72,11 @@ export function bundleRuntime(options: RuntimeBundleOptions): BundleReport {
   if (prebuilt === undefined) bundleEntry(options.entry, outputDir, projectRoot, bundleAwsSdk);
   else copyPrebuilt(prebuilt, outputDir);
   copyOnnxRuntime(outputDir, projectRoot, options.target);
-  fs.writeFileSync(path.join(outputDir, MANIFEST_FILE_NAME), `${JSON.stringify(options.manifest, null, 2)}\n`);
+  // Validated again here, so the stamp below vouches for a manifest the schema accepted, however it was built.
+  const manifestText = `${JSON.stringify(parseManifest(options.manifest), null, 2)}\n`;
+  fs.writeFileSync(path.join(outputDir, MANIFEST_FILE_NAME), manifestText);
+  // The manifest was validated (it is a Manifest): the stamp lets the runtime skip validating it again at cold start.
+  fs.writeFileSync(path.join(outputDir, `${MANIFEST_FILE_NAME}${MANIFEST_STAMP_SUFFIX}`), `${manifestStamp(manifestText)}\n`);
   const report = measureBundle(outputDir, options.target.architecture);
   assertWithinLimits(report, options.target.limits ?? {}, options.target.name);
   return report;
