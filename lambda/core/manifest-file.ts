@@ -2,16 +2,15 @@
  * Reading `model.json`, and the stamp that lets a host skip validating it again.
  *
  * The stack validates the manifest at synth and writes it into the function's bundle with a stamp next to it
- * (`model.json.sha256`): the SHA-256 of the validated text, bound to this runtime's schema. A host that finds the
- * stamp matching the text parses it as it is, without loading the schema (zod and the manifest's rules are most of a
- * cold start otherwise). Without a stamp, or when the text no longer matches it (edited after synth), the manifest
- * is validated in full, with the same errors as at synth.
+ * (`model.json.sha256`): the SHA-256 of the validated text, bound to this runtime's schema. The Lambda function
+ * reads it with {@link readStampedManifest}: parsed as it is when the stamp matches, without loading the schema (zod
+ * and the manifest's rules were most of a cold start), and refused when it does not (the file was changed after
+ * synth, or comes from another version of modelstack): the function's bundle holds no schema to check it with.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type * as ManifestModule from './manifest';
 import type { Manifest } from './manifest';
 import { ManifestError } from './manifest-error';
 
@@ -58,19 +57,21 @@ async function readStamp(path: string): Promise<string | undefined> {
   }
 }
 
-/** Full validation, loaded only when no stamp vouches for the text. */
-function validateInFull(text: string, path: string): Manifest {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the schema loads only when it is needed
-  const { parseManifestText } = require('./manifest') as typeof ManifestModule;
-  return parseManifestText(text, path);
-}
-
 /**
- * Reads a manifest the stack validated at synth: parsed as it is when its stamp matches, validated in full otherwise.
- * @throws ManifestError when it cannot be read or (without a matching stamp) is not valid
+ * Reads a manifest the stack validated at synth, vouched for by its stamp.
+ * @throws ManifestError when it cannot be read, has no stamp, or no longer matches its stamp
  */
 export async function readStampedManifest(path: string): Promise<Manifest> {
   const [text, stamp] = await Promise.all([readManifestText(path), readStamp(path)]);
-  if (stamp !== undefined && stamp === manifestStamp(text)) return JSON.parse(text) as Manifest;
-  return validateInFull(text, path);
+  if (stamp === undefined) {
+    throw new ManifestError(path, [
+      `has no stamp (${path}${MANIFEST_STAMP_SUFFIX}): the function reads only a manifest the stack validated at synth; deploy the model through the stack (or bundleRuntime), which validates and stamps it`,
+    ]);
+  }
+  if (stamp !== manifestStamp(text)) {
+    throw new ManifestError(path, [
+      `does not match its stamp (${path}${MANIFEST_STAMP_SUFFIX}): it was changed after the stack validated it, or was stamped by another version of modelstack; deploy it again through the stack, which validates it`,
+    ]);
+  }
+  return JSON.parse(text) as Manifest;
 }

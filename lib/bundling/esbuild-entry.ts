@@ -12,6 +12,14 @@ import { BundleError } from './bundle-error';
 /** The bundle's entry file, written by esbuild. Lambda handler string: `index.handler`. */
 export const BUNDLE_ENTRY_FILE = 'index.js';
 
+/**
+ * Packages the runtime loads only on a rare path (`require` at first use): the full S3 client (a caller's client, or
+ * credentials the environment does not hold) and onnx-proto (a ZipMap output to explain). Each is bundled into a
+ * one-file package of its own under the bundle's `node_modules/`, not into `index.js`, which a cold start parses
+ * whole: together they were most of its bytes.
+ */
+export const SEPARATE_PACKAGES = ['@aws-sdk/client-s3', 'onnx-proto'] as const;
+
 function loadEsbuild(entry: string): typeof Esbuild {
   try {
     return createRequire(__filename)('esbuild') as typeof Esbuild;
@@ -45,6 +53,9 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
       platform: 'node',
       target: 'node24',
       format: 'cjs',
+      // Packages' ES module builds first: esbuild drops what the host does not use (the SDK signer's share of
+      // @smithy/core, for one), which CommonJS builds do not allow.
+      mainFields: ['module', 'main'],
       minify: true,
       // A separate index.js.map plus the sourceMappingURL comment that --enable-source-maps follows.
       sourcemap: 'linked',
@@ -52,7 +63,7 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
       legalComments: 'none',
       // The entry's imports resolve from the project even when the entry lives elsewhere (tests).
       nodePaths: [path.join(projectRoot, 'node_modules')],
-      external: ['onnxruntime-node', ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
+      external: ['onnxruntime-node', ...SEPARATE_PACKAGES, ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
       logLevel: 'silent',
     });
   } catch (error) {
@@ -62,4 +73,32 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
   for (const file of result.outputFiles) {
     fs.writeFileSync(path.join(outputDir, path.basename(file.path)), file.contents);
   }
+  const used = new Set(result.outputFiles.flatMap((file) => SEPARATE_PACKAGES.filter((name) => file.text.includes(`require("${name}")`))));
+  for (const name of SEPARATE_PACKAGES) {
+    // With the AWS SDK left external, the runtime's own copy of the client is used.
+    if (used.has(name) && (bundleAwsSdk || !name.startsWith('@aws-sdk/'))) bundleSeparatePackage(esbuild, name, outputDir, projectRoot);
+  }
+}
+
+/** `name` bundled into `outputDir/node_modules/<name>/index.js` (with a package.json), where `require(name)` finds it. */
+function bundleSeparatePackage(esbuild: typeof Esbuild, name: string, outputDir: string, projectRoot: string): void {
+  const dir = path.join(outputDir, 'node_modules', ...name.split('/'));
+  try {
+    esbuild.buildSync({
+      stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: projectRoot, sourcefile: `${name}.js` },
+      absWorkingDir: projectRoot,
+      outfile: path.join(dir, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      minify: true,
+      legalComments: 'none',
+      nodePaths: [path.join(projectRoot, 'node_modules')],
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    throw new BundleError(`esbuild could not bundle '${name}': ${(error as Error).message}`);
+  }
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name, private: true, main: 'index.js' }, null, 2)}\n`);
 }
