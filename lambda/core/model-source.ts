@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { GetObjectCommand as GetObject, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { CheckFailure } from './modelstack-error';
-import { getS3Object, leanS3Settings } from './s3-object-get';
+import type * as S3ObjectGet from './s3-object-get';
 
 /** The model's bytes could not be read; `source` names the file or `s3://bucket/key`, `cause` the underlying error. */
 export class ModelSourceError extends CheckFailure {
@@ -138,6 +138,12 @@ function s3Sdk(): { GetObjectCommand: typeof GetObject; S3Client: typeof S3Clien
   return require('@aws-sdk/client-s3') as { GetObjectCommand: typeof GetObject; S3Client: typeof S3Client };
 }
 
+/** The signed GET (and its signer), loaded at first use like the client: only a model in S3 needs it. */
+function s3ObjectGet(): typeof S3ObjectGet {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./s3-object-get') as typeof S3ObjectGet;
+}
+
 /** Where a model lives in S3. */
 export interface S3ModelLocation {
   readonly bucket: string;
@@ -171,14 +177,15 @@ export async function readModelFromS3(location: S3ModelLocation): Promise<Uint8A
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), attemptTimeoutMs);
   // Without a client of the caller's, the environment's credentials sign one GET (s3-object-get.ts), as the SDK would.
-  const lean = location.client === undefined ? leanS3Settings(process.env) : undefined;
+  const signedGet = location.client === undefined ? s3ObjectGet() : undefined;
+  const lean = signedGet?.leanS3Settings(process.env);
   const ownClient = lean === undefined && location.client === undefined ? createModelS3Client(location.timeouts) : undefined;
   let bytes: Uint8Array;
   try {
     const { body, contentLength } =
       lean === undefined
         ? await sendGetObject(location.client ?? (ownClient as S3Client), location, deadline.signal)
-        : await getS3Object({
+        : await (signedGet as typeof S3ObjectGet).getS3Object({
             bucket,
             key,
             ...(versionId === undefined ? {} : { versionId }),

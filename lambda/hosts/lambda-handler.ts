@@ -29,6 +29,7 @@ import { ManifestError } from '../core/manifest-error';
 import { readStampedManifest } from '../core/manifest-file';
 import { loadModel, ModelIntegrityError, ModelLoadError, ModelMismatchError } from '../core/model';
 import { readModelFromS3 } from '../core/model-source';
+import { initOnnxRuntime } from '../core/onnx-session';
 import { jsonResponse } from '../serving/contract';
 import { notReadyError, RetryableLoadFailure } from '../serving/errors';
 import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
@@ -205,10 +206,15 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
     const run = async (): Promise<void> => {
       try {
         if (config === undefined) throw configError;
+        // The download starts first: its network wait overlaps the manifest, the observability and onnxruntime's
+        // own initialization below (each on this thread).
+        const download = modelSource(config);
+        download.catch(() => undefined);
         manifest ??= await readManifestFn(config.manifestPath);
         observability ??= makeObservability(manifest.name, config);
         const obs = serve(observability);
-        const bytes = await modelSource(config);
+        initOnnxRuntime();
+        const bytes = await download;
         const loaded = await loadModel({ bytes, manifest, expectedSha256: config.modelSha256, source });
         obs.recordModelLoad(loaded, now() - started, source);
         delay = initialDelay;
