@@ -21,7 +21,7 @@ import { batchOf, invocationBody, loadExample, REPO_ROOT, type Example } from '.
 import { formatNumber, formatRatio, formatTable, type Table } from './format';
 import { installCleanupHooks, makeTempDir, spawnTracked, stopChild, type TrackedChild } from './processes';
 import { RESULTS_DIR } from './report';
-import { bundleCli, treeRssMiB } from './serve-start';
+import { compiledCli, treeRssMiB } from './serve-start';
 import { median } from './stats';
 
 const PEERS_DIR = join(REPO_ROOT, 'bench', 'peers');
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
   const python = ensureVenv(log);
   if (python === undefined) log('python3 not found: measuring modelstack alone (the peers need Python 3)');
   const example = loadExample('breast-cancer');
-  const cli = bundleCli(makeTempDir('modelstack-peers-cli-'));
+  const cli = compiledCli();
   const specs = servers(python, cli, example);
   const rounds = quick ? 1 : 3;
   const seconds = quick ? 2 : 4;
