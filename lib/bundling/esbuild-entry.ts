@@ -30,6 +30,33 @@ function loadEsbuild(entry: string): typeof Esbuild {
   }
 }
 
+/** esbuild's options for a host's `index.js` (also read by `npm run bench:modules`, to weigh what a cold start parses). */
+export function entryBuildOptions(entry: string, projectRoot: string, bundleAwsSdk: boolean): Esbuild.BuildOptions {
+  return {
+    entryPoints: [entry],
+    // Paths in the output (source map `sources`) are made relative to a fixed virtual location in the
+    // project, not to the real (temporary) output directory.
+    absWorkingDir: projectRoot,
+    outfile: path.join(projectRoot, BUNDLE_ENTRY_FILE),
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    // Packages' ES module builds first: esbuild drops what the host does not use (the SDK signer's share of
+    // @smithy/core, for one), which CommonJS builds do not allow.
+    mainFields: ['module', 'main'],
+    minify: true,
+    // A separate index.js.map plus the sourceMappingURL comment that --enable-source-maps follows.
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'none',
+    // The entry's imports resolve from the project even when the entry lives elsewhere (tests).
+    nodePaths: [path.join(projectRoot, 'node_modules')],
+    external: ['onnxruntime-node', ...SEPARATE_PACKAGES, ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
+    logLevel: 'silent',
+  };
+}
+
 /**
  * Bundles `entry` into `outputDir`: node24, CommonJS, minified, a separate source map linked from `index.js`
  * without sources content, `onnxruntime-node` left external (and the AWS SDK unless `bundleAwsSdk`). Paths in the
@@ -42,30 +69,7 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
   const esbuild = loadEsbuild(entry);
   let result: Esbuild.BuildResult<{ write: false }>;
   try {
-    result = esbuild.buildSync({
-      entryPoints: [entry],
-      // Paths in the output (source map `sources`) are made relative to a fixed virtual location in the
-      // project, not to the real (temporary) output directory.
-      absWorkingDir: projectRoot,
-      outfile: path.join(projectRoot, BUNDLE_ENTRY_FILE),
-      write: false,
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'cjs',
-      // Packages' ES module builds first: esbuild drops what the host does not use (the SDK signer's share of
-      // @smithy/core, for one), which CommonJS builds do not allow.
-      mainFields: ['module', 'main'],
-      minify: true,
-      // A separate index.js.map plus the sourceMappingURL comment that --enable-source-maps follows.
-      sourcemap: 'linked',
-      sourcesContent: false,
-      legalComments: 'none',
-      // The entry's imports resolve from the project even when the entry lives elsewhere (tests).
-      nodePaths: [path.join(projectRoot, 'node_modules')],
-      external: ['onnxruntime-node', ...SEPARATE_PACKAGES, ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
-      logLevel: 'silent',
-    });
+    result = esbuild.buildSync({ ...entryBuildOptions(entry, projectRoot, bundleAwsSdk), write: false });
   } catch (error) {
     throw new BundleError(`esbuild could not bundle '${entry}': ${(error as Error).message}`);
   }
