@@ -21,6 +21,7 @@ import { batchOf, invocationBody, loadExample, REPO_ROOT, type Example } from '.
 import { formatNumber, formatRatio, formatTable, type Table } from './format';
 import { installCleanupHooks, makeTempDir, spawnTracked, stopChild, type TrackedChild } from './processes';
 import { RESULTS_DIR } from './report';
+import { SERVING_V8_FLAGS } from '../lambda/hosts/worker-pool';
 import { compiledCli, treeRssMiB } from './serve-start';
 import { median } from './stats';
 
@@ -200,7 +201,8 @@ function servers(python: string | undefined, cli: string, example: Example): Ser
     protocol,
     command: (port) => ({
       file: process.execPath,
-      args: [cli, 'serve', example.dir, '--port', String(port), '--workers', String(workers)],
+      // As npm start runs it: the serving V8 flags the pool gives its workers, on the single process too.
+      args: [...SERVING_V8_FLAGS, cli, 'serve', example.dir, '--port', String(port), '--workers', String(workers)],
       env: childNodeEnv({ POWERTOOLS_LOG_LEVEL: 'WARN' }),
       cwd: REPO_ROOT,
     }),
