@@ -9,7 +9,7 @@ import type { Manifest } from '../../lambda/core/manifest';
 import { assertWithinLimits, measureBundle, type BundleReport, type BundleSizeLimits } from './bundle-size';
 import { bundleEntry } from './esbuild-entry';
 import { copyOnnxRuntime, type OnnxRuntimePlatform } from './onnxruntime-files';
-import { findPrebuiltBundle, PROJECT_ROOT } from './prebuilt-bundle';
+import { findPrebuiltBundle, PREBUILT_PACKAGES_FOLDER, PROJECT_ROOT } from './prebuilt-bundle';
 import { writeStampedManifest } from './stamped-manifest';
 
 export { BUNDLE_ENTRY_FILE } from './esbuild-entry';
@@ -81,5 +81,8 @@ export function bundleRuntime(options: RuntimeBundleOptions): BundleReport {
 
 /** Copies a prebuilt host (`index.js`, its source map, the packages bundled apart) into `outputDir`. */
 function copyPrebuilt(prebuilt: string, outputDir: string): void {
-  fs.cpSync(prebuilt, outputDir, { recursive: true });
+  for (const entry of fs.readdirSync(prebuilt)) {
+    const target = entry === PREBUILT_PACKAGES_FOLDER ? 'node_modules' : entry;
+    fs.cpSync(path.join(prebuilt, entry), path.join(outputDir, target), { recursive: true });
+  }
 }
