@@ -36,20 +36,14 @@ export interface S3ObjectRequest {
   readonly signal: AbortSignal;
 }
 
-/** An S3 error answer, named by S3's own error code as the SDK names its exceptions (`NoSuchKey`, `AccessDenied`...). */
-export class S3ObjectError extends Error {
-  constructor(
-    readonly name: string,
-    message: string,
-    readonly statusCode: number,
-  ) {
-    super(message);
-  }
-}
-
-/** The request timed out (connect or read), named as the SDK names it. */
-class S3TimeoutError extends Error {
-  override readonly name = 'TimeoutError';
+/**
+ * An error named as the SDK names its own (`NoSuchKey`, `AccessDenied`, `TimeoutError`...), read by the model source's
+ * descriptions; always the cause of a `ModelSourceError`, never thrown further.
+ */
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
 }
 
 /** Regions of the partitions whose S3 endpoint is `s3.<region>.amazonaws.com` (aws, aws-us-gov) or `.com.cn` (aws-cn). */
@@ -92,10 +86,10 @@ export function objectUrl(bucket: string, key: string, region: string, endpoint?
 }
 
 /** S3's error document: `<Error><Code>NoSuchKey</Code><Message>...</Message></Error>`. */
-function errorOf(status: number, body: string, requestId: string | undefined): S3ObjectError {
+function errorOf(status: number, body: string, requestId: string | undefined): Error {
   const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? (status === 404 ? 'NotFound' : status === 403 ? 'Forbidden' : `HTTP${status}`);
   const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? `S3 answered HTTP ${status}`;
-  return new S3ObjectError(code, `${message}${requestId === undefined ? '' : ` (request id ${requestId})`}`, status);
+  return namedError(code, `${message}${requestId === undefined ? '' : ` (request id ${requestId})`}`);
 }
 
 async function textOf(response: IncomingMessage): Promise<string> {
@@ -106,7 +100,7 @@ async function textOf(response: IncomingMessage): Promise<string> {
 
 /**
  * Sends the signed GET; resolves with the response (a readable stream of the body) once S3 answers 200.
- * @throws S3ObjectError for S3's error answers, TimeoutError for the timeouts, the socket's error otherwise
+ * @throws an Error named by S3's error code for its error answers, `TimeoutError` for the timeouts, the socket's error otherwise
  */
 export async function getS3Object(request: S3ObjectRequest): Promise<{ readonly body: IncomingMessage; readonly contentLength?: number }> {
   const url = objectUrl(request.bucket, request.key, request.region, request.endpoint);
@@ -129,7 +123,7 @@ export async function getS3Object(request: S3ObjectRequest): Promise<{ readonly 
     const outgoing = transport.get(url, { headers: signed.headers, signal: request.signal, agent: false }, resolve);
     outgoing.on('error', reject);
     const connectTimer = setTimeout(
-      () => outgoing.destroy(new S3TimeoutError(`no connection to ${url.host} within ${request.connectTimeoutMs} ms (connectTimeoutMs)`)),
+      () => outgoing.destroy(namedError('TimeoutError', `no connection to ${url.host} within ${request.connectTimeoutMs} ms (connectTimeoutMs)`)),
       request.connectTimeoutMs,
     );
     outgoing.on('socket', (socket) => {
@@ -137,7 +131,7 @@ export async function getS3Object(request: S3ObjectRequest): Promise<{ readonly 
       if (socket.connecting) socket.once('connect', connected);
       else connected();
       socket.setTimeout(request.readTimeoutMs, () =>
-        outgoing.destroy(new S3TimeoutError(`no data from ${url.host} for ${request.readTimeoutMs} ms (readTimeoutMs)`)),
+        outgoing.destroy(namedError('TimeoutError', `no data from ${url.host} for ${request.readTimeoutMs} ms (readTimeoutMs)`)),
       );
     });
     outgoing.on('close', () => clearTimeout(connectTimer));
