@@ -36,6 +36,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'deploy', load: async () => (await import('./commands/deploy')).deployCommand },
   { name: 'verify', load: async () => (await import('./commands/verify')).verifyCommand },
   { name: 'shadow-report', load: async () => (await import('./commands/shadow-report')).shadowReportCommand },
+  { name: 'quality-report', load: async () => (await import('./commands/quality-report')).qualityReportCommand },
   { name: 'gate', load: async () => (await import('./commands/gate')).gateCommand },
   { name: 'versions', load: async () => (await import('./commands/versions')).versionsCommand },
   { name: 'rollback', load: async () => (await import('./commands/rollback')).rollbackCommand },

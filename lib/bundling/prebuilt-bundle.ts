@@ -11,7 +11,7 @@ import * as path from 'node:path';
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The runtime's hosts that are prebuilt. */
-export const RUNTIME_HOSTS = ['lambda-handler', 'container', 'batch-handler'] as const;
+export const RUNTIME_HOSTS = ['lambda-handler', 'container', 'batch-handler', 'quality-handler'] as const;
 
 /** One of {@link RUNTIME_HOSTS}. */
 export type RuntimeHost = (typeof RUNTIME_HOSTS)[number];
@@ -37,7 +37,7 @@ export function prebuiltBundleName(host: RuntimeHost, bundleAwsSdk: boolean): st
 
 /**
  * Every prebuilt bundle the package ships: the Lambda handler with and without the AWS SDK, the container, the batch
- * function's handler.
+ * function's handler, the quality job's handler.
  */
 export function prebuiltBundleVariants(): Array<{ readonly name: string; readonly host: RuntimeHost; readonly bundleAwsSdk: boolean }> {
   const variants: Array<{ host: RuntimeHost; bundleAwsSdk: boolean }> = [
@@ -45,6 +45,7 @@ export function prebuiltBundleVariants(): Array<{ readonly name: string; readonl
     { host: 'lambda-handler', bundleAwsSdk: false },
     { host: 'container', bundleAwsSdk: true },
     { host: 'batch-handler', bundleAwsSdk: true },
+    { host: 'quality-handler', bundleAwsSdk: true },
   ];
   return variants.map((variant) => ({ ...variant, name: prebuiltBundleName(variant.host, variant.bundleAwsSdk) }));
 }
