@@ -93,7 +93,8 @@ export async function main(argv: readonly string[], context: CliContext, command
   }
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments, exiting with its code on failure: the `modelstack` binary. */
+export function run(): void {
   const context: CliContext = {
     cwd: process.cwd(),
     env: process.env,
@@ -105,3 +106,5 @@ if (require.main === module) {
     if (code !== EXIT_OK) process.exit(code);
   });
 }
+
+if (require.main === module) run();

@@ -19,6 +19,12 @@ export type RuntimeHost = (typeof RUNTIME_HOSTS)[number];
 /** Where prebuilt bundles live under a compiled tree's root. */
 export const PREBUILT_BUNDLES_FOLDER = 'bundles';
 
+/**
+ * A prebuilt bundle's `node_modules/` (the packages bundled apart from `index.js`) is shipped under this name: npm
+ * leaves every `node_modules` folder out of a published package. Copying a prebuilt bundle restores the name.
+ */
+export const PREBUILT_PACKAGES_FOLDER = 'packages';
+
 /** The TypeScript entry of `host` under `projectRoot` (a path that exists only in the sources). */
 export function hostEntry(host: RuntimeHost, projectRoot: string = PROJECT_ROOT): string {
   return path.join(projectRoot, 'lambda', 'hosts', `${host}.ts`);
