@@ -36,6 +36,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'deploy', load: async () => (await import('./commands/deploy')).deployCommand },
   { name: 'verify', load: async () => (await import('./commands/verify')).verifyCommand },
   { name: 'shadow-report', load: async () => (await import('./commands/shadow-report')).shadowReportCommand },
+  { name: 'quality-report', load: async () => (await import('./commands/quality-report')).qualityReportCommand },
   { name: 'gate', load: async () => (await import('./commands/gate')).gateCommand },
   { name: 'versions', load: async () => (await import('./commands/versions')).versionsCommand },
   { name: 'rollback', load: async () => (await import('./commands/rollback')).rollbackCommand },
@@ -92,7 +93,8 @@ export async function main(argv: readonly string[], context: CliContext, command
   }
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments, exiting with its code on failure: the `modelstack` binary. */
+export function run(): void {
   const context: CliContext = {
     cwd: process.cwd(),
     env: process.env,
@@ -104,3 +106,5 @@ if (require.main === module) {
     if (code !== EXIT_OK) process.exit(code);
   });
 }
+
+if (require.main === module) run();

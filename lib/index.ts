@@ -44,6 +44,11 @@ export * from './batch/batch-limits';
 // Batch scoring (end)
 export * from './model-pipeline';
 export * from './retraining-signals';
+// Live quality (begin)
+export * from './quality-monitor';
+export { readTrainingProfile, writeTrainingProfile, PROFILE_FILE } from './evaluation/profile-file';
+export type { TrainingProfile, FeatureProfile } from '../lambda/records/training-profile';
+// Live quality (end)
 
 // Types that public props mention, defined with the runtime or the evaluation (type-only: no runtime code).
 export type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';

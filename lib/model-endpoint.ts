@@ -10,9 +10,10 @@
  * - {@link Monitoring} with its defaults (warning and critical alarms, encrypted topics, a dashboard);
  * - no budget;
  * - no batch scoring;
- * - no retraining signals.
+ * - no retraining signals;
+ * - no quality monitor.
  *
- * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`,
+ * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`, `Quality`,
  * `RetrainingSignals`) are
  * part of the contract: changing them replaces resources.
  */
@@ -33,6 +34,7 @@ import { ModelStore, type ModelStoreProps } from './model-store';
 import { Monitoring, type MonitoringProps } from './monitoring';
 import { isDriftAlarm } from './monitoring/drift';
 import { PropsValidator } from './props-validation';
+import { QualityMonitor, type QualityMonitorProps } from './quality-monitor';
 import { RetrainingSignals, retrainingSignalOf, type RetrainingSignalsProps } from './retraining-signals';
 import { SageMakerInference } from './sagemaker-inference';
 import { ServingPlatform } from './serving-platform';
@@ -60,6 +62,12 @@ export interface ModelEndpointBudgetOptions extends Omit<CostBudgetProps, 'topic
    */
   readonly costAllocationTag?: CostAllocationTag;
 }
+
+/**
+ * Options of the endpoint's {@link QualityMonitor}: its props without what the {@link ModelEndpoint} supplies (the
+ * endpoint, the manifest, the evaluation's figures, the alarm topics, the dashboard and the removal policy).
+ */
+export type ModelEndpointQualityOptions = Omit<QualityMonitorProps, 'endpoint' | 'manifest' | 'evaluation' | 'topics' | 'dashboard' | 'removalPolicy'>;
 
 /** Options of the endpoint's {@link BatchScoring}: its props without what the {@link ModelEndpoint} supplies. */
 export interface ModelEndpointBatchOptions
@@ -130,6 +138,13 @@ export interface ModelEndpointProps {
    * @default - no batch scoring
    */
   readonly batch?: ModelEndpointBatchOptions;
+
+  /**
+   * Live quality: the endpoint's prediction records joined with ground truth, scored per window, feature drift
+   * against the training profile; alarms on the endpoint's topics, a row on its dashboard.
+   * @default - no quality monitor
+   */
+  readonly quality?: ModelEndpointQualityOptions;
 }
 
 /** A model served, watched, rolled out and budgeted: the composition modelstack's environments use. */
@@ -146,6 +161,8 @@ export class ModelEndpoint extends Construct {
   public readonly budget?: CostBudget;
   /** Batch scoring of data sets in S3; `undefined` without `batch`. */
   public readonly batch?: BatchScoring;
+  /** The live quality job and its alarms; `undefined` without `quality`. */
+  public readonly quality?: QualityMonitor;
   /** Retraining signals out; `undefined` without `retraining`. */
   public readonly retrainingSignals?: RetrainingSignals;
 
@@ -172,6 +189,17 @@ export class ModelEndpoint extends Construct {
     this.rollout = platform.bindRollout(this, 'Rollout', this.inference, this.monitoring.rollbackAlarms, alarmTopic);
     if (props.budget !== undefined) this.budget = this.addBudget(props.budget);
     if (props.batch !== undefined) this.batch = this.addBatch(props.batch, model, removalPolicy);
+    if (props.quality !== undefined) {
+      this.quality = new QualityMonitor(this, 'Quality', {
+        ...props.quality,
+        endpoint: this.inference,
+        manifest: model.manifest,
+        ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }),
+        topics: this.monitoring.topics,
+        dashboard: this.monitoring.dashboard,
+        removalPolicy,
+      });
+    }
     if (props.retraining !== undefined) {
       const { eventBusArn, ...retraining } = props.retraining;
       this.retrainingSignals = new RetrainingSignals(this, 'RetrainingSignals', {
