@@ -32,13 +32,16 @@ export interface S3CaptureSinkOptions {
   readonly onError?: (message: string) => void;
 }
 
-/** An S3 client for a records bucket; `endpoint` for an S3-compatible server (path-style addressing). */
+/**
+ * An S3 client for a records bucket; `endpoint` for an S3-compatible server (path-style addressing, a region of
+ * `us-east-1` unless `config` says otherwise: such servers ignore it). Credentials come from the environment.
+ */
 export function createRecordsS3Client(endpoint?: string, config: S3ClientConfig = {}): S3Client {
   const { S3Client: Client } = s3Sdk();
   return new Client({
     ...(endpoint === undefined
       ? {}
-      : { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+      : { endpoint, region: 'us-east-1', forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
     ...config,
   });
 }
