@@ -5,12 +5,14 @@
  */
 import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import { RolloutStrategy } from '../lib/lambda-rollout';
 import type { ProvisionedConcurrencyScalingProps } from '../lib/lambda-scaling';
 import type { ModelArtifact } from '../lib/model-artifact';
-import type { ModelEndpointBudgetOptions, ModelEndpointMonitoringOptions } from '../lib/model-endpoint';
+import type { ModelEndpointBudgetOptions, ModelEndpointCaptureOptions, ModelEndpointMonitoringOptions } from '../lib/model-endpoint';
+import type { CaptureConfig } from './capture-schema';
 import type { ModelStackProps } from '../lib/model-stack';
 import { NetworkPlacement } from '../lib/network-placement';
 import { DRIFT_DEFAULTS, type PredictionBaseline } from '../lib/monitoring/drift';
@@ -56,7 +58,20 @@ export function modelStackProps(inputs: EnvironmentStackInputs): ModelStackProps
       ...(config.budget === undefined ? {} : { budget: budgetOptions(config.budget, config.alarms.emails) }),
       ...(inputs.evaluation === undefined ? {} : { evaluation: inputs.evaluation }),
       ...(config.batch === undefined ? {} : { batch: batchOptions(config.batch) }),
+      ...(config.capture === undefined ? {} : { capture: captureOptions(config.capture) }),
     },
+  };
+}
+
+/** The endpoint's capture and records as `config.capture` says. */
+export function captureOptions(capture: CaptureConfig): ModelEndpointCaptureOptions {
+  return {
+    samplingPercentage: capture.samplingPercentage,
+    captureInputs: capture.captureInputs,
+    captureExpiration: Duration.days(capture.expirationDays),
+    groundTruthExpiration: Duration.days(capture.groundTruthExpirationDays),
+    ...(capture.qualityExpirationDays === undefined ? {} : { qualityExpiration: Duration.days(capture.qualityExpirationDays) }),
+    ...(capture.groundTruthWriterArn === undefined ? {} : { groundTruthWriterPrincipal: new iam.ArnPrincipal(capture.groundTruthWriterArn) }),
   };
 }
 

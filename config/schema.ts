@@ -14,6 +14,7 @@ import { BudgetSchema, TrafficSchema } from './cost-schema';
 import { NetworkSchema } from './network-schema';
 import { SageMakerPlatformSchema } from './sagemaker-schema';
 import { batchEngineProblem, BatchSchema } from './batch-schema';
+import { CaptureSchema } from './capture-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -100,6 +101,8 @@ export const EnvironmentSchema = z
     budget: BudgetSchema.optional(),
     /** Expected traffic, used by cost estimates. */
     traffic: TrafficSchema.prefault({}),
+    /** Capture of sampled predictions and ground truth in prediction records (config/capture-schema.ts). Unset: off. */
+    capture: CaptureSchema.optional(),
     /** Batch scoring of data sets in S3 (config/batch-schema.ts). Unset: no batch state machine. */
     batch: BatchSchema.optional(),
     /** Tags applied to every resource. */
@@ -118,6 +121,9 @@ export const EnvironmentSchema = z
         input: env.removalPolicy,
         message: 'must be "retain" with protection "production", so models and logs outlive the stack',
       });
+    }
+    if (env.capture !== undefined && env.platform.type === 'sagemaker' && env.platform.serverless !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['capture'], input: env.capture, message: 'cannot be combined with a serverless SageMaker platform (SageMaker Serverless Inference does not capture data)' });
     }
     const engineProblem = batchEngineProblem(env.batch, env.platform.type);
     if (engineProblem !== undefined) ctx.addIssue({ code: 'custom', path: ['batch', 'engine'], input: env.batch?.engine, message: engineProblem });

@@ -43,6 +43,12 @@ export * from './batch/batch-engine';
 export * from './batch/batch-limits';
 // Batch scoring (end)
 export * from './model-pipeline';
+// Prediction records (begin)
+export * from './prediction-records-interface';
+export * from './prediction-records';
+export * from './lambda-capture';
+export type { CaptureRecord, GroundTruthRecord, CapturedPayload, PayloadEncoding } from '../lambda/records/record-format';
+// Prediction records (end)
 
 // Types that public props mention, defined with the runtime or the evaluation (type-only: no runtime code).
 export type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';

@@ -6,9 +6,9 @@
  * under `capture/<function name>/live/<yyyy>/<mm>/<dd>/<hh>/` (Firehose's arrival hour, UTC) of the records bucket,
  * encrypted with the records key. Nothing on the request path but one `write` to stdout.
  *
- * Construct ids (`Stream`, `DeliveryRole`, `DeliveryLogs`, `Subscription`) are part of the contract.
+ * Construct ids (`Stream`, `DeliveryRole`, `DeliveryLogs`, `SubscriptionRole`, `Subscription`) are part of the contract.
  */
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -64,7 +64,6 @@ export class LambdaCapture extends Construct {
     });
     deliveryLogs.grantWrite(this.deliveryRole);
     this.stream = new firehose.DeliveryStream(this, 'Stream', {
-      encryption: firehose.StreamEncryption.customerManagedKey(records.encryptionKey),
       destination: new firehose.S3Bucket(records.bucket, {
         // aws-cdk-lib grants its own role read-write on the whole bucket; the immutable view keeps the narrow grants above.
         role: this.deliveryRole.withoutPolicyUpdates(),
@@ -76,17 +75,29 @@ export class LambdaCapture extends Construct {
         dataOutputPrefix: this.dataOutputPrefix,
         errorOutputPrefix: `${folder}delivery-errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/`,
         fileExtension: '.jsonl',
+        // No encryptionKey here: objects get the bucket's default SSE-KMS with the records key, which S3 applies with
+        // the role's grant; aws-cdk-lib would otherwise add the key's use to the key policy for this role.
         compression: firehose.Compression.UNCOMPRESSED,
-        encryptionKey: records.encryptionKey,
         bufferingInterval: BUFFERING_INTERVAL,
         bufferingSize: BUFFERING_SIZE,
         loggingConfig: new firehose.EnableLogging(deliveryLogs.logGroup),
       }),
     });
+    // The records key encrypts the stream's buffer too. Written on the resource: aws-cdk-lib's `encryption` would
+    // create a role that is not used for a direct-put stream and give it the key's use; Firehose takes a KMS grant
+    // at creation instead, which the key policy allows for AWS services only.
+    (this.stream.node.defaultChild as firehose.CfnDeliveryStream).deliveryStreamEncryptionConfigurationInput = {
+      keyType: 'CUSTOMER_MANAGED_CMK',
+      keyArn: records.encryptionKey.keyArn,
+    };
     this.stream.node.addDependency(this.deliveryRole);
+    const subscriptionRole = new ManagedPolicyRole(this, 'SubscriptionRole', {
+      assumedBy: new iam.ServicePrincipal('logs.amazonaws.com', { conditions: { StringLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'logs', resource: '*' }) } } }),
+      description: 'Lets CloudWatch Logs send captured predictions of the inference function to their delivery stream (modelstack)',
+    });
     new logs.SubscriptionFilter(this, 'Subscription', {
       logGroup: props.logGroup,
-      destination: new destinations.FirehoseDestination(this.stream),
+      destination: new destinations.FirehoseDestination(this.stream, { role: subscriptionRole }),
       filterPattern: logs.FilterPattern.literal(CAPTURE_LOG_FILTER),
     });
   }

@@ -9,7 +9,9 @@
  *   that rolls back on the critical alarms;
  * - {@link Monitoring} with its defaults (warning and critical alarms, encrypted topics, a dashboard);
  * - no budget;
- * - no batch scoring.
+ * - no batch scoring;
+ * - no capture: with `capture`, one {@link PredictionRecords} (construct id `Records`) for the endpoint on either
+ *   platform, which the quality job reads (`records`).
  *
  * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`) are
  * part of the contract: changing them replaces resources.
@@ -30,7 +32,8 @@ import { ModelStore, type ModelStoreProps } from './model-store';
 import { Monitoring, type MonitoringProps } from './monitoring';
 import { PropsValidator } from './props-validation';
 import { SageMakerInference } from './sagemaker-inference';
-import { ServingPlatform } from './serving-platform';
+import { PredictionRecords, type PredictionRecordsProps } from './prediction-records';
+import { ServingPlatform, type EndpointCapture } from './serving-platform';
 
 /** Options of the endpoint's {@link ModelStore}: its props without what the {@link ModelEndpoint} supplies. */
 export type ModelEndpointStoreOptions = Omit<ModelStoreProps, 'modelName' | 'model' | 'removalPolicy'>;
@@ -62,6 +65,24 @@ export interface ModelEndpointBatchOptions
    * @default - the batch function on a Distributed Map
    */
   readonly transform?: Omit<SageMakerTransformProps, 'modelName' | 'executionRole'>;
+}
+
+/**
+ * Capture of sampled predictions into the endpoint's prediction records, on either platform (SageMaker data
+ * capture, or the Lambda function's capture stream), with the records' lifecycle and ground-truth writer.
+ */
+export interface ModelEndpointCaptureOptions extends Omit<PredictionRecordsProps, 'modelName' | 'accessLogsBucket' | 'removalPolicy'> {
+  /**
+   * Share of prediction requests captured, 1 to 100 (a whole number: SageMaker's data capture takes no fractions).
+   * @default 100
+   */
+  readonly samplingPercentage?: number;
+  /**
+   * Keep the requests' inputs, not only the answers. Features the manifest marks `"capture": false` are left out
+   * on Lambda; on SageMaker, whose data capture stores bodies whole, such a manifest refuses `captureInputs`.
+   * @default false
+   */
+  readonly captureInputs?: boolean;
 }
 
 /** Properties of a {@link ModelEndpoint}. */
@@ -110,6 +131,12 @@ export interface ModelEndpointProps {
    * @default - no batch scoring
    */
   readonly batch?: ModelEndpointBatchOptions;
+
+  /**
+   * Capture of sampled predictions and ground truth in prediction records. Payloads may be personal data.
+   * @default - no capture, no records
+   */
+  readonly capture?: ModelEndpointCaptureOptions;
 }
 
 /** A model served, watched, rolled out and budgeted: the composition modelstack's environments use. */
@@ -126,6 +153,8 @@ export class ModelEndpoint extends Construct {
   public readonly budget?: CostBudget;
   /** Batch scoring of data sets in S3; `undefined` without `batch`. */
   public readonly batch?: BatchScoring;
+  /** The prediction records (captures, ground truth, quality) the quality job reads; `undefined` without `capture`. */
+  public readonly records?: PredictionRecords;
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
@@ -134,11 +163,17 @@ export class ModelEndpoint extends Construct {
     const platform = props.platform ?? ServingPlatform.lambda();
 
     this.store = new ModelStore(this, 'ModelStore', { ...props.store, modelName: model.manifest.name, model: ModelFile.fromArtifact(model), removalPolicy });
+    this.records = props.capture === undefined ? undefined : this.addRecords(props.capture, removalPolicy);
+    const capture: EndpointCapture | undefined =
+      props.capture === undefined || this.records === undefined
+        ? undefined
+        : { records: this.records, samplingPercentage: props.capture.samplingPercentage ?? 100, captureInputs: props.capture.captureInputs ?? false };
     this.inference = platform.bindEndpoint(this, 'Inference', {
       store: this.store,
       model,
       removalPolicy,
       ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }),
+      ...(capture === undefined ? {} : { capture }),
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       ...props.monitoring,
@@ -150,6 +185,19 @@ export class ModelEndpoint extends Construct {
     this.rollout = platform.bindRollout(this, 'Rollout', this.inference, this.monitoring.rollbackAlarms, alarmTopic);
     if (props.budget !== undefined) this.budget = this.addBudget(props.budget);
     if (props.batch !== undefined) this.batch = this.addBatch(props.batch, model, removalPolicy);
+  }
+
+  private addRecords(options: ModelEndpointCaptureOptions, removalPolicy: RemovalPolicy): PredictionRecords {
+    const { samplingPercentage, captureInputs: _captureInputs, ...recordsProps } = options;
+    const validator = new PropsValidator(this);
+    validator.integerInRange('capture.samplingPercentage', samplingPercentage, 1, 100, '%');
+    validator.throwIfInvalid();
+    return new PredictionRecords(this, 'Records', {
+      ...recordsProps,
+      modelName: this.store.modelName,
+      ...(this.store.accessLogsBucket === undefined ? {} : { accessLogsBucket: this.store.accessLogsBucket }),
+      removalPolicy,
+    });
   }
 
   private addBudget(options: ModelEndpointBudgetOptions): CostBudget {
