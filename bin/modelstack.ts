@@ -35,6 +35,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'review', load: async () => (await import('./commands/review')).reviewCommand },
   { name: 'deploy', load: async () => (await import('./commands/deploy')).deployCommand },
   { name: 'verify', load: async () => (await import('./commands/verify')).verifyCommand },
+  { name: 'label', load: async () => (await import('./commands/label')).labelCommand },
   { name: 'shadow-report', load: async () => (await import('./commands/shadow-report')).shadowReportCommand },
   { name: 'gate', load: async () => (await import('./commands/gate')).gateCommand },
   { name: 'versions', load: async () => (await import('./commands/versions')).versionsCommand },

@@ -9,9 +9,9 @@ import type { LambdaRollout } from './lambda-rollout';
 import { ModelEndpoint, type ModelEndpointProps } from './model-endpoint';
 import type { ModelStore } from './model-store';
 import type { Monitoring } from './monitoring';
+import { RECORDS_OUTPUTS } from './records/records-outputs';
 
-/** The stack outputs naming an endpoint's prediction records, read by `modelstack label` and `forget`. */
-export const RECORDS_OUTPUTS = { bucket: 'RecordsBucketName', groundTruthWriter: 'GroundTruthWriterRoleArn' } as const;
+export { RECORDS_OUTPUTS } from './records/records-outputs';
 
 /** Properties of a {@link ModelStack}. */
 export interface ModelStackProps extends StackProps {
