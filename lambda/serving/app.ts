@@ -157,7 +157,13 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
     const served = this.served;
     if (capture === undefined || state.predictions === undefined || served === undefined) return;
     this.callHook(() =>
-      capture.capture({ inferenceId, manifest: served.catalog.manifest, inputs: state.inputs, predictions: state.predictions ?? [] }),
+      capture.capture({
+        inferenceId,
+        manifest: served.catalog.manifest,
+        inputs: state.inputs,
+        predictions: state.predictions ?? [],
+        ...(state.outputJson === undefined ? {} : { outputJson: state.outputJson }),
+      }),
     );
   }
 

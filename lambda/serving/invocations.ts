@@ -45,5 +45,8 @@ export async function invocations(request: HttpRequest, app: RouteContext, state
   state.inferenceId = headerInferenceId(request) ?? newInferenceId();
   const predictions = await served.model.predict(batch);
   state.predictions = predictions;
-  return jsonResponse(200, JSON.stringify({ predictions }));
+  const body = JSON.stringify({ predictions });
+  // The answer is also what capture stores as the output: serialized once.
+  state.outputJson = body;
+  return jsonResponse(200, body);
 }

@@ -9,7 +9,7 @@ import type { Manifest } from '../core/manifest';
 import type { Prediction } from '../core/types';
 import { CAPTURED_CONTENT_TYPE } from '../records/record-format';
 import type { CaptureRecord } from '../records/record-format';
-import { capturedInstances, capturePlan } from './captured-inputs';
+import { capturedInstancesJson, capturePlan } from './captured-inputs';
 import type { InputForm } from './captured-inputs';
 
 /** A captured prediction, serialized: one JSON Lines line (without its newline), and when it was made. */
@@ -44,6 +44,8 @@ export interface AnsweredPrediction {
   readonly manifest: Manifest;
   readonly inputs: InputForm | undefined;
   readonly predictions: readonly Prediction[];
+  /** `{"predictions": [...]}` as JSON, when already serialized. @default serialized here */
+  readonly outputJson?: string;
 }
 
 /** Checks the options once, so that a bad rate fails at start-up rather than sampling nothing. */
@@ -82,7 +84,7 @@ export class PredictionCapture {
               endpointInput: {
                 observedContentType: CAPTURED_CONTENT_TYPE,
                 mode: 'INPUT',
-                data: JSON.stringify({ instances: capturedInstances(capturePlan(manifest), inputs) }),
+                data: `{"instances":${capturedInstancesJson(capturePlan(manifest), inputs)}}`,
                 encoding: 'JSON',
               },
             }
@@ -90,7 +92,7 @@ export class PredictionCapture {
         endpointOutput: {
           observedContentType: CAPTURED_CONTENT_TYPE,
           mode: 'OUTPUT',
-          data: JSON.stringify({ predictions }),
+          data: answered.outputJson ?? JSON.stringify({ predictions }),
           encoding: 'JSON',
         },
       },

@@ -25,6 +25,8 @@ export interface RequestState {
   inferenceId?: string;
   /** Where the validated inputs are, for capture. */
   inputs?: InputForm;
+  /** The predictions as `{"predictions": [...]}` JSON, when the route wrote that already. */
+  outputJson?: string;
 }
 
 /** The request's id: the one it came with, else one generated now (and kept). */
