@@ -36,6 +36,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'deploy', load: async () => (await import('./commands/deploy')).deployCommand },
   { name: 'verify', load: async () => (await import('./commands/verify')).verifyCommand },
   { name: 'label', load: async () => (await import('./commands/label')).labelCommand },
+  { name: 'forget', load: async () => (await import('./commands/forget')).forgetCommand },
   { name: 'shadow-report', load: async () => (await import('./commands/shadow-report')).shadowReportCommand },
   { name: 'gate', load: async () => (await import('./commands/gate')).gateCommand },
   { name: 'versions', load: async () => (await import('./commands/versions')).versionsCommand },
