@@ -37,7 +37,7 @@ async function forget(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const context: CliContext = { cwd: PROJECT_ROOT, env: {}, interactive: false, stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
-  const aws = { cloudFormation: { send: async () => ({}) }, s3: s3.client } as unknown as LabelAws;
+  const aws = { cloudFormation: { send: () => Promise.resolve({}) }, s3: s3.client } as unknown as LabelAws;
   const code = await main(['forget', ...argv], context, [(c) => forgetCommand(c, { aws: () => aws })]);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }

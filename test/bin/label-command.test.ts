@@ -34,9 +34,9 @@ async function world(withOutput = true): Promise<{ bucket: string; aws: LabelAws
   await s3.client.send(new CreateBucketCommand({ Bucket: bucket }));
   const described: string[] = [];
   const cloudFormation = {
-    send: async (command: { input: { StackName?: string } }) => {
+    send: (command: { input: { StackName?: string } }) => {
       described.push(command.input.StackName ?? '');
-      return { Stacks: [{ StackStatus: 'UPDATE_COMPLETE', Outputs: withOutput ? [{ OutputKey: 'RecordsBucketName', OutputValue: bucket }] : [] }] };
+      return Promise.resolve({ Stacks: [{ StackStatus: 'UPDATE_COMPLETE', Outputs: withOutput ? [{ OutputKey: 'RecordsBucketName', OutputValue: bucket }] : [] }] });
     },
   } as unknown as LabelAws['cloudFormation'];
   return { bucket, aws: { cloudFormation, s3: s3.client }, described };

@@ -9,7 +9,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CAPTURE_LOG_FILTER } from '../../lambda/records/log-line-sink';
-import { LambdaInference } from '../../lib/lambda-inference';
+import type { LambdaInference } from '../../lib/lambda-inference';
 import { inspectModelArtifact, type ModelArtifact } from '../../lib/model-artifact';
 import { ModelEndpoint, type ModelEndpointProps } from '../../lib/model-endpoint';
 import { ServingPlatform } from '../../lib/serving-platform';

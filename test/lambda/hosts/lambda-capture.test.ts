@@ -53,7 +53,7 @@ describe('Given a function with capture on at 100% with inputs', () => {
     const lines: CapturedLine[] = [];
     const handler = createHandler({
       config: runtimeConfigFromEnv({ ...BASE, CAPTURE_SAMPLING_PERCENTAGE: '100', CAPTURE_INPUTS: 'true' }),
-      modelSource: async () => bytes,
+      modelSource: () => Promise.resolve(bytes),
       observability: (name) => createObservability({ serviceName: name, metrics: false, logLevel: 'SILENT' }),
       captureSink: { write: (line) => lines.push(line) },
     });
