@@ -41,7 +41,7 @@ export class LambdaCapture extends Construct {
   /** The delivery stream. */
   public readonly stream: firehose.DeliveryStream;
   /** The role Firehose writes with: put under `capture/` and write its own error logs, nothing more. */
-  public readonly deliveryRole: iam.Role;
+  public readonly deliveryRole: ManagedPolicyRole;
   /** The key prefix captures are written under (with Firehose's hour expression). */
   public readonly dataOutputPrefix: string;
 
@@ -90,7 +90,8 @@ export class LambdaCapture extends Construct {
       keyType: 'CUSTOMER_MANAGED_CMK',
       keyArn: records.encryptionKey.keyArn,
     };
-    this.stream.node.addDependency(this.deliveryRole);
+    // The role's statements are in its managed policy, which Firehose checks at creation.
+    this.stream.node.addDependency(this.deliveryRole.policy);
     const subscriptionRole = new ManagedPolicyRole(this, 'SubscriptionRole', {
       assumedBy: new iam.ServicePrincipal('logs.amazonaws.com', { conditions: { StringLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'logs', resource: '*' }) } } }),
       description: 'Lets CloudWatch Logs send captured predictions of the inference function to their delivery stream (modelstack)',

@@ -73,7 +73,7 @@ describe('Given the shipped environments synthesized into a cloud assembly', () 
         'AWS::IAM::Role', 'AWS::IAM::ManagedPolicy', 'AWS::KMS::Alias', 'AWS::S3::BucketPolicy', 'AWS::Lambda::LayerVersion',
         'Custom::CDKBucketDeployment', 'AWS::Lambda::Version', 'AWS::Lambda::Url', 'AWS::ApplicationAutoScaling::ScalableTarget',
         'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy',
-        'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::Logs::SubscriptionFilter',
+        'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::LogStream',
       ]),
     );
     // Its alias carries provisioned concurrency, so it is priced, not free.
