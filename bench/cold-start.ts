@@ -26,7 +26,7 @@ export interface ColdStartOptions {
 const EXAMPLE = 'breast-cancer';
 const BUCKET = 'modelstack-bench-models';
 /** Goal: process start to first successful prediction, median, in ms. */
-const MAX_COLD_START_MS = 300;
+const MAX_COLD_START_MS = 100;
 const CHILD_TIMEOUT_MS = 30_000;
 
 function plan(quick: boolean) {

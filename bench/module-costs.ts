@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildSync } from 'esbuild';
+import { entryBuildOptions } from '../lib/bundling/esbuild-entry';
 import { REPO_ROOT } from './fixtures';
 import { median } from './stats';
 
@@ -97,6 +98,26 @@ function table(name: string, runs: readonly Run[]): string {
   return lines.join('\n');
 }
 
+/**
+ * What the Lambda function's cold start parses: the handler's `index.js` as the stack builds it (the same esbuild
+ * options), in bytes per package. Unbundled require times overstate packages esbuild trims (zod/mini loads all of
+ * zod's core as CommonJS files, of which the bundle keeps a tenth).
+ */
+function bundleTable(): string {
+  const entry = join(REPO_ROOT, 'lambda', 'hosts', 'lambda-handler.ts');
+  const result = buildSync({ ...entryBuildOptions(entry, REPO_ROOT, true), write: false, metafile: true, sourcemap: false });
+  const output = Object.values(result.metafile.outputs)[0];
+  const bytes = new Map<string, number>();
+  for (const [file, input] of Object.entries(output.inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? `${file.split('/').slice(0, 2).join('/')}/`;
+    bytes.set(name, (bytes.get(name) ?? 0) + input.bytesInOutput);
+  }
+  const lines = ['### Lambda handler bundle (index.js, as the stack builds it)', '', `index.js: ${(output.bytes / 1024).toFixed(0)} KiB minified`, ''];
+  lines.push('| module (package or directory) | KiB in index.js |', '| :-- | --: |');
+  for (const [name, size] of [...bytes].sort((a, b) => b[1] - a[1]).filter(([, size]) => size >= 512)) lines.push(`| ${name} | ${(size / 1024).toFixed(1)} |`);
+  return lines.join('\n');
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const entries = args.length > 0 ? Object.fromEntries(args.map((entry) => [entry, entry])) : DEFAULT_ENTRIES;
@@ -119,6 +140,7 @@ function main(): void {
     spawnSync('sh', ['-c', `cd ${JSON.stringify(REPO_ROOT)} && git ls-files '*.json' | grep -v '^test/' | cpio -pdm ${JSON.stringify(outDir)} 2>/dev/null`]);
     process.stdout.write(`module costs at start-up (node ${process.versions.node}; ${relative(REPO_ROOT, outDir) === '' ? '' : 'transpiled, unbundled'})\n\n`);
     for (const [name, entry] of Object.entries(entries)) process.stdout.write(`${table(name, measure(outDir, entry))}\n\n`);
+    if (args.length === 0) process.stdout.write(`${bundleTable()}\n`);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -21,7 +21,8 @@ import { batchOf, invocationBody, loadExample, REPO_ROOT, type Example } from '.
 import { formatNumber, formatRatio, formatTable, type Table } from './format';
 import { installCleanupHooks, makeTempDir, spawnTracked, stopChild, type TrackedChild } from './processes';
 import { RESULTS_DIR } from './report';
-import { bundleCli, treeRssMiB } from './serve-start';
+import { SERVING_V8_FLAGS } from '../lambda/hosts/worker-pool';
+import { compiledCli, treeRssMiB } from './serve-start';
 import { median } from './stats';
 
 const PEERS_DIR = join(REPO_ROOT, 'bench', 'peers');
@@ -30,7 +31,8 @@ const CONNECTIONS = 32;
 const BATCHES = [1, 64] as const;
 const START_TIMEOUT_MS = 120_000;
 
-type Protocol = 'invocations' | 'v2';
+/** `v2-binary`: the Open Inference Protocol's binary tensor extension (raw FP32 in, binary outputs), modelstack only. */
+type Protocol = 'invocations' | 'v2' | 'v2-binary';
 
 interface ServerSpec {
   readonly name: string;
@@ -105,18 +107,49 @@ function v2Body(example: Example, size: number): string {
   return JSON.stringify({ inputs: [{ name: 'input', shape: [size, example.featureNames.length], datatype: 'FP32', data }] });
 }
 
-function request(spec: ServerSpec, port: number, example: Example, size: number): { url: string; body: string } {
-  return spec.protocol === 'invocations'
-    ? { url: `http://127.0.0.1:${port}/invocations`, body: invocationBody(batchOf(example.instances, size)) }
-    : { url: `http://127.0.0.1:${port}/v2/models/${example.name}/infer`, body: v2Body(example, size) };
+interface PeerRequest {
+  readonly url: string;
+  readonly body: string | Buffer;
+  readonly headers: Record<string, string>;
 }
 
-async function firstSuccess(child: TrackedChild, url: string, body: string): Promise<bigint> {
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** A v2 request with one raw little-endian FP32 tensor after its JSON header (the binary tensor extension). */
+function v2BinaryRequest(url: string, example: Example, size: number): PeerRequest {
+  const rows = batchOf(example.instances, size);
+  const tensor = Buffer.from(new Float32Array(rows.flatMap((row) => example.featureNames.map((name) => row[name]))).buffer);
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [{ name: 'input', shape: [size, example.featureNames.length], datatype: 'FP32', parameters: { binary_data_size: tensor.length } }],
+      parameters: { binary_data_output: true },
+    }),
+  );
+  return {
+    url,
+    body: Buffer.concat([header, tensor]),
+    headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) },
+  };
+}
+
+function request(spec: ServerSpec, port: number, example: Example, size: number): PeerRequest {
+  const v2Url = `http://127.0.0.1:${port}/v2/models/${example.name}/infer`;
+  switch (spec.protocol) {
+    case 'invocations':
+      return { url: `http://127.0.0.1:${port}/invocations`, body: invocationBody(batchOf(example.instances, size)), headers: JSON_HEADERS };
+    case 'v2':
+      return { url: v2Url, body: v2Body(example, size), headers: JSON_HEADERS };
+    case 'v2-binary':
+      return v2BinaryRequest(v2Url, example, size);
+  }
+}
+
+async function firstSuccess(child: TrackedChild, { url, body, headers }: PeerRequest): Promise<bigint> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.child.exitCode !== null) throw new Error(`server exited with ${child.child.exitCode}: ${child.stderr.toString()}`);
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(url, { method: 'POST', headers, body });
       await response.text();
       if (response.status === 200) return process.hrtime.bigint();
     } catch {
@@ -127,10 +160,10 @@ async function firstSuccess(child: TrackedChild, url: string, body: string): Pro
   throw new Error(`no successful prediction within ${START_TIMEOUT_MS} ms: ${child.stderr.toString()}`);
 }
 
-function load(url: string, body: string, seconds: number): Promise<autocannon.Result> {
+function load({ url, body, headers }: PeerRequest, seconds: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: seconds, timeout: 10 },
+      { url, method: 'POST', headers, body, connections: CONNECTIONS, duration: seconds, timeout: 10 },
       (error: unknown, result: autocannon.Result) => (error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve(result)),
     );
   });
@@ -142,14 +175,14 @@ async function sampleServer(spec: ServerSpec, example: Example, seconds: number)
   const child = spawnTracked(file, args, { env, cwd });
   try {
     const first = request(spec, port, example, 1);
-    const coldStartMs = Number((await firstSuccess(child, first.url, first.body)) - child.spawnedAt) / 1e6;
+    const coldStartMs = Number((await firstSuccess(child, first)) - child.spawnedAt) / 1e6;
     const pid = child.child.pid ?? 0;
     const batches: Record<number, Measure> = {};
     for (const size of BATCHES) {
-      const { url, body } = request(spec, port, example, size);
-      await load(url, body, 0.5);
+      const peerRequest = request(spec, port, example, size);
+      await load(peerRequest, 0.5);
       const cpuBefore = treeCpuSeconds(pid);
-      const result = await load(url, body, seconds);
+      const result = await load(peerRequest, seconds);
       const cpu = treeCpuSeconds(pid) - cpuBefore;
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${spec.name}: ${result.non2xx} non-2xx, ${result.errors} errors at batch ${size}`);
       batches[size] = { reqPerSec: result['2xx'] / result.duration, p99Ms: result.latency.p99, cpuMicrosPerRequest: (cpu * 1e6) / result['2xx'] };
@@ -160,18 +193,21 @@ async function sampleServer(spec: ServerSpec, example: Example, seconds: number)
   }
 }
 
+const PROTOCOL_NAMES: Readonly<Record<Protocol, string>> = { invocations: '/invocations', v2: 'OIP v2', 'v2-binary': 'OIP v2 binary tensors' };
+
 function servers(python: string | undefined, cli: string, example: Example): ServerSpec[] {
   const node = (workers: number, protocol: Protocol): ServerSpec => ({
-    name: `modelstack ${protocol === 'v2' ? 'OIP v2' : '/invocations'}, ${workers} worker${workers === 1 ? '' : 's'}`,
+    name: `modelstack ${PROTOCOL_NAMES[protocol]}, ${workers} worker${workers === 1 ? '' : 's'}`,
     protocol,
     command: (port) => ({
       file: process.execPath,
-      args: [cli, 'serve', example.dir, '--port', String(port), '--workers', String(workers)],
+      // As npm start runs it: the serving V8 flags the pool gives its workers, on the single process too.
+      args: [...SERVING_V8_FLAGS, cli, 'serve', example.dir, '--port', String(port), '--workers', String(workers)],
       env: childNodeEnv({ POWERTOOLS_LOG_LEVEL: 'WARN' }),
       cwd: REPO_ROOT,
     }),
   });
-  const list = [node(1, 'invocations'), node(2, 'invocations'), node(1, 'v2')];
+  const list = [node(1, 'invocations'), node(2, 'invocations'), node(1, 'v2'), node(1, 'v2-binary')];
   if (python === undefined) return list;
   const pyEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_DIR: example.dir, PYTHONPATH: PEERS_DIR, ...extra });
   list.push({
@@ -228,7 +264,7 @@ async function main(): Promise<void> {
   const python = ensureVenv(log);
   if (python === undefined) log('python3 not found: measuring modelstack alone (the peers need Python 3)');
   const example = loadExample('breast-cancer');
-  const cli = bundleCli(makeTempDir('modelstack-peers-cli-'));
+  const cli = compiledCli();
   const specs = servers(python, cli, example);
   const rounds = quick ? 1 : 3;
   const seconds = quick ? 2 : 4;
@@ -242,10 +278,15 @@ async function main(): Promise<void> {
       samples.get(spec.name)?.push(await sampleServer(spec, example, seconds));
     }
   }
-  const reference = { invocations: specs[0].name, v2: specs[2].name };
+  const reference = { invocations: specs[0].name, v2: specs[2].name, 'v2-binary': specs[3].name };
   const result = tables(samples, reference, specs);
   log(`\nload average (1 min) during the run: ${Math.min(...loads)}-${Math.max(...loads)} on ${execFileSync('nproc', { encoding: 'utf8' }).trim()} CPUs`);
   for (const table of result) log(`\n${formatTable(table)}`);
+  const mlserver = samples.get('MLServer OIP v2, 1 worker') ?? [];
+  if (mlserver.length > 0) {
+    const rps = (name: string): number => median((samples.get(name) ?? []).map((s) => s.batches[64].reqPerSec));
+    log(`\nbatch 64: modelstack OIP v2 binary tensors / MLServer OIP v2 (JSON) = ${formatRatio(rps(specs[3].name) / rps('MLServer OIP v2, 1 worker'))} req/s (goal >= 3x)`);
+  }
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, 'peers.json'), JSON.stringify({ loads, tables: result, samples: Object.fromEntries(samples) }, null, 2));
 }

@@ -38,6 +38,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'label', load: async () => (await import('./commands/label')).labelCommand },
   { name: 'forget', load: async () => (await import('./commands/forget')).forgetCommand },
   { name: 'shadow-report', load: async () => (await import('./commands/shadow-report')).shadowReportCommand },
+  { name: 'quality-report', load: async () => (await import('./commands/quality-report')).qualityReportCommand },
   { name: 'gate', load: async () => (await import('./commands/gate')).gateCommand },
   { name: 'versions', load: async () => (await import('./commands/versions')).versionsCommand },
   { name: 'rollback', load: async () => (await import('./commands/rollback')).rollbackCommand },
@@ -94,7 +95,8 @@ export async function main(argv: readonly string[], context: CliContext, command
   }
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments, exiting with its code on failure: the `modelstack` binary. */
+export function run(): void {
   const context: CliContext = {
     cwd: process.cwd(),
     env: process.env,
@@ -106,3 +108,5 @@ if (require.main === module) {
     if (code !== EXIT_OK) process.exit(code);
   });
 }
+
+if (require.main === module) run();

@@ -11,7 +11,8 @@ import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import { RolloutStrategy } from '../lib/lambda-rollout';
 import type { ProvisionedConcurrencyScalingProps } from '../lib/lambda-scaling';
 import type { ModelArtifact } from '../lib/model-artifact';
-import type { ModelEndpointBudgetOptions, ModelEndpointCaptureOptions, ModelEndpointMonitoringOptions } from '../lib/model-endpoint';
+import type { ModelEndpointBudgetOptions, ModelEndpointCaptureOptions, ModelEndpointMonitoringOptions, ModelEndpointQualityOptions } from '../lib/model-endpoint';
+import type { QualityConfig } from './quality-schema';
 import type { CaptureConfig } from './capture-schema';
 import type { ModelStackProps } from '../lib/model-stack';
 import { NetworkPlacement } from '../lib/network-placement';
@@ -59,6 +60,8 @@ export function modelStackProps(inputs: EnvironmentStackInputs): ModelStackProps
       ...(inputs.evaluation === undefined ? {} : { evaluation: inputs.evaluation }),
       ...(config.batch === undefined ? {} : { batch: batchOptions(config.batch) }),
       ...(config.capture === undefined ? {} : { capture: captureOptions(config.capture) }),
+      // The schema refuses an enabled quality block without capture: the job reads the endpoint's own records.
+      ...(config.quality?.enabled === true && config.capture !== undefined ? { quality: qualityOptions(config.quality) } : {}),
     },
   };
 }
@@ -72,6 +75,18 @@ export function captureOptions(capture: CaptureConfig): ModelEndpointCaptureOpti
     groundTruthExpiration: Duration.days(capture.groundTruthExpirationDays),
     ...(capture.qualityExpirationDays === undefined ? {} : { qualityExpiration: Duration.days(capture.qualityExpirationDays) }),
     ...(capture.groundTruthWriterArn === undefined ? {} : { groundTruthWriterPrincipal: new iam.ArnPrincipal(capture.groundTruthWriterArn) }),
+  };
+}
+
+/** The quality job as `config.quality` says; settings left unset keep QualityMonitor's defaults. */
+export function qualityOptions(quality: QualityConfig): ModelEndpointQualityOptions {
+  return {
+    ...(quality.windowHours === undefined ? {} : { window: Duration.hours(quality.windowHours) }),
+    ...(quality.labelDelayHours === undefined ? {} : { labelDelay: Duration.hours(quality.labelDelayHours) }),
+    ...(quality.tolerance === undefined ? {} : { tolerance: quality.tolerance }),
+    ...(quality.minLabelledPredictions === undefined ? {} : { minLabelledPredictions: quality.minLabelledPredictions }),
+    ...(quality.psiThreshold === undefined ? {} : { psiThreshold: quality.psiThreshold }),
+    ...(quality.minDriftPredictions === undefined ? {} : { minDriftPredictions: quality.minDriftPredictions }),
   };
 }
 

@@ -15,6 +15,7 @@ import { NetworkSchema } from './network-schema';
 import { SageMakerPlatformSchema } from './sagemaker-schema';
 import { batchEngineProblem, BatchSchema } from './batch-schema';
 import { CaptureSchema } from './capture-schema';
+import { QualitySchema } from './quality-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -105,6 +106,8 @@ export const EnvironmentSchema = z
     capture: CaptureSchema.optional(),
     /** Batch scoring of data sets in S3 (config/batch-schema.ts). Unset: no batch state machine. */
     batch: BatchSchema.optional(),
+    /** Live quality and feature drift from prediction records (config/quality-schema.ts). Unset: none. */
+    quality: QualitySchema.optional(),
     /** Tags applied to every resource. */
     tags: z
       .record(
@@ -124,6 +127,9 @@ export const EnvironmentSchema = z
     }
     if (env.capture !== undefined && env.platform.type === 'sagemaker' && env.platform.serverless !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['capture'], input: env.capture, message: 'cannot be combined with a serverless SageMaker platform (SageMaker Serverless Inference does not capture data)' });
+    }
+    if (env.quality?.enabled === true && env.capture === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['quality', 'enabled'], input: true, message: 'needs the environment\'s prediction records: set capture, or set quality.enabled to false' });
     }
     const engineProblem = batchEngineProblem(env.batch, env.platform.type);
     if (engineProblem !== undefined) ctx.addIssue({ code: 'custom', path: ['batch', 'engine'], input: env.batch?.engine, message: engineProblem });

@@ -49,6 +49,11 @@ export * from './prediction-records';
 export * from './lambda-capture';
 export type { CaptureRecord, GroundTruthRecord, CapturedPayload, PayloadEncoding } from '../lambda/records/record-format';
 // Prediction records (end)
+// Live quality (begin)
+export * from './quality-monitor';
+export { readTrainingProfile, writeTrainingProfile, PROFILE_FILE } from './evaluation/profile-file';
+export type { TrainingProfile, FeatureProfile } from '../lambda/records/training-profile';
+// Live quality (end)
 
 // Types that public props mention, defined with the runtime or the evaluation (type-only: no runtime code).
 export type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';

@@ -11,9 +11,10 @@
  * - no budget;
  * - no batch scoring;
  * - no capture: with `capture`, one {@link PredictionRecords} (construct id `Records`) for the endpoint on either
- *   platform, which the quality job reads (`records`).
+ *   platform, which the quality job reads (`records`);
+ * - no quality monitor.
  *
- * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`) are
+ * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`, `Quality`) are
  * part of the contract: changing them replaces resources.
  */
 import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
@@ -31,8 +32,10 @@ import { ModelFile } from './model-file';
 import { ModelStore, type ModelStoreProps } from './model-store';
 import { Monitoring, type MonitoringProps } from './monitoring';
 import { PropsValidator } from './props-validation';
+import { QualityMonitor, type QualityMonitorProps } from './quality-monitor';
 import { SageMakerInference } from './sagemaker-inference';
 import { PredictionRecords, type PredictionRecordsProps } from './prediction-records';
+import type { IPredictionRecords } from './prediction-records-interface';
 import { ServingPlatform, type EndpointCapture } from './serving-platform';
 
 /** Options of the endpoint's {@link ModelStore}: its props without what the {@link ModelEndpoint} supplies. */
@@ -48,6 +51,18 @@ export interface ModelEndpointBudgetOptions extends Omit<CostBudgetProps, 'topic
    * @default - `modelstack:cost-allocation` = the stack's name
    */
   readonly costAllocationTag?: CostAllocationTag;
+}
+
+/**
+ * Options of the endpoint's {@link QualityMonitor}: its props without what the {@link ModelEndpoint} supplies (the
+ * endpoint, the manifest, the evaluation's figures, the alarm topics, the dashboard and the removal policy).
+ */
+export interface ModelEndpointQualityOptions extends Omit<QualityMonitorProps, 'endpoint' | 'manifest' | 'evaluation' | 'topics' | 'dashboard' | 'removalPolicy' | 'records'> {
+  /**
+   * The prediction records the job reads.
+   * @default - the endpoint's own `records` (with `capture`)
+   */
+  readonly records?: IPredictionRecords;
 }
 
 /** Options of the endpoint's {@link BatchScoring}: its props without what the {@link ModelEndpoint} supplies. */
@@ -137,6 +152,13 @@ export interface ModelEndpointProps {
    * @default - no capture, no records
    */
   readonly capture?: ModelEndpointCaptureOptions;
+
+  /**
+   * Live quality: the endpoint's prediction records joined with ground truth, scored per window, feature drift
+   * against the training profile; alarms on the endpoint's topics, a row on its dashboard.
+   * @default - no quality monitor
+   */
+  readonly quality?: ModelEndpointQualityOptions;
 }
 
 /** A model served, watched, rolled out and budgeted: the composition modelstack's environments use. */
@@ -155,6 +177,8 @@ export class ModelEndpoint extends Construct {
   public readonly batch?: BatchScoring;
   /** The prediction records (captures, ground truth, quality) the quality job reads; `undefined` without `capture`. */
   public readonly records?: PredictionRecords;
+  /** The live quality job and its alarms; `undefined` without `quality`. */
+  public readonly quality?: QualityMonitor;
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
@@ -185,6 +209,24 @@ export class ModelEndpoint extends Construct {
     this.rollout = platform.bindRollout(this, 'Rollout', this.inference, this.monitoring.rollbackAlarms, alarmTopic);
     if (props.budget !== undefined) this.budget = this.addBudget(props.budget);
     if (props.batch !== undefined) this.batch = this.addBatch(props.batch, model, removalPolicy);
+    if (props.quality !== undefined) {
+      const records = props.quality.records ?? this.records;
+      if (records === undefined) {
+        const validator = new PropsValidator(this);
+        validator.fail('quality.records', undefined, "prediction records: set capture (the endpoint's own records) or quality.records");
+        validator.throwIfInvalid();
+      }
+      this.quality = new QualityMonitor(this, 'Quality', {
+        ...props.quality,
+        records: records as IPredictionRecords,
+        endpoint: this.inference,
+        manifest: model.manifest,
+        ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }),
+        topics: this.monitoring.topics,
+        dashboard: this.monitoring.dashboard,
+        removalPolicy,
+      });
+    }
   }
 
   private addRecords(options: ModelEndpointCaptureOptions, removalPolicy: RemovalPolicy): PredictionRecords {

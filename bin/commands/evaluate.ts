@@ -9,7 +9,9 @@ import { Command } from 'commander';
 import { evaluateModel, evaluationPathOf } from '../../lib/evaluation/evaluate-model';
 import { REPORT_FILE, writeEvaluation } from '../../lib/evaluation/evaluation-record';
 import { renderReport } from '../../lib/evaluation/html-report';
+import { writeTrainingProfile } from '../../lib/evaluation/profile-file';
 import { formatEvaluation } from '../../lib/evaluation/terminal-table';
+import { readManifest } from '../../lambda/core/manifest';
 import { CheckFailedError, type CliContext } from '../cli-contract';
 import { progressReporter } from './progress';
 
@@ -51,6 +53,8 @@ export function evaluateCommand(context: CliContext): Command {
       const jsonPath = evaluationPathOf(dir);
       await writeEvaluation(jsonPath, record);
       context.stdout(`wrote ${jsonPath}`);
+      const profilePath = await writeTrainingProfile(dir, await readManifest(join(dir, 'model.json')));
+      if (profilePath !== undefined) context.stdout(`wrote ${profilePath}`);
       if (options.report) {
         const htmlPath = join(dir, REPORT_FILE);
         await writeFile(htmlPath, renderReport([record]));

@@ -4,16 +4,16 @@
  * It is read by the runtime (to validate and prepare every request) and by the stack at synth (to refuse a
  * manifest that does not fit its model before anything is deployed).
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { FEATURE_NAME_PATTERN, FEATURE_NAME_RULE } from './feature-names';
 import { describeIssues } from './issues';
-import { CheckFailure } from './modelstack-error';
+import { ManifestError } from './manifest-error';
+import { readManifestText } from './manifest-file';
 
 export { formatPath, formatValue } from './issues';
 export { FEATURE_NAME_PATTERN } from './feature-names';
+export { ManifestError } from './manifest-error';
+export { outputTensorNames, regressionTargets } from './manifest-outputs';
 
 /** Model names become URL path segments and S3 key prefixes: lower-case DNS-label style. */
 export const MODEL_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -363,17 +363,6 @@ export type Task = Manifest['task'];
 export type ClassificationManifest = Extract<Manifest, { task: 'binary-classification' | 'multiclass-classification' }>;
 export type RegressionManifest = Extract<Manifest, { task: 'regression' }>;
 
-/** Raised when a manifest is invalid; `problems` lists every problem found, each naming its JSON path. */
-export class ManifestError extends CheckFailure {
-  constructor(
-    readonly source: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`${source} is not a valid model manifest:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ManifestError';
-  }
-}
-
 /** Validates a parsed `model.json`; throws {@link ManifestError} listing every problem. */
 export function parseManifest(json: unknown, source = 'model.json'): Manifest {
   const result = ManifestSchema.safeParse(json, { reportInput: true });
@@ -382,41 +371,21 @@ export function parseManifest(json: unknown, source = 'model.json'): Manifest {
   throw new ManifestError(source, problems);
 }
 
-/** Reads and validates a manifest file. */
-/** Why the manifest cannot be read, saying what to do when it is simply not there. */
-function manifestUnreadable(path: string, error: unknown): string {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return `cannot be read: ${(error as Error).message}`;
-  const model = join(dirname(path), 'model.onnx');
-  return existsSync(model)
-    ? `does not exist, but ${model} does: write the manifest with "modelstack init ${model} --data <train.csv> --target <column>", review it, then try again`
-    : 'does not exist: a model directory holds model.json (the manifest) and model.onnx';
-}
-
-export async function readManifest(path: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ManifestError(path, [manifestUnreadable(path, error)]);
-  }
+/**
+ * Parses and validates a manifest's text.
+ * @throws ManifestError when it is not JSON or not a valid manifest
+ */
+export function parseManifestText(text: string, source = 'model.json'): Manifest {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ManifestError(path, [`is not valid JSON: ${(error as Error).message}`]);
+    throw new ManifestError(source, [`is not valid JSON: ${(error as Error).message}`]);
   }
-  return parseManifest(json, path);
+  return parseManifest(json, source);
 }
 
-/** A multi-output regression's target names, in the value tensor's column order; `undefined` otherwise. */
-export function regressionTargets(manifest: Manifest): readonly string[] | undefined {
-  return manifest.task === 'regression' ? manifest.output.targets : undefined;
-}
-
-/** Names of the output tensors the manifest reads: the scores (or value), then the label tensor if any. */
-export function outputTensorNames(manifest: Manifest): string[] {
-  if (manifest.task === 'regression') return [manifest.output.value];
-  const { output } = manifest;
-  const scores = output.probabilities ?? output.logits ?? output.positiveProbability ?? '';
-  return output.label === undefined ? [scores] : [scores, output.label];
+/** Reads and validates a manifest file. */
+export async function readManifest(path: string): Promise<Manifest> {
+  return parseManifestText(await readManifestText(path), path);
 }

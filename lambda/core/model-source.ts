@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { GetObjectCommand as GetObject, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { CheckFailure } from './modelstack-error';
+import type * as S3ObjectGet from './s3-object-get';
 
 /** The model's bytes could not be read; `source` names the file or `s3://bucket/key`, `cause` the underlying error. */
 export class ModelSourceError extends CheckFailure {
@@ -137,6 +138,12 @@ function s3Sdk(): { GetObjectCommand: typeof GetObject; S3Client: typeof S3Clien
   return require('@aws-sdk/client-s3') as { GetObjectCommand: typeof GetObject; S3Client: typeof S3Client };
 }
 
+/** The signed GET (and its signer), loaded at first use like the client: only a model in S3 needs it. */
+function s3ObjectGet(): typeof S3ObjectGet {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./s3-object-get') as typeof S3ObjectGet;
+}
+
 /** Where a model lives in S3. */
 export interface S3ModelLocation {
   readonly bucket: string;
@@ -166,20 +173,28 @@ export interface S3ModelLocation {
 export async function readModelFromS3(location: S3ModelLocation): Promise<Uint8Array> {
   const { bucket, key, versionId } = location;
   const source = `s3://${bucket}/${key}${versionId === undefined ? '' : `?versionId=${versionId}`}`;
-  const ownsClient = location.client === undefined;
-  const client = location.client ?? createModelS3Client(location.timeouts);
-  const { GetObjectCommand } = s3Sdk();
   const attemptTimeoutMs = location.timeouts?.attemptTimeoutMs ?? DEFAULT_S3_TIMEOUTS.attemptTimeoutMs;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), attemptTimeoutMs);
+  // Without a client of the caller's, the environment's credentials sign one GET (s3-object-get.ts), as the SDK would.
+  const signedGet = location.client === undefined ? s3ObjectGet() : undefined;
+  const lean = signedGet?.leanS3Settings(process.env);
+  const ownClient = lean === undefined && location.client === undefined ? createModelS3Client(location.timeouts) : undefined;
   let bytes: Uint8Array;
   try {
-    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), {
-      abortSignal: deadline.signal,
-    });
-    const body: unknown = response.Body;
-    if (body === undefined || body === null) throw new Error('S3 returned no body');
-    bytes = await collect(body, response.ContentLength, deadline.signal);
+    const { body, contentLength } =
+      lean === undefined
+        ? await sendGetObject(location.client ?? (ownClient as S3Client), location, deadline.signal)
+        : await (signedGet as typeof S3ObjectGet).getS3Object({
+            bucket,
+            key,
+            ...(versionId === undefined ? {} : { versionId }),
+            ...lean,
+            connectTimeoutMs: location.timeouts?.connectTimeoutMs ?? DEFAULT_S3_TIMEOUTS.connectTimeoutMs,
+            readTimeoutMs: location.timeouts?.readTimeoutMs ?? DEFAULT_S3_TIMEOUTS.readTimeoutMs,
+            signal: deadline.signal,
+          });
+    bytes = await collect(body, contentLength, deadline.signal);
   } catch (error) {
     if (error instanceof ModelSourceError) throw error;
     const reason = deadline.signal.aborted
@@ -188,10 +203,25 @@ export async function readModelFromS3(location: S3ModelLocation): Promise<Uint8A
     throw new ModelSourceError(source, `Cannot read the model from ${source}: ${reason}`, { cause: error });
   } finally {
     clearTimeout(timer);
-    if (ownsClient) client.destroy();
+    ownClient?.destroy();
   }
   if (location.expectedSha256 !== undefined) verifySha256(bytes, location.expectedSha256, source);
   return bytes;
+}
+
+/** The GetObject of the SDK's client. */
+async function sendGetObject(
+  client: S3Client,
+  location: S3ModelLocation,
+  signal: AbortSignal,
+): Promise<{ readonly body: unknown; readonly contentLength?: number }> {
+  const { GetObjectCommand } = s3Sdk();
+  const response = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key, VersionId: location.versionId }), {
+    abortSignal: signal,
+  });
+  const body: unknown = response.Body;
+  if (body === undefined || body === null) throw new Error('S3 returned no body');
+  return { body, ...(response.ContentLength === undefined ? {} : { contentLength: response.ContentLength }) };
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { Tensor } from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
-import { readManifest, type Manifest } from './manifest';
+import type * as ManifestModule from './manifest';
+import type { Manifest } from './manifest';
 import { readModelFromFile, sha256Hex, verifySha256 } from './model-source';
 import { createSession } from './onnx-session';
 import { OutputReader } from './outputs';
@@ -181,6 +182,8 @@ export async function loadModelFromDirectory(
 ): Promise<OnnxModel> {
   const modelPath = join(dir, 'model.onnx');
   // Both reads run at once, but the manifest's error is reported first so the message does not depend on timing.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the schema loads only for a model directory, not in Lambda
+  const { readManifest } = require('./manifest') as typeof ManifestModule;
   const [manifest, bytes] = await Promise.allSettled([readManifest(join(dir, 'model.json')), readModelFromFile(modelPath)]);
   if (manifest.status === 'rejected') throw manifest.reason;
   if (bytes.status === 'rejected') throw bytes.reason;

@@ -26,6 +26,25 @@ function ownRealmBytes(bytes: Uint8Array): Uint8Array {
   return bytes instanceof Uint8Array ? bytes : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
+/** onnxruntime-node's own initialization (`initOrt`), which its first session otherwise runs. */
+interface OnnxRuntimeBinding {
+  readonly initOrt?: () => void;
+}
+
+/**
+ * Initializes onnxruntime's environment now rather than in the first `InferenceSession.create`: a cold start calls
+ * it while the model download is in flight, so the two overlap (it is most of a first session's time). Best effort:
+ * the entry point is onnxruntime-node's internal `dist/binding`; without it the first session initializes as usual.
+ */
+export function initOnnxRuntime(): void {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module of onnxruntime-node, no types
+    (require('onnxruntime-node/dist/binding') as OnnxRuntimeBinding).initOrt?.();
+  } catch {
+    // The first session initializes it.
+  }
+}
+
 /**
  * A session on the model `bytes`; `source` names the model in the error.
  * @throws ModelLoadError when onnxruntime cannot load the bytes

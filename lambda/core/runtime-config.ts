@@ -28,9 +28,10 @@
  * here because the runtime passes a default (`modelstack`) that `POWERTOOLS_METRICS_NAMESPACE` overrides.
  */
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import english from 'zod/v4/locales/en.cjs';
 import { EvaluationFiguresSchema, type EvaluationKeyFigures } from './evaluation-figures';
-import { formatValue } from './issues';
+import { formatPath, formatValue } from './issues';
 import type { S3DownloadTimeouts } from './model-source';
 import { CheckFailure } from './modelstack-error';
 
@@ -108,88 +109,93 @@ export class RuntimeConfigError extends CheckFailure {
 /** Unset and empty variables are treated alike. */
 const unsetIfEmpty = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-const required = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema);
+/** zod/mini carries no messages of its own: zod's English ones, for the problems no custom message covers. */
+const PARSE_OPTIONS = { reportInput: true, error: english().localeError } as const;
+
+/** A variable read through `schema`, unset when empty. */
+const variable = <T extends z.core.$ZodType>(schema: T) => z.pipe(z.transform(unsetIfEmpty), schema);
 
 const positiveInteger = (max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, { message: 'must be a positive whole number' })
-    .transform(Number)
-    .refine((n) => Number.isSafeInteger(n) && n >= 1 && n <= max, {
-      message: `must be a whole number between 1 and ${max}`,
-    });
+  z.pipe(
+    z.string().check(z.trim(), z.regex(/^\d+$/, { message: 'must be a positive whole number' })),
+    z.pipe(
+      z.transform(Number),
+      z.number().check(
+        z.refine((n) => Number.isSafeInteger(n) && n >= 1 && n <= max, { message: `must be a whole number between 1 and ${max}` }),
+      ),
+    ),
+  );
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
 
-const booleanWord = () =>
-  z
-    .string()
-    .transform((v) => v.trim().toLowerCase())
-    .refine((v) => TRUE_WORDS.has(v) || FALSE_WORDS.has(v), { message: 'must be true or false' })
-    .transform((v) => TRUE_WORDS.has(v));
+const flag = z.pipe(
+  z.pipe(z.string(), z.transform((v) => v.trim().toLowerCase())).check(
+    z.refine((v) => TRUE_WORDS.has(v) || FALSE_WORDS.has(v), { message: 'must be true or false' }),
+  ),
+  z.transform((v) => TRUE_WORDS.has(v)),
+);
 
-const percentage = () =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+(\.\d+)?$/, { message: 'must be a percentage from 0 to 100' })
-    .transform(Number)
-    .refine((n) => n <= 100, { message: 'must be a percentage from 0 to 100' });
+const percentage = z.pipe(
+  z.string().check(z.trim(), z.regex(/^\d+(\.\d+)?$/, { message: 'must be a percentage from 0 to 100' })),
+  z.pipe(z.transform(Number), z.number().check(z.refine((n) => n <= 100, { message: 'must be a percentage from 0 to 100' }))),
+);
 
-const envSchema = z.object({
-  MODEL_BUCKET: required(
-    z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-      message: 'must be an S3 bucket name (3-63 lower-case letters, digits, dots or hyphens)',
+const evaluationJson = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text, ctx): unknown => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.issues.push({ code: 'custom', input: text, message: 'must be JSON (the evaluation key figures the stack writes)' });
+        return z.NEVER;
+      }
     }),
   ),
-  MODEL_KEY: required(
-    z
-      .string()
-      .refine((key) => Buffer.byteLength(key) <= 1024, { message: 'must be an S3 key of at most 1024 bytes' }),
+  EvaluationFiguresSchema,
+);
+
+// zod's lighter entry (zod/mini): the configuration is read at every cold start, before the first request.
+const envSchema = z.object({
+  MODEL_BUCKET: variable(
+    z.string().check(
+      z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+        message: 'must be an S3 bucket name (3-63 lower-case letters, digits, dots or hyphens)',
+      }),
+    ),
   ),
-  MODEL_SHA256: required(
-    z
-      .string()
-      .trim()
-      .regex(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters (the SHA-256 of model.onnx)' })
-      .transform((hex) => hex.toLowerCase()),
+  MODEL_KEY: variable(
+    z.string().check(z.refine((key) => Buffer.byteLength(key) <= 1024, { message: 'must be an S3 key of at most 1024 bytes' })),
   ),
-  MODEL_MANIFEST: z.preprocess(unsetIfEmpty, z.string().optional()),
-  MAX_BATCH_SIZE: z.preprocess(unsetIfEmpty, positiveInteger(MAX_BATCH_SIZE_LIMIT).optional()),
-  MAX_PAYLOAD_BYTES: z.preprocess(unsetIfEmpty, positiveInteger(1024 * 1024 * 1024).optional()),
-  LOG_PAYLOADS: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .transform((v) => v.trim().toLowerCase())
-      .refine((v) => TRUE_WORDS.has(v) || FALSE_WORDS.has(v), { message: 'must be true or false' })
-      .transform((v) => TRUE_WORDS.has(v))
-      .optional(),
+  MODEL_SHA256: variable(
+    z.pipe(
+      z.string().check(z.trim(), z.regex(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters (the SHA-256 of model.onnx)' })),
+      z.transform((hex) => hex.toLowerCase()),
+    ),
   ),
-  MODEL_S3_CONNECT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, positiveInteger(900_000).optional()),
-  MODEL_S3_READ_TIMEOUT_MS: z.preprocess(unsetIfEmpty, positiveInteger(900_000).optional()),
-  MODEL_S3_ATTEMPT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, positiveInteger(900_000).optional()),
-  POWERTOOLS_METRICS_NAMESPACE: z.preprocess(unsetIfEmpty, z.string().max(255).optional()),
-  CAPTURE_SAMPLING_PERCENTAGE: z.preprocess(unsetIfEmpty, percentage().optional()),
-  CAPTURE_INPUTS: z.preprocess(unsetIfEmpty, booleanWord().optional()),
-  MODEL_EVALUATION: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .transform((text, ctx) => {
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be JSON (the evaluation key figures the stack writes)' });
-          return z.NEVER;
-        }
-      })
-      .pipe(EvaluationFiguresSchema)
-      .optional(),
-  ),
+  MODEL_MANIFEST: variable(z.optional(z.string())),
+  MAX_BATCH_SIZE: variable(z.optional(positiveInteger(MAX_BATCH_SIZE_LIMIT))),
+  MAX_PAYLOAD_BYTES: variable(z.optional(positiveInteger(1024 * 1024 * 1024))),
+  LOG_PAYLOADS: variable(z.optional(flag)),
+  MODEL_S3_CONNECT_TIMEOUT_MS: variable(z.optional(positiveInteger(900_000))),
+  MODEL_S3_READ_TIMEOUT_MS: variable(z.optional(positiveInteger(900_000))),
+  MODEL_S3_ATTEMPT_TIMEOUT_MS: variable(z.optional(positiveInteger(900_000))),
+  POWERTOOLS_METRICS_NAMESPACE: variable(z.optional(z.string().check(z.maxLength(255, { message: 'must be at most 255 characters' })))),
+  MODEL_EVALUATION: variable(z.optional(evaluationJson)),
+  CAPTURE_SAMPLING_PERCENTAGE: variable(z.optional(percentage)),
+  CAPTURE_INPUTS: variable(z.optional(flag)),
 });
+
+/** One problem of a variable: its name (and the path inside a JSON value), what is wrong, and the value set. */
+function describeVariableIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
+  const name = String(issue.path[0]);
+  const raw = env[name];
+  if (raw === undefined) return `${name}: is required`;
+  if (raw.trim() === '') return `${name}: is required (it is set but empty)`;
+  // The raw string, not the parsed value: that is what the operator set. Inside a JSON value, the path too.
+  return `${formatPath(issue.path)}: ${issue.message} (got ${formatValue(raw)})`;
+}
 
 export interface RuntimeConfigOptions {
   /** Directory the default manifest path is resolved against. @default the directory of this module (the bundle) */
@@ -201,18 +207,9 @@ export interface RuntimeConfigOptions {
  * @throws RuntimeConfigError naming each bad variable, its value and what is allowed.
  */
 export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv, options: RuntimeConfigOptions = {}): RuntimeConfig {
-  const result = envSchema.safeParse(env, { reportInput: true });
+  const result = envSchema.safeParse(env, PARSE_OPTIONS);
   if (!result.success) {
-    throw new RuntimeConfigError(
-      result.error.issues.map((issue) => {
-        const name = String(issue.path[0]);
-        const raw = env[name];
-        if (raw === undefined) return `${name}: is required`;
-        if (raw.trim() === '') return `${name}: is required (it is set but empty)`;
-        // The raw string, not the parsed value: that is what the operator set.
-        return `${name}: ${issue.message} (got ${formatValue(raw)})`;
-      }),
-    );
+    throw new RuntimeConfigError(result.error.issues.map((issue) => describeVariableIssue(issue, env)));
   }
   const parsed = result.data;
   const bundleDir = options.bundleDir ?? __dirname;
@@ -307,47 +304,41 @@ export interface ServerCaptureConfig extends CaptureConfig {
 /** The container's capture variables, beside {@link RUNTIME_ENV}'s. */
 export const CAPTURE_SERVER_ENV = { bucket: 'CAPTURE_BUCKET', name: 'CAPTURE_NAME', endpoint: 'CAPTURE_S3_ENDPOINT' } as const;
 
-const containerEnvSchema = envSchema.pick({
-  MODEL_SHA256: true,
-  MAX_BATCH_SIZE: true,
-  MAX_PAYLOAD_BYTES: true,
-  LOG_PAYLOADS: true,
-  POWERTOOLS_METRICS_NAMESPACE: true,
-  CAPTURE_SAMPLING_PERCENTAGE: true,
-  CAPTURE_INPUTS: true,
-}).extend({
-  CAPTURE_BUCKET: z.preprocess(unsetIfEmpty, z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).optional()),
-  CAPTURE_NAME: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, { message: 'must be 1 to 200 letters, digits, dots, hyphens or underscores' }).optional()),
-  CAPTURE_S3_ENDPOINT: z.preprocess(unsetIfEmpty, z.url({ message: 'must be a URL such as http://127.0.0.1:4569' }).optional()),
-  SAGEMAKER_BIND_TO_PORT: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, { message: 'must be a port number from 0 to 65535' })
-      .transform(Number)
-      .refine((n) => n <= 65535, { message: 'must be a port number from 0 to 65535' })
-      .optional(),
-  ),
-  MODELSTACK_MODEL_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
-  SAGEMAKER_MODEL_SERVER_WORKERS: z.preprocess(unsetIfEmpty, positiveInteger(MAX_CONTAINER_WORKERS).optional()),
-});
+const containerEnvSchema = z.extend(
+  z.pick(envSchema, {
+    MODEL_SHA256: true,
+    MAX_BATCH_SIZE: true,
+    MAX_PAYLOAD_BYTES: true,
+    LOG_PAYLOADS: true,
+    POWERTOOLS_METRICS_NAMESPACE: true,
+    CAPTURE_SAMPLING_PERCENTAGE: true,
+    CAPTURE_INPUTS: true,
+  }),
+  {
+    CAPTURE_BUCKET: variable(z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' })))),
+    CAPTURE_NAME: variable(z.optional(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,200}$/, { message: 'must be 1 to 200 letters, digits, dots, hyphens or underscores' })))),
+    CAPTURE_S3_ENDPOINT: variable(z.optional(z.string().check(z.refine((v) => URL.canParse(v), { message: 'must be a URL such as http://127.0.0.1:4569' })))),
+    SAGEMAKER_BIND_TO_PORT: variable(
+      z.optional(
+        z.pipe(
+          z.string().check(z.trim(), z.regex(/^\d+$/, { message: 'must be a port number from 0 to 65535' })),
+          z.pipe(z.transform(Number), z.number().check(z.refine((n) => n <= 65535, { message: 'must be a port number from 0 to 65535' }))),
+        ),
+      ),
+    ),
+    MODELSTACK_MODEL_DIR: variable(z.optional(z.string())),
+    SAGEMAKER_MODEL_SERVER_WORKERS: variable(z.optional(positiveInteger(MAX_CONTAINER_WORKERS))),
+  },
+);
 
 /**
  * Reads and validates the container host's configuration from `env` (pass `process.env`).
  * @throws RuntimeConfigError naming each bad variable, its value and what is allowed.
  */
 export function containerConfigFromEnv(env: NodeJS.ProcessEnv): ContainerConfig {
-  const result = containerEnvSchema.safeParse(env, { reportInput: true });
+  const result = containerEnvSchema.safeParse(env, PARSE_OPTIONS);
   if (!result.success) {
-    throw new RuntimeConfigError(
-      result.error.issues.map((issue) => {
-        const name = String(issue.path[0]);
-        const raw = env[name];
-        if (raw === undefined || raw.trim() === '') return `${name}: is required${raw === undefined ? '' : ' (it is set but empty)'}`;
-        return `${name}: ${issue.message} (got ${formatValue(raw)})`;
-      }),
-    );
+    throw new RuntimeConfigError(result.error.issues.map((issue) => describeVariableIssue(issue, env)));
   }
   const parsed = result.data;
   return {

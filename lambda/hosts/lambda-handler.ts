@@ -25,10 +25,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { logLineSink } from '../records/log-line-sink';
 import { createInferenceApp } from '../serving/app';
 import type { HttpRequest, InferenceApp, ModelStatus } from '../serving/contract';
-import { ManifestError, readManifest } from '../core/manifest';
 import type { Manifest } from '../core/manifest';
+import { ManifestError } from '../core/manifest-error';
+import { readStampedManifest } from '../core/manifest-file';
 import { loadModel, ModelIntegrityError, ModelLoadError, ModelMismatchError } from '../core/model';
 import { readModelFromS3 } from '../core/model-source';
+import { initOnnxRuntime } from '../core/onnx-session';
 import { jsonResponse } from '../serving/contract';
 import { notReadyError, RetryableLoadFailure } from '../serving/errors';
 import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
@@ -76,7 +78,7 @@ export interface HandlerDeps {
    * @default DEFAULT_MAX_WAIT_FOR_MODEL_MS
    */
   readonly maxWaitForModelMs?: number;
-  /** @default readManifest */
+  /** @default readStampedManifest: as the stack validated it at synth, or validated in full */
   readonly readManifest?: (path: string) => Promise<Manifest>;
   /** Builds the logs and metrics once the model name is known. @default Powertools, metrics on */
   readonly observability?: (serviceName: string, config: RuntimeConfig | undefined) => Observability;
@@ -153,7 +155,7 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
   const random = deps.retry?.random ?? Math.random;
   const maxWait = deps.maxWaitForModelMs ?? DEFAULT_MAX_WAIT_FOR_MODEL_MS;
   const makeObservability = deps.observability ?? defaultObservability;
-  const readManifestFn = deps.readManifest ?? readManifest;
+  const readManifestFn = deps.readManifest ?? readStampedManifest;
   let captureSink = deps.captureSink;
 
   let config: RuntimeConfig | undefined = deps.config;
@@ -210,10 +212,15 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
     const run = async (): Promise<void> => {
       try {
         if (config === undefined) throw configError;
+        // The download starts first: its network wait overlaps the manifest, the observability and onnxruntime's
+        // own initialization below (each on this thread).
+        const download = modelSource(config);
+        download.catch(() => undefined);
         manifest ??= await readManifestFn(config.manifestPath);
         observability ??= makeObservability(manifest.name, config);
         const obs = serve(observability);
-        const bytes = await modelSource(config);
+        initOnnxRuntime();
+        const bytes = await download;
         const loaded = await loadModel({ bytes, manifest, expectedSha256: config.modelSha256, source });
         obs.recordModelLoad(loaded, now() - started, source);
         delay = initialDelay;

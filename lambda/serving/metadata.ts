@@ -5,7 +5,8 @@
  */
 import { featureIdentifiers } from '../core/feature-names';
 import { inputLayout, type ElementType } from '../core/input-layout';
-import { regressionTargets, type Manifest } from '../core/manifest';
+import type { Manifest } from '../core/manifest';
+import { regressionTargets } from '../core/manifest-outputs';
 import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import type { LoadedModel } from '../core/types';
 import { BINARY_EXTENSION } from './binary-tensors';

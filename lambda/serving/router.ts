@@ -5,7 +5,8 @@
  */
 import { formatValue } from '../core/issues';
 import type { EvaluationKeyFigures } from '../core/evaluation-figures';
-import { regressionTargets, type Manifest } from '../core/manifest';
+import type { Manifest } from '../core/manifest';
+import { regressionTargets } from '../core/manifest-outputs';
 import type { ModelStatus } from './contract';
 import { HttpError, notReadyError } from './errors';
 import { modelMetadata } from './metadata';

@@ -12,6 +12,14 @@ import { BundleError } from './bundle-error';
 /** The bundle's entry file, written by esbuild. Lambda handler string: `index.handler`. */
 export const BUNDLE_ENTRY_FILE = 'index.js';
 
+/**
+ * Packages the runtime loads only on a rare path (`require` at first use): the full S3 client (a caller's client, or
+ * credentials the environment does not hold) and onnx-proto (a ZipMap output to explain). Each is bundled into a
+ * one-file package of its own under the bundle's `node_modules/`, not into `index.js`, which a cold start parses
+ * whole: together they were most of its bytes.
+ */
+export const SEPARATE_PACKAGES = ['@aws-sdk/client-s3', 'onnx-proto'] as const;
+
 function loadEsbuild(entry: string): typeof Esbuild {
   try {
     return createRequire(__filename)('esbuild') as typeof Esbuild;
@@ -20,6 +28,33 @@ function loadEsbuild(entry: string): typeof Esbuild {
       `entry '${entry}' is TypeScript to bundle, which needs esbuild: install it in your project (npm install --save-dev esbuild), or leave entry unset to use modelstack's prebuilt runtime`,
     );
   }
+}
+
+/** esbuild's options for a host's `index.js` (also read by `npm run bench:modules`, to weigh what a cold start parses). */
+export function entryBuildOptions(entry: string, projectRoot: string, bundleAwsSdk: boolean): Esbuild.BuildOptions {
+  return {
+    entryPoints: [entry],
+    // Paths in the output (source map `sources`) are made relative to a fixed virtual location in the
+    // project, not to the real (temporary) output directory.
+    absWorkingDir: projectRoot,
+    outfile: path.join(projectRoot, BUNDLE_ENTRY_FILE),
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    // Packages' ES module builds first: esbuild drops what the host does not use (the SDK signer's share of
+    // @smithy/core, for one), which CommonJS builds do not allow.
+    mainFields: ['module', 'main'],
+    minify: true,
+    // A separate index.js.map plus the sourceMappingURL comment that --enable-source-maps follows.
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'none',
+    // The entry's imports resolve from the project even when the entry lives elsewhere (tests).
+    nodePaths: [path.join(projectRoot, 'node_modules')],
+    external: ['onnxruntime-node', ...SEPARATE_PACKAGES, ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
+    logLevel: 'silent',
+  };
 }
 
 /**
@@ -34,27 +69,7 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
   const esbuild = loadEsbuild(entry);
   let result: Esbuild.BuildResult<{ write: false }>;
   try {
-    result = esbuild.buildSync({
-      entryPoints: [entry],
-      // Paths in the output (source map `sources`) are made relative to a fixed virtual location in the
-      // project, not to the real (temporary) output directory.
-      absWorkingDir: projectRoot,
-      outfile: path.join(projectRoot, BUNDLE_ENTRY_FILE),
-      write: false,
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'cjs',
-      minify: true,
-      // A separate index.js.map plus the sourceMappingURL comment that --enable-source-maps follows.
-      sourcemap: 'linked',
-      sourcesContent: false,
-      legalComments: 'none',
-      // The entry's imports resolve from the project even when the entry lives elsewhere (tests).
-      nodePaths: [path.join(projectRoot, 'node_modules')],
-      external: ['onnxruntime-node', ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
-      logLevel: 'silent',
-    });
+    result = esbuild.buildSync({ ...entryBuildOptions(entry, projectRoot, bundleAwsSdk), write: false });
   } catch (error) {
     throw new BundleError(`esbuild could not bundle '${entry}': ${(error as Error).message}`);
   }
@@ -62,4 +77,32 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
   for (const file of result.outputFiles) {
     fs.writeFileSync(path.join(outputDir, path.basename(file.path)), file.contents);
   }
+  const used = new Set(result.outputFiles.flatMap((file) => SEPARATE_PACKAGES.filter((name) => file.text.includes(`require("${name}")`))));
+  for (const name of SEPARATE_PACKAGES) {
+    // With the AWS SDK left external, the runtime's own copy of the client is used.
+    if (used.has(name) && (bundleAwsSdk || !name.startsWith('@aws-sdk/'))) bundleSeparatePackage(esbuild, name, outputDir, projectRoot);
+  }
+}
+
+/** `name` bundled into `outputDir/node_modules/<name>/index.js` (with a package.json), where `require(name)` finds it. */
+function bundleSeparatePackage(esbuild: typeof Esbuild, name: string, outputDir: string, projectRoot: string): void {
+  const dir = path.join(outputDir, 'node_modules', ...name.split('/'));
+  try {
+    esbuild.buildSync({
+      stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: projectRoot, sourcefile: `${name}.js` },
+      absWorkingDir: projectRoot,
+      outfile: path.join(dir, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      minify: true,
+      legalComments: 'none',
+      nodePaths: [path.join(projectRoot, 'node_modules')],
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    throw new BundleError(`esbuild could not bundle '${name}': ${(error as Error).message}`);
+  }
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name, private: true, main: 'index.js' }, null, 2)}\n`);
 }

@@ -11,13 +11,19 @@ import * as path from 'node:path';
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The runtime's hosts that are prebuilt. */
-export const RUNTIME_HOSTS = ['lambda-handler', 'container', 'batch-handler'] as const;
+export const RUNTIME_HOSTS = ['lambda-handler', 'container', 'batch-handler', 'quality-handler'] as const;
 
 /** One of {@link RUNTIME_HOSTS}. */
 export type RuntimeHost = (typeof RUNTIME_HOSTS)[number];
 
 /** Where prebuilt bundles live under a compiled tree's root. */
 export const PREBUILT_BUNDLES_FOLDER = 'bundles';
+
+/**
+ * A prebuilt bundle's `node_modules/` (the packages bundled apart from `index.js`) is shipped under this name: npm
+ * leaves every `node_modules` folder out of a published package. Copying a prebuilt bundle restores the name.
+ */
+export const PREBUILT_PACKAGES_FOLDER = 'packages';
 
 /** The TypeScript entry of `host` under `projectRoot` (a path that exists only in the sources). */
 export function hostEntry(host: RuntimeHost, projectRoot: string = PROJECT_ROOT): string {
@@ -31,7 +37,7 @@ export function prebuiltBundleName(host: RuntimeHost, bundleAwsSdk: boolean): st
 
 /**
  * Every prebuilt bundle the package ships: the Lambda handler with and without the AWS SDK, the container, the batch
- * function's handler.
+ * function's handler, the quality job's handler.
  */
 export function prebuiltBundleVariants(): Array<{ readonly name: string; readonly host: RuntimeHost; readonly bundleAwsSdk: boolean }> {
   const variants: Array<{ host: RuntimeHost; bundleAwsSdk: boolean }> = [
@@ -39,6 +45,7 @@ export function prebuiltBundleVariants(): Array<{ readonly name: string; readonl
     { host: 'lambda-handler', bundleAwsSdk: false },
     { host: 'container', bundleAwsSdk: true },
     { host: 'batch-handler', bundleAwsSdk: true },
+    { host: 'quality-handler', bundleAwsSdk: true },
   ];
   return variants.map((variant) => ({ ...variant, name: prebuiltBundleName(variant.host, variant.bundleAwsSdk) }));
 }

@@ -6,11 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Manifest } from '../../lambda/core/manifest';
-import { MANIFEST_FILE_NAME } from '../../lambda/core/runtime-config';
 import { assertWithinLimits, measureBundle, type BundleReport, type BundleSizeLimits } from './bundle-size';
-import { BUNDLE_ENTRY_FILE, bundleEntry } from './esbuild-entry';
+import { bundleEntry } from './esbuild-entry';
 import { copyOnnxRuntime, type OnnxRuntimePlatform } from './onnxruntime-files';
-import { findPrebuiltBundle, PROJECT_ROOT } from './prebuilt-bundle';
+import { findPrebuiltBundle, PREBUILT_PACKAGES_FOLDER, PROJECT_ROOT } from './prebuilt-bundle';
+import { writeStampedManifest } from './stamped-manifest';
 
 export { BUNDLE_ENTRY_FILE } from './esbuild-entry';
 export { PROJECT_ROOT } from './prebuilt-bundle';
@@ -54,9 +54,11 @@ export interface RuntimeBundleOptions {
  *
  * - `index.js` (+ `index.js.map`): the entry bundled by esbuild (prebuilt in the package for its own hosts) (node24, CommonJS, minified, source map in a
  *   separate file linked from `index.js`, without sources content), `onnxruntime-node` left external;
+ * - `node_modules/@aws-sdk/client-s3/`, `node_modules/onnx-proto/`: each bundled into one `index.js` apart from
+ *   `index.js`, loaded only when needed (`SEPARATE_PACKAGES`; the client only with the AWS SDK bundled);
  * - `node_modules/onnxruntime-node/`: `package.json`, `dist/*.js` and `bin/napi-v6/<os>/<arch>/*` only;
  * - `node_modules/onnxruntime-common/`: `package.json`, `dist/cjs/*.js` and `dist/cjs/package.json`;
- * - `model.json`: the manifest.
+ * - `model.json`: the manifest, and `model.json.sha256`: its stamp (validated at synth; `manifest-file.ts`).
  *
  * Deterministic: the same inputs give byte-identical files, so the asset hash only changes with the code.
  *
@@ -71,15 +73,16 @@ export function bundleRuntime(options: RuntimeBundleOptions): BundleReport {
   if (prebuilt === undefined) bundleEntry(options.entry, outputDir, projectRoot, bundleAwsSdk);
   else copyPrebuilt(prebuilt, outputDir);
   copyOnnxRuntime(outputDir, projectRoot, options.target);
-  fs.writeFileSync(path.join(outputDir, MANIFEST_FILE_NAME), `${JSON.stringify(options.manifest, null, 2)}\n`);
+  writeStampedManifest(outputDir, options.manifest);
   const report = measureBundle(outputDir, options.target.architecture);
   assertWithinLimits(report, options.target.limits ?? {}, options.target.name);
   return report;
 }
 
-/** Copies a prebuilt host (`index.js` and its source map) into `outputDir`. */
+/** Copies a prebuilt host (`index.js`, its source map, the packages bundled apart) into `outputDir`. */
 function copyPrebuilt(prebuilt: string, outputDir: string): void {
-  for (const file of [BUNDLE_ENTRY_FILE, `${BUNDLE_ENTRY_FILE}.map`]) {
-    fs.copyFileSync(path.join(prebuilt, file), path.join(outputDir, file));
+  for (const entry of fs.readdirSync(prebuilt)) {
+    const target = entry === PREBUILT_PACKAGES_FOLDER ? 'node_modules' : entry;
+    fs.cpSync(path.join(prebuilt, entry), path.join(outputDir, target), { recursive: true });
   }
 }

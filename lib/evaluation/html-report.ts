@@ -20,19 +20,22 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dt{font-weigh
 .key{font-size:.75em;background:#ddf4ff;color:#0969da;border-radius:4px;padding:0 4px}
 .charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
 svg text{font-family:inherit;font-size:11px;fill:#1b1f24;text-anchor:middle}svg text.end{text-anchor:end}svg .chart-title{font-size:13px;font-weight:600}svg .axis{font-size:12px}
-svg .plot{fill:#fff;stroke:#8c959f}svg .ref{stroke:#8c959f;stroke-dasharray:4 3}svg .line{fill:none;stroke:#0969da;stroke-width:2}svg .dot{fill:#0969da}svg .dot.faint{fill-opacity:.55}
+svg .plot{fill:#fff;stroke:#8c959f}svg .ref{stroke:#8c959f;stroke-dasharray:4 3}svg .ref.level{stroke:#1a7f37}svg .line{fill:none;stroke:#0969da;stroke-width:2}svg .dot{fill:#0969da}svg .dot.faint{fill-opacity:.55}
 svg .cell{stroke:#fff}svg .count{font-size:13px;font-weight:600}svg .count.light{fill:#fff}
 svg.bar .track{fill:#eaeef2}svg.bar .fill{fill:#0969da}svg.bar .fill.fail{fill:#cf222e}
 .candidate{border-top:3px solid #0969da;margin-top:36px}
 footer{margin-top:36px;color:#57606a;font-size:.85em}
 `;
 
-function page(title: string, body: string): string {
+const EVALUATION_FOOTER = 'Written by modelstack. The figures come from the model run by the same code that serves it (batch preparation and prediction of the runtime). The machine-readable version of this report is evaluation.json.';
+
+/** A self-contained page with the report's style: `title`, the body's HTML, and a footer sentence. */
+export function renderPage(title: string, body: string, footer: string = EVALUATION_FOOTER): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${e(title)}</title><style>${STYLE}</style></head>
 <body>${body}
-<footer>Written by modelstack. The figures come from the model run by the same code that serves it (batch preparation and prediction of the runtime). The machine-readable version of this report is evaluation.json.</footer>
+<footer>${e(footer)}</footer>
 </body></html>
 `;
 }
@@ -65,10 +68,10 @@ export function renderReport(records: readonly EvaluationRecord[], metric?: Metr
   if (records.length === 0) throw new RangeError('a report needs at least one evaluation');
   if (records.length === 1) {
     const r = records[0];
-    return page(`Evaluation of ${r.model.name} ${r.model.version}`, `<h1>Evaluation of ${e(r.model.name)} ${e(r.model.version)}</h1>\n${evaluationSections(r)}`);
+    return renderPage(`Evaluation of ${r.model.name} ${r.model.version}`, `<h1>Evaluation of ${e(r.model.name)} ${e(r.model.version)}</h1>\n${evaluationSections(r)}`);
   }
   const key = metric ?? records[0].keyMetric;
   const ranked = rank(records, key);
   const candidates = ranked.map((r, i) => `<div class="candidate" id="candidate-${i + 1}"><h2>#${i + 1}: ${e(r.model.name)} ${e(r.model.version)}</h2>${evaluationSections(r).replace(/<section id="/g, `<section id="c${i + 1}-`)}</div>`);
-  return page('Model comparison', `<h1>Model comparison</h1>\n${comparisonSection(ranked, key)}\n${candidates.join('\n')}`);
+  return renderPage('Model comparison', `<h1>Model comparison</h1>\n${comparisonSection(ranked, key)}\n${candidates.join('\n')}`);
 }

@@ -9,6 +9,7 @@ import { InvalidInputError } from '../../lambda/core/invalid-input';
 import { regressionTargets, type Manifest } from '../../lambda/core/manifest';
 import type { Preparer } from '../../lambda/core/prepare';
 import type { LoadedModel, Prediction } from '../../lambda/core/types';
+import type { Truth } from '../../lambda/evaluation/scored-metrics';
 import { readCsvBatches } from './csv-batches';
 import { EvaluationError } from './evaluation-error';
 import { RejectionTally, type RejectedRows } from './rejected-rows';
@@ -24,8 +25,7 @@ export interface EvaluationProgress {
   readonly rows: number;
 }
 
-/** A row's truth: a label, a value, or a multi-output regression's values in `output.targets` order. */
-export type Truth = string | number | readonly number[];
+export type { Truth };
 
 export interface StreamOptions {
   /** Name of the target column (a multi-output regression reads its `output.targets` columns instead). */

@@ -22,6 +22,8 @@ export interface PlotOptions {
   readonly yRange?: readonly [number, number];
   /** A dashed reference line: the diagonal y = x, or a horizontal line at y = 0. */
   readonly reference?: 'diagonal' | 'zero';
+  /** A dashed horizontal line at this y, e.g. the evaluation's figure on a chart of live figures over time. */
+  readonly level?: number;
 }
 
 const WIDTH = 360;
@@ -56,6 +58,9 @@ function frame(options: PlotOptions, body: string): string {
     reference = `<line x1="${r2(sx(lo))}" y1="${r2(sy(lo))}" x2="${r2(sx(hi))}" y2="${r2(sy(hi))}" class="ref"/>`;
   } else if (options.reference === 'zero') {
     reference = `<line x1="${MARGIN.left}" y1="${r2(sy(0))}" x2="${MARGIN.left + PLOT_W}" y2="${r2(sy(0))}" class="ref"/>`;
+  }
+  if (options.level !== undefined) {
+    reference += `<line x1="${MARGIN.left}" y1="${r2(sy(options.level))}" x2="${MARGIN.left + PLOT_W}" y2="${r2(sy(options.level))}" class="ref level"/>`;
   }
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(options.title)}">`,

@@ -10,6 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { columnNamed, profileCsv, type ColumnProfile, type CsvProfile } from './csv-profile';
 import { mapFeatures, probeFeeds, type FeatureMapping } from './feature-mapping';
+import { parseManifest } from '../../lambda/core/manifest';
+import { writeTrainingProfile } from '../evaluation/profile-file';
 import { InitError } from './init-error';
 import { probeOutput, type ProbeResult } from './logits-probe';
 import { checkManifestSpec, type SpecManifest } from './manifest-spec';
@@ -119,6 +121,10 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const outDir = resolve(options.out ?? dirname(options.model));
   const inPlace = outDir === resolve(dirname(options.model)) && basename(options.model) === 'model.onnx';
   const modelBytes = rewritten.length > 0 || !inPlace ? bytes : undefined;
-  const written = await writeModelDir({ outDir, manifestText: serializeManifest(manifest), modelBytes, force: options.force === true });
+  const manifestText = serializeManifest(manifest);
+  const written = await writeModelDir({ outDir, manifestText, modelBytes, force: options.force === true });
+  if (options.data !== undefined) {
+    written.push(await writeTrainingProfile(outDir, parseManifest(JSON.parse(manifestText)), resolve(options.data)) as string);
+  }
   return { options, signature, served, rewritten, profile, features, output, probe, manifest, outDir, written };
 }

@@ -9,9 +9,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CheckFailure } from '../../lambda/core/modelstack-error';
+import { parseCaptureLines } from '../../lambda/records/record-reader';
 import type { CaptureRecord, CapturedPayload } from '../../lambda/records/record-format';
 
+// The one reader of prediction records lives in the runtime tree (the quality job uses it too).
+export { CaptureFormatError, parseCaptureLines, payloadText } from '../../lambda/records/record-reader';
 export type { CaptureRecord, CapturedPayload };
 
 /** A record with the variant it was captured from and where it was read. */
@@ -19,50 +21,6 @@ export interface VariantRecord {
   readonly variant: string;
   readonly source: string;
   readonly record: CaptureRecord;
-}
-
-/** Raised for a file or line that is not SageMaker capture data; names the file and line. */
-export class CaptureFormatError extends CheckFailure {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CaptureFormatError';
-  }
-}
-
-/** The text of a captured payload. */
-export function payloadText(payload: CapturedPayload): string {
-  return payload.encoding === 'BASE64' ? Buffer.from(payload.data, 'base64').toString('utf8') : payload.data;
-}
-
-function isPayload(value: unknown): value is CapturedPayload {
-  const p = value as CapturedPayload | undefined;
-  return typeof p === 'object' && p !== null && typeof p.data === 'string' && ['JSON', 'CSV', 'BASE64'].includes(p.encoding);
-}
-
-/** Parses one JSON Lines file. */
-export function parseCaptureLines(text: string, source: string): CaptureRecord[] {
-  const records: CaptureRecord[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new CaptureFormatError(`${source}:${index + 1}: not JSON`);
-    }
-    const record = value as CaptureRecord;
-    const data = record?.captureData;
-    if (typeof record?.eventMetadata?.eventId !== 'string' || typeof data !== 'object' || data === null) {
-      throw new CaptureFormatError(`${source}:${index + 1}: not a SageMaker capture record (captureData and eventMetadata.eventId are required)`);
-    }
-    for (const side of ['endpointInput', 'endpointOutput'] as const) {
-      if (data[side] !== undefined && !isPayload(data[side])) {
-        throw new CaptureFormatError(`${source}:${index + 1}: captureData.${side} must have data and encoding JSON, CSV or BASE64`);
-      }
-    }
-    records.push(record);
-  });
-  return records;
 }
 
 /** Every `.jsonl` file under `paths` (files or directories), sorted. */

@@ -44,6 +44,8 @@ describe('Given a model that meets its manifest minimums', () => {
     expect(record.model.sha256).toBe('4492913f5cb3b6a70402423f5fe9843401f7feef9d01a4832b87aa6c29f874a7');
     expect(record.predictionDistribution).toEqual({ task: 'classification', rows: 143, labelShares: { malignant: 56 / 143, benign: 87 / 143 } });
     expect(readFileSync(join(dir, 'evaluation.html'), 'utf8')).toContain('<section id="confusion-matrix">');
+    expect(c.out).toContain(`wrote ${join(dir, 'profile.json')}`);
+    expect(readFileSync(join(dir, 'profile.json'), 'utf8')).toBe(readFileSync(join(EXAMPLES, 'breast-cancer', 'profile.json'), 'utf8'));
   });
 
   test('When stderr is not a terminal, then progress is plain lines ending at 100 %', async () => {

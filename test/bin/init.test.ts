@@ -33,7 +33,16 @@ describe('Given the penguins-sklearn model with its ZipMap', () => {
   test('When init writes into --out, then model.json and the rewritten model.onnx are there and it exits 0', async () => {
     const run = await init([...PENGUINS, '--out', dir]);
     expect(run.code).toBe(EXIT_OK);
-    expect(readdirSync(dir).sort()).toEqual(['model.json', 'model.onnx']);
+    expect(readdirSync(dir).sort()).toEqual(['model.json', 'model.onnx', 'profile.json']);
+  });
+
+  test('When init is given training data, then it writes the training profile: category shares and missing shares', async () => {
+    await init([...PENGUINS, '--out', dir]);
+    const profile = JSON.parse(readFileSync(join(dir, 'profile.json'), 'utf8')) as { features: Record<string, { kind: string; categoryShares?: Record<string, number>; missingShare: number; edges?: number[] }> };
+    expect(Object.keys(profile.features.island.categoryShares ?? {})).toEqual(['Biscoe', 'Dream', 'Torgersen']);
+    expect(profile.features.sex.missingShare).toBeCloseTo(0.035, 3);
+    expect(profile.features.bill_length_mm.kind).toBe('numeric');
+    expect(profile.features.bill_length_mm.edges).toHaveLength(9);
   });
 
   test('When init runs, then it prints the ZipMap rewrite, the feature table and the review list', async () => {

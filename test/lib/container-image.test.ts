@@ -18,7 +18,7 @@ interface DockerImageSource {
 
 /** The one Docker image asset of a synthesized SageMaker stack, with its hash. */
 function imageAsset(props: Parameters<typeof createSageMaker>[0] = {}): { hash: string; source: DockerImageSource; assembly: string } {
-  const { stack, app } = createSageMaker(props);
+  const { stack, app } = createSageMaker(props, { stageAssets: true });
   const assembly = app.synth();
   const assets = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8')) as { dockerImages: Record<string, { source: DockerImageSource }> };
   const [hash, image] = Object.entries(assets.dockerImages)[0];

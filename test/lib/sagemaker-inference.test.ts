@@ -148,7 +148,7 @@ describe('Given a container image', () => {
   });
 
   test('When it is the default asset, then synth stages a Docker image asset (built by cdk deploy, not at synth)', () => {
-    const { stack, app } = createSageMaker();
+    const { stack, app } = createSageMaker({}, { stageAssets: true });
     Template.fromStack(stack);
     const assembly = app.synth();
     const assets = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8')) as {

@@ -20,7 +20,7 @@ import { compliancePacks } from '../../lib/compliance';
 import { ModelStore } from '../../lib/model-store';
 import { AlarmTopics, Monitoring } from '../../lib/monitoring';
 import { SageMakerInference } from '../../lib/sagemaker-inference';
-import { PROJECT_ROOT } from '../support/app';
+import { PROJECT_ROOT, TEMPLATE_ONLY_CONTEXT } from '../support/app';
 import { exampleManifest, labelsOf } from '../support/endpoints';
 import { standaloneApp, standaloneStack, strictSynthProblems } from '../support/standalone';
 
@@ -121,7 +121,7 @@ describe('Given an app with no feature flags (no cdk.json), under `cdk synth --s
   test('When a ModelStore is added, then its buckets come out as under serverAccessLogsUseBucketPolicy: a bucket policy, no ACL', () => {
     const withoutFlag = standaloneStack();
     store(withoutFlag);
-    const withFlag = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [], [S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY]: true } }), 'UserStack');
+    const withFlag = new Stack(new App({ context: { ...TEMPLATE_ONLY_CONTEXT, [S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY]: true } }), 'UserStack');
     store(withFlag);
     const buckets = (stack: Stack): Record<string, unknown> => ({
       ...Template.fromStack(stack).findResources('AWS::S3::Bucket'),

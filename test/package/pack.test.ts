@@ -61,7 +61,11 @@ describe('Given the package packed and installed into a folder outside the repos
   test('When the tarball is listed, then it holds compiled JavaScript, declarations, the prebuilt hosts, the license and no TypeScript sources or tests', () => {
     const files = tarballFiles(install.tarball);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lambda/index.js', 'dist/bin/modelstack.js']));
-    expect(files).toEqual(expect.arrayContaining(['dist/bundles/lambda-handler/index.js', 'dist/bundles/container/index.js', 'dist/bundles/batch-handler/index.js', 'container/Dockerfile', 'pricing/prices.json', 'LICENSE']));
+    expect(files).toEqual(expect.arrayContaining(['dist/bundles/lambda-handler/index.js', 'dist/bundles/container/index.js', 'dist/bundles/batch-handler/index.js', 'dist/bundles/quality-handler/index.js', 'container/Dockerfile', 'pricing/prices.json', 'LICENSE']));
+    // The packages bundled apart from index.js ship as packages/ (npm leaves node_modules folders out of a tarball).
+    expect(files).toEqual(
+      expect.arrayContaining(['dist/bundles/lambda-handler/packages/@aws-sdk/client-s3/index.js', 'dist/bundles/lambda-handler/packages/onnx-proto/index.js']),
+    );
     expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((file) => /^(test|bench|scripts|examples|config|lib|lambda|bin)\//.test(file))).toEqual([]);
   });

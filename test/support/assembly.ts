@@ -6,7 +6,7 @@ import { buildTestStacks, type SynthOptions } from './stacks';
  * `cdk synth` writes cdk.out, and returns its directory. Remove it with {@link removeAssembly}.
  */
 export async function synthesizeAssembly(options: SynthOptions = {}): Promise<string> {
-  const { app } = await buildTestStacks(options);
+  const { app } = await buildTestStacks({ stageAssets: true, ...options });
   return app.synth().directory;
 }
 

@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
   process.env[SUITE_OUTPUT_ENV] = run;
   process.env.TMPDIR = tmp;
   const shipped = join(run, 'shipped.out');
-  const { app } = await buildTestStacks({ outdir: shipped, validate: true });
+  const { app } = await buildTestStacks({ outdir: shipped, validate: true, stageAssets: true });
   applyCompliance(app);
   app.synth();
   process.env[SHIPPED_ASSEMBLY_ENV] = shipped;

@@ -9,7 +9,7 @@ import { ModelFile } from '../../lib/model-file';
 import { ModelStore } from '../../lib/model-store';
 import { PropsValidationError } from '../../lib/props-validation';
 import { SageMakerInference, type SageMakerInferenceProps } from '../../lib/sagemaker-inference';
-import { PROJECT_ROOT, testApp } from './app';
+import { PROJECT_ROOT, testApp, type TestAppOptions } from './app';
 
 export const EXAMPLE = path.join(PROJECT_ROOT, 'examples', 'breast-cancer');
 export const MANIFEST: Manifest = parseManifest(JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'model.json'), 'utf8')));
@@ -22,8 +22,8 @@ export interface SageMakerFixture {
   readonly inference: SageMakerInference;
 }
 
-export function createSageMaker(props: Partial<SageMakerInferenceProps> = {}): SageMakerFixture {
-  const app = testApp();
+export function createSageMaker(props: Partial<SageMakerInferenceProps> = {}, appOptions: TestAppOptions = {}): SageMakerFixture {
+  const app = testApp(appOptions);
   const stack = new Stack(app, 'Test');
   const store = new ModelStore(stack, 'ModelStore', { modelName: 'breast-cancer', model: MODEL });
   const inference = new SageMakerInference(stack, 'Inference', { store, model: MODEL, manifest: MANIFEST, ...props });

@@ -7,6 +7,8 @@ import { PROJECT_ROOT, testApp } from './app';
 export interface SynthOptions extends Partial<BuildOptions> {
   /** Run the real asset bundling. @default false */
   readonly bundle?: boolean;
+  /** Copy every asset into the cloud assembly, as `cdk synth` does. @default - as `bundle` */
+  readonly stageAssets?: boolean;
   /** Run CDK's CloudFormation validation at synth. @default false */
   readonly validate?: boolean;
   /** Where the cloud assembly is written. @default a new folder of the test run */
@@ -15,8 +17,8 @@ export interface SynthOptions extends Partial<BuildOptions> {
 
 /** Builds the environments of `config/environments.ts` (or `environments`) exactly as `bin/app.ts` does. */
 export async function buildTestStacks(options: SynthOptions = {}): Promise<{ app: App; stacks: ModelStack[] }> {
-  const { bundle, validate, outdir, ...build } = options;
-  const app = testApp({ bundle, validate, ...(outdir === undefined ? {} : { outdir }) });
+  const { bundle, stageAssets, validate, outdir, ...build } = options;
+  const app = testApp({ bundle, stageAssets, validate, ...(outdir === undefined ? {} : { outdir }) });
   const stacks = await buildStacks(app, { projectRoot: PROJECT_ROOT, environments, ...build });
   return { app, stacks };
 }

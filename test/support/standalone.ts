@@ -5,13 +5,14 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { compliancePacks } from '../../lib/compliance';
+import { TEMPLATE_ONLY_CONTEXT } from './app';
 
 /**
- * A fresh App without any context but the one the CLI sets to skip bundling (`cdk synth --exclusively` style),
- * which keeps esbuild out of tests that only read templates.
+ * A fresh App without any context but the one the CLI sets to skip bundling and staging
+ * ({@link TEMPLATE_ONLY_CONTEXT}), which keeps esbuild and asset copies out of tests that only read templates.
  */
 export function standaloneApp(options: { readonly bundle?: boolean } = {}): App {
-  return new App(options.bundle === true ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
+  return new App(options.bundle === true ? {} : { context: { ...TEMPLATE_ONLY_CONTEXT } });
 }
 
 /** A stack in a fresh {@link standaloneApp}. */

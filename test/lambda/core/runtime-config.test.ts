@@ -87,6 +87,21 @@ describe('runtimeConfigFromEnv', () => {
     expect(problemsOf({ ...BASE, [name]: value })).toEqual([problem]);
   });
 
+  test('a problem inside MODEL_EVALUATION names its path in the JSON, with zod\'s English message', () => {
+    const figures = { verdict: 'maybe', keyMetric: 'macroF1', metrics: {}, rows: 1.5, dataSha256: 'a'.repeat(64), evaluatedAt: '2026-01-01' };
+    const problems = problemsOf({ ...BASE, MODEL_EVALUATION: JSON.stringify(figures) });
+    expect(problems).toEqual([
+      expect.stringMatching(/^MODEL_EVALUATION\.verdict: Invalid option: expected one of "pass"\|"fail" \(got /),
+      expect.stringMatching(/^MODEL_EVALUATION\.rows: Invalid input: expected int, received number \(got /),
+    ]);
+  });
+
+  test('MODEL_EVALUATION that is not JSON says what it must be', () => {
+    expect(problemsOf({ ...BASE, MODEL_EVALUATION: '{nope' })).toEqual([
+      'MODEL_EVALUATION: must be JSON (the evaluation key figures the stack writes) (got "{nope")',
+    ]);
+  });
+
   test('the error message lists every problem', () => {
     expect(() => runtimeConfigFromEnv({ ...BASE, MODEL_SHA256: 'x', MAX_BATCH_SIZE: 'y' })).toThrow(
       'invalid runtime configuration (environment variables):\n' +

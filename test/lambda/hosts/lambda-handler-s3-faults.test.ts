@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHandler } from '../../../lambda/hosts/lambda-handler';
@@ -18,9 +18,13 @@ import { FAILED_MESSAGE, RETRYING_MESSAGE } from '../../../lambda/serving/errors
 import { createObservability } from '../../../lambda/serving/observability';
 import { FaultyS3 } from '../../../scripts/soak/faulty-s3';
 import { functionUrlEvent as event } from '../../support/function-url-event';
+import { stampedManifestOf } from '../../support/stamped-manifest';
 
 const IRIS = join(__dirname, '..', '..', '..', 'examples', 'iris');
 const irisBytes = readFileSync(join(IRIS, 'model.onnx'));
+// As the bundle carries it: validated and stamped at synth.
+const IRIS_MANIFEST = stampedManifestOf(IRIS);
+afterAll(() => rmSync(dirname(IRIS_MANIFEST), { recursive: true, force: true }));
 
 interface S3rverInstance {
   run(): Promise<{ port: number }>;
@@ -64,7 +68,7 @@ beforeAll(async () => {
     MODEL_BUCKET: 'models',
     MODEL_KEY: 'iris/model.onnx',
     MODEL_SHA256: sha256Hex(irisBytes),
-    MODEL_MANIFEST: join(IRIS, 'model.json'),
+    MODEL_MANIFEST: IRIS_MANIFEST,
     MODEL_S3_CONNECT_TIMEOUT_MS: '500',
     MODEL_S3_READ_TIMEOUT_MS: '300',
     MODEL_S3_ATTEMPT_TIMEOUT_MS: '2000',

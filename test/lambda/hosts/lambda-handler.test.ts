@@ -4,11 +4,12 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { functionUrlEvent as event } from '../../support/function-url-event';
+import { stampedManifestOf } from '../../support/stamped-manifest';
 import { createHandler, handler as moduleHandler, isPermanentLoadError, requestFromEvent } from '../../../lambda/hosts/lambda-handler';
 import type { HandlerDeps } from '../../../lambda/hosts/lambda-handler';
 import { FAILED_MESSAGE } from '../../../lambda/serving/errors';
@@ -26,6 +27,9 @@ const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 const IRIS = join(EXAMPLES, 'iris');
 const irisBytes = readFileSync(join(IRIS, 'model.onnx'));
 const IRIS_SHA = sha256Hex(irisBytes);
+// As the bundle carries it: validated and stamped at synth.
+const IRIS_MANIFEST = stampedManifestOf(IRIS);
+afterAll(() => rmSync(dirname(IRIS_MANIFEST), { recursive: true, force: true }));
 const expected = JSON.parse(readFileSync(join(IRIS, 'expected.json'), 'utf8')) as {
   instances: Array<Record<string, number>>;
   float32Predictions: Prediction[];
@@ -35,7 +39,7 @@ const config: RuntimeConfig = runtimeConfigFromEnv({
   MODEL_BUCKET: 'models',
   MODEL_KEY: 'iris/model.onnx',
   MODEL_SHA256: IRIS_SHA,
-  MODEL_MANIFEST: join(IRIS, 'model.json'),
+  MODEL_MANIFEST: IRIS_MANIFEST,
 });
 
 function context(awsRequestId: string): Context {

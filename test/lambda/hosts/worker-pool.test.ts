@@ -7,10 +7,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { join } from 'node:path';
+import { SERVING_V8_FLAGS, workerExecArgv } from '../../../lambda/hosts/worker-pool';
 
 jest.setTimeout(120_000);
 
 const FIXTURE = join(__dirname, '..', '..', 'support', 'pool-main.ts');
+const CLOSED_CHANNEL_FIXTURE = join(__dirname, '..', '..', 'support', 'pool-closed-channel-main.ts');
 const BODY = JSON.stringify({ instances: [{ sepal_length_cm: 4.4, sepal_width_cm: 3.2, petal_length_cm: 1.3, petal_width_cm: 0.2 }] });
 
 interface PoolProcess {
@@ -104,6 +106,18 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 60_00
   }
 }
 
+describe("the workers' Node.js flags", () => {
+  test('a small young generation is added to the primary\'s own flags', () => {
+    expect(workerExecArgv(['--enable-source-maps'])).toEqual(['--enable-source-maps', ...SERVING_V8_FLAGS]);
+    expect(SERVING_V8_FLAGS).toEqual(['--max-semi-space-size=2']);
+  });
+
+  test('a semi-space size already given (flags or NODE_OPTIONS) is left as it is', () => {
+    expect(workerExecArgv(['--max-semi-space-size=8'])).toEqual(['--max-semi-space-size=8']);
+    expect(workerExecArgv([], '--inspect --max-semi-space-size=16')).toEqual([]);
+  });
+});
+
 describe('Given a pool of 2 workers serving the iris model', () => {
   let pool: PoolProcess;
   let started: { url: string; pids: number[] };
@@ -173,5 +187,19 @@ describe('Given a pool of 2 workers, one of which is killed', () => {
     expect(statuses.every((status) => status === 200)).toBe(true);
     await waitFor(() => servedBy(pool.stdout()).length === before + 20, '20 more servedBy lines');
     expect(new Set(servedBy(pool.stdout()).slice(before))).toEqual(new Set([survivor, replacement]));
+  });
+});
+
+describe('Given a pool whose start fails while another worker is exiting (its channel closed, its process not gone yet)', () => {
+  test('When the pool closes, then it fails with the failing worker\'s message, not an unhandled error on the exiting worker', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLOSED_CHANNEL_FIXTURE], {
+      cwd: join(__dirname, '..', '..', '..'),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', WORKER_FAILURE: 'the manifest does not fit the model' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+    expect({ code, stderr }).toEqual({ code: 1, stderr: 'pool-closed-channel: the manifest does not fit the model\n' });
   });
 });

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerImage } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { manifestStamp } from '../../../lambda/core/manifest-file';
 import { parseManifest, type Manifest } from '../../../lambda/core/manifest';
 import { BundleError } from '../../../lib/bundling/bundle-error';
 import {
@@ -58,7 +59,7 @@ describe('Given the handler bundled for x86_64', () => {
 
   test('When listed, then it holds the handler, its source map, the manifest and onnxruntime for linux/x64 only', () => {
     const { files } = x64;
-    expect(files.filter((f) => !f.startsWith('node_modules/'))).toEqual(['index.js', 'index.js.map', 'model.json']);
+    expect(files.filter((f) => !f.startsWith('node_modules/'))).toEqual(['index.js', 'index.js.map', 'model.json', 'model.json.sha256']);
     expect(files.filter((f) => f.startsWith('node_modules/onnxruntime-node/bin/'))).toEqual([
       'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
       'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
@@ -105,6 +106,11 @@ describe('Given the handler bundled for x86_64', () => {
     expect(map.sources).toContain('lambda/hosts/lambda-handler.ts');
     expect(map.sources.every((s) => !path.isAbsolute(s) && !s.startsWith('..'))).toBe(true);
     expect(map.sourcesContent).toBeUndefined();
+  });
+
+  test('When read, then model.json.sha256 is the stamp of model.json, so the runtime reads it without the schema', () => {
+    const text = fs.readFileSync(path.join(x64.dir, 'model.json'), 'utf8');
+    expect(fs.readFileSync(path.join(x64.dir, 'model.json.sha256'), 'utf8')).toBe(`${manifestStamp(text)}\n`);
   });
 
   test('When bundled again elsewhere, then every file is byte-identical (stable asset hash)', () => {

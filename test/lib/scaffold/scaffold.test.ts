@@ -35,6 +35,7 @@ describe('Given a new folder and the iris model with its data', () => {
       'model/evaluation.json',
       'model/model.json',
       'model/model.onnx',
+      'model/profile.json',
       'model/test.csv',
       'package.json',
       'tsconfig.json',
