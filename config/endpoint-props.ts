@@ -11,8 +11,8 @@ import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import { RolloutStrategy } from '../lib/lambda-rollout';
 import type { ProvisionedConcurrencyScalingProps } from '../lib/lambda-scaling';
 import type { ModelArtifact } from '../lib/model-artifact';
-import type { ModelEndpointBudgetOptions, ModelEndpointCaptureOptions, ModelEndpointMonitoringOptions, ModelEndpointQualityOptions } from '../lib/model-endpoint';
-import type { QualityConfig } from './quality-schema';
+import type { ModelEndpointBudgetOptions, ModelEndpointCaptureOptions, ModelEndpointMonitoringOptions } from '../lib/model-endpoint';
+import { qualityOptions } from './quality-props';
 import type { CaptureConfig } from './capture-schema';
 import type { ModelStackProps } from '../lib/model-stack';
 import { NetworkPlacement } from '../lib/network-placement';
@@ -75,18 +75,6 @@ export function captureOptions(capture: CaptureConfig): ModelEndpointCaptureOpti
     groundTruthExpiration: Duration.days(capture.groundTruthExpirationDays),
     ...(capture.qualityExpirationDays === undefined ? {} : { qualityExpiration: Duration.days(capture.qualityExpirationDays) }),
     ...(capture.groundTruthWriterArn === undefined ? {} : { groundTruthWriterPrincipal: new iam.ArnPrincipal(capture.groundTruthWriterArn) }),
-  };
-}
-
-/** The quality job as `config.quality` says; settings left unset keep QualityMonitor's defaults. */
-export function qualityOptions(quality: QualityConfig): ModelEndpointQualityOptions {
-  return {
-    ...(quality.windowHours === undefined ? {} : { window: Duration.hours(quality.windowHours) }),
-    ...(quality.labelDelayHours === undefined ? {} : { labelDelay: Duration.hours(quality.labelDelayHours) }),
-    ...(quality.tolerance === undefined ? {} : { tolerance: quality.tolerance }),
-    ...(quality.minLabelledPredictions === undefined ? {} : { minLabelledPredictions: quality.minLabelledPredictions }),
-    ...(quality.psiThreshold === undefined ? {} : { psiThreshold: quality.psiThreshold }),
-    ...(quality.minDriftPredictions === undefined ? {} : { minDriftPredictions: quality.minDriftPredictions }),
   };
 }
 

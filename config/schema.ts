@@ -129,7 +129,7 @@ export const EnvironmentSchema = z
       ctx.addIssue({ code: 'custom', path: ['capture'], input: env.capture, message: 'cannot be combined with a serverless SageMaker platform (SageMaker Serverless Inference does not capture data)' });
     }
     if (env.quality?.enabled === true && env.capture === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['quality', 'enabled'], input: true, message: 'needs the environment\'s prediction records: set capture, or set quality.enabled to false' });
+      ctx.addIssue({ code: 'custom', path: ['quality', 'enabled'], input: true, message: 'needs the environment\'s prediction records (capture): set capture, or set quality.enabled to false' });
     }
     const engineProblem = batchEngineProblem(env.batch, env.platform.type);
     if (engineProblem !== undefined) ctx.addIssue({ code: 'custom', path: ['batch', 'engine'], input: env.batch?.engine, message: engineProblem });

@@ -125,3 +125,14 @@ describe('Given no capture', () => {
     expect(JSON.stringify(template.findResources('AWS::Lambda::Function'))).not.toContain('CAPTURE_SAMPLING_PERCENTAGE');
   });
 });
+
+describe('Given a quality job on the endpoint', () => {
+  test('When capture is on, then the job reads the endpoint\'s own records', () => {
+    const { construct } = endpoint({ quality: {} });
+    expect(construct.quality).toBeDefined();
+  });
+
+  test('When there is neither capture nor records of its own, then it is refused naming quality.records', () => {
+    expect(() => new ModelEndpoint(standaloneStack(), 'Model', { model, quality: {} })).toThrow(/quality.records must be prediction records: set capture/);
+  });
+});
