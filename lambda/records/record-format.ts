@@ -30,8 +30,8 @@
  * - `endpointOutput`: `application/json`, `JSON`, and `data` the `/invocations` answer, `{"predictions": [...]}`
  *   (`{"label", "probabilities"}`, `{"value"}` or `{"values": {...}}` per instance), whatever the route.
  * - ground truth (`modelstack label`): `groundTruthData.data` is the label itself with `encoding` `CSV` (classification),
- *   the value as text with `CSV` (regression, e.g. `"151.5"`), or a JSON object by target with `JSON` (multi-output
- *   regression, `{"<target>": number, ...}`); `eventMetadata.eventId` is the prediction id ({@link predictionId}).
+ *   the value as text with `CSV` (regression, e.g. `"151.5"`), or a JSON array of the targets' values in `output.targets`
+ *   order with `JSON` (multi-output regression, `[number, ...]`); `eventMetadata.eventId` is the prediction id ({@link predictionId}).
  * - `eventMetadata.inferenceId`: the request's id. A request of one instance is one prediction with that id; the
  *   instance at index `i` of a batch of several has the id `<inferenceId>#<i>` ({@link predictionId}): that is the
  *   id ground truth carries for it.

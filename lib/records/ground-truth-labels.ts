@@ -3,7 +3,8 @@
  * id: the inference id the client got, `<id>#<index>` for an instance of a batch) and its truth:
  * - classification: `label`, one of the manifest's labels;
  * - regression: `value`, a finite number;
- * - multi-output regression: one column per target, named as in `output.targets`, each a finite number.
+ * - multi-output regression: one column per target, named as in `output.targets`, each a finite number (stored as a
+ *   JSON array in `output.targets` order, as the quality job's reader takes it).
  * Every row is checked before anything is written: a bad file yields every problem (row, column, value, what is
  * allowed) and no upload. The records are SageMaker's ground-truth format (`lambda/records/record-format.ts`).
  */
@@ -94,8 +95,8 @@ function truthOf(
     else problems.push(`${row}, ${name}: ${formatValue(text)}; expected a finite number`);
   }
   if (Object.keys(values).length !== truth.length) return undefined;
-  // One value: its text, as SageMaker's CSV ground truth; several (multi-output): a JSON object by target.
-  return truth.length === 1 && truth[0] === 'value' ? { data: String(values.value), encoding: 'CSV' } : { data: JSON.stringify(values), encoding: 'JSON' };
+  // One value: its text, as SageMaker's CSV ground truth; several (multi-output): a JSON array in output.targets order.
+  return truth.length === 1 && truth[0] === 'value' ? { data: String(values.value), encoding: 'CSV' } : { data: JSON.stringify(truth.map((t) => values[t])), encoding: 'JSON' };
 }
 
 /** The records as one JSON Lines text. */

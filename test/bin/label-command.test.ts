@@ -126,7 +126,7 @@ describe('Given --bucket and --model (no assembly, no CloudFormation)', () => {
     expect(err).toContain('row 1 (line 2), value: "high"; expected a finite number');
   });
 
-  test('When a multi-output regression is labelled, then one column per target becomes a JSON object', async () => {
+  test('When a multi-output regression is labelled, then one column per target becomes a JSON array in targets order', async () => {
     const { aws, bucket } = await world();
     const model = mkdtempSync(join(dir, 'multi-'));
     const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'examples', 'diabetes', 'model.json'), 'utf8')) as { output: Record<string, unknown> };
@@ -134,6 +134,6 @@ describe('Given --bucket and --model (no assembly, no CloudFormation)', () => {
     writeFileSync(join(model, 'model.json'), JSON.stringify(manifest));
     const { code } = await label(['--env', 'any', '--bucket', bucket, '--model', model, csv('multi.csv', 'id,a,b\nq,1.5,-2\n')], aws);
     expect(code).toBe(EXIT_OK);
-    expect((await uploaded(bucket))[0].records[0].groundTruthData).toEqual({ data: '{"a":1.5,"b":-2}', encoding: 'JSON' });
+    expect((await uploaded(bucket))[0].records[0].groundTruthData).toEqual({ data: '[1.5,-2]', encoding: 'JSON' });
   });
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHandler } from '../../../lambda/hosts/lambda-handler';
+import { readManifest } from '../../../lambda/core/manifest';
 import { sha256Hex } from '../../../lambda/core/model-source';
 import { containerConfigFromEnv, runtimeConfigFromEnv, RuntimeConfigError } from '../../../lambda/core/runtime-config';
 import type { CapturedLine } from '../../../lambda/serving/prediction-capture';
@@ -56,6 +57,8 @@ describe('Given a function with capture on at 100% with inputs', () => {
       modelSource: () => Promise.resolve(bytes),
       observability: (name) => createObservability({ serviceName: name, metrics: false, logLevel: 'SILENT' }),
       captureSink: { write: (line) => lines.push(line) },
+      // The example's model.json as it is (a bundled manifest is stamped; this one is read as the tests read it).
+      readManifest,
     });
     const instance = expected.iris.instances[0];
     const response = await handler(functionUrlEvent('POST', '/invocations', JSON.stringify({ instances: [instance] }), { contentType: 'application/json', headers: { 'x-inference-id': 'client-7' } }));
