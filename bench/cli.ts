@@ -1,6 +1,6 @@
 /** Command-line options of `npm run bench` (pure; unit-tested in `test/bench/cli.test.ts`). */
 
-export const BENCHMARK_NAMES = ['overhead', 'binary-tensors', 'cold-start', 'serve-start', 'throughput', 'batch'] as const;
+export const BENCHMARK_NAMES = ['overhead', 'capture', 'binary-tensors', 'cold-start', 'serve-start', 'throughput', 'batch'] as const;
 export type BenchmarkName = (typeof BENCHMARK_NAMES)[number];
 
 export interface BenchOptions {

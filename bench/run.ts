@@ -23,6 +23,8 @@ async function runOne(name: BenchmarkName, options: BenchOptions): Promise<Bench
   switch (name) {
     case 'overhead':
       return (await import('./overhead')).runOverhead(options);
+    case 'capture':
+      return (await import('./capture')).runCapture(options);
     case 'binary-tensors':
       return (await import('./binary-tensors')).runBinaryTensors(options);
     case 'cold-start':

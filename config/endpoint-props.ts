@@ -5,13 +5,16 @@
  */
 import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import { RolloutStrategy } from '../lib/lambda-rollout';
 import type { ProvisionedConcurrencyScalingProps } from '../lib/lambda-scaling';
 import type { ModelArtifact } from '../lib/model-artifact';
-import type { ModelEndpointBudgetOptions, ModelEndpointMonitoringOptions, ModelEndpointRetrainingOptions } from '../lib/model-endpoint';
+import type { ModelEndpointBudgetOptions, ModelEndpointCaptureOptions, ModelEndpointMonitoringOptions, ModelEndpointRetrainingOptions } from '../lib/model-endpoint';
+import { qualityOptions } from './quality-props';
+import type { CaptureConfig } from './capture-schema';
 import type { ModelStackProps } from '../lib/model-stack';
 import { NetworkPlacement } from '../lib/network-placement';
 import { DRIFT_DEFAULTS, type PredictionBaseline } from '../lib/monitoring/drift';
@@ -59,6 +62,9 @@ export function modelStackProps(inputs: EnvironmentStackInputs): ModelStackProps
       ...(inputs.evaluation === undefined ? {} : { evaluation: inputs.evaluation }),
       ...(config.batch === undefined ? {} : { batch: batchOptions(config.batch) }),
       ...(config.retraining === undefined ? {} : { retraining: retrainingOptions(config.retraining, inputs.environmentName) }),
+      ...(config.capture === undefined ? {} : { capture: captureOptions(config.capture) }),
+      // The schema refuses an enabled quality block without capture: the job reads the endpoint's own records.
+      ...(config.quality?.enabled === true && config.capture !== undefined ? { quality: qualityOptions(config.quality) } : {}),
     },
   };
 }
@@ -69,6 +75,18 @@ export function retrainingOptions(config: RetrainingConfig, environmentName: str
     environmentName,
     ...(config.schedule === undefined ? {} : { schedule: scheduler.ScheduleExpression.expression(config.schedule) }),
     ...(config.eventBusArn === undefined ? {} : { eventBusArn: config.eventBusArn }),
+  };
+}
+
+/** The endpoint's capture and records as `config.capture` says. */
+export function captureOptions(capture: CaptureConfig): ModelEndpointCaptureOptions {
+  return {
+    samplingPercentage: capture.samplingPercentage,
+    captureInputs: capture.captureInputs,
+    captureExpiration: Duration.days(capture.expirationDays),
+    groundTruthExpiration: Duration.days(capture.groundTruthExpirationDays),
+    ...(capture.qualityExpirationDays === undefined ? {} : { qualityExpiration: Duration.days(capture.qualityExpirationDays) }),
+    ...(capture.groundTruthWriterArn === undefined ? {} : { groundTruthWriterPrincipal: new iam.ArnPrincipal(capture.groundTruthWriterArn) }),
   };
 }
 

@@ -47,8 +47,9 @@ export const environments = {
         ],
       },
       deployment: { strategy: 'canary', stepPercent: 10, waitSeconds: 300, maxExecutionSeconds: 3600 },
-      dataCapture: { samplingPercent: 20, expirationDays: 30 },
     },
+    // A fifth of requests, inputs and answers, kept a month: SageMaker data capture into the prediction records.
+    capture: { samplingPercentage: 20, captureInputs: true, expirationDays: 30 },
     removalPolicy: 'destroy',
     storage: { noncurrentVersionExpirationDays: 30, accessLogsExpirationDays: 90 },
     alarms: { emails: [team] },
@@ -99,6 +100,8 @@ export const environments = {
     // Drift alarms out as "Model Retraining Signal" events for the trainer, and a monthly "retrain due" (docs/retraining-signals.md).
     retraining: { schedule: 'cron(0 6 1 * ? *)' },
     budget: { monthlyLimitUsd: 500, alertThresholdsPercent: [50, 80, 100] },
+    // Live quality: a tenth of predictions with their inputs, kept two weeks (ground truth for the quality job a year).
+    capture: { samplingPercentage: 10, captureInputs: true, expirationDays: 14 },
     traffic: { requestsPerMonth: 30_000_000, meanInstancesPerRequest: 4, meanDurationMs: 15 },
     tags: { ...owner, environment: 'prod' },
   },

@@ -26,4 +26,5 @@ export {
 } from './monitoring-schema';
 export { SageMakerPlatformSchema, type SageMakerPlatformConfig } from './sagemaker-schema';
 export { BatchSchema, type BatchConfig } from './batch-schema';
+export { CaptureSchema, type CaptureConfig } from './capture-schema';
 export { ConfigError, loadEnvironments, type LoadedEnvironment, type LoadOptions } from './load';

@@ -26,16 +26,6 @@ export function sageMakerServingOptions(platform: SageMakerPlatformConfig): Sage
         }),
     ...(platform.autoScaling === undefined ? {} : { autoScaling: autoScalingOptions(platform.autoScaling) }),
     ...(platform.deployment === undefined ? {} : { deployment: deploymentOptions(platform.deployment) }),
-    ...(platform.dataCapture === undefined
-      ? {}
-      : {
-          dataCapture: {
-            samplingPercentage: platform.dataCapture.samplingPercent,
-            captureInput: platform.dataCapture.captureInput,
-            captureOutput: platform.dataCapture.captureOutput,
-            expiration: Duration.days(platform.dataCapture.expirationDays),
-          },
-        }),
     // The VPC and subnets are imported by id (no lookup), next to the endpoint that uses them.
     ...(platform.network === undefined ? {} : { network: NetworkPlacement.fromIds(platform.network) }),
     maxBatchSize: platform.maxBatchSize,

@@ -82,16 +82,6 @@ export const SageMakerPlatformSchema = z
         rollbackP99LatencyMs: int(1, 60000).default(1000),
       })
       .optional(),
-    /** Capture a sample of requests/responses (KMS-encrypted, expired). Not with serverless. Off unless set. */
-    dataCapture: z
-      .strictObject({
-        samplingPercent: int(1, 100).default(100),
-        captureInput: z.boolean().default(true),
-        captureOutput: z.boolean().default(true),
-        /** Days capture files are kept. */
-        expirationDays: int(1, 3650).default(30),
-      })
-      .optional(),
     /** Private subnets of a VPC for the model's network interfaces (config/network-schema.ts). Instances only. Unset: SageMaker's network. */
     network: NetworkSchema.optional(),
     /** Most instances one request may carry (413 above). */
@@ -122,14 +112,8 @@ export const SageMakerPlatformSchema = z
     if (serverless !== undefined && platform.deployment?.strategy === 'rolling') {
       issue(['deployment', 'strategy'], 'rolling', 'must not be "rolling" with serverless: SageMaker rolls only instance variants');
     }
-    if (serverless !== undefined && platform.dataCapture !== undefined) {
-      issue(['dataCapture'], platform.dataCapture, 'cannot be combined with serverless (SageMaker Serverless Inference does not capture data)');
-    }
     if (serverless !== undefined && platform.network !== undefined) {
       issue(['network'], platform.network, 'cannot be combined with serverless (SageMaker Serverless Inference cannot run in a VPC)');
-    }
-    if (platform.dataCapture?.captureInput === false && platform.dataCapture.captureOutput === false) {
-      issue(['dataCapture', 'captureOutput'], false, 'must be true when captureInput is false: capture the input, the output or both');
     }
     const scaling = platform.autoScaling;
     if (scaling !== undefined && platform.instance !== undefined) {

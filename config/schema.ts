@@ -15,6 +15,7 @@ import { BudgetSchema, TrafficSchema } from './cost-schema';
 import { NetworkSchema } from './network-schema';
 import { SageMakerPlatformSchema } from './sagemaker-schema';
 import { batchEngineProblem, BatchSchema } from './batch-schema';
+import { CaptureSchema } from './capture-schema';
 import { QualitySchema } from './quality-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -104,6 +105,8 @@ export const EnvironmentSchema = z
     budget: BudgetSchema.optional(),
     /** Expected traffic, used by cost estimates. */
     traffic: TrafficSchema.prefault({}),
+    /** Capture of sampled predictions and ground truth in prediction records (config/capture-schema.ts). Unset: off. */
+    capture: CaptureSchema.optional(),
     /** Batch scoring of data sets in S3 (config/batch-schema.ts). Unset: no batch state machine. */
     batch: BatchSchema.optional(),
     /** Live quality and feature drift from prediction records (config/quality-schema.ts). Unset: none. */
@@ -129,10 +132,11 @@ export const EnvironmentSchema = z
     if (busRegion !== undefined && busRegion !== env.region) {
       ctx.addIssue({ code: 'custom', path: ['retraining', 'eventBusArn'], input: env.retraining?.eventBusArn, message: `must be a bus in the environment's region ${env.region}: CloudWatch alarm events reach rules in their own region` });
     }
-    if (env.quality?.enabled === true) {
-      // The environments' records bucket comes with capture; until an environment can turn capture on, a quality
-      // block would be silently ignored, so it is refused (the construct takes any IPredictionRecords meanwhile).
-      ctx.addIssue({ code: 'custom', path: ['quality', 'enabled'], input: true, message: 'needs the environment\'s prediction records (capture), which environments cannot turn on yet: set it to false, or use ModelEndpoint\'s quality prop with your own records bucket' });
+    if (env.capture !== undefined && env.platform.type === 'sagemaker' && env.platform.serverless !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['capture'], input: env.capture, message: 'cannot be combined with a serverless SageMaker platform (SageMaker Serverless Inference does not capture data)' });
+    }
+    if (env.quality?.enabled === true && env.capture === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['quality', 'enabled'], input: true, message: 'needs the environment\'s prediction records (capture): set capture, or set quality.enabled to false' });
     }
     const engineProblem = batchEngineProblem(env.batch, env.platform.type);
     if (engineProblem !== undefined) ctx.addIssue({ code: 'custom', path: ['batch', 'engine'], input: env.batch?.engine, message: engineProblem });

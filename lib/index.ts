@@ -44,6 +44,12 @@ export * from './batch/batch-limits';
 // Batch scoring (end)
 export * from './model-pipeline';
 export * from './retraining-signals';
+// Prediction records (begin)
+export * from './prediction-records-interface';
+export * from './prediction-records';
+export * from './lambda-capture';
+export type { CaptureRecord, GroundTruthRecord, CapturedPayload, PayloadEncoding } from '../lambda/records/record-format';
+// Prediction records (end)
 // Live quality (begin)
 export * from './quality-monitor';
 export { readTrainingProfile, writeTrainingProfile, PROFILE_FILE } from './evaluation/profile-file';

@@ -30,6 +30,8 @@ import {
 import { formatBytes } from './bundling/bundle-size';
 import { OnnxRuntimeBundling } from './bundling/lambda-bundling';
 import { BUNDLE_ENTRY_FILE, PROJECT_ROOT } from './bundling/runtime-bundle';
+import { LambdaCapture } from './lambda-capture';
+import type { IPredictionRecords } from './prediction-records-interface';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import type { IInferenceEndpoint } from './inference-endpoint';
 import { LambdaNetwork, type LambdaNetworkOptions } from './lambda-network';
@@ -48,6 +50,19 @@ import { validateLambdaInferenceProps } from './private/lambda-inference-validat
 /** Name of the alias that serves traffic (and carries the function URL). */
 export const LIVE_ALIAS_NAME = 'live';
 
+
+/** What a {@link LambdaInference} captures of its predictions, and where to. */
+export interface LambdaInferenceCapture {
+  /** The records the captured predictions go to, under `capture/<function name>/live/`. */
+  readonly records: IPredictionRecords;
+  /** Share of prediction requests captured: more than 0, at most 100 (fractions allowed). */
+  readonly samplingPercentage: number;
+  /**
+   * Keep the requests' inputs (the features the manifest marks `"capture": false` are left out), not only the answers.
+   * @default false
+   */
+  readonly captureInputs?: boolean;
+}
 
 /** Properties of a {@link LambdaInference}. */
 export interface LambdaInferenceProps {
@@ -169,6 +184,13 @@ export interface LambdaInferenceProps {
   readonly entry?: string;
 
   /**
+   * Capture a sample of predictions into prediction records (`lib/lambda-capture.ts`). Payloads may be personal
+   * data: off unless set.
+   * @default - no capture
+   */
+  readonly capture?: LambdaInferenceCapture;
+
+  /**
    * Bundle the AWS SDK v3 into `index.js` (pinned, tested version) rather than use the runtime's copy.
    * Costs about 1.5 MB unzipped / 0.4 MB zipped.
    * @default true
@@ -210,6 +232,8 @@ export class LambdaInference extends RuntimeMetricMethods implements IInferenceE
   public readonly network?: LambdaNetwork;
   /** Concurrency reserved for the function; `undefined` when it shares the account's pool. */
   public readonly reservedConcurrentExecutions?: number;
+  /** The stream carrying captured predictions to the records; `undefined` without `capture`. */
+  public readonly capture?: LambdaCapture;
   protected readonly runtimeMetrics: RuntimeMetrics;
   private scaledConcurrency?: LambdaProvisionedConcurrency;
 
@@ -290,6 +314,12 @@ export class LambdaInference extends RuntimeMetricMethods implements IInferenceE
         [RUNTIME_ENV.logPayloads]: String(props.logPayloads ?? false),
         [RUNTIME_ENV.metricsNamespace]: metricsNamespace,
         ...(props.evaluation === undefined ? {} : { [RUNTIME_ENV.evaluation]: JSON.stringify(props.evaluation) }),
+        ...(props.capture === undefined
+          ? {}
+          : {
+              [RUNTIME_ENV.captureSamplingPercentage]: String(props.capture.samplingPercentage),
+              [RUNTIME_ENV.captureInputs]: String(props.capture.captureInputs ?? false),
+            }),
         POWERTOOLS_SERVICE_NAME: store.modelName,
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -304,6 +334,9 @@ export class LambdaInference extends RuntimeMetricMethods implements IInferenceE
 
     this.logs.grantWrite(this.function);
     store.grantRead(this.function);
+    if (props.capture !== undefined) {
+      this.capture = new LambdaCapture(this, 'Capture', { records: props.capture.records, logGroup: this.logGroup, functionName: this.function.functionName, removalPolicy });
+    }
 
     this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: LIVE_ALIAS_NAME, version: this.function.currentVersion });
     this.functionUrl = this.alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });

@@ -11,6 +11,8 @@
  * - no budget;
  * - no batch scoring;
  * - no retraining signals;
+ * - no capture: with `capture`, one {@link PredictionRecords} (construct id `Records`) for the endpoint on either
+ *   platform, which the quality job reads (`records`);
  * - no quality monitor.
  *
  * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`, `Quality`,
@@ -37,7 +39,9 @@ import { PropsValidator } from './props-validation';
 import { QualityMonitor, type QualityMonitorProps } from './quality-monitor';
 import { RetrainingSignals, retrainingSignalOf, type RetrainingSignalsProps } from './retraining-signals';
 import { SageMakerInference } from './sagemaker-inference';
-import { ServingPlatform } from './serving-platform';
+import { PredictionRecords, type PredictionRecordsProps } from './prediction-records';
+import type { IPredictionRecords } from './prediction-records-interface';
+import { ServingPlatform, type EndpointCapture } from './serving-platform';
 
 /** Options of the endpoint's {@link ModelStore}: its props without what the {@link ModelEndpoint} supplies. */
 export type ModelEndpointStoreOptions = Omit<ModelStoreProps, 'modelName' | 'model' | 'removalPolicy'>;
@@ -67,7 +71,13 @@ export interface ModelEndpointBudgetOptions extends Omit<CostBudgetProps, 'topic
  * Options of the endpoint's {@link QualityMonitor}: its props without what the {@link ModelEndpoint} supplies (the
  * endpoint, the manifest, the evaluation's figures, the alarm topics, the dashboard and the removal policy).
  */
-export type ModelEndpointQualityOptions = Omit<QualityMonitorProps, 'endpoint' | 'manifest' | 'evaluation' | 'topics' | 'dashboard' | 'removalPolicy'>;
+export interface ModelEndpointQualityOptions extends Omit<QualityMonitorProps, 'endpoint' | 'manifest' | 'evaluation' | 'topics' | 'dashboard' | 'removalPolicy' | 'records'> {
+  /**
+   * The prediction records the job reads.
+   * @default - the endpoint's own `records` (with `capture`)
+   */
+  readonly records?: IPredictionRecords;
+}
 
 /** Options of the endpoint's {@link BatchScoring}: its props without what the {@link ModelEndpoint} supplies. */
 export interface ModelEndpointBatchOptions
@@ -84,6 +94,24 @@ export interface ModelEndpointBatchOptions
    * @default - the batch function on a Distributed Map
    */
   readonly transform?: Omit<SageMakerTransformProps, 'modelName' | 'executionRole'>;
+}
+
+/**
+ * Capture of sampled predictions into the endpoint's prediction records, on either platform (SageMaker data
+ * capture, or the Lambda function's capture stream), with the records' lifecycle and ground-truth writer.
+ */
+export interface ModelEndpointCaptureOptions extends Omit<PredictionRecordsProps, 'modelName' | 'accessLogsBucket' | 'removalPolicy'> {
+  /**
+   * Share of prediction requests captured, 1 to 100 (a whole number: SageMaker's data capture takes no fractions).
+   * @default 100
+   */
+  readonly samplingPercentage?: number;
+  /**
+   * Keep the requests' inputs, not only the answers. Features the manifest marks `"capture": false` are left out
+   * on Lambda; on SageMaker, whose data capture stores bodies whole, such a manifest refuses `captureInputs`.
+   * @default false
+   */
+  readonly captureInputs?: boolean;
 }
 
 /** Properties of a {@link ModelEndpoint}. */
@@ -140,6 +168,12 @@ export interface ModelEndpointProps {
   readonly batch?: ModelEndpointBatchOptions;
 
   /**
+   * Capture of sampled predictions and ground truth in prediction records. Payloads may be personal data.
+   * @default - no capture, no records
+   */
+  readonly capture?: ModelEndpointCaptureOptions;
+
+  /**
    * Live quality: the endpoint's prediction records joined with ground truth, scored per window, feature drift
    * against the training profile; alarms on the endpoint's topics, a row on its dashboard.
    * @default - no quality monitor
@@ -161,6 +195,8 @@ export class ModelEndpoint extends Construct {
   public readonly budget?: CostBudget;
   /** Batch scoring of data sets in S3; `undefined` without `batch`. */
   public readonly batch?: BatchScoring;
+  /** The prediction records (captures, ground truth, quality) the quality job reads; `undefined` without `capture`. */
+  public readonly records?: PredictionRecords;
   /** The live quality job and its alarms; `undefined` without `quality`. */
   public readonly quality?: QualityMonitor;
   /** Retraining signals out; `undefined` without `retraining`. */
@@ -173,11 +209,17 @@ export class ModelEndpoint extends Construct {
     const platform = props.platform ?? ServingPlatform.lambda();
 
     this.store = new ModelStore(this, 'ModelStore', { ...props.store, modelName: model.manifest.name, model: ModelFile.fromArtifact(model), removalPolicy });
+    this.records = props.capture === undefined ? undefined : this.addRecords(props.capture, removalPolicy);
+    const capture: EndpointCapture | undefined =
+      props.capture === undefined || this.records === undefined
+        ? undefined
+        : { records: this.records, samplingPercentage: props.capture.samplingPercentage ?? 100, captureInputs: props.capture.captureInputs ?? false };
     this.inference = platform.bindEndpoint(this, 'Inference', {
       store: this.store,
       model,
       removalPolicy,
       ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }),
+      ...(capture === undefined ? {} : { capture }),
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       ...props.monitoring,
@@ -190,8 +232,15 @@ export class ModelEndpoint extends Construct {
     if (props.budget !== undefined) this.budget = this.addBudget(props.budget);
     if (props.batch !== undefined) this.batch = this.addBatch(props.batch, model, removalPolicy);
     if (props.quality !== undefined) {
+      const records = props.quality.records ?? this.records;
+      if (records === undefined) {
+        const validator = new PropsValidator(this);
+        validator.fail('quality.records', undefined, "prediction records: set capture (the endpoint's own records) or quality.records");
+        validator.throwIfInvalid();
+      }
       this.quality = new QualityMonitor(this, 'Quality', {
         ...props.quality,
+        records: records as IPredictionRecords,
         endpoint: this.inference,
         manifest: model.manifest,
         ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }),
@@ -210,6 +259,19 @@ export class ModelEndpoint extends Construct {
         removalPolicy,
       });
     }
+  }
+
+  private addRecords(options: ModelEndpointCaptureOptions, removalPolicy: RemovalPolicy): PredictionRecords {
+    const { samplingPercentage, captureInputs: _captureInputs, ...recordsProps } = options;
+    const validator = new PropsValidator(this);
+    validator.integerInRange('capture.samplingPercentage', samplingPercentage, 1, 100, '%');
+    validator.throwIfInvalid();
+    return new PredictionRecords(this, 'Records', {
+      ...recordsProps,
+      modelName: this.store.modelName,
+      ...(this.store.accessLogsBucket === undefined ? {} : { accessLogsBucket: this.store.accessLogsBucket }),
+      removalPolicy,
+    });
   }
 
   private addBudget(options: ModelEndpointBudgetOptions): CostBudget {

@@ -9,6 +9,9 @@ import type { LambdaRollout } from './lambda-rollout';
 import { ModelEndpoint, type ModelEndpointProps } from './model-endpoint';
 import type { ModelStore } from './model-store';
 import type { Monitoring } from './monitoring';
+import { RECORDS_OUTPUTS } from './records/records-outputs';
+
+export { RECORDS_OUTPUTS } from './records/records-outputs';
 
 /** Properties of a {@link ModelStack}. */
 export interface ModelStackProps extends StackProps {
@@ -76,6 +79,11 @@ export class ModelStack extends Stack {
     new CfnOutput(this, 'ModelBucketName', { description: 'Bucket holding the model', value: this.store.bucket.bucketName });
     new CfnOutput(this, 'ModelKey', { description: 'Content-addressed key of the served model', value: this.store.modelKey });
     new CfnOutput(this, 'ModelSha256', { description: 'SHA-256 the endpoint verifies when it loads the model', value: this.store.modelSha256 });
+    const records = this.endpoint.records;
+    if (records !== undefined) {
+      new CfnOutput(this, RECORDS_OUTPUTS.bucket, { description: 'Prediction records: capture/, ground-truth/ (modelstack label), quality/', value: records.bucket.bucketName });
+      new CfnOutput(this, RECORDS_OUTPUTS.groundTruthWriter, { description: 'Role that may write ground truth under ground-truth/ (and nothing else)', value: records.groundTruthWriter.roleArn });
+    }
     if (this.batch !== undefined) {
       new CfnOutput(this, BATCH_STATE_MACHINE_OUTPUT, { description: 'Batch scoring state machine (modelstack batch --env)', value: this.batch.stateMachine.stateMachineArn });
       new CfnOutput(this, 'BatchInputUri', { description: 'Where batch input goes', value: this.batch.locations.inputUri });

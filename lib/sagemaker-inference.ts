@@ -99,7 +99,7 @@ export interface SageMakerInferenceProps {
    */
   readonly shadowVariant?: ShadowVariantOptions;
   /**
-   * Capture a sample of requests and responses to a KMS-encrypted bucket (not with serverless).
+   * Capture a sample of requests and responses into prediction records, KMS-encrypted (not with serverless).
    * @default - off
    */
   readonly dataCapture?: DataCaptureOptions;
@@ -241,7 +241,12 @@ export class SageMakerInference extends RuntimeMetricMethods implements IInferen
     if (this.shadowModelData !== undefined) this.shadowModel = this.createModel('ShadowModel', image.imageUri, this.shadowModelData, environment, true);
 
     if (props.dataCapture !== undefined) {
-      this.dataCapture = new DataCapture(this, 'DataCapture', { ...props.dataCapture, store, removalPolicy });
+      this.dataCapture = new DataCapture(this, 'DataCapture', {
+        ...props.dataCapture,
+        modelName: store.modelName,
+        ...(store.accessLogsBucket === undefined ? {} : { accessLogsBucket: store.accessLogsBucket }),
+        removalPolicy,
+      });
       this.dataCapture.grantWrite(this.role);
     }
     this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'EndpointConfig', {

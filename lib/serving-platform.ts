@@ -18,9 +18,20 @@ import { ModelFile } from './model-file';
 import type { IModelStore } from './model-store-interface';
 import type { NetworkPlacement } from './network-placement';
 import { acknowledgeRule } from './private/nag-rules';
+import type { IPredictionRecords } from './prediction-records-interface';
 import { SageMakerInference, type SageMakerInferenceProps } from './sagemaker-inference';
 
 /** What {@link ModelEndpoint} gives a platform to build its endpoint from. */
+/** What an endpoint captures of its predictions, and the records they go to. */
+export interface EndpointCapture {
+  /** The endpoint's prediction records. */
+  readonly records: IPredictionRecords;
+  /** Share of prediction requests captured (%). */
+  readonly samplingPercentage: number;
+  /** Keep the inputs, not only the answers. */
+  readonly captureInputs: boolean;
+}
+
 export interface ServingContext {
   /** Where the model is stored. */
   readonly store: IModelStore;
@@ -33,10 +44,15 @@ export interface ServingContext {
    * @default - none
    */
   readonly evaluation?: EvaluationKeyFigures;
+  /**
+   * Capture of sampled predictions into prediction records.
+   * @default - none
+   */
+  readonly capture?: EndpointCapture;
 }
 
 /** Options of a Lambda endpoint: {@link LambdaInferenceProps} without what the {@link ModelEndpoint} supplies. */
-export interface LambdaServingOptions extends Omit<LambdaInferenceProps, 'store' | 'manifest' | 'evaluation' | 'removalPolicy' | 'network'> {
+export interface LambdaServingOptions extends Omit<LambdaInferenceProps, 'store' | 'manifest' | 'evaluation' | 'removalPolicy' | 'network' | 'capture'> {
   /**
    * Places the function in private subnets of a VPC (see lib/lambda-network.ts for when to use it).
    * @default - no VPC: Lambda's own network
@@ -120,6 +136,7 @@ class LambdaServing extends ServingPlatform {
       store: context.store,
       manifest: context.model.manifest,
       ...(context.evaluation === undefined ? {} : { evaluation: context.evaluation }),
+      ...(context.capture === undefined ? {} : { capture: context.capture }),
       removalPolicy: context.removalPolicy,
     });
     // Before monitoring reads the endpoint's platform metrics, which include provisioned concurrency.
@@ -154,6 +171,17 @@ class SageMakerServing extends ServingPlatform {
       model: ModelFile.fromArtifact(context.model),
       manifest: context.model.manifest,
       removalPolicy: context.removalPolicy,
+      ...(context.capture === undefined
+        ? {}
+        : {
+            dataCapture: {
+              ...this.options.dataCapture,
+              records: context.capture.records,
+              samplingPercentage: context.capture.samplingPercentage,
+              captureInput: context.capture.captureInputs,
+              captureOutput: true,
+            },
+          }),
     });
   }
 

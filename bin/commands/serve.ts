@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../lambda/hosts/local-server';
+import type { ServerCapture } from '../../lambda/hosts/local-server';
 import { MAX_WORKERS, startServing, WORKERS_ENV } from '../../lambda/hosts/serving';
 import { handleShutdownSignals } from '../../lambda/hosts/shutdown-signals';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../../lambda/core/runtime-config';
@@ -23,6 +24,34 @@ interface ServeOptions {
   readonly workers?: number;
   readonly metrics?: boolean;
   readonly logPayloads?: boolean;
+  readonly captureBucket?: string;
+  readonly captureSampling: number;
+  readonly captureInputs?: boolean;
+  readonly captureName?: string;
+  readonly captureEndpoint?: string;
+}
+
+function parsePercentage(text: string): number {
+  const value = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(value > 0 && value <= 100)) throw new InvalidArgumentError('must be a percentage above 0 and at most 100.');
+  return value;
+}
+
+function parseUrl(text: string): string {
+  if (!URL.canParse(text)) throw new InvalidArgumentError('must be a URL such as http://127.0.0.1:4569.');
+  return text;
+}
+
+/** The server's capture from the options: on with a bucket only. */
+function captureOf(options: ServeOptions): ServerCapture | undefined {
+  if (options.captureBucket === undefined) return undefined;
+  return {
+    bucket: options.captureBucket,
+    samplingPercentage: options.captureSampling,
+    captureInputs: options.captureInputs === true,
+    ...(options.captureName === undefined ? {} : { name: options.captureName }),
+    ...(options.captureEndpoint === undefined ? {} : { endpoint: options.captureEndpoint }),
+  };
 }
 
 function parsePort(text: string): number {
@@ -97,9 +126,15 @@ export function serveCommand(context: CliContext): Command {
     )
     .option('--metrics', 'print CloudWatch EMF metrics to stdout (flushed every 10 s and at shutdown; namespace: $POWERTOOLS_METRICS_NAMESPACE, else modelstack)')
     .option('--log-payloads', 'log request bodies (off by default: they may hold personal data)')
+    .option('--capture-bucket <bucket>', 'capture sampled predictions as JSON Lines under capture/<name>/live/<hour>/ of this records bucket (default: no capture)')
+    .option('--capture-sampling <percent>', 'share of predictions captured, above 0 to 100', parsePercentage, 100)
+    .option('--capture-inputs', 'keep the inputs of captured predictions (features with "capture": false are left out)')
+    .option('--capture-name <name>', 'the folder under capture/ (default: the model name)')
+    .option('--capture-endpoint <url>', 'an S3-compatible server for the records bucket (default: S3, with the environment\'s region and credentials)', parseUrl)
     .action(async (modelDir: string, options: ServeOptions, command: Command) => {
       const port = resolvePort(options.port, context.env, command);
       const workers = resolveWorkers(options.workers, context.env, command);
+      const capture = captureOf(options);
       const server = await startServing({
         model: resolve(context.cwd, modelDir),
         port,
@@ -116,6 +151,7 @@ export function serveCommand(context: CliContext): Command {
         announce: context.stdout,
         log: context.stderr,
         ...(workers === undefined ? {} : { workers }),
+        ...(capture === undefined ? {} : { capture }),
       });
       // A pool worker: the primary announces and handles the signals.
       if (server === undefined) return;

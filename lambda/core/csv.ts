@@ -33,7 +33,7 @@ const CR = 13;
 const LF = 10;
 
 /** Records and the (1-based) line each starts on, so errors can point into the file. */
-interface Records {
+export interface CsvRecords {
   readonly rows: string[][];
   readonly lines: number[];
 }
@@ -56,7 +56,7 @@ function countLineBreaks(text: string, from: number, to: number): number {
 }
 
 /** Splits RFC 4180 text into records; blank lines at the end are dropped. */
-function parseRecords(text: string): Records {
+export function parseCsvRecords(text: string): CsvRecords {
   const rows: string[][] = [];
   const lines: number[] = [];
   const length = text.length;
@@ -143,7 +143,7 @@ function parseRecords(text: string): Records {
  * @throws CsvError on a syntax error, a duplicate or empty header cell, or rows with the wrong number of cells
  */
 export function parseCsv(text: string, manifest: Manifest): Record<string, string>[] {
-  const { rows, lines } = parseRecords(text);
+  const { rows, lines } = parseCsvRecords(text);
   if (rows.length === 0) return [];
   const features = manifest.input.features;
   const first = rows[0];

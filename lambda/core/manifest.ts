@@ -83,6 +83,11 @@ const featureSchema = z
     unknownCategory: unknownCategorySchema.optional(),
     /** What to do when the feature is absent or null: reject the instance, fill it, or pass the model's marker. */
     missing: missingSchema.default('reject'),
+    /**
+     * Whether the feature's value is kept in captured prediction records (when inputs are captured). `false` leaves
+     * it out of every stored record, for a value that must not be stored (personal data).
+     */
+    capture: z.boolean().optional(),
   })
   .superRefine((feature, ctx) => {
     const issue = (path: string, input: unknown, message: string): void => {

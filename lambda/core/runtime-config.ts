@@ -17,6 +17,12 @@
  * | `MODEL_S3_CONNECT_TIMEOUT_MS` | Longest wait for the connection to S3 (model download)  | 3000                           |
  * | `MODEL_S3_READ_TIMEOUT_MS`    | Longest silence of S3 once connected                    | 5000                           |
  * | `MODEL_S3_ATTEMPT_TIMEOUT_MS` | Longest download attempt, body included                 | 60000                          |
+ * | `CAPTURE_SAMPLING_PERCENTAGE` | Share of predictions captured, 0 to 100 (`records/`)     | 0: no capture                  |
+ * | `CAPTURE_INPUTS`    | Keep the inputs of captured predictions (`true`/`false`)        | `false`                        |
+ *
+ * The container outside SageMaker (and `modelstack serve`) also reads `CAPTURE_BUCKET` (the records bucket its
+ * captures go to; capture is on only with it), `CAPTURE_NAME` (the folder under `capture/`, default the model's name)
+ * and `CAPTURE_S3_ENDPOINT` (an S3-compatible server).
  *
  * Powertools reads its own `POWERTOOLS_*` variables (log level, service name...); the metrics namespace is resolved
  * here because the runtime passes a default (`modelstack`) that `POWERTOOLS_METRICS_NAMESPACE` overrides.
@@ -57,7 +63,17 @@ export const RUNTIME_ENV = {
   s3ReadTimeoutMs: 'MODEL_S3_READ_TIMEOUT_MS',
   s3AttemptTimeoutMs: 'MODEL_S3_ATTEMPT_TIMEOUT_MS',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  captureSamplingPercentage: 'CAPTURE_SAMPLING_PERCENTAGE',
+  captureInputs: 'CAPTURE_INPUTS',
 } as const;
+
+/** What the runtime captures of its predictions (`serving/prediction-capture.ts`). */
+export interface CaptureConfig {
+  /** Share of prediction requests captured, above 0 and at most 100. */
+  readonly samplingPercentage: number;
+  /** Keep the inputs (without the features marked `"capture": false`). */
+  readonly captureInputs: boolean;
+}
 
 /** Validated runtime configuration. */
 export interface RuntimeConfig {
@@ -78,6 +94,8 @@ export interface RuntimeConfig {
   readonly evaluation?: EvaluationKeyFigures;
   /** Bounds of a model download attempt, where any is set. @default DEFAULT_S3_TIMEOUTS */
   readonly s3Timeouts?: S3DownloadTimeouts;
+  /** Capture of sampled predictions; absent when `CAPTURE_SAMPLING_PERCENTAGE` is unset or 0. */
+  readonly capture?: CaptureConfig;
 }
 
 /** Raised when the environment is not a valid configuration; the message names every bad variable and its value. */
@@ -116,6 +134,11 @@ const flag = z.pipe(
     z.refine((v) => TRUE_WORDS.has(v) || FALSE_WORDS.has(v), { message: 'must be true or false' }),
   ),
   z.transform((v) => TRUE_WORDS.has(v)),
+);
+
+const percentage = z.pipe(
+  z.string().check(z.trim(), z.regex(/^\d+(\.\d+)?$/, { message: 'must be a percentage from 0 to 100' })),
+  z.pipe(z.transform(Number), z.number().check(z.refine((n) => n <= 100, { message: 'must be a percentage from 0 to 100' }))),
 );
 
 const evaluationJson = z.pipe(
@@ -160,6 +183,8 @@ const envSchema = z.object({
   MODEL_S3_ATTEMPT_TIMEOUT_MS: variable(z.optional(positiveInteger(900_000))),
   POWERTOOLS_METRICS_NAMESPACE: variable(z.optional(z.string().check(z.maxLength(255, { message: 'must be at most 255 characters' })))),
   MODEL_EVALUATION: variable(z.optional(evaluationJson)),
+  CAPTURE_SAMPLING_PERCENTAGE: variable(z.optional(percentage)),
+  CAPTURE_INPUTS: variable(z.optional(flag)),
 });
 
 /** One problem of a variable: its name (and the path inside a JSON value), what is wrong, and the value set. */
@@ -204,7 +229,13 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv, options: RuntimeCon
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
     ...(parsed.MODEL_EVALUATION === undefined ? {} : { evaluation: parsed.MODEL_EVALUATION }),
     ...s3TimeoutsOf(parsed.MODEL_S3_CONNECT_TIMEOUT_MS, parsed.MODEL_S3_READ_TIMEOUT_MS, parsed.MODEL_S3_ATTEMPT_TIMEOUT_MS),
+    ...captureOf(parsed.CAPTURE_SAMPLING_PERCENTAGE, parsed.CAPTURE_INPUTS),
   };
+}
+
+function captureOf(samplingPercentage?: number, captureInputs?: boolean): { capture?: CaptureConfig } {
+  if (samplingPercentage === undefined || samplingPercentage === 0) return {};
+  return { capture: { samplingPercentage, captureInputs: captureInputs ?? false } };
 }
 
 function s3TimeoutsOf(connect?: number, read?: number, attempt?: number): { s3Timeouts?: S3DownloadTimeouts } {
@@ -256,7 +287,22 @@ export interface ContainerConfig {
   readonly metricsNamespace: string;
   /** Server workers sharing the port. @default - one per CPU available */
   readonly workers?: number;
+  /** Capture to a records bucket (off on SageMaker, whose own data capture does it). @default - none */
+  readonly capture?: ServerCaptureConfig;
 }
+
+/** Capture of a server outside Lambda: what to capture, and the bucket it goes to. */
+export interface ServerCaptureConfig extends CaptureConfig {
+  /** The records bucket. */
+  readonly bucket: string;
+  /** The folder under `capture/`. @default the model's name */
+  readonly name?: string;
+  /** An S3-compatible server's URL. @default - S3 */
+  readonly endpoint?: string;
+}
+
+/** The container's capture variables, beside {@link RUNTIME_ENV}'s. */
+export const CAPTURE_SERVER_ENV = { bucket: 'CAPTURE_BUCKET', name: 'CAPTURE_NAME', endpoint: 'CAPTURE_S3_ENDPOINT' } as const;
 
 const containerEnvSchema = z.extend(
   z.pick(envSchema, {
@@ -265,8 +311,13 @@ const containerEnvSchema = z.extend(
     MAX_PAYLOAD_BYTES: true,
     LOG_PAYLOADS: true,
     POWERTOOLS_METRICS_NAMESPACE: true,
+    CAPTURE_SAMPLING_PERCENTAGE: true,
+    CAPTURE_INPUTS: true,
   }),
   {
+    CAPTURE_BUCKET: variable(z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' })))),
+    CAPTURE_NAME: variable(z.optional(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,200}$/, { message: 'must be 1 to 200 letters, digits, dots, hyphens or underscores' })))),
+    CAPTURE_S3_ENDPOINT: variable(z.optional(z.string().check(z.refine((v) => URL.canParse(v), { message: 'must be a URL such as http://127.0.0.1:4569' })))),
     SAGEMAKER_BIND_TO_PORT: variable(
       z.optional(
         z.pipe(
@@ -301,6 +352,26 @@ export function containerConfigFromEnv(env: NodeJS.ProcessEnv): ContainerConfig 
     logPayloads: parsed.LOG_PAYLOADS ?? false,
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
     ...(parsed.SAGEMAKER_MODEL_SERVER_WORKERS === undefined ? {} : { workers: parsed.SAGEMAKER_MODEL_SERVER_WORKERS }),
+    ...serverCaptureOf(parsed),
+  };
+}
+
+function serverCaptureOf(parsed: {
+  CAPTURE_SAMPLING_PERCENTAGE?: number;
+  CAPTURE_INPUTS?: boolean;
+  CAPTURE_BUCKET?: string;
+  CAPTURE_NAME?: string;
+  CAPTURE_S3_ENDPOINT?: string;
+}): { capture?: ServerCaptureConfig } {
+  const { capture } = captureOf(parsed.CAPTURE_SAMPLING_PERCENTAGE, parsed.CAPTURE_INPUTS);
+  if (capture === undefined || parsed.CAPTURE_BUCKET === undefined) return {};
+  return {
+    capture: {
+      ...capture,
+      bucket: parsed.CAPTURE_BUCKET,
+      ...(parsed.CAPTURE_NAME === undefined ? {} : { name: parsed.CAPTURE_NAME }),
+      ...(parsed.CAPTURE_S3_ENDPOINT === undefined ? {} : { endpoint: parsed.CAPTURE_S3_ENDPOINT }),
+    },
   };
 }
 

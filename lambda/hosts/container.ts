@@ -56,6 +56,7 @@ export async function containerMain(args: readonly string[], deps: ContainerMain
       announce: deps.stdout,
       log: deps.stderr,
       ...(config.workers === undefined ? {} : { workers: config.workers }),
+      ...(config.capture === undefined ? {} : { capture: config.capture }),
     });
     // A pool worker: the primary handles the signals.
     if (server === undefined) return;

@@ -22,6 +22,7 @@
 import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { logLineSink } from '../records/log-line-sink';
 import { createInferenceApp } from '../serving/app';
 import type { HttpRequest, InferenceApp, ModelStatus } from '../serving/contract';
 import type { Manifest } from '../core/manifest';
@@ -34,6 +35,7 @@ import { jsonResponse } from '../serving/contract';
 import { notReadyError, RetryableLoadFailure } from '../serving/errors';
 import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
 import type { Observability } from '../serving/observability';
+import type { CaptureSink } from '../serving/prediction-capture';
 import { isLambdaEnvironment, runtimeConfigFromEnv, RuntimeConfigError } from '../core/runtime-config';
 import type { RuntimeConfig } from '../core/runtime-config';
 import type { LoadedModel } from '../core/types';
@@ -85,6 +87,8 @@ export interface HandlerDeps {
   readonly eager?: boolean;
   /** Clock (ms) for the retry backoff. @default performance.now */
   readonly now?: () => number;
+  /** Where captured predictions go, when the configuration turns capture on. @default one line each on stdout */
+  readonly captureSink?: CaptureSink;
 }
 
 /** Errors that a new attempt cannot fix. */
@@ -152,6 +156,7 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
   const maxWait = deps.maxWaitForModelMs ?? DEFAULT_MAX_WAIT_FOR_MODEL_MS;
   const makeObservability = deps.observability ?? defaultObservability;
   const readManifestFn = deps.readManifest ?? readStampedManifest;
+  let captureSink = deps.captureSink;
 
   let config: RuntimeConfig | undefined = deps.config;
   let configError: unknown;
@@ -198,6 +203,7 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
         ...(manifest === undefined ? {} : { manifest }),
         ...(config === undefined ? {} : { limits: config.limits }),
         ...(config?.evaluation === undefined ? {} : { evaluation: config.evaluation }),
+        ...(config?.capture === undefined ? {} : { capture: { ...config.capture, sink: (captureSink ??= logLineSink()) } }),
         // Not onModelLoadFailed: the failure is logged once below, with what happens next.
         hooks: { onRequest: obs.hooks.onRequest },
       });

@@ -32,6 +32,9 @@ import { MANIFEST_FILE_NAME } from '../core/runtime-config';
 import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
 import type { Observability } from '../serving/observability';
 import type { LoadedModel, RequestLimits } from '../core/types';
+import type { ServerCaptureConfig } from '../core/runtime-config';
+import { S3CaptureSink } from '../records/s3-capture-sink';
+import type { S3CaptureSinkOptions } from '../records/s3-capture-sink';
 
 export interface ServerOptions {
   /** A model directory (`model.json` + `model.onnx`, as `examples/iris`) or a loaded model (the caller closes it). */
@@ -76,7 +79,15 @@ export interface ServerOptions {
    * @default DEFAULT_REQUEST_TIMEOUT_MS (30 s)
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Capture sampled predictions into a records bucket (`records/s3-capture-sink.ts`); written out at close.
+   * @default - no capture
+   */
+  readonly capture?: ServerCapture;
 }
+
+/** Capture of a local server: what, where, and optionally the client and buffering. */
+export interface ServerCapture extends ServerCaptureConfig, Pick<S3CaptureSinkOptions, 'maxRecords' | 'flushIntervalMs' | 'client' | 'onError'> {}
 
 /** Default of {@link ServerOptions.requestTimeoutMs}. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -172,7 +183,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     model = options.model;
     observability = options.observability ?? buildObservability(options, model.manifest.name);
   }
-  const app = createInferenceApp({ model, limits: options.limits, hooks: observability.hooks });
+  const sink = options.capture === undefined ? undefined : captureSink(options.capture, model.manifest.name);
+  const app = createInferenceApp({
+    model,
+    limits: options.limits,
+    hooks: observability.hooks,
+    ...(sink === undefined || options.capture === undefined ? {} : { capture: { ...options.capture, sink } }),
+  });
   const limit = app.limits.maxPayloadBytes;
   const stopFlushing = observability.metricsEnabled
     ? observability.startPeriodicFlush(options.metricsFlushIntervalMs)
@@ -335,6 +352,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = (closeOptions: { timeoutMs?: number } = {}): Promise<CloseResult> => {
     closed ??= (async () => {
       const { forced } = await (drain).close(closeOptions.timeoutMs ?? options.shutdownTimeoutMs ?? 10_000);
+      // After the drain: the requests it let finish are captured too.
+      await sink?.close();
       stopFlushing?.();
       if (ownsModel) await model.close();
       return { forced };
@@ -343,6 +362,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   return { url, port: address.port, model, app, observability, close };
+}
+
+function captureSink(capture: ServerCapture, modelName: string): S3CaptureSink {
+  return new S3CaptureSink({
+    bucket: capture.bucket,
+    name: capture.name ?? modelName,
+    ...(capture.client === undefined ? {} : { client: capture.client }),
+    ...(capture.endpoint === undefined ? {} : { endpoint: capture.endpoint }),
+    ...(capture.maxRecords === undefined ? {} : { maxRecords: capture.maxRecords }),
+    ...(capture.flushIntervalMs === undefined ? {} : { flushIntervalMs: capture.flushIntervalMs }),
+    ...(capture.onError === undefined ? {} : { onError: capture.onError }),
+  });
 }
 
 /**

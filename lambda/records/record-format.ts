@@ -16,6 +16,26 @@
  *                 hour of the prediction: labels arrive late);
  * - quality:      `quality/<yyyy>/<mm>/<dd>/<hh>/<window>.json` (one record per evaluated window).
  *
+ * What the runtime's own records hold (Lambda, `modelstack serve`, the container outside SageMaker), so that one
+ * reader serves every route and wire format:
+ * - `endpointInput` (only when inputs are kept): `observedContentType` `application/json`, `encoding` `JSON`, and
+ *   `data` the text of an `/invocations` body, `{"instances": [{"<feature>": <value>, ...}, ...]}`: one object per
+ *   instance, keyed by feature name, whatever form the request came in (JSON objects or arrays, CSV, Open Inference
+ *   Protocol tensors, binary tensors). Values are as the client sent them and the runtime accepted them, before
+ *   scaling or filling: numbers as numbers (CSV cells too), categories as strings, booleans as sent, a missing value
+ *   as `null`. A feature whose manifest entry says `"capture": false` is left out of every instance (a reader finds
+ *   it absent, not null). On SageMaker, SageMaker's own data capture stores request bodies as sent instead (CSV,
+ *   JSON or v2), and cannot leave features out: the stack refuses to capture inputs there when any feature says
+ *   `"capture": false`.
+ * - `endpointOutput`: `application/json`, `JSON`, and `data` the `/invocations` answer, `{"predictions": [...]}`
+ *   (`{"label", "probabilities"}`, `{"value"}` or `{"values": {...}}` per instance), whatever the route.
+ * - ground truth (`modelstack label`): `groundTruthData.data` is the label itself with `encoding` `CSV` (classification),
+ *   the value as text with `CSV` (regression, e.g. `"151.5"`), or a JSON array of the targets' values in `output.targets`
+ *   order with `JSON` (multi-output regression, `[number, ...]`); `eventMetadata.eventId` is the prediction id ({@link predictionId}).
+ * - `eventMetadata.inferenceId`: the request's id. A request of one instance is one prediction with that id; the
+ *   instance at index `i` of a batch of several has the id `<inferenceId>#<i>` ({@link predictionId}): that is the
+ *   id ground truth carries for it.
+ *
  * This module holds only the shapes and the layout; it imports nothing, so every host and tool can use it.
  */
 
@@ -79,3 +99,22 @@ export function hourFolder(at: Date): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${at.getUTCFullYear()}/${pad(at.getUTCMonth() + 1)}/${pad(at.getUTCDate())}/${pad(at.getUTCHours())}/`;
 }
+
+/** What a client's inference id may be: 1 to 64 letters, digits and `-_.:/@+=` (no `#`, which {@link predictionId} uses). */
+export const INFERENCE_ID_PATTERN = /^[A-Za-z0-9._:/@+=-]{1,64}$/;
+/** {@link INFERENCE_ID_PATTERN} in words, for error messages. */
+export const INFERENCE_ID_RULE = '1 to 64 characters among letters, digits and - _ . : / @ + =';
+
+/** The separator of a batch instance's index in its prediction id. */
+export const PREDICTION_INDEX_SEPARATOR = '#';
+
+/**
+ * The id of the prediction at `index` of a request of `count` instances with inference id `inferenceId`: the
+ * inference id itself for a request of one instance, else `<inferenceId>#<index>`. Ground truth is keyed on it.
+ */
+export function predictionId(inferenceId: string, index: number, count: number): string {
+  return count === 1 ? inferenceId : `${inferenceId}${PREDICTION_INDEX_SEPARATOR}${index}`;
+}
+
+/** The media type and encoding of the runtime's captured inputs and outputs (see the module's notes). */
+export const CAPTURED_CONTENT_TYPE = 'application/json';

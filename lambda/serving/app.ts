@@ -29,7 +29,9 @@ import { LIVE_BODY, READY_BODY } from './health';
 import { invocations } from './invocations';
 import { SERVER_METADATA_BODY } from './metadata';
 import type { RejectReason } from './metric-names';
+import { INFERENCE_ID_HEADER } from './inference-id';
 import { infer } from './open-inference';
+import { PredictionCapture } from './prediction-capture';
 import { requestIdOf } from './route-context';
 import type { RequestState, RouteContext } from './route-context';
 import { buildCatalog, findRoute, pathOf } from './router';
@@ -59,6 +61,7 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
   private retry: RetryableLoadFailure | undefined;
   private catalog: Catalog | undefined;
   private readonly evaluation: EvaluationKeyFigures | undefined;
+  private readonly capture: PredictionCapture | undefined;
 
   constructor(options: InferenceAppOptions) {
     this.limits = {
@@ -67,6 +70,7 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
     };
     this.hooks = options.hooks ?? {};
     this.evaluation = options.evaluation;
+    this.capture = options.capture === undefined ? undefined : new PredictionCapture(options.capture);
     if (options.manifest !== undefined) this.catalog = buildCatalog(options.manifest, this.evaluation);
     const model = options.model;
     if (typeof model === 'function') {
@@ -110,6 +114,7 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
     let unexpected: unknown;
     try {
       response = await this.dispatch(request, state);
+      if (state.inferenceId !== undefined) this.answered(response, state, state.inferenceId);
     } catch (error) {
       if (error instanceof HttpError) {
         reason = error.reason;
@@ -143,6 +148,23 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
       this.callHook(() => onRequest(record, request));
     }
     return response;
+  }
+
+  /** A prediction's answer carries its id; a sampled one is captured (never failing the request). */
+  private answered(response: HttpResponse, state: RequestState, inferenceId: string): void {
+    response.headers[INFERENCE_ID_HEADER] = inferenceId;
+    const capture = this.capture;
+    const served = this.served;
+    if (capture === undefined || state.predictions === undefined || served === undefined) return;
+    this.callHook(() =>
+      capture.capture({
+        inferenceId,
+        manifest: served.catalog.manifest,
+        inputs: state.inputs,
+        predictions: state.predictions ?? [],
+        ...(state.outputJson === undefined ? {} : { outputJson: state.outputJson }),
+      }),
+    );
   }
 
   private callHook(call: () => void): void {

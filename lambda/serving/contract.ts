@@ -7,6 +7,7 @@ import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import type { Manifest } from '../core/manifest';
 import type { LoadedModel, Prediction, RequestLimits } from '../core/types';
 import type { RejectReason } from './metric-names';
+import type { PredictionCaptureOptions } from './prediction-capture';
 
 /** A request, as any front end (function URL, node:http, SageMaker) can describe it. */
 export interface HttpRequest {
@@ -71,6 +72,8 @@ export interface InferenceAppOptions {
   readonly evaluation?: EvaluationKeyFigures;
   readonly limits?: RequestLimits;
   readonly hooks?: InferenceHooks;
+  /** Capture of sampled predictions (`prediction-capture.ts`). @default none */
+  readonly capture?: PredictionCaptureOptions;
 }
 
 export type ModelStatus = 'loading' | 'ready' | 'failed';

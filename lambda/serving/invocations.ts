@@ -11,6 +11,7 @@ import { bodyText, checkBatchSize, checkBodySize, isJsonObject, mediaKind, parse
 import { jsonResponse } from './contract';
 import type { HttpRequest, HttpResponse } from './contract';
 import { envelopeError } from './errors';
+import { headerInferenceId, newInferenceId } from './inference-id';
 import type { RequestState, RouteContext } from './route-context';
 
 /** CSV cells are text: numeric strings are numbers, blank cells are missing. */
@@ -28,6 +29,7 @@ export async function invocations(request: HttpRequest, app: RouteContext, state
     const instances = parseCsv(text, served.catalog.manifest);
     checkBatchSize(instances.length, limits.maxBatchSize);
     batch = served.preparer.prepare(instances, CSV_CELLS);
+    state.inputs = { kind: 'instances', instances, textCells: true };
   } else {
     const body = parseJson(text);
     const instances = isJsonObject(body) ? body.instances : undefined;
@@ -38,8 +40,13 @@ export async function invocations(request: HttpRequest, app: RouteContext, state
     }
     checkBatchSize(instances.length, limits.maxBatchSize);
     batch = served.preparer.prepare(instances);
+    state.inputs = { kind: 'instances', instances, textCells: false };
   }
+  state.inferenceId = headerInferenceId(request) ?? newInferenceId();
   const predictions = await served.model.predict(batch);
   state.predictions = predictions;
-  return jsonResponse(200, JSON.stringify({ predictions }));
+  const body = JSON.stringify({ predictions });
+  // The answer is also what capture stores as the output: serialized once.
+  state.outputJson = body;
+  return jsonResponse(200, body);
 }

@@ -13,7 +13,7 @@ import { binaryHeaderLength, binaryOutputNames, binaryResponse, checkBinaryMedia
 import { jsonResponse } from './contract';
 import type { HttpRequest, HttpResponse } from './contract';
 import { envelopeError } from './errors';
-import { requestIdOf } from './route-context';
+import { checkInferenceId, headerInferenceId, newInferenceId } from './inference-id';
 import type { RequestState, RouteContext } from './route-context';
 import type { Catalog } from './router';
 import type { ServedModel } from './served-model';
@@ -42,15 +42,15 @@ export async function infer(request: HttpRequest, app: RouteContext, state: Requ
   const served = app.ready();
   const body = headerLength === undefined ? parseJson(bodyText(request.body)) : readBinaryRequest(request, headerLength);
   if (!isJsonObject(body)) throw envelopeError('(body)', body, 'a JSON object {"id"?, "inputs": [...], "outputs"?}');
-  const id = body.id;
-  if (id !== undefined && typeof id !== 'string') throw envelopeError('id', id, 'a string');
+  const id = body.id === undefined ? undefined : checkInferenceId('id', body.id);
   const requested = requestedOutputs(body.outputs, served.catalog);
-  const batch = prepareTensors(body.inputs, served, app.limits.maxBatchSize);
+  const batch = prepareTensors(body.inputs, served, app.limits.maxBatchSize, state);
+  state.inferenceId = id ?? headerInferenceId(request) ?? newInferenceId();
   const predictions = await served.model.predict(batch);
   state.predictions = predictions;
   const outputs = v2Outputs(predictions, served.catalog, requested);
   const binary = binaryOutputNames(body);
-  const prefix = `${served.v2Prefix},"id":${JSON.stringify(id ?? requestIdOf(state))}`;
+  const prefix = `${served.v2Prefix},"id":${JSON.stringify(state.inferenceId)}`;
   if (binary !== undefined) return binaryResponse(prefix, outputs, binary);
   return jsonResponse(200, `{${prefix},"outputs":${JSON.stringify(outputs)}}`);
 }
@@ -71,7 +71,7 @@ function requestedOutputs(outputs: unknown, catalog: Catalog): ReadonlySet<strin
   return names.size === 0 ? undefined : names;
 }
 
-function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: number): PreparedBatch {
+function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: number, state: RequestState): PreparedBatch {
   const manifest = served.catalog.manifest;
   const featureCount = manifest.input.features.length;
   const tensorName = manifest.input.tensor;
@@ -89,7 +89,9 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
     const { shape, data } = tensors[0];
     if (shape.length !== 2) throw envelopeError('inputs[0].shape', shape, `[N, ${featureCount}]`);
     checkBatchSize(shape[0], maxBatchSize);
-    return served.preparer.prepareMatrix(data, shape[0], shape[1]);
+    const batch = served.preparer.prepareMatrix(data, shape[0], shape[1]);
+    state.inputs = { kind: 'matrix', data, rows: shape[0], cols: shape[1] };
+    return batch;
   }
   const columns = Object.create(null) as Record<string, unknown>;
   const singletonCells = new Set<string>();
@@ -125,7 +127,9 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
     columns[name] = data;
   });
   if (problems.length > 0) throw new InvalidInputError(problems);
-  return served.preparer.prepareColumns(columns, undefined, singletonCells);
+  const batch = served.preparer.prepareColumns(columns, undefined, singletonCells);
+  state.inputs = { kind: 'columns', columns, rows: batch.count, singleton: singletonCells };
+  return batch;
 }
 
 /** Checks each tensor's envelope (name, shape, datatype, data); reports every problem at once. */

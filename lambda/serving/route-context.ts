@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RequestLimits, Prediction } from '../core/types';
+import type { InputForm } from './captured-inputs';
 import type { ServedModel } from './served-model';
 
 export interface RouteContext {
@@ -20,6 +21,12 @@ export interface RequestState {
   requestId: string | undefined;
   predictions: readonly Prediction[] | undefined;
   problemCount: number | undefined;
+  /** The prediction's id (the client's, or generated), once the request is valid; sent back and captured. */
+  inferenceId?: string;
+  /** Where the validated inputs are, for capture. */
+  inputs?: InputForm;
+  /** The predictions as `{"predictions": [...]}` JSON, when the route wrote that already. */
+  outputJson?: string;
 }
 
 /** The request's id: the one it came with, else one generated now (and kept). */

@@ -60,3 +60,11 @@ export function findPrebuiltBundle(entry: string, bundleAwsSdk: boolean, project
   const dir = path.join(projectRoot, PREBUILT_BUNDLES_FOLDER, prebuiltBundleName(host, bundleAwsSdk));
   return fs.existsSync(dir) ? dir : undefined;
 }
+
+/** Copies a prebuilt host (`index.js`, its source map, the packages bundled apart) into `outputDir`. */
+export function copyPrebuiltBundle(prebuilt: string, outputDir: string): void {
+  for (const entry of fs.readdirSync(prebuilt)) {
+    const target = entry === PREBUILT_PACKAGES_FOLDER ? 'node_modules' : entry;
+    fs.cpSync(path.join(prebuilt, entry), path.join(outputDir, target), { recursive: true });
+  }
+}

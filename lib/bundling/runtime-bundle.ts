@@ -3,13 +3,12 @@
  * pruned to the target's OS and architecture, and the model manifest; measured and checked against the target's
  * size limits. The Lambda function (`lambda-bundling.ts`) and the SageMaker container image both build on it.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Manifest } from '../../lambda/core/manifest';
 import { assertWithinLimits, measureBundle, type BundleReport, type BundleSizeLimits } from './bundle-size';
 import { bundleEntry } from './esbuild-entry';
 import { copyOnnxRuntime, type OnnxRuntimePlatform } from './onnxruntime-files';
-import { findPrebuiltBundle, PREBUILT_PACKAGES_FOLDER, PROJECT_ROOT } from './prebuilt-bundle';
+import { copyPrebuiltBundle, findPrebuiltBundle, PROJECT_ROOT } from './prebuilt-bundle';
 import { writeStampedManifest } from './stamped-manifest';
 
 export { BUNDLE_ENTRY_FILE } from './esbuild-entry';
@@ -71,7 +70,7 @@ export function bundleRuntime(options: RuntimeBundleOptions): BundleReport {
   const bundleAwsSdk = options.bundleAwsSdk ?? true;
   const prebuilt = findPrebuiltBundle(options.entry, bundleAwsSdk, projectRoot);
   if (prebuilt === undefined) bundleEntry(options.entry, outputDir, projectRoot, bundleAwsSdk);
-  else copyPrebuilt(prebuilt, outputDir);
+  else copyPrebuiltBundle(prebuilt, outputDir);
   copyOnnxRuntime(outputDir, projectRoot, options.target);
   writeStampedManifest(outputDir, options.manifest);
   const report = measureBundle(outputDir, options.target.architecture);
@@ -79,10 +78,3 @@ export function bundleRuntime(options: RuntimeBundleOptions): BundleReport {
   return report;
 }
 
-/** Copies a prebuilt host (`index.js`, its source map, the packages bundled apart) into `outputDir`. */
-function copyPrebuilt(prebuilt: string, outputDir: string): void {
-  for (const entry of fs.readdirSync(prebuilt)) {
-    const target = entry === PREBUILT_PACKAGES_FOLDER ? 'node_modules' : entry;
-    fs.cpSync(path.join(prebuilt, entry), path.join(outputDir, target), { recursive: true });
-  }
-}

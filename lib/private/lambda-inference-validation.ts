@@ -43,5 +43,7 @@ export function validateLambdaInferenceProps(scope: IConstruct, props: LambdaInf
   validator.integerInRange('maxBatchSize', resolved.maxBatchSize, 1, MAX_BATCH_SIZE_LIMIT);
   validator.integerInRange('maxPayloadBytes', resolved.maxPayloadBytes, 1, FUNCTION_URL_MAX_PAYLOAD_BYTES, ' bytes');
   validator.metricsNamespace('metricsNamespace', resolved.metricsNamespace);
+  const rate = props.capture?.samplingPercentage;
+  if (rate !== undefined && !(rate > 0 && rate <= 100)) validator.fail('capture.samplingPercentage', rate, 'a percentage above 0 and at most 100');
   validator.throwIfInvalid();
 }

@@ -9,8 +9,8 @@ import type { BundlingOptions, ILocalBundling } from 'aws-cdk-lib';
 import type { Manifest } from '../../lambda/core/manifest';
 import { QUALITY_BUNDLE_FILES } from '../../lambda/records/quality-metric-names';
 import { serializeProfile, type TrainingProfile } from '../../lambda/records/training-profile';
-import { BUNDLE_ENTRY_FILE, bundleEntry } from '../bundling/esbuild-entry';
-import { findPrebuiltBundle, hostEntry, PROJECT_ROOT } from '../bundling/prebuilt-bundle';
+import { bundleEntry } from '../bundling/esbuild-entry';
+import { copyPrebuiltBundle, findPrebuiltBundle, hostEntry, PROJECT_ROOT } from '../bundling/prebuilt-bundle';
 
 /**
  * CDK local bundling of the quality job. Its public fields are plain and stable (CDK hashes them into the asset's
@@ -32,7 +32,7 @@ export class QualityJobBundling implements ILocalBundling {
     const entry = hostEntry('quality-handler');
     const prebuilt = findPrebuiltBundle(entry, true);
     if (prebuilt === undefined) bundleEntry(entry, outputDir, PROJECT_ROOT, true);
-    else for (const file of [BUNDLE_ENTRY_FILE, `${BUNDLE_ENTRY_FILE}.map`]) fs.copyFileSync(path.join(prebuilt, file), path.join(outputDir, file));
+    else copyPrebuiltBundle(prebuilt, outputDir);
     fs.writeFileSync(path.join(outputDir, QUALITY_BUNDLE_FILES.manifest), `${JSON.stringify(this.manifest, null, 2)}\n`);
     if (this.profile !== undefined) fs.writeFileSync(path.join(outputDir, QUALITY_BUNDLE_FILES.profile), serializeProfile(this.profile));
     return true;

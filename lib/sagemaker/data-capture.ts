@@ -1,24 +1,24 @@
 /**
- * Data capture of a SageMaker endpoint: a sample of requests and/or responses written by SageMaker as JSON Lines
- * to a KMS-encrypted bucket of its own, under `capture/`, expired after a configured number of days. Off unless
- * configured (payloads may hold personal data). The execution role may write objects under `capture/` only.
+ * Data capture of a SageMaker endpoint: a sample of requests and/or responses that SageMaker itself writes as JSON
+ * Lines under `capture/<endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>/` of the endpoint's prediction records
+ * ({@link PredictionRecords}, or records given: one bucket per endpoint for both platforms), encrypted with the
+ * records key. Off unless configured (payloads may hold personal data). The execution role may write under
+ * `capture/` only. SageMaker stores request bodies as sent, so it cannot leave out features marked
+ * `"capture": false`: inputs are then refused (see {@link validateDataCapture}).
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import type { IModelStore } from '../model-store-interface';
-import { dataBucketProps } from '../private/bucket-defaults';
-import { iam5ResourceFinding } from '../private/nag-findings';
-import { acknowledgeRule } from '../private/nag-rules';
-import { logServerAccess } from '../private/server-access-logs';
+import type { Manifest } from '../../lambda/core/manifest';
+import { RECORD_PREFIXES } from '../../lambda/records/record-format';
+import { PredictionRecords } from '../prediction-records';
+import type { IPredictionRecords } from '../prediction-records-interface';
 import type { PropsValidator } from '../props-validation';
-import { separatedKeyPolicy } from '../private/key-policy';
 
 /** The key prefix SageMaker writes capture files under. */
-export const CAPTURE_PREFIX = 'capture/';
+export const CAPTURE_PREFIX = RECORD_PREFIXES.capture;
 
 /** What to capture. */
 export interface DataCaptureOptions {
@@ -38,80 +38,67 @@ export interface DataCaptureOptions {
    */
   readonly captureOutput?: boolean;
   /**
-   * How long capture files are kept: a whole number of days, at least 1.
+   * How long capture files are kept, when the endpoint makes its own records (`records` unset): a whole number of
+   * days, at least 1.
    * @default Duration.days(30)
    */
   readonly expiration?: Duration;
+  /**
+   * The records SageMaker writes into.
+   * @default - new {@link PredictionRecords} of the endpoint (construct id `Records`)
+   */
+  readonly records?: IPredictionRecords;
 }
 
-/** Checks the capture options. */
-export function validateDataCapture(validator: PropsValidator, options: DataCaptureOptions): void {
+/** Checks the capture options against each other and against the manifest. */
+export function validateDataCapture(validator: PropsValidator, options: DataCaptureOptions, manifest: Manifest): void {
   validator.integerInRange('dataCapture.samplingPercentage', options.samplingPercentage, 1, 100, '%');
   if (options.captureInput === false && options.captureOutput === false) {
     validator.fail('dataCapture.captureOutput', false, 'true when captureInput is false: capture the input, the output or both');
   }
   validator.durationInRange('dataCapture.expiration', options.expiration, Duration.days(1), undefined, 'days');
+  const private_ = manifest.input.features.filter((f) => f.capture === false).map((f) => f.name);
+  if (options.captureInput !== false && private_.length > 0) {
+    validator.fail(
+      'dataCapture.captureInput',
+      true,
+      `false: the manifest marks ${private_.map((n) => `"${n}"`).join(', ')} "capture": false, and SageMaker data capture stores request bodies whole`,
+    );
+  }
 }
 
 /** Properties of a {@link DataCapture}. */
 export interface DataCaptureProps extends DataCaptureOptions {
-  /** The store whose access-log bucket receives this bucket's server access logs. */
-  readonly store: IModelStore;
+  /** The model's name. */
+  readonly modelName: string;
+  /** Where new records log server access. @default - no access logs */
+  readonly accessLogsBucket?: s3.IBucket;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The capture bucket and key (bucket construct id `Resource`). */
+/** The endpoint's capture settings and the records they write into. */
 export class DataCapture extends Construct {
-  /** The bucket capture files go to. */
-  public readonly bucket: s3.Bucket;
-  /** The key encrypting them. */
-  public readonly encryptionKey: kms.Key;
+  /** Where SageMaker writes capture files. */
+  public readonly records: IPredictionRecords;
   private readonly options: DataCaptureOptions;
 
   constructor(scope: Construct, id: string, props: DataCaptureProps) {
     super(scope, id);
     this.options = props;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.encryptionKey = new kms.Key(this, 'Key', {
-      description: `Encrypts the data captured by the SageMaker endpoint of model '${props.store.modelName}' (modelstack)`,
-      enableKeyRotation: true,
-      policy: separatedKeyPolicy(),
-      removalPolicy,
-    });
-    this.bucket = new s3.Bucket(this, 'Resource', {
-      ...dataBucketProps(this.encryptionKey),
-      lifecycleRules: [
-        {
-          id: 'ExpireCapturedData',
-          prefix: CAPTURE_PREFIX,
-          expiration: props.expiration ?? Duration.days(30),
-          noncurrentVersionExpiration: Duration.days(1),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-      removalPolicy,
-      autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
-    });
-    if (props.store.accessLogsBucket !== undefined) logServerAccess(this.bucket, props.store.accessLogsBucket, 'data-capture/');
-    acknowledgeRule(
-      this.bucket,
-      'S3BucketReplicationEnabled',
-      'Captured requests and responses are a short-lived sample kept for model monitoring and shadow reports, expired after days; replicating them would copy possibly personal data to another region with no recovery need.',
-    );
+    this.records =
+      props.records ??
+      new PredictionRecords(this, 'Records', {
+        modelName: props.modelName,
+        ...(props.accessLogsBucket === undefined ? {} : { accessLogsBucket: props.accessLogsBucket }),
+        ...(props.expiration === undefined ? {} : { captureExpiration: props.expiration }),
+        ...(props.removalPolicy === undefined ? {} : { removalPolicy: props.removalPolicy }),
+      });
   }
 
   /** Lets the execution role write capture files (and encrypt them), under `capture/` only. */
-  public grantWrite(role: iam.IRole): void {
-    const objects = this.bucket.arnForObjects(`${CAPTURE_PREFIX}*`);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WriteDataCapture', actions: ['s3:PutObject'], resources: [objects] }));
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'EncryptDataCapture', actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: [this.encryptionKey.keyArn] }),
-    );
-    Validations.of(role).acknowledge({
-      id: iam5ResourceFinding(this, objects),
-      reason: `SageMaker writes capture files under ${CAPTURE_PREFIX}<endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>/ with generated names; the role may only put objects there.`,
-    });
+  public grantWrite(role: iam.IRole): iam.Grant {
+    return this.records.grantWriteCaptures(role);
   }
 
   /** The endpoint config's `DataCaptureConfig`. */
@@ -123,8 +110,8 @@ export class DataCapture extends Construct {
     return {
       enableCapture: true,
       initialSamplingPercentage: this.options.samplingPercentage ?? 100,
-      destinationS3Uri: this.bucket.s3UrlForObject(CAPTURE_PREFIX.replace(/\/$/, '')),
-      kmsKeyId: this.encryptionKey.keyArn,
+      destinationS3Uri: this.records.bucket.s3UrlForObject(CAPTURE_PREFIX.replace(/\/$/, '')),
+      kmsKeyId: this.records.encryptionKey.keyArn,
       captureOptions: modes,
       captureContentTypeHeader: { jsonContentTypes: ['application/json'], csvContentTypes: ['text/csv'] },
     };

@@ -50,7 +50,7 @@ export function validateSageMakerProps(scope: IConstruct, props: SageMakerInfere
     if (props.serverlessVariant !== undefined) {
       validator.fail('dataCapture', 'set', 'unset with serverlessVariant: SageMaker Serverless Inference does not capture data; cannot specify both dataCapture and serverlessVariant');
     }
-    validateDataCapture(validator, props.dataCapture);
+    validateDataCapture(validator, props.dataCapture, props.manifest);
   }
   if (props.deployment !== undefined) {
     validateDeployment(validator, props.deployment, props.serverlessVariant !== undefined);

@@ -67,11 +67,12 @@ describe('Given the shipped environments synthesized', () => {
   test('When --json is given, then the output is one JSON document with every line item', async () => {
     const { code, out } = await run(['estimate', '--cdk-out', shipped, '--json']);
     expect(code).toBe(EXIT_OK);
-    const report = JSON.parse(out) as { schemaVersion: number; environments: Array<{ stackName: string; total: { expected: number }; lineItems: unknown[]; complete: boolean }> };
+    const report = JSON.parse(out) as { schemaVersion: number; environments: Array<{ stackName: string; total: { expected: number }; lineItems: unknown[]; complete: boolean; unpriced: Array<{ resourceType: string }> }> };
     expect(report.schemaVersion).toBe(1);
     expect(report.environments.map((e) => e.stackName)).toEqual(['modelstack-breast-cancer-dev', 'modelstack-breast-cancer-staging', 'modelstack-breast-cancer-sandbox', 'modelstack-breast-cancer-prod']);
     for (const env of report.environments) {
-      expect(env.complete).toBe(true);
+      // prod's capture stream (Firehose) has no price in the table yet: it is listed, not dropped.
+      expect(env.unpriced.map((u) => u.resourceType)).toEqual(env.stackName.endsWith('-prod') ? ['AWS::KinesisFirehose::DeliveryStream'] : []);
       expect(env.total.expected).toBeGreaterThan(0);
       expect(env.lineItems.length).toBeGreaterThan(5);
     }

@@ -30,8 +30,12 @@ test('Given no quality block, then the environment has no quality job', () => {
   expect(load({}).quality).toBeUndefined();
 });
 
-test('Given a quality block that is on, then it is refused until environments have prediction records, naming the field', () => {
+test('Given a quality block that is on without capture, then it is refused naming the field', () => {
   expect(problemsOf({ quality: {} })).toMatch(/quality.enabled: needs the environment's prediction records \(capture\).*\(got true\)/);
+});
+
+test('Given a quality block that is on with capture, then it is accepted', () => {
+  expect(load({ quality: {}, capture: {} }).quality).toEqual({ enabled: true });
 });
 
 test("Given a quality block that is off, then every setting keeps the monitor's default", () => {

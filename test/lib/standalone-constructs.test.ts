@@ -61,7 +61,7 @@ describe('Given an app with no feature flags (no cdk.json), under `cdk synth --s
   test('When a SageMakerInference captures data, then its capture bucket logs to the store without the S3 flag and synth is clean', () => {
     const stack = standaloneStack();
     new SageMakerInference(stack, 'Inference', { store: store(stack), model: ModelFile.fromPath(MODEL_PATH), manifest: MANIFEST, dataCapture: {} });
-    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { LogFilePrefix: 'data-capture/' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { LogFilePrefix: 'prediction-records/' } });
     expect(strictSynthProblems(stack)).toEqual([]);
   });
 

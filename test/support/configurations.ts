@@ -38,7 +38,7 @@ export const EXTRA_ENVIRONMENTS = {
   'lambda-canary': { ...base, platform: { type: 'lambda', ...quota, reservedConcurrency: 20, rollout: { strategy: 'canary', percent: 25, intervalMinutes: 10 } } },
   // Lambda in private subnets of a VPC, with the endpoints it needs.
   'lambda-vpc': { ...base, platform: { type: 'lambda', ...quota, reservedConcurrency: 5, network: NETWORK } },
-  // SageMaker real-time: autoscaling, linear deployment and data capture of the output only.
+  // SageMaker real-time: autoscaling, linear deployment and capture of the answers only.
   'sm-realtime': {
     ...base,
     platform: {
@@ -46,8 +46,8 @@ export const EXTRA_ENVIRONMENTS = {
       instance: { type: 'ml.c6i.large', initialCount: 2 },
       autoScaling: { minCapacity: 2, maxCapacity: 6, maxRequestsPerSecondPerInstance: 100 },
       deployment: { strategy: 'linear', stepPercent: 25, waitSeconds: 120 },
-      dataCapture: { samplingPercent: 50, captureInput: false },
     },
+    capture: { samplingPercentage: 50 },
   },
   // SageMaker real-time in private subnets of a VPC, with the endpoints it needs.
   'sm-vpc': { ...base, platform: { type: 'sagemaker', instance: { type: 'ml.c6i.large', initialCount: 1 }, network: NETWORK } },

@@ -12,6 +12,8 @@ type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstanc
 
 export interface LocalS3 {
   readonly client: S3Client;
+  /** The server's URL, for code that makes its own client (`http://127.0.0.1:<port>`). */
+  readonly endpoint: string;
   readonly close: () => Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startLocalS3(): Promise<LocalS3> {
   });
   return {
     client,
+    endpoint: `http://127.0.0.1:${port}`,
     close: async () => {
       client.destroy();
       await server.close();

@@ -38,6 +38,8 @@ const FREE_RULES: readonly FreeRule[] = [
   },
   { matches: exactly('AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::Logs::ResourcePolicy'), rule: 'resource policies are free' },
   { matches: exactly('AWS::SNS::Subscription'), rule: 'a subscription is priced in its topic\'s deliveries' },
+  { matches: exactly('AWS::Logs::LogStream'), rule: 'a log stream is free; its events are billed in its log group' },
+  { matches: exactly('AWS::Logs::SubscriptionFilter'), rule: 'a log subscription filter is free; what it sends is billed by its destination' },
   {
     matches: exactly('AWS::SQS::Queue', 'AWS::SQS::QueuePolicy'),
     rule: "an SQS queue is billed per request, none while idle: modelstack's queues hold only undeliverable notifications, well inside the 1 million free requests a month",

@@ -150,7 +150,7 @@ describe('parseManifest: every rejection names the path, the value and what is a
     ['a scale without std', withFeature({ name: 'a', scale: { mean: 0 } }), 'input.features[0].scale.std: is required (expected number)'],
     ['a scale mean that is not a number', withFeature({ name: 'a', scale: { mean: null, std: 1 } }), 'input.features[0].scale.mean: null is not allowed; expected number'],
     ['an unknown key in scale', withFeature({ name: 'a', scale: { mean: 0, std: 1, var: 1 } }), 'input.features[0].scale: unknown key "var"; allowed: mean, std'],
-    ['an unknown key in a feature', withFeature({ name: 'a', unit: 'cm' }), 'input.features[0]: unknown key "unit"; allowed: name, type, description, tensor, min, max, scale, mean, categories, encoding, unknownCategory, missing'],
+    ['an unknown key in a feature', withFeature({ name: 'a', unit: 'cm' }), 'input.features[0]: unknown key "unit"; allowed: name, type, description, tensor, min, max, scale, mean, categories, encoding, unknownCategory, missing, capture'],
     [
       'an unknown missing policy',
       withFeature({ name: 'a', missing: 'zero' }),

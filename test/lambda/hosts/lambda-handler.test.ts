@@ -116,7 +116,7 @@ describe('createHandler with the model from a file', () => {
       context('req-json'),
     );
     expect(result.statusCode).toBe(200);
-    expect(result.headers).toEqual({ 'content-type': 'application/json' });
+    expect(result.headers).toEqual({ 'content-type': 'application/json', 'x-inference-id': expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(result.isBase64Encoded).toBe(false);
     expectIris(predictionsOf(result.body));
   });
@@ -141,7 +141,8 @@ describe('createHandler with the model from a file', () => {
       context('req-v2'),
     );
     expect(infer.statusCode).toBe(200);
-    expect(JSON.parse(infer.body ?? '')).toMatchObject({ model_name: 'iris', id: 'req-v2', outputs: [{ name: 'label', data: ['setosa'] }, { name: 'probabilities' }] });
+    // Without a client id, the prediction's own id (not the Lambda request id), also in X-Inference-Id.
+    expect(JSON.parse(infer.body ?? '')).toMatchObject({ model_name: 'iris', id: infer.headers?.['x-inference-id'], outputs: [{ name: 'label', data: ['setosa'] }, { name: 'probabilities' }] });
     expect((await handle(event('GET', '/ping'))).statusCode).toBe(200);
     expect((await handle(event('GET', '/v2/health/ready'))).statusCode).toBe(200);
     expect(JSON.parse((await handle(event('GET', '/v2/models/iris'))).body ?? '')).toMatchObject({ sha256: IRIS_SHA });

@@ -32,14 +32,17 @@ describe('Given the shipped environments synthesized into a cloud assembly', () 
     ]);
   });
 
-  test('When estimated, then every environment is complete, uses its own traffic profile and is held against its deployed budget', () => {
+  test('When estimated, then every environment is complete but prod\'s capture stream, uses its own traffic profile and is held against its deployed budget', () => {
     expect(estimates.map((e) => ({ env: e.environmentName, complete: e.complete, traffic: e.traffic.requestsPerMonth, budget: e.budget?.monthlyLimitUsd, source: e.budget?.source }))).toEqual([
       { env: 'dev', complete: true, traffic: environments.dev.traffic.requestsPerMonth, budget: environments.dev.budget.monthlyLimitUsd, source: 'template' },
       { env: 'staging', complete: true, traffic: environments.staging.traffic.requestsPerMonth, budget: environments.staging.budget.monthlyLimitUsd, source: 'template' },
       { env: 'sandbox', complete: true, traffic: environments.sandbox.traffic.requestsPerMonth, budget: environments.sandbox.budget.monthlyLimitUsd, source: 'template' },
-      { env: 'prod', complete: true, traffic: environments.prod.traffic.requestsPerMonth, budget: environments.prod.budget.monthlyLimitUsd, source: 'template' },
+      { env: 'prod', complete: false, traffic: environments.prod.traffic.requestsPerMonth, budget: environments.prod.budget.monthlyLimitUsd, source: 'template' },
     ]);
     for (const estimate of estimates) expect(estimate.budget?.overBudget).toBe(false);
+    // Firehose ingestion has no entry in the dated price table yet: listed by name, never dropped.
+    const prod = estimates.find((e) => e.environmentName === 'prod');
+    expect(prod?.unpriced.map((u) => [u.resourceType, u.reason])).toEqual([['AWS::KinesisFirehose::DeliveryStream', 'the estimator has no pricing for AWS::KinesisFirehose::DeliveryStream']]);
   });
 
   test('When estimated, then the traffic-driven costs grow from dev to prod, and the fixed costs are keys, stored objects, alarms, dashboards and provisioned concurrency', () => {
@@ -70,7 +73,7 @@ describe('Given the shipped environments synthesized into a cloud assembly', () 
         'AWS::IAM::Role', 'AWS::IAM::ManagedPolicy', 'AWS::KMS::Alias', 'AWS::S3::BucketPolicy', 'AWS::Lambda::LayerVersion',
         'Custom::CDKBucketDeployment', 'AWS::Lambda::Version', 'AWS::Lambda::Url', 'AWS::ApplicationAutoScaling::ScalableTarget',
         'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy',
-        'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
+        'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::LogStream',
         // The retraining signals (config: retraining): the translator, its rules and the monthly schedule.
         'AWS::StepFunctions::StateMachine', 'AWS::Events::Rule', 'AWS::Scheduler::Schedule',
       ]),

@@ -26,7 +26,8 @@ describe('Given the quality job bundled for the breast-cancer model', () => {
     expect(existsSync(join(dir, 'index.js'))).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(manifest)));
     expect(TrainingProfileSchema.parse(JSON.parse(readFileSync(join(dir, 'profile.json'), 'utf8')))).toEqual(profile);
-    expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+    expect(existsSync(join(dir, 'node_modules', 'onnxruntime-node'))).toBe(false);
+    expect(existsSync(join(dir, 'node_modules', 'onnxruntime-common'))).toBe(false);
   });
 
   test('When the bundled handler runs without RECORDS_BUCKET, then it fails naming the variable', () => {
