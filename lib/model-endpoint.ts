@@ -12,7 +12,8 @@
  * - no batch scoring;
  * - no capture: with `capture`, one {@link PredictionRecords} (construct id `Records`) for the endpoint on either
  *   platform, which the quality job reads (`records`);
- * - no quality monitor.
+ * - no quality monitor: with `quality`, a {@link QualityMonitor} over the records, drift against the model folder's
+ *   `profile.json` when it has one.
  *
  * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`, `Quality`) are
  * part of the contract: changing them replaces resources.
@@ -33,6 +34,7 @@ import { ModelStore, type ModelStoreProps } from './model-store';
 import { Monitoring, type MonitoringProps } from './monitoring';
 import { PropsValidator } from './props-validation';
 import { QualityMonitor, type QualityMonitorProps } from './quality-monitor';
+import type { TrainingProfile } from '../lambda/records/training-profile';
 import { SageMakerInference } from './sagemaker-inference';
 import { PredictionRecords, type PredictionRecordsProps } from './prediction-records';
 import type { IPredictionRecords } from './prediction-records-interface';
@@ -63,6 +65,11 @@ export interface ModelEndpointQualityOptions extends Omit<QualityMonitorProps, '
    * @default - the endpoint's own `records` (with `capture`)
    */
   readonly records?: IPredictionRecords;
+  /**
+   * The training profile that feature drift is measured and alarmed against.
+   * @default - the model's own (`profile.json` beside its manifest, `model.profile`); no drift without one
+   */
+  readonly profile?: TrainingProfile;
 }
 
 /** Options of the endpoint's {@link BatchScoring}: its props without what the {@link ModelEndpoint} supplies. */
@@ -216,9 +223,12 @@ export class ModelEndpoint extends Construct {
         validator.fail('quality.records', undefined, "prediction records: set capture (the endpoint's own records) or quality.records");
         validator.throwIfInvalid();
       }
+      // The model folder's profile.json unless the caller gives one.
+      const profile = props.quality.profile ?? model.profile;
       this.quality = new QualityMonitor(this, 'Quality', {
         ...props.quality,
         records: records as IPredictionRecords,
+        ...(profile === undefined ? {} : { profile }),
         endpoint: this.inference,
         manifest: model.manifest,
         ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }),
