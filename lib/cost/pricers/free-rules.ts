@@ -24,6 +24,10 @@ const FREE_RULES: readonly FreeRule[] = [
   { matches: exactly('AWS::Lambda::Permission', 'AWS::Lambda::EventInvokeConfig'), rule: 'Lambda permissions and invoke settings cost nothing' },
   { matches: exactly('AWS::Lambda::LayerVersion'), rule: 'layer storage is free (it counts towards the code-storage quota)' },
   { matches: exactly('AWS::KMS::Alias'), rule: 'KMS aliases are free' },
+  {
+    matches: exactly('AWS::Scheduler::Schedule'),
+    rule: "EventBridge Scheduler's first 14 million invocations a month per account are free ($1.00 per million after); an hourly schedule makes 730; the function it runs is priced per run",
+  },
   { matches: exactly('AWS::StepFunctions::StateMachine'), rule: 'a state machine costs nothing idle; its runs are priced per million rows under "Batch run"' },
   { matches: exactly('AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::Logs::ResourcePolicy'), rule: 'resource policies are free' },
   { matches: exactly('AWS::SNS::Subscription'), rule: 'a subscription is priced in its topic\'s deliveries' },
