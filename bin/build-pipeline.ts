@@ -70,6 +70,14 @@ export async function buildPipelineStack(app: App, options: PipelineBuildOptions
       production: env.config.protection === 'production',
     });
   }
-  new ModelPipeline(stack, 'ModelPipeline', { connectionArn: config.connectionArn, repository: config.repository, branch: config.branch, modelDirectory, environments, notificationTopic: topic });
+  new ModelPipeline(stack, 'ModelPipeline', {
+    connectionArn: config.connectionArn,
+    repository: config.repository,
+    branch: config.branch,
+    modelDirectory,
+    environments,
+    notificationTopic: topic,
+    ...(config.modelDrop === undefined ? {} : { modelDropKey: config.modelDrop.objectKey }),
+  });
   return stack;
 }

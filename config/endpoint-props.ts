@@ -7,11 +7,12 @@ import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import { RolloutStrategy } from '../lib/lambda-rollout';
 import type { ProvisionedConcurrencyScalingProps } from '../lib/lambda-scaling';
 import type { ModelArtifact } from '../lib/model-artifact';
-import type { ModelEndpointBudgetOptions, ModelEndpointCaptureOptions, ModelEndpointMonitoringOptions } from '../lib/model-endpoint';
+import type { ModelEndpointBudgetOptions, ModelEndpointCaptureOptions, ModelEndpointMonitoringOptions, ModelEndpointRetrainingOptions } from '../lib/model-endpoint';
 import { qualityOptions } from './quality-props';
 import type { CaptureConfig } from './capture-schema';
 import type { ModelStackProps } from '../lib/model-stack';
@@ -21,6 +22,7 @@ import type { SeverityAlarmOptions } from '../lib/monitoring/severity-options';
 import { ServingPlatform, type LambdaServingOptions } from '../lib/serving-platform';
 import { batchOptions } from './batch-props';
 import type { LambdaRolloutConfig, LambdaScalingConfig, SeverityAlarmsConfig } from './monitoring-schema';
+import type { RetrainingConfig } from './retraining-schema';
 import { sageMakerServingOptions } from './sagemaker-props';
 import type { EnvironmentConfig, LambdaPlatformConfig, Protection } from './schema';
 
@@ -59,10 +61,20 @@ export function modelStackProps(inputs: EnvironmentStackInputs): ModelStackProps
       ...(config.budget === undefined ? {} : { budget: budgetOptions(config.budget, config.alarms.emails) }),
       ...(inputs.evaluation === undefined ? {} : { evaluation: inputs.evaluation }),
       ...(config.batch === undefined ? {} : { batch: batchOptions(config.batch) }),
+      ...(config.retraining === undefined ? {} : { retraining: retrainingOptions(config.retraining, inputs.environmentName) }),
       ...(config.capture === undefined ? {} : { capture: captureOptions(config.capture) }),
       // The schema refuses an enabled quality block without capture: the job reads the endpoint's own records.
       ...(config.quality?.enabled === true && config.capture !== undefined ? { quality: qualityOptions(config.quality) } : {}),
     },
+  };
+}
+
+/** Retraining signals as `config.retraining` says: the environment's name, the schedule, the bus. */
+export function retrainingOptions(config: RetrainingConfig, environmentName: string): ModelEndpointRetrainingOptions {
+  return {
+    environmentName,
+    ...(config.schedule === undefined ? {} : { schedule: scheduler.ScheduleExpression.expression(config.schedule) }),
+    ...(config.eventBusArn === undefined ? {} : { eventBusArn: config.eventBusArn }),
   };
 }
 

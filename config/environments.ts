@@ -97,6 +97,8 @@ export const environments = {
     storage: { noncurrentVersionExpirationDays: 365, accessLogsExpirationDays: 365 },
     // Prod always has traffic, so a silent hour is worth a warning.
     alarms: { emails: [team], warning: { minInvocationsPerHour: 1 }, critical: { emails: [onCall] } },
+    // Drift alarms out as "Model Retraining Signal" events for the trainer, and a monthly "retrain due" (docs/retraining-signals.md).
+    retraining: { schedule: 'cron(0 6 1 * ? *)' },
     budget: { monthlyLimitUsd: 500, alertThresholdsPercent: [50, 80, 100] },
     // Live quality: a tenth of predictions with their inputs, kept two weeks (ground truth for the quality job a year).
     capture: { samplingPercentage: 10, captureInputs: true, expirationDays: 14 },

@@ -29,6 +29,15 @@ export const PipelineSchema = z.strictObject({
   stages: z.array(z.string().regex(ENVIRONMENT_NAME_PATTERN, { message: 'must be an environment name' })).min(1),
   /** Who hears of a failed run and of a pending approval. */
   notifications: z.strictObject({ emails: z.array(email).min(1) }),
+  /**
+   * A model drop (docs/update-flow.md): a zip of model.onnx + model.json (+ evaluation.json) uploaded to this key of
+   * the pipeline's drop bucket starts a run with that model. Unset: runs start on commits only.
+   */
+  modelDrop: z
+    .strictObject({
+      objectKey: z.string().regex(/^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*\.zip$/, { message: "must be an S3 key ending in .zip (letters, digits, / ! - _ . * ' ( ), not starting with /)" }),
+    })
+    .optional(),
 });
 
 export type PipelineConfigInput = z.input<typeof PipelineSchema>;

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { EnvironmentEvaluationSchema } from './evaluation-schema';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES, FUNCTION_URL_MAX_PAYLOAD_BYTES, MAX_BATCH_SIZE_LIMIT } from '../lambda/core/runtime-config';
 import { LAMBDA_MEMORY_SIZE_MIB, LAMBDA_TIMEOUT_SECONDS } from '../lib/lambda-limits';
+import { RetrainingSchema } from './retraining-schema';
 import { AlarmsSchema, LambdaRolloutSchema, LambdaScalingSchema, refineLambdaCapacity } from './monitoring-schema';
 import { BudgetSchema, TrafficSchema } from './cost-schema';
 import { NetworkSchema } from './network-schema';
@@ -98,6 +99,8 @@ export const EnvironmentSchema = z
       .prefault({}),
     /** Alarm thresholds, recipients per severity and drift (config/monitoring-schema.ts). */
     alarms: AlarmsSchema.prefault({}),
+    /** Retraining signals out as EventBridge events (config/retraining-schema.ts). Unset: none. */
+    retraining: RetrainingSchema.optional(),
     // Cost: the budget CostBudget creates and the traffic the estimate prices; see config/cost-schema.ts.
     budget: BudgetSchema.optional(),
     /** Expected traffic, used by cost estimates. */
@@ -124,6 +127,10 @@ export const EnvironmentSchema = z
         input: env.removalPolicy,
         message: 'must be "retain" with protection "production", so models and logs outlive the stack',
       });
+    }
+    const busRegion = env.retraining?.eventBusArn?.split(':')[3];
+    if (busRegion !== undefined && busRegion !== env.region) {
+      ctx.addIssue({ code: 'custom', path: ['retraining', 'eventBusArn'], input: env.retraining?.eventBusArn, message: `must be a bus in the environment's region ${env.region}: CloudWatch alarm events reach rules in their own region` });
     }
     if (env.capture !== undefined && env.platform.type === 'sagemaker' && env.platform.serverless !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['capture'], input: env.capture, message: 'cannot be combined with a serverless SageMaker platform (SageMaker Serverless Inference does not capture data)' });

@@ -43,6 +43,7 @@ export * from './batch/batch-engine';
 export * from './batch/batch-limits';
 // Batch scoring (end)
 export * from './model-pipeline';
+export * from './retraining-signals';
 // Prediction records (begin)
 export * from './prediction-records-interface';
 export * from './prediction-records';

@@ -10,15 +10,18 @@
  * - {@link Monitoring} with its defaults (warning and critical alarms, encrypted topics, a dashboard);
  * - no budget;
  * - no batch scoring;
+ * - no retraining signals;
  * - no capture: with `capture`, one {@link PredictionRecords} (construct id `Records`) for the endpoint on either
  *   platform, which the quality job reads (`records`);
  * - no quality monitor: with `quality`, a {@link QualityMonitor} over the records, drift against the model folder's
  *   `profile.json` when it has one.
  *
- * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`, `Quality`) are
+ * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`, `Quality`,
+ * `RetrainingSignals`) are
  * part of the contract: changing them replaces resources.
  */
 import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import type { EvaluationKeyFigures } from '../lambda/core/evaluation-figures';
 import { BatchScoring, type BatchScoringProps } from './batch-scoring';
@@ -32,9 +35,11 @@ import type { ModelArtifact } from './model-artifact';
 import { ModelFile } from './model-file';
 import { ModelStore, type ModelStoreProps } from './model-store';
 import { Monitoring, type MonitoringProps } from './monitoring';
+import { isDriftAlarm } from './monitoring/drift';
 import { PropsValidator } from './props-validation';
 import { QualityMonitor, type QualityMonitorProps } from './quality-monitor';
 import type { TrainingProfile } from '../lambda/records/training-profile';
+import { RetrainingSignals, retrainingSignalOf, type RetrainingSignalsProps } from './retraining-signals';
 import { SageMakerInference } from './sagemaker-inference';
 import { PredictionRecords, type PredictionRecordsProps } from './prediction-records';
 import type { IPredictionRecords } from './prediction-records-interface';
@@ -45,6 +50,15 @@ export type ModelEndpointStoreOptions = Omit<ModelStoreProps, 'modelName' | 'mod
 
 /** Options of the endpoint's {@link Monitoring}: its props without what the {@link ModelEndpoint} supplies. */
 export type ModelEndpointMonitoringOptions = Omit<MonitoringProps, 'endpoint' | 'labels' | 'removalPolicy'>;
+
+/** Options of the endpoint's {@link RetrainingSignals}, which carry its drift alarms. */
+export interface ModelEndpointRetrainingOptions extends Omit<RetrainingSignalsProps, 'modelName' | 'alarms' | 'removalPolicy' | 'eventBus'> {
+  /**
+   * The bus the signals go to, by ARN, in the endpoint's region.
+   * @default - the account's default event bus
+   */
+  readonly eventBusArn?: string;
+}
 
 /** Options of the endpoint's {@link CostBudget}, which alerts to the warning topic as well. */
 export interface ModelEndpointBudgetOptions extends Omit<CostBudgetProps, 'topic' | 'costAllocationTag'> {
@@ -143,6 +157,12 @@ export interface ModelEndpointProps {
   readonly budget?: ModelEndpointBudgetOptions;
 
   /**
+   * Publish the drift alarms and the quality monitor's alarms (and optionally a schedule) as retraining signal events.
+   * @default - no retraining signals
+   */
+  readonly retraining?: ModelEndpointRetrainingOptions;
+
+  /**
    * Key figures of the model's evaluation, for the endpoint's metadata.
    * @default - none
    */
@@ -186,6 +206,8 @@ export class ModelEndpoint extends Construct {
   public readonly records?: PredictionRecords;
   /** The live quality job and its alarms; `undefined` without `quality`. */
   public readonly quality?: QualityMonitor;
+  /** Retraining signals out; `undefined` without `retraining`. */
+  public readonly retrainingSignals?: RetrainingSignals;
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
@@ -234,6 +256,18 @@ export class ModelEndpoint extends Construct {
         ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }),
         topics: this.monitoring.topics,
         dashboard: this.monitoring.dashboard,
+        removalPolicy,
+      });
+    }
+    if (props.retraining !== undefined) {
+      const { eventBusArn, ...retraining } = props.retraining;
+      this.retrainingSignals = new RetrainingSignals(this, 'RetrainingSignals', {
+        ...retraining,
+        ...(eventBusArn === undefined ? {} : { eventBus: events.EventBus.fromEventBusArn(this, 'RetrainingBus', eventBusArn) }),
+        modelName: model.manifest.name,
+        // The alarms that say the model may be stale: prediction drift, and live quality (metrics past their minimum
+        // or worse than the evaluation, feature drift) when the endpoint has a quality monitor.
+        alarms: [...this.monitoring.alarms.filter((a) => isDriftAlarm(a.definition)), ...(this.quality?.alarms ?? [])].map((a) => retrainingSignalOf(a.definition, a.alarm)),
         removalPolicy,
       });
     }

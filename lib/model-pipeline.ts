@@ -1,11 +1,16 @@
 /**
- * A delivery pipeline for one model on CDK Pipelines: source (CodeStar connection), build (`npm ci`,
- * `npm test`, `cdk synth` with the compliance packs), the evaluation gate against the live production model,
- * then each environment in order: a manual approval in front of production-protected ones, deploy, verify.
- * A failed run notifies the critical topic. Artifacts and build logs are encrypted with a customer-managed key.
+ * A delivery pipeline for one model on CDK Pipelines: source (CodeStar connection, and optionally a model drop in
+ * S3), build (`npm ci`, `npm test`, `cdk synth` with the compliance packs), the evaluation gate against the live
+ * production model (with the cost difference and review against the synth production last deployed, written as
+ * the approval summary), then each environment in order: a manual approval in front of production-protected ones
+ * (its review link opens the summary), deploy, verify, and for the gate's production environment a record of the
+ * deployed synth. A failed run notifies the critical topic. Artifacts and build logs are encrypted with a
+ * customer-managed key.
  */
-import { Duration, Stack, type Stage } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, type Stage } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import type * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,10 +18,24 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { PipelineArtifactStore } from './pipeline/artifact-store';
-import { GATE_REPORT_DIRECTORY, GATE_VARIABLES, STEP_ENVIRONMENT, buildCommands, gateCommands, verifyCommands } from './pipeline/commands';
+import {
+  BUCKET_VARIABLE,
+  DEPLOYED_PREFIX,
+  EXECUTION_VARIABLE,
+  GATE_REPORT_DIRECTORY,
+  GATE_VARIABLES,
+  STEP_ENVIRONMENT,
+  approvalSummaryKey,
+  buildCommands,
+  gateCommands,
+  recordDeployedCommands,
+  verifyCommands,
+} from './pipeline/commands';
 import { PipelineFailureNotification } from './pipeline/failure-notification';
+import { applyModelDropCommand, MODEL_DROP_INPUT, ModelDropBucket } from './pipeline/model-drop';
 import { acknowledgePipelineFindings } from './pipeline/pipeline-findings';
-import { gateStatements, verifyStatements } from './pipeline/step-permissions';
+import { roleArnsAsSubs } from './pipeline/role-arn-subs';
+import { gateStatements, recordStatements, verifyStatements } from './pipeline/step-permissions';
 import { PropsValidator } from './props-validation';
 
 /** One environment the pipeline deploys. */
@@ -53,9 +72,19 @@ export interface ModelPipelineProps {
   readonly encryptionKey?: kms.IKey;
   /** How long each build step may run. @default Duration.minutes(60) */
   readonly stepTimeout?: Duration;
+  /**
+   * Key of a model drop: a zip of `model.onnx` and `model.json` (and optionally `evaluation.json`) uploaded there, in
+   * a bucket the pipeline creates, starts a run with that model in `modelDirectory` (see `lib/pipeline/model-drop.ts`).
+   * @default - no model drop; runs start on commits only
+   */
+  readonly modelDropKey?: string;
 }
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A model drop's key: S3's safe characters, a zip (CodePipeline's S3 source reads zip archives). */
+const MODEL_DROP_KEY = /^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*\.zip$/;
+/** The pipeline variable CodePipeline resolves to the current execution's id. */
+const EXECUTION_ID = '#{codepipeline.PipelineExecutionId}';
 /** The Node.js major version of the build image's runtimes that the steps use. */
 const NODE_RUNTIME = '20';
 
@@ -67,6 +96,10 @@ export class ModelPipeline extends Construct {
   public readonly gate: pipelines.CodeBuildStep;
   /** The encrypted artifact bucket. */
   public readonly artifacts: PipelineArtifactStore;
+  /** The model drop's bucket; `undefined` without `modelDropKey`. */
+  public readonly modelDrop?: ModelDropBucket;
+  /** The drop as each step's additional input, and the command that applies it; empty without a drop. */
+  private readonly drop: { readonly inputs: Record<string, pipelines.IFileSetProducer>; readonly commands: string[] };
 
   constructor(scope: Construct, id: string, props: ModelPipelineProps) {
     super(scope, id);
@@ -77,7 +110,11 @@ export class ModelPipeline extends Construct {
       // A full clone: the gate finds the production model in the repository's history.
       codeBuildCloneOutput: true,
     });
-    const synth = new pipelines.ShellStep('Build', { input: source, env: { ...STEP_ENVIRONMENT }, commands: buildCommands() });
+    if (props.modelDropKey !== undefined) {
+      this.modelDrop = new ModelDropBucket(this, 'ModelDrop', { objectKey: props.modelDropKey, encryptionKey: this.artifacts.encryptionKey, accessLogsBucket: this.artifacts.accessLogsBucket });
+    }
+    this.drop = this.dropInputs(props.modelDirectory);
+    const synth = new pipelines.ShellStep('Build', { input: source, additionalInputs: this.drop.inputs, env: { ...STEP_ENVIRONMENT }, commands: buildCommands(this.drop.commands) });
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
       synth,
       artifactBucket: this.artifacts.bucket,
@@ -86,17 +123,25 @@ export class ModelPipeline extends Construct {
     const baseline = gateBaseline(props.environments);
     this.gate = new pipelines.CodeBuildStep('EvaluationGate', {
       input: source,
-      additionalInputs: { 'cdk.out': synth },
-      env: { ...STEP_ENVIRONMENT },
-      commands: gateCommands({ modelDirectory: props.modelDirectory, productionEnvironment: baseline.name, productionStack: baseline.stackName, productionRegion: baseline.region }),
+      additionalInputs: { 'cdk.out': synth, ...this.drop.inputs },
+      env: { ...STEP_ENVIRONMENT, [BUCKET_VARIABLE]: this.artifacts.bucket.bucketName, [EXECUTION_VARIABLE]: EXECUTION_ID },
+      commands: [...this.drop.commands, ...gateCommands({ modelDirectory: props.modelDirectory, productionEnvironment: baseline.name, productionStack: baseline.stackName, productionRegion: baseline.region })],
       primaryOutputDirectory: GATE_REPORT_DIRECTORY,
       rolePolicyStatements: gateStatements(Stack.of(this), baseline),
     });
     this.pipeline.addWave('Gate', { post: [this.gate] });
-    for (const environment of props.environments) this.addEnvironment(environment, source, props.notificationTopic);
+    for (const environment of props.environments) this.addEnvironment(environment, source, synth, props.notificationTopic, environment === baseline);
     this.pipeline.buildPipeline();
+    roleArnsAsSubs(this.pipeline.pipeline.node.defaultChild as codepipeline.CfnPipeline);
+    this.modelDrop?.startOnUpload(this.pipeline.pipeline);
     new PipelineFailureNotification(this, 'FailureNotification', { pipeline: this.pipeline.pipeline, topic: props.notificationTopic });
     acknowledgePipelineFindings(this);
+  }
+
+  private dropInputs(modelDirectory: string): { inputs: Record<string, pipelines.IFileSetProducer>; commands: string[] } {
+    if (this.modelDrop === undefined) return { inputs: {}, commands: [] };
+    const source = pipelines.CodePipelineSource.s3(this.modelDrop.bucket, this.modelDrop.objectKey, { trigger: actions.S3Trigger.NONE, actionName: 'ModelDrop' });
+    return { inputs: { [MODEL_DROP_INPUT]: source }, commands: [applyModelDropCommand(modelDirectory)] };
   }
 
   private codeBuildDefaults(timeout: Duration): pipelines.CodeBuildOptions {
@@ -110,25 +155,47 @@ export class ModelPipeline extends Construct {
     };
   }
 
-  private addEnvironment(environment: ModelPipelineEnvironment, source: pipelines.CodePipelineSource, topic: sns.ITopic): void {
+  private addEnvironment(environment: ModelPipelineEnvironment, source: pipelines.CodePipelineSource, synth: pipelines.ShellStep, topic: sns.ITopic, baseline: boolean): void {
     const verify = new pipelines.CodeBuildStep(`Verify-${environment.name}`, {
       input: source,
+      additionalInputs: this.drop.inputs,
       env: { ...STEP_ENVIRONMENT },
-      commands: verifyCommands(environment.name, environment.stackName),
+      commands: [...this.drop.commands, ...verifyCommands(environment.name, environment.stackName)],
       rolePolicyStatements: verifyStatements(Stack.of(this), environment),
     });
+    const post: pipelines.Step[] = [verify];
+    if (baseline) {
+      // The gate's base for the next run: the synth the baseline environment now runs, kept once it is verified.
+      const record = new pipelines.CodeBuildStep(`RecordDeployed-${environment.name}`, {
+        input: synth,
+        env: { [BUCKET_VARIABLE]: this.artifacts.bucket.bucketName },
+        commands: recordDeployedCommands(environment.name),
+        rolePolicyStatements: recordStatements(this.artifacts.bucket.bucketArn, `${DEPLOYED_PREFIX}${environment.name}/`),
+      });
+      record.addStepDependency(verify);
+      post.push(record);
+    }
     const pre = environment.production === true ? [this.approval(environment, topic)] : [];
-    this.pipeline.addStage(environment.stage, { pre, post: [verify] });
+    this.pipeline.addStage(environment.stage, { pre, post });
   }
 
-  /** The approval's message carries the gate's verdict and the cost line (pipeline variables) and where the reports are. */
+  /**
+   * The approval's message carries the gate's verdict and the cost line (pipeline variables, resolved by CodePipeline
+   * when the approval starts); its review link opens this run's approval summary (verdict, cost difference line by
+   * line, review report), which the gate wrote to the artifact bucket under this execution's id. CodePipeline
+   * substitutes variables into a static text of at most 1000 characters, so the full summary cannot be the message.
+   */
   private approval(environment: ModelPipelineEnvironment, topic: sns.ITopic): pipelines.ManualApprovalStep {
+    const key = approvalSummaryKey(EXECUTION_ID);
+    // Fn::Sub rather than CDK's default Fn::Join: cfn-lint refuses an empty-delimiter join in action configuration.
+    const reviewUrl = Fn.sub(`https://console.aws.amazon.com/s3/object/\${Bucket}?region=\${AWS::Region}&prefix=${key}`, { Bucket: this.artifacts.bucket.bucketName });
     return new pipelines.ManualApprovalStep(`Approve-${environment.name}`, {
       comment:
         `Deploy to ${environment.name} (production protection). ` +
         `Evaluation gate: ${this.gate.exportedVariable(GATE_VARIABLES.verdict)}. ` +
         `Production estimate: ${this.gate.exportedVariable(GATE_VARIABLES.cost)}. ` +
-        `Reports (evaluation.html, evaluation.json, estimate.md, summary.md): the EvaluationGate output artifact in s3://${this.artifacts.bucket.bucketName}/ (see the Gate stage's action details).`,
+        `Verdict, cost difference line by line and review: the review link (${key} in the artifact bucket); all reports in the EvaluationGate output artifact.`,
+      reviewUrl,
       notificationTopic: topic,
     });
   }
@@ -149,5 +216,6 @@ function validate(scope: Construct, props: ModelPipelineProps): void {
     if (names.indexOf(name) !== index) v.fail(`environments[${index}].name`, name, 'unique (each environment is deployed once)');
   });
   if (props.modelDirectory.trim() === '' || props.modelDirectory.startsWith('/')) v.fail('modelDirectory', props.modelDirectory, 'a folder relative to the repository root');
+  if (props.modelDropKey !== undefined && !MODEL_DROP_KEY.test(props.modelDropKey)) v.fail('modelDropKey', props.modelDropKey, 'an S3 key of a .zip (letters, digits, / ! - _ . * \' ( ), not starting with /)');
   v.throwIfInvalid();
 }

@@ -2,7 +2,9 @@
  * `npm run lint:cfn`: the standard CloudFormation linter over every template modelstack ships. It makes a Python
  * virtual environment (`.venv-tools/`, with cfn-lint and its dependencies pinned in requirements-cfn-lint.txt),
  * synthesizes every environment of config/environments.ts and the extra configurations the tests build
- * (test/support/configurations.ts), and runs cfn-lint over all of them for their regions.
+ * (test/support/configurations.ts), and the delivery pipeline stack of the shipped environments (the tests'
+ * pipeline block, test/support/pipeline.ts), and runs cfn-lint over all of them for their regions. The pipeline's
+ * stages hold copies of the environments' stacks, already linted as environments, so they are not linted twice.
  *
  * It fails (exit 1) on any error, on any warning not listed in cfn-lint-ignores.json, and on an entry of that file
  * that matched nothing; without Python 3 it fails naming what to install. `npm test` never runs it.
@@ -12,10 +14,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { buildStacks } from '../bin/build';
+import { buildPipelineStack } from '../bin/build-pipeline';
+import { environments } from '../config/environments';
 import { ALL_ENVIRONMENTS } from '../test/support/configurations';
 import { cdkJsonContext, PROJECT_ROOT } from '../test/support/app';
+import { TEST_PIPELINE_CONFIG } from '../test/support/pipeline';
 
 /** The pinned linter and its dependencies. */
 export const REQUIREMENTS_FILE = 'requirements-cfn-lint.txt';
@@ -94,11 +99,19 @@ function ensureVenv(root: string, python: string, io: LintIo): string {
   return join(bin, 'cfn-lint');
 }
 
-/** Synthesizes every environment and extra configuration into `outdir`; returns the templates and their regions. */
+/** The top-level stacks the lint covers: every environment and extra configuration, then the pipeline stack. */
+export async function buildLintedStacks(app: App): Promise<Stack[]> {
+  const stacks: Stack[] = await buildStacks(app, { projectRoot: PROJECT_ROOT, environments: ALL_ENVIRONMENTS });
+  const pipeline = await buildPipelineStack(app, { projectRoot: PROJECT_ROOT, environments, pipeline: TEST_PIPELINE_CONFIG });
+  if (pipeline === undefined) throw new Error('the pipeline block built no pipeline stack');
+  return [...stacks, pipeline];
+}
+
+/** Synthesizes every linted stack into `outdir`; returns the templates and their regions. */
 export async function synthesizeTemplates(outdir: string): Promise<{ templates: string[]; regions: string[] }> {
   // Bundling is skipped: it changes asset hashes only, never a template's shape.
   const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
-  const stacks = await buildStacks(app, { projectRoot: PROJECT_ROOT, environments: ALL_ENVIRONMENTS });
+  const stacks = await buildLintedStacks(app);
   const assembly = app.synth();
   return {
     templates: stacks.map((stack) => join(assembly.directory, stack.templateFile)),

@@ -14,12 +14,6 @@ import { DEFAULT_PRICE_TABLE, PriceTable } from '../../lib/cost/price-table';
 import { overBudget, renderReport, type ReportFormat } from '../../lib/cost/report';
 import { CheckFailedError, type CliContext } from '../cli-contract';
 
-/**
- * This repository's root, where `versions` and `rollback` still read `config/environments.ts` (not yet a project's
- * own config, as `estimate` and `verify` do from the cloud assembly).
- */
-export const PROJECT_ROOT = resolve(__dirname, '..', '..');
-
 /** Where the estimate commands find the config. */
 export interface CostCommandOptions {
   /**

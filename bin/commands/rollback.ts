@@ -1,21 +1,18 @@
 /**
- * `modelstack rollback --env <name> [--to <sha256>]`: puts a stored model version back into the environment's
+ * `modelstack rollback --env <name> [--to <sha256>] [--cdk-out <dir>]`: puts a stored model version back into the environment's
  * model folder (its `model.onnx`, `model.json` and `evaluation.json` from the commit that holds those bytes), so
  * that committing and pushing takes it through the pipeline with the gate and verify, or `modelstack deploy`
- * does in an emergency. Without --to: the newest stored version before the live one.
+ * does in an emergency. Without --to: the newest stored version before the live one. The environment is read from
+ * the project's synthesized cloud assembly, as `modelstack verify` reads it.
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { environments as configuredEnvironments } from '../../config/environments';
-import { loadEnvironments } from '../../config/load';
-import { readManifest } from '../../lambda/core/manifest';
-import { listModelVersions, type ModelVersion } from '../../lib/pipeline/model-versions';
+import { DEFAULT_CDK_OUT } from '../../lib/cost/cloud-assembly';
+import type { ModelVersion } from '../../lib/pipeline/model-versions';
 import { commitOfModel, modelFileAt, modelHistory } from '../../lib/pipeline/production-model';
-import { stackNameOf } from '../build';
 import { CheckFailedError, type CliContext } from '../cli-contract';
-import { PROJECT_ROOT } from './estimate';
-import { defaultVersionsAws, type VersionsCommandSeams } from './versions';
+import { shownDirectory, versionsOf, versionsTarget, type VersionsCommandSeams, type VersionsSettings } from './versions';
 
 function sha256Option(text: string): string {
   if (!/^[0-9a-f]{64}$/.test(text)) throw new InvalidArgumentError('must be a SHA-256: 64 lower-case hex digits.');
@@ -41,13 +38,11 @@ export function rollbackCommand(context: CliContext, seams: VersionsCommandSeams
     .description("Put a stored model version back into the environment's model folder, to commit through the pipeline (or deploy in an emergency)")
     .requiredOption('--env <name>', 'the environment')
     .option('--to <sha256>', 'the version (default: the newest stored before the live one)', sha256Option)
-    .option('--stack <name>', 'the stack (default: modelstack-<model>-<env>)')
-    .action(async (options: { env: string; to?: string; stack?: string }) => {
-      const [env] = loadEnvironments(seams.environments ?? configuredEnvironments, { projectRoot: PROJECT_ROOT, only: options.env });
-      const manifest = await readManifest(join(env.modelDirectory, 'model.json'));
-      const aws = (seams.aws ?? defaultVersionsAws)(env.config.region);
-      const versions = await listModelVersions({ ...aws, stackName: options.stack ?? stackNameOf(manifest.name, env.name), modelName: manifest.name, modelDirectory: env.modelDirectory });
-      const target = targetOf(versions, options.to);
+    .option('--cdk-out <dir>', 'the synthesized cloud assembly the environment is read from', DEFAULT_CDK_OUT)
+    .option('--stack <name>', "the stack (default: the environment's stack in the assembly)")
+    .action(async (options: VersionsSettings & { to?: string }) => {
+      const env = await versionsTarget(context, seams, options);
+      const target = targetOf(await versionsOf(seams, env), options.to);
       const history = await modelHistory(env.modelDirectory);
       const commit = target.commit ?? (await commitOfModel(history, target.sha256));
       if (commit === undefined) throw new CheckFailedError(`${target.sha256}: stored in the bucket, but no commit of this repository holds it, so its manifest is unknown`);
@@ -58,7 +53,7 @@ export function rollbackCommand(context: CliContext, seams: VersionsCommandSeams
         else if (file === 'evaluation.json') await rm(join(env.modelDirectory, file), { force: true });
         else throw new CheckFailedError(`commit ${commit}: has no ${file} next to model.onnx`);
       }
-      context.stdout(`${env.config.model.directory}: now holds ${target.sha256.slice(0, 12)} (model.onnx, model.json, evaluation.json of commit ${commit.slice(0, 12)})`);
-      context.stdout('Next: commit and push; the pipeline runs the gate, staging, the approval, prod and verify. In an emergency: modelstack deploy --env ' + env.name);
+      context.stdout(`${shownDirectory(context, env.modelDirectory)}: now holds ${target.sha256.slice(0, 12)} (model.onnx, model.json, evaluation.json of commit ${commit.slice(0, 12)})`);
+      context.stdout('Next: commit and push; the pipeline runs the gate, staging, the approval, prod and verify. In an emergency: modelstack deploy --env ' + env.environment);
     });
 }

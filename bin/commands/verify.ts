@@ -6,18 +6,16 @@
  * when there is no assembly, no stack or no credentials), 2 on usage errors. `modelstack deploy` runs it after
  * `cdk deploy`.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadEnvironments } from '../../config/load';
-import { DEFAULT_CDK_OUT, readCloudAssembly, type SynthesizedStack } from '../../lib/cost/cloud-assembly';
+import { DEFAULT_CDK_OUT } from '../../lib/cost/cloud-assembly';
 import { defaultVerifyAws } from '../../lib/verify/aws-edge';
 import { DEFAULT_TOLERANCE } from '../../lib/verify/compare-predictions';
 import { DEFAULT_SAMPLE_ROWS } from '../../lib/verify/sample-rows';
 import { verifyDeployment, type VerifyAws, type VerifyOptions } from '../../lib/verify/verify';
 import { differencesOf, formatVerifyReport, type VerifyReport } from '../../lib/verify/verify-check';
-import { VerifyError } from '../../lib/verify/verify-error';
-import { recordedVerifyInputs, resolveModelDirectory, type VerifyInputs } from '../../lib/verify/verify-inputs';
+import { recordedEnvironment, recordedStacks } from '../../lib/verify/recorded-environment';
 import { readManifest } from '../../lambda/core/manifest';
 import { stackNameOf } from '../build';
 import { CheckFailedError, type CliContext } from '../cli-contract';
@@ -58,30 +56,6 @@ function tolerance(text: string): number {
   return value;
 }
 
-/** A stack of the assembly with what its app recorded for verify. */
-interface RecordedStack {
-  readonly stack: SynthesizedStack;
-  readonly inputs: VerifyInputs;
-}
-
-/**
- * The stacks of the assembly that the app recorded verify inputs for. No assembly, or one without such a stack,
- * says to synthesize `env`; an unreadable one is a `CloudAssemblyError`.
- */
-function recordedStacks(cdkOut: string, env: string): RecordedStack[] {
-  if (!existsSync(join(cdkOut, 'manifest.json'))) {
-    throw new VerifyError(`${cdkOut} holds no cloud assembly: synthesize first (npx cdk synth -c env=${env}), or pass --cdk-out <dir>`);
-  }
-  const recorded = readCloudAssembly(cdkOut).flatMap((stack) => {
-    const inputs = recordedVerifyInputs(stack);
-    return inputs === undefined ? [] : [{ stack, inputs }];
-  });
-  if (recorded.length === 0) {
-    throw new VerifyError(`${cdkOut} holds no stack built by modelstack/app: synthesize first (npx cdk synth -c env=${env})`);
-  }
-  return recorded;
-}
-
 /** Refuses (exit 2) an environment that is not in the config seam or, without it, not in the assembly. */
 function checkKnown(context: CliContext, command: Command, seams: VerifyCommandSeams, settings: VerifySettings): void {
   const cdkOut = resolve(context.cwd, settings.cdkOut);
@@ -96,24 +70,8 @@ function checkKnown(context: CliContext, command: Command, seams: VerifyCommandS
 }
 
 function targetFromAssembly(context: CliContext, settings: VerifySettings): VerifyTarget {
-  const cdkOut = resolve(context.cwd, settings.cdkOut);
-  const ofEnvironment = recordedStacks(cdkOut, settings.env).filter(({ inputs }) => inputs.environment === settings.env);
-  const found = settings.stack === undefined ? ofEnvironment[0] : ofEnvironment.find(({ stack }) => stack.stackName === settings.stack);
-  if (found === undefined) {
-    const which = settings.stack === undefined ? `no stack of environment ${settings.env}` : `no stack ${settings.stack} of environment ${settings.env}`;
-    throw new VerifyError(`${cdkOut} holds ${which}: synthesize it (npx cdk synth -c env=${settings.env})`);
-  }
-  const { stack, inputs } = found;
-  if (stack.region === undefined) {
-    throw new VerifyError(`stack ${stack.stackName} in ${cdkOut} has no region: set the environment's region, synthesize again and deploy`);
-  }
-  return {
-    environment: inputs.environment,
-    stackName: stack.stackName,
-    platform: inputs.platform,
-    modelDirectory: resolveModelDirectory(inputs.modelDirectory, context.cwd, cdkOut),
-    region: stack.region,
-  };
+  const { recordedModelDirectory: _recorded, ...target } = recordedEnvironment(context.cwd, resolve(context.cwd, settings.cdkOut), settings.env, settings.stack);
+  return target;
 }
 
 async function targetFromConfig(context: CliContext, raw: Readonly<Record<string, unknown>>, settings: VerifySettings): Promise<VerifyTarget> {

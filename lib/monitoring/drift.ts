@@ -100,6 +100,11 @@ export const DRIFT_DEFAULTS: ResolvedDriftOptions = {
   evaluationWindows: 3,
 };
 
+/** Whether an alarm definition is one of the drift alarms (its id starts `PredictionShareDrift` or `PredictedValueDrift`). */
+export function isDriftAlarm(definition: Pick<AlarmDefinition, 'id'>): boolean {
+  return /^(PredictionShareDrift|PredictedValueDrift)(-|$)/.test(definition.id);
+}
+
 /** Most labels one drift alarm can sum (CloudWatch allows 10 metrics per alarm; one slot is the expression). */
 export const MAX_DRIFT_LABELS = 9;
 

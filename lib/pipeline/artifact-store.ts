@@ -23,6 +23,8 @@ export class PipelineArtifactStore extends Construct {
   public readonly bucket: s3.Bucket;
   /** The customer-managed key of the artifacts. */
   public readonly encryptionKey: kms.IKey;
+  /** The bucket the artifact bucket's (and the model drop's) server access logs go to. */
+  public readonly accessLogsBucket: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: PipelineArtifactStoreProps = {}) {
     super(scope, id);
@@ -31,6 +33,7 @@ export class PipelineArtifactStore extends Construct {
       props.encryptionKey ??
       new kms.Key(this, 'Key', { description: 'modelstack pipeline artifacts and build logs', enableKeyRotation: true, removalPolicy });
     const accessLogs = new s3.Bucket(this, 'AccessLogs', { ...accessLogBucketProps(), removalPolicy });
+    this.accessLogsBucket = accessLogs;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       ...dataBucketProps(this.encryptionKey),
       serverAccessLogsBucket: accessLogs,

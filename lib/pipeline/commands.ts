@@ -16,9 +16,29 @@ export const GATE_REPORT_DIRECTORY = 'gate-report';
 /** The variables the gate exports for the approvals' messages. */
 export const GATE_VARIABLES = { verdict: 'GATE_VERDICT', cost: 'GATE_COST' } as const;
 
-/** Build: install, test (tsc, jest, compliance packs), synthesize (every pack again, as errors). */
-export function buildCommands(): string[] {
-  return ['npm ci --no-audit --no-fund', 'npm test', 'npx cdk synth -q'];
+/** Environment variables the gate and record steps read: the artifact bucket and this run's execution id. */
+export const BUCKET_VARIABLE = 'ARTIFACT_BUCKET';
+export const EXECUTION_VARIABLE = 'PIPELINE_EXECUTION_ID';
+
+/** Where, in the artifact bucket, the synth production last deployed is kept (the base of the cost and review diffs). */
+export function deployedSynthKey(environment: string): string {
+  return `${DEPLOYED_PREFIX}${environment}/cdk.out.tgz`;
+}
+
+/** The prefix of {@link deployedSynthKey}. */
+export const DEPLOYED_PREFIX = 'deployed/';
+
+/** Where, in the artifact bucket, a run's approval summary is written; `executionId` may be a pipeline variable. */
+export function approvalSummaryKey(executionId: string): string {
+  return `approvals/${executionId}/approval.md`;
+}
+
+/**
+ * Build: install, test (tsc, jest, compliance packs), synthesize (every pack again, as errors). `beforeSynth` (the
+ * model drop's copy) runs after the tests, which are the repository's own, and before the synth that deploys.
+ */
+export function buildCommands(beforeSynth: readonly string[] = []): string[] {
+  return ['npm ci --no-audit --no-fund', 'npm test', ...beforeSynth, 'npx cdk synth -q'];
 }
 
 /** What the gate compares. */
@@ -40,14 +60,29 @@ export interface GateCommandOptions {
  */
 export function gateCommands(options: GateCommandOptions): string[] {
   const out = GATE_REPORT_DIRECTORY;
+  const env = options.productionEnvironment;
+  const base = `${out}/deployed-cdk.out`;
   return [
     'npm ci --no-audit --no-fund',
     `npx tsx bin/modelstack.ts gate ${options.modelDirectory} --production-stack ${options.productionStack} --region ${options.productionRegion} --out ${out}`,
-    `npx tsx bin/modelstack.ts estimate --env ${options.productionEnvironment} --cdk-out cdk.out --markdown > ${out}/estimate.md`,
+    `npx tsx bin/modelstack.ts estimate --env ${env} --cdk-out cdk.out --markdown > ${out}/estimate.md`,
     `export ${GATE_VARIABLES.verdict}="$(cat ${out}/verdict.txt)"`,
     // The estimate's first total line, e.g. "Expected $412.30 a month".
     `export ${GATE_VARIABLES.cost}="$(grep -m1 -o '^\\*\\*Expected [^*]*\\*\\*' ${out}/estimate.md | tr -d '*')"`,
+    // The synth production last deployed (kept by the record step after it): the base of the line-by-line cost
+    // difference and of the review. A first release has none, and the summary says so.
+    `if aws s3 cp "s3://$${BUCKET_VARIABLE}/${deployedSynthKey(env)}" ${out}/deployed-cdk.out.tgz; then mkdir -p ${base} && tar -xzf ${out}/deployed-cdk.out.tgz -C ${base}; fi`,
+    `if [ -d ${base} ]; then npx tsx bin/modelstack.ts estimate --env ${env} --cdk-out cdk.out --compare ${base} --markdown --allow-over-budget > ${out}/cost-difference.md; else echo "No synth of ${env} has been deployed by this pipeline yet: no cost difference (first release)." > ${out}/cost-difference.md; fi`,
+    `if [ -d ${base} ]; then npx tsx bin/modelstack.ts review ${base} cdk.out --env ${env} --output ${out}/review.md; else echo "No synth of ${env} has been deployed by this pipeline yet: nothing to review against (first release)." > ${out}/review.md; fi`,
+    `{ echo "# Approval summary"; echo; cat ${out}/summary.md; echo; echo "# Cost difference (${env})"; echo; cat ${out}/cost-difference.md; echo; echo "# Review (${env})"; echo; cat ${out}/review.md; } > ${out}/approval.md`,
+    `aws s3 cp ${out}/approval.md "s3://$${BUCKET_VARIABLE}/${approvalSummaryKey(`$${EXECUTION_VARIABLE}`)}" --content-type "text/markdown; charset=utf-8"`,
   ];
+}
+
+/** Record: after production is deployed and verified, keep its synth as the next run's base. */
+export function recordDeployedCommands(environment: string): string[] {
+  // The step's input is the synth's output: its working directory is cdk.out.
+  return ['tar -czf /tmp/deployed-cdk.out.tgz .', `aws s3 cp /tmp/deployed-cdk.out.tgz "s3://$${BUCKET_VARIABLE}/${deployedSynthKey(environment)}"`];
 }
 
 /** Verify: the deployed endpoint serves this commit's model and answers as it does offline. */

@@ -29,6 +29,7 @@ function actionReason(action: string): string | undefined {
 /** Why a wildcard resource is needed, or undefined when no reason applies. */
 function resourceReason(resource: string): string | undefined {
   if (/ArtifactsBucket[0-9A-F]{8}\.Arn>\/\*$/.test(resource)) return "The objects of the pipeline's own artifact bucket; artifact names are generated per execution.";
+  if (/ArtifactsBucket[0-9A-F]{8}\.Arn>\/deployed\/[a-z0-9-]+\/\*$/.test(resource)) return "The record step writes the synth one environment last deployed, under that environment's prefix of the pipeline's own artifact bucket.";
   if (resource.includes(':log-group:/aws/codebuild/')) return "The log streams of this CodeBuild project's own log group; stream names are generated per build.";
   if (resource.includes(':report-group/')) return "This CodeBuild project's own test report groups, named after the project.";
   if (/:cloudformation:[^:]*:[^:]*:stack\/[^*]+\/\*$/.test(resource)) return 'One stack by name; the trailing id of a stack ARN is generated when the stack is created.';

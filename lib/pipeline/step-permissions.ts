@@ -41,3 +41,8 @@ export function verifyStatements(scope: Stack, location: StackLocation): iam.Pol
     }),
   ];
 }
+
+/** The record step writes the deployed synth under `prefix` of the artifact bucket; CDK Pipelines gives it read only. */
+export function recordStatements(artifactBucketArn: string, prefix: string): iam.PolicyStatement[] {
+  return [new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`${artifactBucketArn}/${prefix}*`] })];
+}

@@ -7,15 +7,7 @@ import { buildPipelineStack } from '../../bin/build-pipeline';
 import { environments } from '../../config/environments';
 import { applyCompliance } from '../../lib/compliance';
 import { PROJECT_ROOT, testApp } from '../support/app';
-import { CONNECTION_ARN } from '../support/pipeline';
-
-const pipeline = {
-  connectionArn: CONNECTION_ARN,
-  repository: 'example-org/modelstack',
-  region: 'eu-west-1',
-  stages: ['staging', 'prod'],
-  notifications: { emails: ['ml-oncall@example.com'] },
-};
+import { TEST_PIPELINE_CONFIG as pipeline } from '../support/pipeline';
 
 describe('Given the config with a pipeline for staging and prod', () => {
   test('When the app is built, then the pipeline stack deploys the real model stacks and synthesizes clean under every pack', async () => {
@@ -27,6 +19,7 @@ describe('Given the config with a pipeline for staging and prod', () => {
     expect(buildSpecs).toContain('verify --env prod --stack Pipeline-prod-modelstack-breast-cancer-prod');
     expect(buildSpecs).toContain('gate examples/breast-cancer --production-stack Pipeline-prod-modelstack-breast-cancer-prod --region eu-west-1');
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-oncall@example.com' });
+    expect(buildSpecs).toContain('cp model-drop/model.onnx model-drop/model.json examples/breast-cancer/');
 
     applyCompliance(app);
     const assembly = app.synth();

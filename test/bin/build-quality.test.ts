@@ -20,5 +20,5 @@ test("Given the shipped prod environment, then it has a drift alarm per numeric 
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp(`Feature "${feature}" has drifted from its training distribution`) });
   }
   template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp("^\\[warning\\] Feature \"[^\"]+\" has drifted") }, numeric.length);
-  template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+  template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 hour)', Description: Match.stringLikeRegexp('quality job') });
 });

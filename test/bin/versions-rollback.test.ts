@@ -1,4 +1,7 @@
-/** `modelstack versions` against a stubbed S3 and CloudFormation edge, with the evaluations from a real git history. */
+/**
+ * `modelstack versions` and `rollback` against a stubbed S3 and CloudFormation edge, with the evaluations from a real
+ * git history; the environment from a config seam, or from a cloud assembly synthesized by the real app code.
+ */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +12,7 @@ import { rollbackCommand } from '../../bin/commands/rollback';
 import { versionsCommand, type VersionsAws } from '../../bin/commands/versions';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext } from '../../bin/modelstack';
 import { environments } from '../../config/environments';
+import { removeAssembly, synthesizeAssembly } from '../support/assembly';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 const BETTER_SHA = '4492913f5cb3b6a70402423f5fe9843401f7feef9d01a4832b87aa6c29f874a7';
@@ -105,5 +109,55 @@ describe('Given the retrained model live and the degraded one stored before it',
     const { c, run } = rollback(['--to', 'abc'], BETTER_SHA);
     expect(await run).toBe(EXIT_USAGE);
     expect(c.err.join('\n')).toMatch(/must be a SHA-256/);
+  });
+});
+
+describe("Given the project's synthesized cloud assembly and no config (as in a user's project)", () => {
+  let cdkOut: string;
+  beforeAll(async () => {
+    // The app records each environment's stack, region and model folder in cdk.out; versions and rollback read them there.
+    cdkOut = await synthesizeAssembly({ projectRoot: repo, environments: { edge: { ...environments.dev, region: 'eu-central-1', model: { directory: 'model' } } }, outdir: join(tmpdir(), `modelstack-versions-cdk-out-${process.pid}`) });
+  });
+  afterAll(() => removeAssembly(cdkOut));
+  afterEach(() => execFileSync('git', ['-C', repo, 'checkout', '-q', '--', '.']));
+
+  test("When versions are listed with --cdk-out, then the assembly's stack is read in its region and the folder's history gives the evaluations", async () => {
+    const calls: string[] = [];
+    const regions: string[] = [];
+    const c = context();
+    const aws = (region: string) => {
+      regions.push(region);
+      return edge(calls);
+    };
+    const code = await main(['versions', '--env', 'edge', '--cdk-out', cdkOut], c, [(ctx) => versionsCommand(ctx, { aws })]);
+    expect(code).toBe(EXIT_OK);
+    expect(regions).toEqual(['eu-central-1']);
+    expect(calls[0]).toBe('DescribeStacks modelstack-breast-cancer-edge');
+    expect(c.out[0]).toMatch(/^ {6} 4492913f5cb3 .*1\.0\.0, macroF1 0\.9629, passed/);
+  });
+
+  test("When rolled back with --cdk-out, then the recorded model folder under the working directory gets the previous version", async () => {
+    const c = context();
+    const code = await main(['rollback', '--env', 'edge', '--cdk-out', cdkOut], c, [(ctx) => rollbackCommand(ctx, { aws: () => edge([], BETTER_SHA) })]);
+    expect(code).toBe(EXIT_OK);
+    expect(JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'))).toMatchObject({ version: '0.9.0-degraded' });
+    expect(c.out[0]).toMatch(/^model: now holds 50e3fe67bc28/);
+    expect(c.out[1]).toMatch(/modelstack deploy --env edge$/);
+  });
+
+  test('When the assembly has no such environment, then it exits 1 saying to synthesize it, and AWS is not called', async () => {
+    const c = context();
+    let called = false;
+    const code = await main(['versions', '--env', 'prod', '--cdk-out', cdkOut], c, [(ctx) => versionsCommand(ctx, { aws: () => ((called = true), edge([])) })]);
+    expect(code).toBe(EXIT_CHECK_FAILED);
+    expect(c.err.join('\n')).toContain(`${cdkOut} holds no stack of environment prod: synthesize it (npx cdk synth -c env=prod)`);
+    expect(called).toBe(false);
+  });
+
+  test('When there is no cdk.out in the working directory, then it exits 1 saying to synthesize first', async () => {
+    const c = context();
+    const code = await main(['rollback', '--env', 'edge'], c, [(ctx) => rollbackCommand(ctx, { aws: () => edge([]) })]);
+    expect(code).toBe(EXIT_CHECK_FAILED);
+    expect(c.err.join('\n')).toContain(`${join(repo, 'cdk.out')} holds no cloud assembly: synthesize first (npx cdk synth -c env=edge), or pass --cdk-out <dir>`);
   });
 });

@@ -15,6 +15,10 @@ describe('Given the pipeline block', () => {
     expect(parsePipelineConfig(undefined, known)).toBeUndefined();
   });
 
+  test('When it names a model drop key, then it is kept as written', () => {
+    expect(parsePipelineConfig({ ...valid, modelDrop: { objectKey: 'drops/breast-cancer.zip' } }, known)).toMatchObject({ modelDrop: { objectKey: 'drops/breast-cancer.zip' } });
+  });
+
   test('When it is valid, then the branch defaults to main', () => {
     expect(parsePipelineConfig(valid, known)).toMatchObject({ branch: 'main', stages: ['staging', 'prod'] });
   });
@@ -28,6 +32,8 @@ describe('Given the pipeline block', () => {
     ['stages (twice)', { stages: ['prod', 'prod'] }, /pipeline\.stages\[1\]: "prod" appears twice/],
     ['notifications', { notifications: { emails: ['not-an-address'] } }, /pipeline\.notifications\.emails\[0\]: .*must be an email address/],
     ['an unknown field', { branches: ['main'] }, /pipeline/],
+    ['modelDrop.objectKey (not a zip)', { modelDrop: { objectKey: 'drops/model.onnx' } }, /pipeline\.modelDrop\.objectKey: must be an S3 key ending in \.zip .*\(got "drops\/model\.onnx"\)/],
+    ['modelDrop.objectKey (absolute)', { modelDrop: { objectKey: '/drops/model.zip' } }, /pipeline\.modelDrop\.objectKey: must be an S3 key ending in \.zip .*not starting with \/\) \(got "\/drops\/model\.zip"\)/],
   ])('When %s is wrong, then it is refused naming the field', (_name, change, message) => {
     expect(() => parsePipelineConfig({ ...valid, ...change }, known)).toThrow(message);
   });

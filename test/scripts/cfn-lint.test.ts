@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classifyFindings, IGNORES_FILE, lintCfn, loadIgnores, type CfnLintFinding, type CfnLintIgnore } from '../../scripts/cfn-lint';
-import { PROJECT_ROOT } from '../support/app';
+import { buildLintedStacks, classifyFindings, IGNORES_FILE, lintCfn, loadIgnores, type CfnLintFinding, type CfnLintIgnore } from '../../scripts/cfn-lint';
+import { ALL_ENVIRONMENTS } from '../support/configurations';
+import { PROJECT_ROOT, testApp } from '../support/app';
 
 const finding = (level: string, rule: string, resource: string): CfnLintFinding => ({
   Filename: 'dev.template.json',
@@ -61,5 +62,13 @@ describe('Given a machine without Python 3', () => {
     const code = await lintCfn({ stdout: () => undefined, stderr: (line) => stderr.push(line), python: join(tmpdir(), 'no-such-python3') });
     expect(code).toBe(1);
     expect(stderr.join('\n')).toMatch(/needs Python 3\.9\+ with its venv module[\s\S]*apt-get install python3 python3-venv/);
+  });
+});
+
+describe('Given the stacks npm run lint:cfn synthesizes', () => {
+  test('When they are built, then they are every environment and extra configuration, then the delivery pipeline stack', async () => {
+    const stacks = await buildLintedStacks(testApp());
+    expect(stacks).toHaveLength(Object.keys(ALL_ENVIRONMENTS).length + 1);
+    expect(stacks.at(-1)?.stackName).toBe('modelstack-breast-cancer-pipeline');
   });
 });

@@ -6,6 +6,16 @@ import { testApp } from './app';
 
 export const CONNECTION_ARN = 'arn:aws:codestar-connections:eu-west-1:123456789012:connection/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 
+/** The `pipeline` block of the tests and of `npm run lint:cfn`: staging then prod of config/environments.ts, with a model drop. */
+export const TEST_PIPELINE_CONFIG = {
+  connectionArn: CONNECTION_ARN,
+  repository: 'example-org/modelstack',
+  region: 'eu-west-1',
+  stages: ['staging', 'prod'],
+  notifications: { emails: ['ml-oncall@example.com'] },
+  modelDrop: { objectKey: 'drops/breast-cancer.zip' },
+} as const;
+
 /** A stage with one small stack standing in for an environment's model stack. */
 function environmentStage(scope: Stack, name: string): Stage {
   const stage = new Stage(scope.node.scope ?? scope, `Env-${name}`, { env: { account: '123456789012', region: 'eu-west-1' } });

@@ -25,10 +25,17 @@ const FREE_RULES: readonly FreeRule[] = [
   { matches: exactly('AWS::Lambda::LayerVersion'), rule: 'layer storage is free (it counts towards the code-storage quota)' },
   { matches: exactly('AWS::KMS::Alias'), rule: 'KMS aliases are free' },
   {
-    matches: exactly('AWS::Scheduler::Schedule'),
-    rule: "EventBridge Scheduler's first 14 million invocations a month per account are free ($1.00 per million after); an hourly schedule makes 730; the function it runs is priced per run",
+    matches: exactly('AWS::StepFunctions::StateMachine'),
+    rule: 'a state machine costs nothing idle; batch runs are priced per million rows under "Batch run", and the retraining signal translator (Express) runs once per alarm transition, well under a cent a month',
   },
-  { matches: exactly('AWS::StepFunctions::StateMachine'), rule: 'a state machine costs nothing idle; its runs are priced per million rows under "Batch run"' },
+  {
+    matches: exactly('AWS::Events::Rule'),
+    rule: 'EventBridge rules are free and AWS service events (alarm state changes, S3 and CodePipeline events) reach them at no charge; the retraining signals they lead to are a few custom events a month ($1.00 per million)',
+  },
+  {
+    matches: exactly('AWS::Scheduler::Schedule'),
+    rule: 'EventBridge Scheduler bills $1.00 per million invocations after 14 million free a month; a retraining schedule runs a few times a month, the hourly quality job 730; the function a schedule runs is priced per run',
+  },
   { matches: exactly('AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::Logs::ResourcePolicy'), rule: 'resource policies are free' },
   { matches: exactly('AWS::SNS::Subscription'), rule: 'a subscription is priced in its topic\'s deliveries' },
   { matches: exactly('AWS::Logs::LogStream'), rule: 'a log stream is free; its events are billed in its log group' },

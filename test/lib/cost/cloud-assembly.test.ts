@@ -78,7 +78,9 @@ describe('Given the shipped environments synthesized into a cloud assembly', () 
         'AWS::IAM::Role', 'AWS::IAM::ManagedPolicy', 'AWS::KMS::Alias', 'AWS::S3::BucketPolicy', 'AWS::Lambda::LayerVersion',
         'Custom::CDKBucketDeployment', 'AWS::Lambda::Version', 'AWS::Lambda::Url', 'AWS::ApplicationAutoScaling::ScalableTarget',
         'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy',
-        'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::LogStream', 'AWS::Scheduler::Schedule',
+        'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::LogStream',
+        // The retraining signals (config: retraining): the translator, its rules and the monthly schedule.
+        'AWS::StepFunctions::StateMachine', 'AWS::Events::Rule', 'AWS::Scheduler::Schedule',
       ]),
     );
     // Its alias carries provisioned concurrency, so it is priced, not free.
