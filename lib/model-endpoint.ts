@@ -266,8 +266,8 @@ export class ModelEndpoint extends Construct {
         ...(eventBusArn === undefined ? {} : { eventBus: events.EventBus.fromEventBusArn(this, 'RetrainingBus', eventBusArn) }),
         modelName: model.manifest.name,
         // The alarms that say the model may be stale: prediction drift, and live quality (metrics past their minimum
-        // or worse than the evaluation, feature drift) when the endpoint has a quality monitor.
-        alarms: [...this.monitoring.alarms.filter((a) => isDriftAlarm(a.definition)), ...(this.quality?.alarms ?? [])].map((a) => retrainingSignalOf(a.definition, a.alarm)),
+        // or worse than the evaluation, feature drift; not the job's own failure) with a quality monitor.
+        alarms: [...this.monitoring.alarms.filter((a) => isDriftAlarm(a.definition)), ...(this.quality?.modelAlarms ?? [])].map((a) => retrainingSignalOf(a.definition, a.alarm)),
         removalPolicy,
       });
     }
