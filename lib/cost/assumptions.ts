@@ -69,3 +69,15 @@ export const ROTATED_KEY_MONTHS = { expected: 1, worstCase: 3 } as const;
 
 /** Alarms Application Auto Scaling creates for each target-tracking policy (scale out and scale in). */
 export const TARGET_TRACKING_ALARMS = 2;
+
+/**
+ * Bytes of one captured prediction's line around its data (lambda/serving/prediction-capture.ts): measured 405 bytes
+ * for a record whose input and output `data` are empty (two UUIDs, the time, content types). The input side holds
+ * the request's instances (its features, about the request body's size) when inputs are captured; the output side
+ * the response body.
+ */
+export const LAMBDA_CAPTURE_ENVELOPE_BYTES = 405;
+/** Firehose bills Direct PUT ingestion per record rounded up to 5 KB (Amazon Data Firehose pricing page). */
+export const FIREHOSE_BILLING_INCREMENT_BYTES = 5 * 1024;
+/** Firehose's S3 buffering when a stream's template leaves it out (its documented defaults: 300 s, 5 MiB). */
+export const FIREHOSE_DEFAULT_BUFFER = { seconds: 300, mebibytes: 5 } as const;

@@ -68,6 +68,8 @@ const MAPPINGS: Readonly<Record<string, Mapping>> = {
   'sns.email': { serviceCode: 'AmazonSNS', usage: 'DeliveryAttempts-SMTP', unit: /^Notifications?$/ },
   'budgets.budget': { serviceCode: 'AWSBudgets', usage: 'BudgetsUsage', unit: /^Budget-days$/, regional: false },
   'budgets.actionEnabledBudget': { serviceCode: 'AWSBudgets', usage: 'ActionEnabledBudgetsUsage', unit: /^Budget-days$/, regional: false },
+  // Direct PUT ingestion (records rounded up to 5 KB); the lowest paid tier is the first 500 TB.
+  'firehose.ingestion': { serviceCode: 'AmazonKinesisFirehose', usage: 'BilledBytes', unit: /^GB$/ },
   'dataTransfer.outToInternet': { serviceCode: 'AWSDataTransfer', usage: 'DataTransfer-Out-Bytes', unit: /^GB$/ },
 };
 

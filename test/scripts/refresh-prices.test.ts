@@ -34,7 +34,7 @@ describe('Given the refresh script with --dry-run', () => {
     const table = PriceTable.load();
     const figures = table.regions.reduce((sum, region) => sum + table.forRegion(region).keys.length, 0);
     expect(out).toHaveLength(figures);
-    for (const service of ['AWSLambda', 'AmazonSageMaker', 'AmazonS3', 'awskms', 'AmazonCloudWatch', 'AmazonSNS', 'AWSXRay']) {
+    for (const service of ['AWSLambda', 'AmazonSageMaker', 'AmazonS3', 'awskms', 'AmazonCloudWatch', 'AmazonSNS', 'AWSXRay', 'AmazonKinesisFirehose']) {
       expect(out.some((line) => line.includes(`ServiceCode=${service} `))).toBe(true);
     }
     expect(out).toContain(
@@ -68,6 +68,19 @@ describe('Given Price List products', () => {
   test('When two products match with different prices, then it is ambiguous rather than guessed', () => {
     const products = [product('EU-Lambda-GB-Second', [{ begin: '0', usd: '0.1', unit: 'GB-Second' }], 'A'), product('Lambda-GB-Second', [{ begin: '0', usd: '0.2', unit: 'GB-Second' }], 'B')];
     expect(findPrice(products, query)).toEqual({ problem: 'ambiguous: 2 products match with prices 0.1, 0.2' });
+  });
+});
+
+describe('Given Price List products of Firehose', () => {
+  const query = priceListQuery('firehose.ingestion', 'eu-west-1')!;
+
+  test('When the ingestion figure is queried, then it asks AmazonKinesisFirehose for the region\'s billed bytes per GB', () => {
+    expect(query).toMatchObject({ serviceCode: 'AmazonKinesisFirehose', filters: [{ Field: 'regionCode', Value: 'eu-west-1' }, { Field: 'usagetype', Value: 'BilledBytes' }] });
+  });
+
+  test('When the ingestion product is tiered, then the first 500 TB tier is taken, and other Firehose usage types are not', () => {
+    const tiers = [{ begin: '512000', usd: '0.027', unit: 'GB' }, { begin: '0', usd: '0.031', unit: 'GB' }];
+    expect(findPrice([product('EU-BilledBytes', tiers, 'A'), product('EU-BilledBytes-VendedLogs', [{ begin: '0', usd: '0.1', unit: 'GB' }], 'B')], query)).toMatchObject({ unitUsd: 0.031, sku: 'A' });
   });
 });
 

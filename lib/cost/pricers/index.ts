@@ -2,6 +2,7 @@
 import type { CfnResource } from '../cloudformation-template';
 import { free, unpriced, type ResourcePricing } from '../line-item';
 import type { PricingContext } from '../pricing-context';
+import { priceDeliveryStream } from './firehose';
 import { freeRuleOf, priceCodeDeploy, priceSsmParameter } from './free-rules';
 import { priceLambdaFunction, priceLambdaQualifier } from './lambda';
 import { priceAlarm, priceBudget, priceBudgetsAction, priceCompositeAlarm, priceDashboard, priceScalingPolicy, priceTopic } from './monitoring';
@@ -31,6 +32,7 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   'AWS::CodeDeploy::Application': priceCodeDeploy,
   'AWS::CodeDeploy::DeploymentGroup': priceCodeDeploy,
   'AWS::SSM::Parameter': priceSsmParameter,
+  'AWS::KinesisFirehose::DeliveryStream': priceDeliveryStream,
 };
 
 /** The resource types the estimator prices (not counting free rules). */

@@ -32,17 +32,20 @@ describe('Given the shipped environments synthesized into a cloud assembly', () 
     ]);
   });
 
-  test('When estimated, then every environment is complete but prod\'s capture stream, uses its own traffic profile and is held against its deployed budget', () => {
+  test('When estimated, then every environment is complete, uses its own traffic profile and is held against its deployed budget', () => {
     expect(estimates.map((e) => ({ env: e.environmentName, complete: e.complete, traffic: e.traffic.requestsPerMonth, budget: e.budget?.monthlyLimitUsd, source: e.budget?.source }))).toEqual([
       { env: 'dev', complete: true, traffic: environments.dev.traffic.requestsPerMonth, budget: environments.dev.budget.monthlyLimitUsd, source: 'template' },
       { env: 'staging', complete: true, traffic: environments.staging.traffic.requestsPerMonth, budget: environments.staging.budget.monthlyLimitUsd, source: 'template' },
       { env: 'sandbox', complete: true, traffic: environments.sandbox.traffic.requestsPerMonth, budget: environments.sandbox.budget.monthlyLimitUsd, source: 'template' },
-      { env: 'prod', complete: false, traffic: environments.prod.traffic.requestsPerMonth, budget: environments.prod.budget.monthlyLimitUsd, source: 'template' },
+      { env: 'prod', complete: true, traffic: environments.prod.traffic.requestsPerMonth, budget: environments.prod.budget.monthlyLimitUsd, source: 'template' },
     ]);
     for (const estimate of estimates) expect(estimate.budget?.overBudget).toBe(false);
-    // Firehose ingestion has no entry in the dated price table yet: listed by name, never dropped.
+    for (const estimate of estimates) expect(estimate.unpriced).toEqual([]);
+    // prod's capture stream is priced from its traffic: ingestion, the objects it writes, their storage.
     const prod = estimates.find((e) => e.environmentName === 'prod');
-    expect(prod?.unpriced.map((u) => [u.resourceType, u.reason])).toEqual([['AWS::KinesisFirehose::DeliveryStream', 'the estimator has no pricing for AWS::KinesisFirehose::DeliveryStream']]);
+    const stream = prod?.lineItems.filter((item) => item.resourceType === 'AWS::KinesisFirehose::DeliveryStream') ?? [];
+    expect(stream.map((item) => item.priceKey)).toEqual(['firehose.ingestion', 's3.standard.put', 's3.standard.storage']);
+    for (const item of stream) expect(item.usd.expected).toBeGreaterThan(0);
   });
 
   test('When estimated, then the traffic-driven costs grow from dev to prod, and the fixed costs are keys, stored objects, alarms, dashboards and provisioned concurrency', () => {
