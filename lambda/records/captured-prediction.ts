@@ -14,6 +14,7 @@ import type { Prediction } from '../core/types';
 import type { Truth } from '../evaluation/scored-metrics';
 import type { CaptureRecord, GroundTruthRecord } from './record-format';
 import { payloadText } from './record-reader';
+import { decodeV2Capture } from './v2-capture';
 
 /** One captured request, decoded. */
 export interface CapturedPrediction {
@@ -64,8 +65,12 @@ function predictionsOf(text: string): Prediction[] | undefined {
 /** Decodes one capture record. */
 export function decodeCapture(record: CaptureRecord, preparer: Preparer): CapturedPrediction {
   const { endpointInput, endpointOutput } = record.captureData;
-  const instances = endpointInput === undefined ? undefined : instancesOf(payloadText(endpointInput), endpointInput.observedContentType, preparer);
-  const predictions = endpointOutput === undefined ? undefined : predictionsOf(payloadText(endpointOutput));
+  const inputText = endpointInput === undefined ? undefined : payloadText(endpointInput);
+  const outputText = endpointOutput === undefined ? undefined : payloadText(endpointOutput);
+  const v2 = decodeV2Capture(record, inputText, outputText, preparer);
+  if (v2 !== undefined) return v2;
+  const instances = inputText === undefined || endpointInput === undefined ? undefined : instancesOf(inputText, endpointInput.observedContentType, preparer);
+  const predictions = outputText === undefined ? undefined : predictionsOf(outputText);
   return {
     inferenceId: record.eventMetadata.inferenceId ?? record.eventMetadata.eventId,
     inferenceTime: record.eventMetadata.inferenceTime,

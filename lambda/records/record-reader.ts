@@ -52,6 +52,14 @@ function jsonLines(text: string, source: string, each: (value: unknown, where: s
   });
 }
 
+/** Where each parsed capture record was read from (`<file>:<line>`), for messages about its contents. */
+const locations = new WeakMap<CaptureRecord, string>();
+
+/** The `<file>:<line>` a capture record was read from, when it was read by {@link parseCaptureLines}. */
+export function recordLocation(record: CaptureRecord): string | undefined {
+  return locations.get(record);
+}
+
 /** Parses one JSON Lines file of captured predictions. */
 export function parseCaptureLines(text: string, source: string): CaptureRecord[] {
   const records: CaptureRecord[] = [];
@@ -66,6 +74,7 @@ export function parseCaptureLines(text: string, source: string): CaptureRecord[]
         throw new CaptureFormatError(`${where}: captureData.${side} must have data and encoding JSON, CSV or BASE64`);
       }
     }
+    locations.set(record, where);
     records.push(record);
   });
   return records;

@@ -9,6 +9,7 @@ import { InvalidInputError } from '../core/invalid-input';
 import type { InputProblem, Prediction, PreparedBatch } from '../core/types';
 import { bodyText, checkBatchSize, checkBodySize, isJsonObject, mediaKind, parseJson } from './bodies';
 import type { OutputTensor } from './binary-tensors';
+import type { InputForm } from './captured-inputs';
 import { binaryHeaderLength, binaryOutputNames, binaryResponse, checkBinaryMediaType, readBinaryRequest } from './binary-tensors';
 import { jsonResponse } from './contract';
 import type { HttpRequest, HttpResponse } from './contract';
@@ -44,7 +45,8 @@ export async function infer(request: HttpRequest, app: RouteContext, state: Requ
   if (!isJsonObject(body)) throw envelopeError('(body)', body, 'a JSON object {"id"?, "inputs": [...], "outputs"?}');
   const id = body.id === undefined ? undefined : checkInferenceId('id', body.id);
   const requested = requestedOutputs(body.outputs, served.catalog);
-  const batch = prepareTensors(body.inputs, served, app.limits.maxBatchSize, state);
+  const { batch, form } = tensorBatch(body.inputs, served, app.limits.maxBatchSize);
+  state.inputs = form;
   state.inferenceId = id ?? headerInferenceId(request) ?? newInferenceId();
   const predictions = await served.model.predict(batch);
   state.predictions = predictions;
@@ -71,8 +73,16 @@ function requestedOutputs(outputs: unknown, catalog: Catalog): ReadonlySet<strin
   return names.size === 0 ? undefined : names;
 }
 
-function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: number, state: RequestState): PreparedBatch {
-  const manifest = served.catalog.manifest;
+/**
+ * A request's `inputs` checked and prepared as the runtime does, with where the validated inputs are (what capture
+ * keeps). The quality job reads captured v2 requests through it too.
+ */
+export function tensorBatch(
+  inputs: unknown,
+  served: Pick<ServedModel, 'preparer' | 'featureAliases'>,
+  maxBatchSize: number,
+): { readonly batch: PreparedBatch; readonly form: InputForm } {
+  const manifest = served.preparer.manifest;
   const featureCount = manifest.input.features.length;
   const tensorName = manifest.input.tensor;
   const perFeature = 'one tensor per feature of shape [N] or [N, 1] (BYTES for category features)';
@@ -90,8 +100,7 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
     if (shape.length !== 2) throw envelopeError('inputs[0].shape', shape, `[N, ${featureCount}]`);
     checkBatchSize(shape[0], maxBatchSize);
     const batch = served.preparer.prepareMatrix(data, shape[0], shape[1]);
-    state.inputs = { kind: 'matrix', data, rows: shape[0], cols: shape[1] };
-    return batch;
+    return { batch, form: { kind: 'matrix', data, rows: shape[0], cols: shape[1] } };
   }
   const columns = Object.create(null) as Record<string, unknown>;
   const singletonCells = new Set<string>();
@@ -128,8 +137,7 @@ function prepareTensors(inputs: unknown, served: ServedModel, maxBatchSize: numb
   });
   if (problems.length > 0) throw new InvalidInputError(problems);
   const batch = served.preparer.prepareColumns(columns, undefined, singletonCells);
-  state.inputs = { kind: 'columns', columns, rows: batch.count, singleton: singletonCells };
-  return batch;
+  return { batch, form: { kind: 'columns', columns, rows: batch.count, singleton: singletonCells } };
 }
 
 /** Checks each tensor's envelope (name, shape, datatype, data); reports every problem at once. */

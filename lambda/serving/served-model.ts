@@ -25,7 +25,8 @@ export interface ServedModel {
   readonly v2Prefix: string;
 }
 
-function featureAliases(manifest: Manifest): ReadonlyMap<string, string> {
+/** The {@link ServedModel.featureAliases} of a manifest. */
+export function featureAliases(manifest: Manifest): ReadonlyMap<string, string> {
   const features = manifest.input.features;
   const names = new Set(features.map((f) => f.name));
   const ids = featureIdentifiers(features.map((f) => f.name));
