@@ -102,6 +102,9 @@ export const environments = {
     budget: { monthlyLimitUsd: 500, alertThresholdsPercent: [50, 80, 100] },
     // Live quality: a tenth of predictions with their inputs, kept two weeks (ground truth for the quality job a year).
     capture: { samplingPercentage: 10, captureInputs: true, expirationDays: 14 },
+    // The hourly quality job over those records, with the monitor's defaults (docs/live-quality.md): live metrics
+    // against the evaluation once labels are in, and feature drift against the model folder's profile.json.
+    quality: { enabled: true },
     traffic: { requestsPerMonth: 30_000_000, meanInstancesPerRequest: 4, meanDurationMs: 15 },
     tags: { ...owner, environment: 'prod' },
   },

@@ -13,7 +13,8 @@
  * - no retraining signals;
  * - no capture: with `capture`, one {@link PredictionRecords} (construct id `Records`) for the endpoint on either
  *   platform, which the quality job reads (`records`);
- * - no quality monitor.
+ * - no quality monitor: with `quality`, a {@link QualityMonitor} over the records, drift against the model folder's
+ *   `profile.json` when it has one.
  *
  * Construct ids of the children (`ModelStore`, `Inference`, `Monitoring`, `Rollout`, `Budget`, `BatchScoring`, `Quality`,
  * `RetrainingSignals`) are
@@ -37,6 +38,7 @@ import { Monitoring, type MonitoringProps } from './monitoring';
 import { isDriftAlarm } from './monitoring/drift';
 import { PropsValidator } from './props-validation';
 import { QualityMonitor, type QualityMonitorProps } from './quality-monitor';
+import type { TrainingProfile } from '../lambda/records/training-profile';
 import { RetrainingSignals, retrainingSignalOf, type RetrainingSignalsProps } from './retraining-signals';
 import { SageMakerInference } from './sagemaker-inference';
 import { PredictionRecords, type PredictionRecordsProps } from './prediction-records';
@@ -77,6 +79,11 @@ export interface ModelEndpointQualityOptions extends Omit<QualityMonitorProps, '
    * @default - the endpoint's own `records` (with `capture`)
    */
   readonly records?: IPredictionRecords;
+  /**
+   * The training profile that feature drift is measured and alarmed against.
+   * @default - the model's own (`profile.json` beside its manifest, `model.profile`); no drift without one
+   */
+  readonly profile?: TrainingProfile;
 }
 
 /** Options of the endpoint's {@link BatchScoring}: its props without what the {@link ModelEndpoint} supplies. */
@@ -150,7 +157,7 @@ export interface ModelEndpointProps {
   readonly budget?: ModelEndpointBudgetOptions;
 
   /**
-   * Publish the drift alarms (and optionally a schedule) as retraining signal events.
+   * Publish the drift alarms and the quality monitor's alarms (and optionally a schedule) as retraining signal events.
    * @default - no retraining signals
    */
   readonly retraining?: ModelEndpointRetrainingOptions;
@@ -238,9 +245,12 @@ export class ModelEndpoint extends Construct {
         validator.fail('quality.records', undefined, "prediction records: set capture (the endpoint's own records) or quality.records");
         validator.throwIfInvalid();
       }
+      // The model folder's profile.json unless the caller gives one.
+      const profile = props.quality.profile ?? model.profile;
       this.quality = new QualityMonitor(this, 'Quality', {
         ...props.quality,
         records: records as IPredictionRecords,
+        ...(profile === undefined ? {} : { profile }),
         endpoint: this.inference,
         manifest: model.manifest,
         ...(props.evaluation === undefined ? {} : { evaluation: props.evaluation }),
@@ -255,7 +265,9 @@ export class ModelEndpoint extends Construct {
         ...retraining,
         ...(eventBusArn === undefined ? {} : { eventBus: events.EventBus.fromEventBusArn(this, 'RetrainingBus', eventBusArn) }),
         modelName: model.manifest.name,
-        alarms: this.monitoring.alarms.filter((a) => isDriftAlarm(a.definition)).map((a) => retrainingSignalOf(a.definition, a.alarm)),
+        // The alarms that say the model may be stale: prediction drift, and live quality (metrics past their minimum
+        // or worse than the evaluation, feature drift; not the job's own failure) with a quality monitor.
+        alarms: [...this.monitoring.alarms.filter((a) => isDriftAlarm(a.definition)), ...(this.quality?.modelAlarms ?? [])].map((a) => retrainingSignalOf(a.definition, a.alarm)),
         removalPolicy,
       });
     }

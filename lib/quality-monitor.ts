@@ -141,6 +141,9 @@ export interface QualityAlarm {
   readonly alarm: cloudwatch.Alarm;
 }
 
+/** The id of the alarm on the job's own failures: about the job, not the model. */
+export const QUALITY_JOB_FAILED_ALARM_ID = 'QualityJobFailed';
+
 /** The quality job, its schedule, its alarms and its dashboard row. */
 export class QualityMonitor extends Construct {
   /** The job. */
@@ -190,6 +193,14 @@ export class QualityMonitor extends Construct {
       reason: "lambda:InvokeFunction on the quality job and its versions (the scheduler target's grant includes the qualified ARN); no other function.",
     });
     return role;
+  }
+
+  /**
+   * The alarms that say the model may be stale (live metrics past their minimum or worse than the evaluation,
+   * feature drift): every alarm but the job's own failure. What retraining signals are made of.
+   */
+  public get modelAlarms(): QualityAlarm[] {
+    return this.alarms.filter((a) => a.definition.id !== QUALITY_JOB_FAILED_ALARM_ID);
   }
 
   /** The alarms of one severity. */
@@ -263,7 +274,7 @@ export class QualityMonitor extends Construct {
 
   private jobFailureAlarm(): AlarmDefinition {
     return {
-      id: 'QualityJobFailed',
+      id: QUALITY_JOB_FAILED_ALARM_ID,
       severity: 'warning',
       title: 'Quality job errors',
       metric: this.function.metricErrors({ period: this.metricSource.period, statistic: 'Sum' }),

@@ -3,7 +3,7 @@
  * with the runtime's own CSV parser and preparer, so JSON objects, JSON arrays and CSV all work) and the
  * predictions of its `{"predictions": [...]}` answer; and ground truth read as one truth per instance.
  *
- * Ground truth is one record per prediction, keyed by its prediction id ({@link predictionIdOf}):
+ * Ground truth is one record per prediction, keyed by its prediction id (`predictionId` of record-format.ts):
  * `groundTruthData.data` is the label or value as text (`CSV`) or JSON (`JSON`); a multi-output regression's
  * truth is a JSON array of its targets' values.
  */
@@ -77,14 +77,6 @@ export function decodeCapture(record: CaptureRecord, preparer: Preparer): Captur
     ...(instances === undefined ? {} : { instances }),
     ...(predictions === undefined ? {} : { predictions }),
   };
-}
-
-/**
- * The id ground truth carries for the prediction at `index` of a request of `count` instances: the request's
- * inference id for a request of one instance, else `<inferenceId>#<index>` (the record format's rule).
- */
-export function predictionIdOf(inferenceId: string, index: number, count: number): string {
-  return count === 1 ? inferenceId : `${inferenceId}#${index}`;
 }
 
 /**

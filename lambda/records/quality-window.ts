@@ -9,9 +9,9 @@ import { createPreparer } from '../core/prepare';
 import type { Prediction } from '../core/types';
 import type { Metrics } from '../evaluation/metric-names';
 import { metricsOf, type Truth } from '../evaluation/scored-metrics';
-import { decodeCapture, predictionIdOf, truthOf } from './captured-prediction';
+import { decodeCapture, truthOf } from './captured-prediction';
 import { featureDrift, type FeatureDrift } from './feature-drift';
-import type { CaptureRecord, GroundTruthRecord } from './record-format';
+import { predictionId, type CaptureRecord, type GroundTruthRecord } from './record-format';
 import type { TrainingProfile } from './training-profile';
 
 /** A time window `[start, end)`. */
@@ -96,7 +96,7 @@ export function computeQualityWindow(input: QualityInput): QualityRecord {
     const count = captured.predictions.length;
     predictions += count;
     captured.predictions.forEach((prediction, index) => {
-      const label = labels.get(predictionIdOf(captured.inferenceId, index, count));
+      const label = labels.get(predictionId(captured.inferenceId, index, count));
       if (label === undefined) return;
       const value = truthOf(manifest, label);
       if (value === undefined) unusableLabels++;

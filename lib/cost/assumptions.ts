@@ -22,6 +22,8 @@ export const DEFAULT_COLD_START_PERCENT = 1;
 export const LAMBDA_FREE_EPHEMERAL_MB = 512;
 /** Lambda's default memory when a template omits `MemorySize`. */
 export const LAMBDA_DEFAULT_MEMORY_MB = 128;
+/** Lambda's timeout when `Timeout` is unset, in seconds. */
+export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
 
 /**
  * X-Ray's default sampling rule: the first request each second, then 5% of the rest. Traffic is assumed spread

@@ -34,8 +34,11 @@ export interface ProvisionedConcurrency {
 
 export interface LambdaUsage {
   readonly functionId: string;
-  /** `serving`: behind the endpoint; `deploy-time`: a custom-resource handler; `unattributed`: neither. */
-  readonly role: 'serving' | 'deploy-time' | 'unattributed';
+  /**
+   * `serving`: behind the endpoint; `deploy-time`: a custom-resource handler; `scheduled`: invoked by an
+   * EventBridge Scheduler schedule (priced per run); `unattributed`: none of these.
+   */
+  readonly role: 'serving' | 'deploy-time' | 'scheduled' | 'unattributed';
   readonly architecture: 'x86_64' | 'arm64';
   readonly memoryMb: number;
   readonly memoryGb: number;
@@ -77,7 +80,13 @@ export function computeLambdaUsage(context: PricingContext, functionId: string):
   const memoryMb = literalNumber(props.MemorySize, graph.template) ?? LAMBDA_DEFAULT_MEMORY_MB;
   const architecture = asList(props.Architectures)[0] === 'arm64' ? 'arm64' : 'x86_64';
   const ephemeralMb = literalNumber(asObject(props.EphemeralStorage)?.Size, graph.template) ?? LAMBDA_FREE_EPHEMERAL_MB;
-  const role = graph.servedFunctions.includes(functionId) ? 'serving' : graph.deployTimeFunctions.has(functionId) ? 'deploy-time' : 'unattributed';
+  const role = graph.servedFunctions.includes(functionId)
+    ? 'serving'
+    : graph.deployTimeFunctions.has(functionId)
+      ? 'deploy-time'
+      : graph.scheduleOf(functionId) !== undefined
+        ? 'scheduled'
+        : 'unattributed';
   const share = role === 'serving' ? context.servingShare : 0;
   const requests = traffic.requestsPerMonth * share;
   const coldStarts = traffic.coldStartsPerMonth * share;

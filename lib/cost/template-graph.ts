@@ -4,6 +4,7 @@
  * their provisioned concurrency; Application Auto Scaling targets; SageMaker endpoints and their configs; which
  * log group a function writes to.
  */
+import { HOURS_PER_MONTH } from './assumptions';
 import {
   asList,
   asObject,
@@ -26,6 +27,25 @@ export interface ScalingBounds {
 }
 
 const FUNCTION = 'AWS::Lambda::Function';
+
+/** An EventBridge Scheduler schedule invoking a function. */
+export interface FunctionSchedule {
+  /** Logical id of the `AWS::Scheduler::Schedule`. */
+  readonly scheduleId: string;
+  /** Its `ScheduleExpression` (empty when not a literal). */
+  readonly expression: string;
+  /** Runs a month of a `rate(...)` expression; undefined for `cron(...)`, `at(...)` or a non-literal. */
+  readonly runsPerMonth?: number;
+}
+
+const MINUTES_PER_UNIT: Readonly<Record<string, number>> = { minute: 1, minutes: 1, hour: 60, hours: 60, day: 1440, days: 1440 };
+
+/** Runs a month of a Scheduler `rate(<n> <unit>)` expression (a 730-hour month). */
+function runsPerMonthOf(expression: string): number | undefined {
+  const match = /^rate\((\d+) (minutes?|hours?|days?)\)$/.exec(expression);
+  if (match === null || Number(match[1]) === 0) return undefined;
+  return (HOURS_PER_MONTH * 60) / (Number(match[1]) * MINUTES_PER_UNIT[match[2]]);
+}
 
 export class TemplateGraph {
   private readonly resources: ReadonlyArray<readonly [string, CfnResource]>;
@@ -68,6 +88,20 @@ export class TemplateGraph {
       if (target !== undefined) served.add(target);
     }
     return [...served];
+  }
+
+  /**
+   * The EventBridge Scheduler schedule that invokes `functionId` (its `Target.Arn`), with its runs a month when its
+   * expression is a `rate(...)`; undefined when no schedule targets it.
+   */
+  public scheduleOf(functionId: string): FunctionSchedule | undefined {
+    for (const [id, schedule] of this.ofType('AWS::Scheduler::Schedule')) {
+      const props = schedule.Properties ?? {};
+      if (this.functionOf(referencedId(asObject(props.Target)?.Arn)) !== functionId) continue;
+      const expression = literalString(props.ScheduleExpression, this.template) ?? '';
+      return { scheduleId: id, expression, runsPerMonth: runsPerMonthOf(expression) };
+    }
+    return undefined;
   }
 
   /** Functions that custom resources use as their `ServiceToken`: invoked by CloudFormation at deploy time only. */

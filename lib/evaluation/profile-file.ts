@@ -74,11 +74,39 @@ export async function readTrainingProfile(modelDir: string, manifest: Manifest):
   const parsed = TrainingProfileSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new TrainingProfileError(`${path} is not a training profile:\n${describeIssues(parsed.error.issues, json).map((p) => `  - ${p}`).join('\n')}`);
   const profile = parsed.data;
-  const unprofiled = manifest.input.features.filter((f) => profile.features[f.name] === undefined).map((f) => f.name);
-  if (profile.model.name !== manifest.name || unprofiled.length > 0) {
+  const problems = [...modelProblems(profile, manifest), ...(await trainingDataProblems(profile, manifest, modelDir))];
+  if (problems.length > 0) {
     throw new TrainingProfileError(
-      `${path} is the profile of model "${profile.model.name}" ${profile.model.version}${unprofiled.length > 0 ? ` without the features ${unprofiled.join(', ')}` : ''}; re-run modelstack evaluate to profile model "${manifest.name}" ${manifest.version}`,
+      `${path} does not fit model "${manifest.name}" ${manifest.version}: ${problems.join('; ')}; re-run modelstack evaluate to profile this model's training data`,
     );
   }
   return profile;
+}
+
+/** Where the profile names another model, or its features are not the manifest's. */
+function modelProblems(profile: TrainingProfile, manifest: Manifest): string[] {
+  const problems: string[] = [];
+  if (profile.model.name !== manifest.name) problems.push(`it is the profile of model "${profile.model.name}" ${profile.model.version}`);
+  const declared = new Set(manifest.input.features.map((f) => f.name));
+  const unprofiled = [...declared].filter((name) => profile.features[name] === undefined);
+  const unknown = Object.keys(profile.features).filter((name) => !declared.has(name));
+  if (unprofiled.length > 0) problems.push(`it has no profile of the features ${unprofiled.join(', ')}`);
+  if (unknown.length > 0) problems.push(`it profiles features the manifest does not declare: ${unknown.join(', ')}`);
+  return problems;
+}
+
+/**
+ * Where the profile was computed from other training data than the manifest's `evaluation.training`: another
+ * file, or the same file since changed (its SHA-256). Without `evaluation.training`, or with the file absent
+ * (a repository that keeps its training data elsewhere), the profile's own record is all there is.
+ */
+async function trainingDataProblems(profile: TrainingProfile, manifest: Manifest, modelDir: string): Promise<string[]> {
+  const training = manifest.evaluation?.training;
+  if (training === undefined) return [];
+  const trainingPath = resolve(modelDir, training);
+  const file = relative(modelDir, trainingPath).split(sep).join('/');
+  if (profile.data.file !== file) return [`it was computed from ${profile.data.file}, and the manifest's evaluation.training is ${file}`];
+  if (!existsSync(trainingPath)) return [];
+  const sha256 = await sha256OfFile(trainingPath);
+  return sha256 === profile.data.sha256 ? [] : [`it was computed from ${file} with SHA-256 ${profile.data.sha256}, and ${file} now has SHA-256 ${sha256}`];
 }

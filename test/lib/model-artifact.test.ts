@@ -49,3 +49,28 @@ describe('Given the exporter examples / When synth inspects them', () => {
     }
   });
 });
+
+describe('Given a model folder / When synth inspects it', () => {
+  it("with a profile.json, the artifact carries it as the quality monitor's default", async () => {
+    const artifact = await inspectModelArtifact(join(EXAMPLES, 'iris', 'model.onnx'), join(EXAMPLES, 'iris', 'model.json'));
+    expect(artifact.profile).toMatchObject({ model: { name: 'iris' }, data: { file: 'train.csv' } });
+  });
+
+  it('without one, the artifact has no profile', async () => {
+    const artifact = await inspectModelArtifact(join(EXAMPLES, 'digits-pytorch', 'model.onnx'), join(EXAMPLES, 'digits-pytorch', 'model.json'));
+    expect(artifact.profile).toBeUndefined();
+  });
+
+  it("with another model's profile.json, synth fails naming the file and the mismatch", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'modelstack-artifact-'));
+    try {
+      await writeFile(join(dir, 'model.json'), await readFile(join(EXAMPLES, 'iris', 'model.json')));
+      await writeFile(join(dir, 'profile.json'), await readFile(join(EXAMPLES, 'diabetes', 'profile.json')));
+      await expect(inspectModelArtifact(join(EXAMPLES, 'iris', 'model.onnx'), join(dir, 'model.json'))).rejects.toThrow(
+        new RegExp(`${join(dir, 'profile.json').replace(/[.\\/]/g, '\\$&')} does not fit model "iris" 1.0.0: it is the profile of model "diabetes"`),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * An environment with a `retraining` block: its drift alarms become retraining signals with the facts of their
+ * An environment with a `retraining` block: its drift alarms and its quality monitor's alarms become retraining signals with the facts of their
  * own alarm definitions, and its schedule goes to EventBridge Scheduler. Built from the shipped prod environment
  * exactly as `bin/app.ts` builds it.
  */
@@ -17,9 +17,11 @@ describe('Given the prod environment with retraining signals and a monthly sched
     template = Template.fromStack(stack);
   });
 
-  test('When synthesized, then every drift alarm, and no other alarm, has a signal rule carrying its own facts', () => {
-    const drift = stack.monitoring.alarms.filter((a) => isDriftAlarm(a.definition));
-    expect(drift.length).toBeGreaterThan(0);
+  test("When synthesized, then every drift alarm and every quality alarm but the job's own failure, and no other alarm, has a signal rule carrying its own facts", () => {
+    const quality = (stack.endpoint.quality?.alarms ?? []).filter((a) => a.definition.id !== 'QualityJobFailed');
+    const drift = [...stack.monitoring.alarms.filter((a) => isDriftAlarm(a.definition)), ...quality];
+    // The live metrics past their minimum and the per-feature drift of the example's profile among them.
+    expect(quality.map((a) => a.definition.id)).toEqual(expect.arrayContaining(['LiveAccuracyPastMinimum', 'FeatureDrift-MeanRadius']));
     const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['CloudWatch Alarm State Change'] } } })) as Array<{
       Properties: { EventPattern: { resources: unknown[] }; Targets: Array<{ InputTransformer: { InputTemplate: string } }> };
     }>;
@@ -56,7 +58,8 @@ describe('Given an environment with retraining signals to a configured bus', () 
     const bus = 'arn:aws:events:eu-west-1:123456789012:event-bus/ml-training';
     const [stack] = (await buildTestStacks({ environments: { prod: { ...environments.prod, retraining: { eventBusArn: bus } } } })).stacks;
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    // No retrain-due schedule (prod's other schedule runs its quality job).
+    template.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { Target: Match.objectLike({ EventBridgeParameters: Match.anyValue() }) }, 0);
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([{ Action: 'events:PutEvents', Effect: 'Allow', Resource: bus }]) },
     });

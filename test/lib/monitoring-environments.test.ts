@@ -9,7 +9,7 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { environments } from '../../config/environments';
 import { DEFAULT_ALARMED_REASONS } from '../../lib/monitoring';
 import type { ModelStack } from '../../lib/model-stack';
-import { alarmLines } from '../support/alarms';
+import { alarmLines, monitoringAlarms } from '../support/alarms';
 import { buildTestStacks } from '../support/stacks';
 
 const RATE = (min: number) => `IF(requests >= ${min}, 100 * FILL(events, 0) / requests, 0)`;
@@ -91,7 +91,7 @@ describe.each(Object.keys(EXPECTED_ALARMS))('Given the %s environment', (environ
   });
 
   test('When synthesized, then every alarm notifies its topic on ALARM and on OK, and its description carries a runbook', () => {
-    for (const alarm of Object.values(template().findResources('AWS::CloudWatch::Alarm'))) {
+    for (const alarm of Object.values(monitoringAlarms(template()))) {
       const p = alarm.Properties as { AlarmActions: unknown[]; OKActions: unknown[]; ActionsEnabled: boolean; AlarmDescription: string };
       expect(p.ActionsEnabled).toBe(true);
       expect(p.AlarmActions).toHaveLength(1);

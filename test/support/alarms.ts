@@ -52,8 +52,17 @@ function severityOf(ref: string): string {
 }
 
 /** One line per alarm, keyed by the alarm name without the stack-name prefix. */
+/**
+ * The alarms of the endpoint's Monitoring: every alarm but the quality monitor's (`QualityAlarms...`), which its
+ * own tests assert (test/lib/quality, test/bin/build-quality.test.ts).
+ */
+export function monitoringAlarms(template: Template): Record<string, { Properties: Record<string, unknown> }> {
+  const all = template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, unknown> }>;
+  return Object.fromEntries(Object.entries(all).filter(([id]) => !id.startsWith('QualityAlarms')));
+}
+
 export function alarmLines(template: Template, stackName: string): Record<string, string> {
-  const alarms = template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: AlarmProperties }>;
+  const alarms = monitoringAlarms(template) as unknown as Record<string, { Properties: AlarmProperties }>;
   const lines: Record<string, string> = {};
   for (const { Properties: p } of Object.values(alarms)) {
     const name = p.AlarmName.startsWith(`${stackName}-`) ? p.AlarmName.slice(stackName.length + 1) : `!${p.AlarmName}`;

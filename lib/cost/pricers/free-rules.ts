@@ -34,7 +34,7 @@ const FREE_RULES: readonly FreeRule[] = [
   },
   {
     matches: exactly('AWS::Scheduler::Schedule'),
-    rule: 'EventBridge Scheduler bills $1.00 per million invocations after 14 million free a month; a retraining schedule runs a few times a month',
+    rule: 'EventBridge Scheduler bills $1.00 per million invocations after 14 million free a month; a retraining schedule runs a few times a month, the hourly quality job 730; the function a schedule runs is priced per run',
   },
   { matches: exactly('AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::Logs::ResourcePolicy'), rule: 'resource policies are free' },
   { matches: exactly('AWS::SNS::Subscription'), rule: 'a subscription is priced in its topic\'s deliveries' },

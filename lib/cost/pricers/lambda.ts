@@ -4,8 +4,8 @@
  * out; the runtime's custom metrics. Provisioned concurrency itself is priced on the alias (or version) that
  * configures it.
  */
-import { BYTES_PER_GB, SECONDS_PER_MONTH, UNBOUNDED_RETENTION_MONTHS, LOG_COMPRESSION_RATIO, XRAY_FIXED_RATE, XRAY_RESERVOIR_PER_SECOND } from '../assumptions';
-import type { CfnResource } from '../cloudformation-template';
+import { BYTES_PER_GB, LAMBDA_DEFAULT_TIMEOUT_SECONDS, SECONDS_PER_MONTH, UNBOUNDED_RETENTION_MONTHS, LOG_COMPRESSION_RATIO, XRAY_FIXED_RATE, XRAY_RESERVOIR_PER_SECOND } from '../assumptions';
+import { literalNumber, type CfnResource } from '../cloudformation-template';
 import type { LambdaUsage } from '../lambda-usage';
 import { both, free, priced, unpriced, type LineItemDraft, type Range, type ResourcePricing } from '../line-item';
 import { formatQuantity } from '../numbers';
@@ -115,12 +115,40 @@ function servingLines(usage: LambdaUsage, context: PricingContext): LineItemDraf
   return lines;
 }
 
+/**
+ * A function a schedule invokes (the quality job): its runs a month, each billed at most its timeout. Its real
+ * duration depends on the records a run reads, which the template does not say, so the expected figure is that
+ * bound too.
+ */
+function scheduledPricing(usage: LambdaUsage, resource: CfnResource, context: PricingContext): ResourcePricing {
+  const schedule = context.graph.scheduleOf(usage.functionId);
+  if (schedule?.runsPerMonth === undefined) {
+    return unpriced(`its schedule ${schedule?.scheduleId ?? ''} runs on '${schedule?.expression ?? ''}', and the estimator counts the runs of rate(...) expressions only`);
+  }
+  const runs = schedule.runsPerMonth;
+  const timeout = literalNumber(resource.Properties?.Timeout, context.graph.template) ?? LAMBDA_DEFAULT_TIMEOUT_SECONDS;
+  const gbSeconds = runs * timeout * usage.memoryGb;
+  const basis = `${formatQuantity(runs)} runs (${schedule.scheduleId}: ${schedule.expression})`;
+  return priced(
+    { id: 'requests', description: 'scheduled runs', kind: 'fixed', priceKey: 'lambda.requests', quantity: both(runs), basis },
+    {
+      id: 'compute',
+      description: `compute of the scheduled runs (${usage.architecture})`,
+      kind: 'fixed',
+      priceKey: `lambda.${usage.architecture}.duration`,
+      quantity: both(gbSeconds),
+      basis: `${basis} × at most the ${timeout} s timeout × ${memoryText(usage)} (a run's duration depends on the records it reads)`,
+    },
+  );
+}
+
 /** An `AWS::Lambda::Function`. */
-export function priceLambdaFunction(logicalId: string, _resource: CfnResource, context: PricingContext): ResourcePricing {
+export function priceLambdaFunction(logicalId: string, resource: CfnResource, context: PricingContext): ResourcePricing {
   const usage = context.lambda(logicalId);
   if (usage.unresolvedProvisioned.length > 0) {
     return unpriced(`the provisioned concurrency of ${usage.unresolvedProvisioned.join(', ')} is not a literal, so its share of requests is unknown`);
   }
+  if (usage.role === 'scheduled') return scheduledPricing(usage, resource, context);
   return priced(...(usage.role === 'serving' ? servingLines(usage, context) : idleLines(usage)));
 }
 

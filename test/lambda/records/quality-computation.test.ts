@@ -6,7 +6,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseManifest, type Manifest } from '../../../lambda/core/manifest';
-import { predictionIdOf, truthOf } from '../../../lambda/records/captured-prediction';
+import { truthOf } from '../../../lambda/records/captured-prediction';
+import { predictionId } from '../../../lambda/records/record-format';
 import { featureDrift, populationStabilityIndex, PSI_EPSILON } from '../../../lambda/records/feature-drift';
 import { windowAt, hourFoldersBetween, qualityRecordKey } from '../../../lambda/records/quality-job';
 import { computeQualityWindow } from '../../../lambda/records/quality-window';
@@ -93,8 +94,8 @@ describe('Given ground truth', () => {
   });
 
   test('Then a batch instance is keyed <id>#<index>, a single one by the id', () => {
-    expect(predictionIdOf('req', 0, 1)).toBe('req');
-    expect(predictionIdOf('req', 2, 3)).toBe('req#2');
+    expect(predictionId('req', 0, 1)).toBe('req');
+    expect(predictionId('req', 2, 3)).toBe('req#2');
   });
 });
 

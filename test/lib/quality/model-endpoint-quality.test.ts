@@ -49,3 +49,22 @@ describe('Given a ModelEndpoint with quality on a records bucket', () => {
     expect(strictSynthProblems(build().stack)).toEqual([]);
   });
 });
+
+describe("Given a ModelEndpoint with quality and no profile of the caller's", () => {
+  const numericFeatures = () => model.manifest.input.features.filter((f) => f.type === 'number' || f.type === 'integer').map((f) => f.name);
+
+  test("Then drift is alarmed per numeric feature against the model folder's profile.json", () => {
+    const stack = standaloneStack();
+    new ModelEndpoint(stack, 'Model', { model, quality: { records: new TestPredictionRecords(stack, 'Records') } });
+    const drift = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmDescription: Match.stringLikeRegexp('^\\[warning\\] Feature "[^"]+" has drifted') } });
+    expect(numericFeatures().length).toBeGreaterThan(0);
+    expect(Object.values(drift).map((a) => /Feature "([^"]+)" has drifted/.exec(String(a.Properties.AlarmDescription))?.[1]).sort()).toEqual(numericFeatures().sort());
+  });
+
+  test('Then a model without a profile gets no drift alarms', () => {
+    const stack = standaloneStack();
+    const { profile: _profile, ...withoutProfile } = model;
+    new ModelEndpoint(stack, 'Model', { model: withoutProfile, quality: { records: new TestPredictionRecords(stack, 'Records') } });
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp('^\\[warning\\] Feature "[^"]+" has drifted') }, 0);
+  });
+});
