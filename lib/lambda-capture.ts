@@ -20,6 +20,8 @@ import { LAMBDA_CAPTURE_VARIANT, RECORD_PREFIXES } from '../lambda/records/recor
 import { EncryptedLogGroup } from './encrypted-log-group';
 import type { IPredictionRecords } from './prediction-records-interface';
 
+/** The construct id (`/` written as `--`) under which aws-cdk-lib's DeliveryStream adds its region -> CIDR mapping to the stack. */
+const FIREHOSE_CIDR_MAPPING_ID = '@aws-cdk--aws-kinesisfirehose.CidrBlocks';
 /** How long Firehose buffers before it writes an object (its minimum is 0; a minute keeps objects few). */
 const BUFFERING_INTERVAL = Duration.seconds(60);
 const BUFFERING_SIZE = Size.mebibytes(5);
@@ -63,6 +65,8 @@ export class LambdaCapture extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     deliveryLogs.grantWrite(this.deliveryRole);
+    const stack = Stack.of(this);
+    const cidrMappingExisted = stack.node.tryFindChild(FIREHOSE_CIDR_MAPPING_ID) !== undefined;
     this.stream = new firehose.DeliveryStream(this, 'Stream', {
       destination: new firehose.S3Bucket(records.bucket, {
         // aws-cdk-lib grants its own role read-write on the whole bucket; the immutable view keeps the narrow grants above.
@@ -92,6 +96,10 @@ export class LambdaCapture extends Construct {
     };
     // The role's statements are in its managed policy, which Firehose checks at creation.
     this.stream.node.addDependency(this.deliveryRole.policy);
+    // aws-cdk-lib adds a region -> Firehose CIDR mapping for the stream's `connections` (VPC destinations), which
+    // this stream never uses; in a region-agnostic stack it is rendered unreferenced (CloudFormation W7001). Removed
+    // only when this stream added it, so another stream's use of it is kept.
+    if (!cidrMappingExisted) stack.node.tryRemoveChild(FIREHOSE_CIDR_MAPPING_ID);
     const subscriptionRole = new ManagedPolicyRole(this, 'SubscriptionRole', {
       assumedBy: new iam.ServicePrincipal('logs.amazonaws.com', { conditions: { StringLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'logs', resource: '*' }) } } }),
       description: 'Lets CloudWatch Logs send captured predictions of the inference function to their delivery stream (modelstack)',

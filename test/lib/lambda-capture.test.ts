@@ -136,3 +136,11 @@ describe('Given a quality job on the endpoint', () => {
     expect(() => new ModelEndpoint(standaloneStack(), 'Model', { model, quality: {} })).toThrow(/quality.records must be prediction records: set capture/);
   });
 });
+
+describe('Given a Lambda endpoint with capture in a region-agnostic stack of its own', () => {
+  test('then the stack synthesizes with no warning: no unreferenced Firehose CIDR mapping', () => {
+    const { stack, template } = endpoint();
+    expect(Object.keys(template.toJSON().Mappings ?? {})).toEqual([]);
+    expect(strictSynthProblems(stack)).toEqual([]);
+  });
+});
