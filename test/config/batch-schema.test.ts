@@ -1,13 +1,9 @@
 /** The batch block of an environment: defaults, and each validation branch with its message. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConfigError, loadEnvironments } from '../../config/load';
+import { loadEnvironments } from '../../config/load';
 import { PROJECT_ROOT } from '../support/app';
+import { configProblems, placeholderModelDir } from '../support/config-fixture';
 
-const modelDir = mkdtempSync(join(tmpdir(), 'modelstack-batch-config-'));
-writeFileSync(join(modelDir, 'model.onnx'), 'onnx');
-writeFileSync(join(modelDir, 'model.json'), '{}');
+const modelDir = placeholderModelDir('batch');
 
 const valid = { region: 'eu-west-1', model: { directory: modelDir }, platform: { type: 'lambda' } };
 
@@ -15,15 +11,8 @@ function load(extra: Record<string, unknown>) {
   return loadEnvironments({ dev: { ...valid, ...extra } }, { projectRoot: PROJECT_ROOT })[0].config;
 }
 
-function problemsOf(extra: Record<string, unknown>): string {
-  try {
-    load(extra);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems.join('\n');
-  }
-  throw new Error('expected the configuration to be refused');
-}
+const problemsOf = (extra: Record<string, unknown>): string =>
+  configProblems({ dev: { ...valid, ...extra } }).join('\n');
 
 test('Given no batch block, then the environment has no batch scoring', () => {
   expect(load({}).batch).toBeUndefined();

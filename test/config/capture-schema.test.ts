@@ -2,30 +2,18 @@
  * An environment's `capture` block (config/capture-schema.ts): defaults, its mapping onto ModelEndpoint's capture
  * props, and every refusal naming the field, the value and what is allowed.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { captureOptions } from '../../config/endpoint-props';
-import { ConfigError, loadEnvironments } from '../../config/load';
+import { loadEnvironments } from '../../config/load';
 import { PROJECT_ROOT } from '../support/app';
+import { configProblems, placeholderModelDir } from '../support/config-fixture';
 
-const modelDir = mkdtempSync(join(tmpdir(), 'modelstack-capture-config-'));
-writeFileSync(join(modelDir, 'model.onnx'), 'onnx');
-writeFileSync(join(modelDir, 'model.json'), '{}');
+const modelDir = placeholderModelDir('capture');
 
 const env = (capture: unknown, platform: Record<string, unknown> = { type: 'lambda' }) => ({
   dev: { region: 'eu-west-1', model: { directory: modelDir }, platform, capture },
 });
 
-function problemsOf(raw: Record<string, unknown>): readonly string[] {
-  try {
-    loadEnvironments(raw, { projectRoot: PROJECT_ROOT });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be refused');
-}
+const problemsOf = configProblems;
 
 describe('Given a capture block', () => {
   test('When it is empty, then every request is captured without inputs, kept 30 days, ground truth 365', () => {

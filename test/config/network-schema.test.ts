@@ -1,26 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConfigError, loadEnvironments } from '../../config/load';
+import { loadEnvironments } from '../../config/load';
 import { PROJECT_ROOT } from '../support/app';
+import { configProblems, placeholderModelDir } from '../support/config-fixture';
 
-const modelDir = mkdtempSync(join(tmpdir(), 'modelstack-network-config-'));
-writeFileSync(join(modelDir, 'model.onnx'), 'onnx');
-writeFileSync(join(modelDir, 'model.json'), '{}');
+const modelDir = placeholderModelDir('network');
 
 const subnet = { subnetId: 'subnet-0123456789abcdef0', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0123456789abcdef0' };
 const network = { vpcId: 'vpc-0123456789abcdef0', subnets: [subnet] };
 const env = (platform: Record<string, unknown>) => ({ dev: { region: 'eu-west-1', model: { directory: modelDir }, platform } });
 
-function problemsOf(raw: Record<string, unknown>): readonly string[] {
-  try {
-    loadEnvironments(raw, { projectRoot: PROJECT_ROOT });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be refused');
-}
+const problemsOf = configProblems;
 
 describe('Given a network block', () => {
   test('When a Lambda platform names a VPC and its subnets by id, then endpoints are created by default', () => {

@@ -1,24 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConfigError, loadEnvironments } from '../../config/load';
+import { loadEnvironments } from '../../config/load';
 import { PROJECT_ROOT } from '../support/app';
+import { configProblems, placeholderModelDir } from '../support/config-fixture';
 
-const modelDir = mkdtempSync(join(tmpdir(), 'modelstack-retraining-config-'));
-writeFileSync(join(modelDir, 'model.onnx'), 'onnx');
-writeFileSync(join(modelDir, 'model.json'), '{}');
+const modelDir = placeholderModelDir('retraining');
 
 const env = (retraining: unknown) => ({ dev: { region: 'eu-west-1', model: { directory: modelDir }, platform: { type: 'lambda' }, retraining } });
 
-function problemsOf(raw: Record<string, unknown>): readonly string[] {
-  try {
-    loadEnvironments(raw, { projectRoot: PROJECT_ROOT });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be refused');
-}
+const problemsOf = configProblems;
 
 describe('Given a retraining block', () => {
   test.each([
