@@ -36,6 +36,7 @@ import { applyModelDropCommand, MODEL_DROP_INPUT, ModelDropBucket } from './pipe
 import { acknowledgePipelineFindings } from './pipeline/pipeline-findings';
 import { roleArnsAsSubs } from './pipeline/role-arn-subs';
 import { shadowPhaseSteps, validateShadowPhase, type ModelPipelineShadowPhase } from './pipeline/shadow-phase';
+import { stepFunctionInputsAsPaths } from './pipeline/shadow-wait';
 import { gateStatements, recordStatements, verifyStatements } from './pipeline/step-permissions';
 import { PropsValidator } from './props-validation';
 
@@ -144,6 +145,7 @@ export class ModelPipeline extends Construct {
     for (const environment of props.environments) this.addEnvironment(environment, source, synth, props.notificationTopic, environment === baseline);
     this.pipeline.buildPipeline();
     roleArnsAsSubs(this.pipeline.pipeline.node.defaultChild as codepipeline.CfnPipeline);
+    stepFunctionInputsAsPaths(this.pipeline.pipeline.node.defaultChild as codepipeline.CfnPipeline);
     this.modelDrop?.startOnUpload(this.pipeline.pipeline);
     new PipelineFailureNotification(this, 'FailureNotification', { pipeline: this.pipeline.pipeline, topic: props.notificationTopic });
     acknowledgePipelineFindings(this);

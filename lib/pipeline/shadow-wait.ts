@@ -5,7 +5,7 @@
  * transitions, not build minutes; CodePipeline gives a Step Functions invoke action at most 7 days, which bounds the
  * duration (config/shadow-schema.ts).
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -91,4 +91,25 @@ export class ShadowWaitStep extends pipelines.Step implements pipelines.ICodePip
     );
     return { runOrdersConsumed: 1 };
   }
+}
+
+/** A stage as `CfnPipeline.stages` resolves: the L1 property names. */
+interface StageShape {
+  readonly actions?: Array<{ readonly actionTypeId?: { readonly provider?: string }; readonly configuration?: { readonly InputType?: string; readonly Input?: unknown } }>;
+}
+
+/**
+ * CodePipeline's Step Functions action reads `Input` as a path inside its input artifact (the action reference's
+ * example: `"Input": "assets/input.json"`), while CDK renders an artifact path's `location`, `<artifact>::<path>` (the
+ * same slip CDK once fixed for the Service Catalog action, aws-cdk#9767). This keeps the path only.
+ */
+export function stepFunctionInputsAsPaths(pipeline: codepipeline.CfnPipeline): void {
+  const stages = Stack.of(pipeline).resolve(pipeline.stages) as StageShape[];
+  stages.forEach((stage, s) =>
+    (stage.actions ?? []).forEach((action, a) => {
+      const input = action.configuration?.Input;
+      if (action.actionTypeId?.provider !== 'StepFunctions' || action.configuration?.InputType !== 'FilePath' || typeof input !== 'string' || !input.includes('::')) return;
+      pipeline.addPropertyOverride(`Stages.${s}.Actions.${a}.Configuration.Input`, input.slice(input.indexOf('::') + 2));
+    }),
+  );
 }
