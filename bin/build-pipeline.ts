@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, Stack, Stage, type App, type CfnOutput } from 'aws-cdk-lib';
+import { Duration, Stack, Stage, Validations, type App, type CfnOutput } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -108,7 +108,13 @@ export async function buildPipelineStack(app: App, options: PipelineBuildOptions
     masterKey: new kms.Key(stack, 'CriticalKey', { description: 'modelstack pipeline notifications', enableKeyRotation: true }),
     enforceSSL: true,
   });
-  config.notifications.emails.forEach((email) => topic.addSubscription(new subscriptions.EmailSubscription(email)));
+  config.notifications.emails.forEach((email) => {
+    const subscription = topic.addSubscription(new subscriptions.EmailSubscription(email));
+    Validations.of(subscription).acknowledge({
+      id: 'Serverless-SNSRedrivePolicy',
+      reason: "A failed run and a pending approval stay in the pipeline's execution history and console, where the notification points; an undelivered e-mail loses no state to recover from a dead-letter queue.",
+    });
+  });
   refuseShadowOutsideStages(all, config.stages);
   const baselineDirectory = usableBaseline(options.shadowBaselineDirectory);
   const environments: ModelPipelineEnvironment[] = [];

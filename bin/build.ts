@@ -81,7 +81,7 @@ export async function buildStacks(app: Stage, options: BuildOptions): Promise<Mo
     // In a shadow phase the production variant serves the baseline: its evaluation and drift center are not the candidate's.
     const model = baseline ?? candidate;
     const modelDirectory = baselineDirectory ?? env.modelDirectory;
-    if (!baselines.has(modelDirectory)) baselines.set(modelDirectory, predictionBaseline(modelDirectory, model.manifest));
+    if (!baselines.has(modelDirectory)) baselines.set(modelDirectory, predictionBaseline(modelDirectory, model.manifest, env.modelDirectory));
     const stack = new ModelStack(app, stackNameOf(model.manifest.name, env.name), {
       ...modelStackProps({
         environmentName: env.name,

@@ -82,7 +82,8 @@ function acknowledgePolicy(policy: iam.Policy): void {
     for (const resource of asList(statement.Resource)) {
       const id = iam5ResolvedResourceFinding(resource);
       const rendered = id.slice('AwsSolutions-IAM5[Resource::'.length, -1);
-      const reason = rendered.includes('*') ? resourceReason(rendered, statement) : undefined;
+      // An environment-agnostic stack renders its account as `<AWS::AccountId>`, whose colons would split an ARN.
+      const reason = rendered.includes('*') ? resourceReason(rendered.replace(/<AWS::(\w+)>/g, '<AWS-$1>'), statement) : undefined;
       if (reason !== undefined) acknowledgements.set(id, reason);
     }
   }
