@@ -16,19 +16,19 @@ import { applyCompliance } from '../../lib/compliance';
 import type { ModelStack } from '../../lib/model-stack';
 import type { SageMakerInference } from '../../lib/sagemaker-inference';
 import { PROJECT_ROOT, testApp } from '../support/app';
-import { TEST_PIPELINE_CONFIG as pipeline } from '../support/pipeline';
+import { TEST_PIPELINE_CONFIG as pipeline, TEST_SHADOW_BASELINE, TEST_SHADOW_CONFIG } from '../support/pipeline';
 
 const sha256Of = (folder: string): string => createHash('sha256').update(readFileSync(join(PROJECT_ROOT, folder, 'model.onnx'))).digest('hex');
 const CANDIDATE = sha256Of('examples/breast-cancer');
-const PRODUCTION = sha256Of('examples/breast-cancer-degraded');
+const PRODUCTION = sha256Of(TEST_SHADOW_BASELINE);
 
-/** The config's environments with a shadow phase of 2 hours at 90% agreement on staging. */
-const withShadow = { ...environments, staging: { ...environments.staging, shadow: { durationMinutes: 120, minAgreement: 0.9, samplingPercentage: 50 } } };
+/** The config's environments with the tests' shadow phase on staging (2 hours, 90% agreement, half the traffic). */
+const withShadow = { ...environments, staging: { ...environments.staging, shadow: TEST_SHADOW_CONFIG } };
 
-/** A folder as `modelstack shadow-baseline` leaves it: the production model (here the degraded example). */
+/** A folder as `modelstack shadow-baseline` leaves it: only model.onnx and model.json of the production model. */
 function baselineFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'modelstack-shadow-baseline-'));
-  for (const file of ['model.onnx', 'model.json']) cpSync(join(PROJECT_ROOT, 'examples/breast-cancer-degraded', file), join(dir, file));
+  for (const file of ['model.onnx', 'model.json']) cpSync(join(PROJECT_ROOT, TEST_SHADOW_BASELINE, file), join(dir, file));
   return dir;
 }
 

@@ -17,6 +17,12 @@ export const TEST_PIPELINE_CONFIG = {
   modelDrop: { objectKey: 'drops/breast-cancer.zip' },
 } as const;
 
+/** The shadow block the tests and `npm run lint:cfn` put on staging: 2 hours, at least 90% agreement, half the traffic. */
+export const TEST_SHADOW_CONFIG = { durationMinutes: 120, minAgreement: 0.9, samplingPercentage: 50 } as const;
+
+/** The folder the tests and `npm run lint:cfn` use as the model production serves in a shadow phase (what the build restores). */
+export const TEST_SHADOW_BASELINE = 'examples/breast-cancer-degraded';
+
 /** A stage with one small stack standing in for an environment's model stack. */
 function environmentStage(scope: Stack, name: string): Stage {
   const stage = new Stage(scope.node.scope ?? scope, `Env-${name}`, { env: { account: '123456789012', region: 'eu-west-1' } });
