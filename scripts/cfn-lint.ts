@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import { buildStacks } from '../bin/build';
 import { buildPipelineStack } from '../bin/build-pipeline';
 import { environments } from '../config/environments';
@@ -123,7 +123,8 @@ export async function synthesizeTemplates(outdir: string): Promise<{ templates: 
   const stacks = await buildLintedStacks(app);
   const assembly = app.synth();
   return {
-    templates: stacks.map((stack) => join(assembly.directory, stack.templateFile)),
+    // A stage's stacks are in its own nested assembly (the stage's outdir), the app's at the top.
+    templates: stacks.map((stack) => join(Stage.of(stack)?.outdir ?? assembly.directory, stack.templateFile)),
     regions: [...new Set(stacks.map((stack) => stack.region))].sort(),
   };
 }

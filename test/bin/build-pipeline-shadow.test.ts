@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildPipelineStack } from '../../bin/build-pipeline';
-import { buildStacks } from '../../bin/build';
+import { buildStacks, runApp } from '../../bin/build';
 import { environments } from '../../config/environments';
 import { applyCompliance } from '../../lib/compliance';
 import type { ModelStack } from '../../lib/model-stack';
@@ -116,6 +116,24 @@ describe('Given a shadow block the rest of the config cannot run', () => {
     const regressionOnly = { ...environments, staging: { ...environments.staging, shadow: { durationMinutes: 60, maxMeanAbsoluteDifference: 0.1 } } };
     await expect(buildStacks(testApp(), { projectRoot: PROJECT_ROOT, only: 'staging', environments: regressionOnly })).rejects.toThrow(
       "staging.shadow.minAgreement: is required for a binary-classification model (the share of instances where the candidate's label equals production's, 0-1); got missing",
+    );
+  });
+});
+
+describe('Given a shadow block and no delivery pipeline', () => {
+  test('When the app runs, then it is refused naming the environment: the block would do nothing', async () => {
+    const errors: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((message: unknown) => void errors.push(String(message)));
+    const previous = process.exitCode;
+    try {
+      await runApp({ environments: { staging: withShadow.staging }, projectRoot: PROJECT_ROOT });
+      expect(process.exitCode).toBe(1);
+    } finally {
+      spy.mockRestore();
+      process.exitCode = previous;
+    }
+    expect(errors.join('\n')).toContain(
+      'staging.shadow: needs the delivery pipeline (config/pipeline.ts) with staging in its stages: the shadow phase is a pipeline stage; remove shadow or set the pipeline',
     );
   });
 });

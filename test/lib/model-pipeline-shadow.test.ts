@@ -139,4 +139,8 @@ describe('Given invalid shadow phase props', () => {
   ])('When it has %s, then construction fails naming the field', (_case, overrides, message) => {
     expect(() => buildShadowTestPipeline(overrides)).toThrow(message);
   });
+
+  test('When the environment has production protection, then construction fails: production takes the candidate only after its approval', () => {
+    expect(() => buildShadowTestPipeline({}, true)).toThrow(/environments\[0\]\.shadow must be unset with production protection: production takes the candidate only after its approval/);
+  });
 });

@@ -57,7 +57,7 @@ export const SHADOW_ENDPOINT_NAME = 'env-staging-modelstack-model-staging-endpoi
  * The test pipeline with a shadow phase before staging: a stage whose stand-in stack has staging's stack name and the
  * records bucket output, 2 hours, at least 95% agreement over at least 100 paired requests.
  */
-export function buildShadowTestPipeline(overrides: Partial<ModelPipelineShadowPhase> = {}): { stack: Stack; pipeline: ModelPipeline } {
+export function buildShadowTestPipeline(overrides: Partial<ModelPipelineShadowPhase> = {}, stagingProtected = false): { stack: Stack; pipeline: ModelPipeline } {
   const app = testApp();
   const stack = new Stack(app, 'Pipeline', { env: { account: '123456789012', region: 'eu-west-1' } });
   const topic = new sns.Topic(stack, 'Critical', { masterKey: new kms.Key(stack, 'TopicKey', { enableKeyRotation: true }) });
@@ -80,7 +80,7 @@ export function buildShadowTestPipeline(overrides: Partial<ModelPipelineShadowPh
     modelDirectory: 'examples/breast-cancer',
     notificationTopic: topic,
     environments: [
-      { name: 'staging', stage: environmentStage(stack, 'staging'), stackName: 'Env-staging-modelstack-model-staging', region: 'eu-west-1', shadow },
+      { name: 'staging', stage: environmentStage(stack, 'staging'), stackName: 'Env-staging-modelstack-model-staging', region: 'eu-west-1', shadow, production: stagingProtected },
       { name: 'prod', stage: environmentStage(stack, 'prod'), stackName: 'Env-prod-modelstack-model-prod', region: 'eu-west-1', production: true },
     ],
   });
