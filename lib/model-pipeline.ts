@@ -190,7 +190,7 @@ export class ModelPipeline extends Construct {
     }
     const pre = environment.production === true ? [this.approval(environment, topic)] : [];
     if (environment.shadow !== undefined) {
-      const steps = shadowPhaseSteps(this, Stack.of(this), { environment: environment.name, location: environment, phase: environment.shadow, source, synth, encryptionKey: this.artifacts.encryptionKey, drop: this.drop });
+      const steps = shadowPhaseSteps(this, Stack.of(this), { environment: environment.name, location: environment, phase: environment.shadow, source, synth, drop: this.drop });
       this.pipeline.addStage(environment.shadow.stage, { pre, post: steps });
     }
     this.pipeline.addStage(environment.stage, { pre: environment.shadow === undefined ? pre : [], post });

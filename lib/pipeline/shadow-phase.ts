@@ -6,7 +6,6 @@
  * phase's thresholds. The ordinary stage that follows deploys the candidate as the production variant.
  */
 import { Duration, type CfnOutput, type Stack, type Stage } from 'aws-cdk-lib';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import { RECORDS_BUCKET_VARIABLE, SHADOW_REPORT_DIRECTORY, STEP_ENVIRONMENT, shadowReportCommands, type ShadowReportThresholds } from './commands';
@@ -44,8 +43,6 @@ export interface ShadowPhaseInputs {
   readonly source: pipelines.IFileSetProducer;
   /** The build (its output holds the shadow plan). */
   readonly synth: pipelines.ShellStep;
-  /** Key of the wait's logs. */
-  readonly encryptionKey: kms.IKey;
   /** The model drop as additional inputs, and the command that applies it. */
   readonly drop: { readonly inputs: Record<string, pipelines.IFileSetProducer>; readonly commands: readonly string[] };
 }
@@ -53,7 +50,7 @@ export interface ShadowPhaseInputs {
 /** The post steps of the phase's stage, in order: the wait, then the report. */
 export function shadowPhaseSteps(scope: Construct, stack: Stack, inputs: ShadowPhaseInputs): pipelines.Step[] {
   const { environment, phase } = inputs;
-  const wait = new ShadowWait(scope, `ShadowWait-${environment}`, { duration: phase.duration, environment, encryptionKey: inputs.encryptionKey });
+  const wait = new ShadowWait(scope, `ShadowWait-${environment}`, { duration: phase.duration, environment });
   const synthOutput = inputs.synth.primaryOutput;
   if (synthOutput === undefined) throw new Error('the build step has no output: the shadow phase reads its plan from cdk.out');
   const waitStep = new ShadowWaitStep(`ShadowWait-${environment}`, wait, synthOutput);

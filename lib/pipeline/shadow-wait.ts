@@ -23,8 +23,12 @@ export interface ShadowWaitProps {
   readonly duration: Duration;
   /** The environment, for names and descriptions. */
   readonly environment: string;
-  /** Key of the state machine's log group. */
-  readonly encryptionKey: kms.IKey;
+  /**
+   * Key of the state machine's log group. A key shared with another {@link EncryptedLogGroup} would get that
+   * construct's key policy statement (the same Sid) twice.
+   * @default - a new key with rotation, dedicated to the log group
+   */
+  readonly encryptionKey?: kms.IKey;
   /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -41,7 +45,7 @@ export class ShadowWait extends Construct {
     this.duration = props.duration;
     const log = new EncryptedLogGroup(this, 'Logs', {
       purpose: `the shadow phase wait of ${props.environment}`,
-      encryptionKey: props.encryptionKey,
+      ...(props.encryptionKey === undefined ? {} : { encryptionKey: props.encryptionKey }),
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
