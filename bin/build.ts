@@ -12,6 +12,7 @@ import { shadowTaskProblem } from '../config/shadow-schema';
 import { applyCompliance } from '../lib/compliance';
 import { SHADOW_BASELINE_CONTEXT } from '../lib/pipeline/shadow-settings';
 import { recordEstimateInputs } from '../lib/cost/estimate-inputs';
+import { modelInfoOf } from '../lib/cost/pricing-context';
 import { checkPromotionGate } from '../lib/evaluation/promotion-gate';
 import { predictionBaseline } from '../lib/evaluation/drift-baseline';
 import { inspectModelArtifact, type ModelArtifact } from '../lib/model-artifact';
@@ -106,12 +107,11 @@ export async function buildStacks(app: Stage, options: BuildOptions): Promise<Mo
 
 /** What `modelstack estimate` and `verify` read from the synthesized stack of `env`. */
 function recordInputs(stack: ModelStack, env: LoadedEnvironment, model: ModelArtifact, projectRoot: string): void {
-  const { manifest } = model;
   recordEstimateInputs(stack, {
     environment: env.name,
     traffic: env.config.traffic,
     budgetUsd: env.config.budget?.monthlyLimitUsd,
-    model: { name: manifest.name, task: manifest.task, labels: manifest.task === 'regression' ? [] : manifest.output.labels },
+    model: modelInfoOf(model.manifest),
   });
   recordVerifyInputs(stack, {
     environment: env.name,
