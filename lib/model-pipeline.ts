@@ -3,8 +3,9 @@
  * S3), build (`npm ci`, `npm test`, `cdk synth` with the compliance packs), the evaluation gate against the live
  * production model (with the cost difference and review against the synth production last deployed, written as
  * the approval summary), then each environment in order: a manual approval in front of production-protected ones
- * (its review link opens the summary), deploy, verify, and for the gate's production environment a record of the
- * deployed synth. A failed run notifies the critical topic. Artifacts and build logs are encrypted with a
+ * (its review link opens the summary), optionally a shadow phase (SageMaker: the candidate as the shadow variant of
+ * the production model, a wait, then `shadow-report` as a gate), deploy, verify, and for the gate's production
+ * environment a record of the deployed synth. A failed run notifies the critical topic. Artifacts and build logs are encrypted with a
  * customer-managed key.
  */
 import { Duration, Fn, Stack, type Stage } from 'aws-cdk-lib';
@@ -190,7 +191,7 @@ export class ModelPipeline extends Construct {
     }
     const pre = environment.production === true ? [this.approval(environment, topic)] : [];
     if (environment.shadow !== undefined) {
-      const steps = shadowPhaseSteps(this, Stack.of(this), { environment: environment.name, location: environment, phase: environment.shadow, source, synth, drop: this.drop });
+      const steps = shadowPhaseSteps(this, Stack.of(this), { environment: environment.name, location: environment, phase: environment.shadow, source, synth });
       this.pipeline.addStage(environment.shadow.stage, { pre, post: steps });
     }
     this.pipeline.addStage(environment.stage, { pre: environment.shadow === undefined ? pre : [], post });

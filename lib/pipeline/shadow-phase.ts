@@ -43,8 +43,6 @@ export interface ShadowPhaseInputs {
   readonly source: pipelines.IFileSetProducer;
   /** The build (its output holds the shadow plan). */
   readonly synth: pipelines.ShellStep;
-  /** The model drop as additional inputs, and the command that applies it. */
-  readonly drop: { readonly inputs: Record<string, pipelines.IFileSetProducer>; readonly commands: readonly string[] };
 }
 
 /** The post steps of the phase's stage, in order: the wait, then the report. */
@@ -56,10 +54,11 @@ export function shadowPhaseSteps(scope: Construct, stack: Stack, inputs: ShadowP
   const waitStep = new ShadowWaitStep(`ShadowWait-${environment}`, wait, synthOutput);
   const report = new pipelines.CodeBuildStep(`ShadowReport-${environment}`, {
     input: inputs.source,
-    additionalInputs: { 'cdk.out': inputs.synth, ...inputs.drop.inputs },
+    // The repository for the CLI, the build's output for the plan; the report reads no model, so no model drop.
+    additionalInputs: { 'cdk.out': inputs.synth },
     env: { ...STEP_ENVIRONMENT },
     envFromCfnOutputs: { [RECORDS_BUCKET_VARIABLE]: phase.recordsBucketOutput },
-    commands: [...inputs.drop.commands, ...shadowReportCommands(phase.endpointName, phase)],
+    commands: shadowReportCommands(phase.endpointName, phase),
     primaryOutputDirectory: SHADOW_REPORT_DIRECTORY,
     rolePolicyStatements: shadowReportStatements(stack, { ...inputs.location, endpointName: phase.endpointName, environment, modelName: phase.modelName }),
   });
