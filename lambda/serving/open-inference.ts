@@ -36,6 +36,29 @@ type V2Output = OutputTensor;
 
 /** Checks (413, 415, 503, 400) in that order, then predicts. */
 export async function infer(request: HttpRequest, app: RouteContext, state: RequestState): Promise<HttpResponse> {
+  const { batch, requested, binary } = preparedInference(request, app, state);
+  // Only the prepared batch and the answer's shape are held across the wait for the model: the parsed body is
+  // garbage by now (unless capture keeps the inputs), so it dies young.
+  const predictions = await app.ready().model.predict(batch);
+  state.predictions = predictions;
+  const served = app.ready();
+  const outputs = v2Outputs(predictions, served.catalog, requested);
+  const prefix = `${served.v2Prefix},"id":${JSON.stringify(state.inferenceId)}`;
+  if (binary !== undefined) return binaryResponse(prefix, outputs, binary);
+  return jsonResponse(200, `{${prefix},"outputs":${JSON.stringify(outputs)}}`);
+}
+
+/** What {@link infer} keeps of a request while the model runs. */
+interface PreparedInference {
+  readonly batch: PreparedBatch;
+  /** The outputs asked for (`undefined`: all). */
+  readonly requested: ReadonlySet<string> | undefined;
+  /** The outputs asked for as binary tensors (`undefined`: a JSON answer). */
+  readonly binary: ReturnType<typeof binaryOutputNames>;
+}
+
+/** The request checked, parsed and prepared; sets the inference id, and the inputs when capture keeps them. */
+function preparedInference(request: HttpRequest, app: RouteContext, state: RequestState): PreparedInference {
   checkBodySize(request.body, app.limits.maxPayloadBytes);
   const headerLength = binaryHeaderLength(request);
   if (headerLength === undefined) mediaKind(request.headers, false);
@@ -46,15 +69,9 @@ export async function infer(request: HttpRequest, app: RouteContext, state: Requ
   const id = body.id === undefined ? undefined : checkInferenceId('id', body.id);
   const requested = requestedOutputs(body.outputs, served.catalog);
   const { batch, form } = tensorBatch(body.inputs, served, app.limits.maxBatchSize);
-  state.inputs = form;
+  if (app.keepsInputs) state.inputs = form;
   state.inferenceId = id ?? headerInferenceId(request) ?? newInferenceId();
-  const predictions = await served.model.predict(batch);
-  state.predictions = predictions;
-  const outputs = v2Outputs(predictions, served.catalog, requested);
-  const binary = binaryOutputNames(body);
-  const prefix = `${served.v2Prefix},"id":${JSON.stringify(state.inferenceId)}`;
-  if (binary !== undefined) return binaryResponse(prefix, outputs, binary);
-  return jsonResponse(200, `{${prefix},"outputs":${JSON.stringify(outputs)}}`);
+  return { batch, requested, binary: binaryOutputNames(body) };
 }
 
 /** The `outputs` a request asks for (`undefined`: all). */
