@@ -21,7 +21,7 @@ import { batchOf, invocationBody, loadExample, REPO_ROOT, type Example } from '.
 import { formatNumber, formatRatio, formatTable, type Table } from './format';
 import { installCleanupHooks, makeTempDir, spawnTracked, stopChild, type TrackedChild } from './processes';
 import { RESULTS_DIR } from './report';
-import { SERVING_V8_FLAGS } from '../lambda/hosts/worker-pool';
+import { SERVING_V8_FLAGS } from '../lambda/hosts/serving-heap';
 import { compiledCli, treeRssMiB } from './serve-start';
 import { median } from './stats';
 
