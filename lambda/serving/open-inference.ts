@@ -24,12 +24,12 @@ const INPUT_DATATYPES: ReadonlySet<string> = new Set([
   'BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES',
 ]);
 
-/** A validated input tensor. */
+/** A validated input tensor; `data` is a Float32Array for an FP32 tensor sent in binary (`binary-tensors.ts`). */
 interface TensorInput {
   readonly name: string;
   readonly datatype: string;
   readonly shape: readonly number[];
-  readonly data: readonly unknown[];
+  readonly data: readonly unknown[] | Float32Array;
 }
 
 type V2Output = OutputTensor;
@@ -150,7 +150,7 @@ export function tensorBatch(
     }
     // [N, 1] may come nested: [[v0], [v1], ...], read in place (no unwrapped copy).
     if (shape.length === 2 && Array.isArray(data[0])) singletonCells.add(name);
-    columns[name] = data;
+    columns[name] = data instanceof Float32Array ? Array.from(data) : data;
   });
   if (problems.length > 0) throw new InvalidInputError(problems);
   const batch = served.preparer.prepareColumns(columns, undefined, singletonCells);
@@ -183,11 +183,11 @@ function validateTensors(inputs: readonly unknown[], bytesAllowed: (name: string
     if (typeof datatype !== 'string' || !INPUT_DATATYPES.has(datatype) || (datatype === 'BYTES' && typeof name === 'string' && !bytesAllowed(name))) {
       problems.push({ instance: -1, field: `${at}.datatype`, value: formatValue(datatype), allowed: 'a numeric datatype (FP32, FP64, FP16, INT64, INT32, INT16, INT8, UINT*, BOOL), or BYTES for a category feature (strings)' });
     }
-    if (!Array.isArray(data)) {
+    if (!Array.isArray(data) && !(data instanceof Float32Array)) {
       problems.push({ instance: -1, field: `${at}.data`, value: formatValue(data), allowed: 'an array of values (flat in row-major order, or nested)' });
     }
     if (problems.length === before) {
-      tensors.push({ name: name as string, datatype: datatype as string, shape: shape as number[], data: data as unknown[] });
+      tensors.push({ name: name as string, datatype: datatype as string, shape: shape as number[], data: data as unknown[] | Float32Array });
     }
   });
   if (problems.length > 0) throw new InvalidInputError(problems);
