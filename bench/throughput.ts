@@ -13,7 +13,7 @@ import { SERVING_V8_FLAGS } from '../lambda/hosts/serving-heap';
 import { bundleScripts, childNodeEnv } from './bundle';
 import { batchOf, invocationBody, loadExample } from './fixtures';
 import { formatNumber, formatPercent, formatRatio, goal, type Goal, type Table } from './format';
-import { makeTempDir, spawnTracked, stopChild, type TrackedChild } from './processes';
+import { makeTempDir, spawnTracked, stopChild, treeCpuSeconds, type TrackedChild } from './processes';
 import type { BenchmarkReport } from './report';
 import { compiledCli } from './serve-start';
 import { median, percentileOfSorted, ratio, rotate } from './stats';
@@ -50,6 +50,8 @@ interface Load {
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
+  /** The server process's CPU time (user + system) per 2xx response over all slices, µs: robust to machine load. */
+  readonly cpuMicrosPerRequest: number;
 }
 
 /**
@@ -91,10 +93,13 @@ interface Slice {
   readonly timeouts: number;
   /** Latency of every 2xx response, ms. */
   readonly latencies: number[];
+  /** CPU seconds the server process spent during the slice. */
+  readonly cpuSeconds: number;
 }
 
 /** One autocannon run; latencies come from every response (autocannon's own histogram has 1 ms resolution). */
-function load(url: string, body: string, connections: number, seconds: number): Promise<Slice> {
+function load(url: string, body: string, connections: number, seconds: number, pid: number): Promise<Slice> {
+  const cpuBefore = treeCpuSeconds(pid);
   return new Promise<Slice>((resolve, reject) => {
     const latencies: number[] = [];
     const instance = autocannon(
@@ -120,6 +125,7 @@ function load(url: string, body: string, connections: number, seconds: number): 
           errors: result.errors,
           timeouts: result.timeouts,
           latencies,
+          cpuSeconds: treeCpuSeconds(pid) - cpuBefore,
         });
       },
     );
@@ -168,6 +174,7 @@ function combine(server: ServerName, connections: number, slices: readonly Slice
     non2xx: slices.reduce((n, sl) => n + sl.non2xx, 0),
     errors: slices.reduce((n, sl) => n + sl.errors, 0),
     timeouts: slices.reduce((n, sl) => n + sl.timeouts, 0),
+    cpuMicrosPerRequest: (slices.reduce((t, sl) => t + sl.cpuSeconds, 0) * 1e6) / slices.reduce((n, sl) => n + sl.requests, 0),
   };
 }
 
@@ -191,15 +198,18 @@ function throughputTable(results: readonly Load[]): Table {
       formatRatio(ratio(ms.rps, ort.rps)),
       formatNumber((1e6 / ms.rps - 1e6 / bare.rps) * c),
       formatNumber((1e6 / ms.rps - 1e6 / ort.rps) * c),
+      `${formatNumber(ort.cpuMicrosPerRequest)} / ${formatNumber(ms.cpuMicrosPerRequest)}`,
+      formatRatio(ratio(ort.cpuMicrosPerRequest, ms.cpuMicrosPerRequest)),
     ]);
   }
   return {
     title: 'Throughput, POST /invocations batch 1 (req/s)',
-    columns: ['connections', 'bare', 'bare+session.run', 'modelstack', 'modelstack/bare', 'modelstack/bare+run', 'added µs/req vs bare', 'added µs/req vs bare+run'],
+    columns: ['connections', 'bare', 'bare+session.run', 'modelstack', 'modelstack/bare', 'modelstack/bare+run', 'added µs/req vs bare', 'added µs/req vs bare+run', 'CPU µs/req bare+run / modelstack', 'CPU bare+run/modelstack'],
     rows,
     notes: [
       'ratios: higher is better (1.00x = as fast as the baseline); added µs/req = connections x (1/rps difference): the extra time each request holds a connection',
       'bare = node:http reading the body and answering fixed bytes; bare+session.run = the same plus one session.run per request (diagnostic)',
+      'CPU µs/req: user + system time of the server process per response (from /proc; the load generator is not counted): the figure least moved by other load on the machine',
     ],
   };
 }
@@ -266,10 +276,15 @@ export async function runThroughput(options: ThroughputOptions): Promise<Benchma
     );
     children.push(withSession);
     const urls: Record<ServerName, string> = { bare: bare.url, 'bare+session.run': withSession.url, modelstack: modelstack.url };
+    const pids: Record<ServerName, number> = {
+      bare: bare.tracked.child.pid ?? 0,
+      'bare+session.run': withSession.tracked.child.pid ?? 0,
+      modelstack: modelstack.tracked.child.pid ?? 0,
+    };
 
     // Warm-up (JIT, connection handling) of each, at the middle concurrency, untimed.
     for (const server of SERVERS) {
-      checkSlice(server, 8, await load(urls[server], body, 8, p.warmupSeconds));
+      checkSlice(server, 8, await load(urls[server], body, 8, p.warmupSeconds, pids[server]));
     }
     const results: Load[] = [];
     let turn = 0;
@@ -278,7 +293,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Benchma
       for (let round = 0; round < p.slices; round++) {
         // Rotate which server goes first, so a drift in machine load does not favour one.
         for (const server of rotate(SERVERS, turn++)) {
-          const slice = await load(urls[server], body, c, p.sliceSeconds);
+          const slice = await load(urls[server], body, c, p.sliceSeconds, pids[server]);
           checkSlice(server, c, slice);
           slices.get(server)?.push(slice);
         }
