@@ -32,9 +32,9 @@ export const ORT_TELEMETRY_ENV = 'ORT_DISABLE_TELEMETRY';
 /**
  * Turns onnxruntime's own telemetry off for this process unless the environment says otherwise; must run before its
  * environment exists (the first session, or {@link initOnnxRuntime}), which reads the variable. onnxruntime-node's
- * Linux builds otherwise start a telemetry system there: a SQLite store under `~/.cache/Microsoft`, an fsync, a
- * thread and HTTPS uploads, measured at about a quarter of onnxruntime's initialization, on every cold start and
- * worker start. A model server has no use for it (and a Lambda function in a VPC no route for it). Setting
+ * Linux builds otherwise start a telemetry system there (a SQLite store under `~/.cache/Microsoft`, an fsync, a
+ * thread, and uploads over HTTPS by its own messages): about a fifth of onnxruntime's initialization as measured
+ * here, on every cold start and worker start. A model server has no use for it (and a Lambda function in a VPC no route for it). Setting
  * `ORT_DISABLE_TELEMETRY=0` keeps it on. `process.env` writes through to the C environment the library reads.
  */
 export function disableOnnxRuntimeTelemetry(env: NodeJS.ProcessEnv = process.env): void {
