@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { readManifest } from '../core/manifest';
-import { CONTAINER_ENV, MANIFEST_FILE_NAME, MAX_CONTAINER_WORKERS } from '../core/runtime-config';
+import { CONTAINER_ENV, MANIFEST_FILE_NAME, MAX_CONTAINER_WORKERS } from '../core/runtime-defaults';
 import { availableCpus, threadsPerWorker } from './cpus';
 import { startServer } from './local-server';
 import { applyServingHeapSettings } from './serving-heap';

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import { formatValue } from '../core/issues';
 import { InvalidInputError } from '../core/invalid-input';
-import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../core/runtime-config';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../core/runtime-defaults';
 import type { LoadedModel, RequestLimits } from '../core/types';
 import { jsonResponse } from './contract';
 import type {
