@@ -15,12 +15,14 @@ import { bundleScripts, childNodeEnv } from './bundle';
 import { batchOf, invocationBody, loadExample, REPO_ROOT } from './fixtures';
 import { formatMillis, formatNumber, formatRatio, formatSigned, goal, type Goal, type Table } from './format';
 import { startLocalS3, type LocalS3 } from './local-s3';
-import { elapsedMs, makeTempDir, spawnTracked, waitForExit } from './processes';
+import { elapsedMs, makeTempDir, nodeVersionOf, spawnTracked, waitForExit } from './processes';
 import type { BenchmarkReport } from './report';
 import { ratio, summarize, type Summary } from './stats';
 
 export interface ColdStartOptions {
   readonly quick: boolean;
+  /** Node.js binary of the children and the bare baseline. @default process.execPath */
+  readonly node?: string;
 }
 
 const EXAMPLE = 'breast-cancer';
@@ -102,6 +104,8 @@ function functionUrlEvent(body: string): unknown {
 }
 
 interface ProbeSetup {
+  /** The Node.js binary of every child. */
+  readonly node: string;
   readonly probe: string;
   readonly handlerEnv: NodeJS.ProcessEnv;
   readonly bareEnv: NodeJS.ProcessEnv;
@@ -127,7 +131,7 @@ function loggedModelLoadMs(lines: readonly string[]): number | undefined {
 }
 
 async function runHandlerOnce(setup: ProbeSetup): Promise<HandlerRun> {
-  const child = spawnTracked(process.execPath, [setup.probe], { env: setup.handlerEnv });
+  const child = spawnTracked(setup.node, [setup.probe], { env: setup.handlerEnv });
   const { line } = await child.waitForLine((l) => l.startsWith('BENCH_RESULT '), CHILD_TIMEOUT_MS, 'the cold-start result');
   const exit = await waitForExit(child, CHILD_TIMEOUT_MS, 'the cold-start probe');
   const r = JSON.parse(line.slice('BENCH_RESULT '.length)) as Record<string, unknown>;
@@ -157,7 +161,7 @@ async function runHandlerOnce(setup: ProbeSetup): Promise<HandlerRun> {
 }
 
 async function runBareOnce(setup: ProbeSetup): Promise<BareRun> {
-  const child = spawnTracked(process.execPath, [setup.probe], { env: setup.bareEnv });
+  const child = spawnTracked(setup.node, [setup.probe], { env: setup.bareEnv });
   const { line, at } = await child.waitForLine((l) => l.startsWith('BENCH_RESULT '), CHILD_TIMEOUT_MS, 'the bare start result');
   const exit = await waitForExit(child, CHILD_TIMEOUT_MS, 'the bare Node.js probe');
   if (exit.code !== 0) throw new Error(`the bare probe exited with ${exit.code ?? exit.signal}: ${child.stderr.toString()}`);
@@ -216,7 +220,7 @@ export async function runColdStart(options: ColdStartOptions): Promise<Benchmark
       },
       { nodePath: false },
     );
-    const setup: ProbeSetup = { probe, handlerEnv, bareEnv: childNodeEnv({ BENCH_PROBE_MODE: 'bare' }) };
+    const setup: ProbeSetup = { node: options.node ?? process.execPath, probe, handlerEnv, bareEnv: childNodeEnv({ BENCH_PROBE_MODE: 'bare' }) };
 
     // Discarded warm-up runs: the OS file cache holds the bundle and libonnxruntime afterwards, for every run alike.
     for (let i = 0; i < p.warmupRuns; i++) {
@@ -289,6 +293,7 @@ export async function runColdStart(options: ColdStartOptions): Promise<Benchmark
         `Total cold start: median ${formatMillis(total.median)}, min ${formatMillis(total.min)}, max ${formatMillis(total.max)}; ` +
           `bare Node.js to first line ${formatMillis(bareFirstLine.median)}.`,
         'Warm OS file cache after the warm-up run; a fresh Lambda execution environment may also read the code from cold storage.',
+        `Children run on Node.js ${nodeVersionOf(setup.node)} (${setup.node}).`,
       ],
       data: { example: EXAMPLE, plan: p, sha256, bundle, handlerRuns, bareRuns },
     };

@@ -224,3 +224,12 @@ export function treeCpuSeconds(pid: number): number {
   }
   return total / ticks;
 }
+
+/** `node --version` of the Node.js binary at `path`, for the report (`v24.1.0`); throws naming the path if it does not run. */
+export function nodeVersionOf(path: string): string {
+  try {
+    return execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
+  } catch (error) {
+    throw new Error(`--node ${path}: not a Node.js binary that runs here (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+}

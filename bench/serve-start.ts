@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { childNodeEnv, REPO_NODE_MODULES } from './bundle';
 import { batchOf, invocationBody, loadExample, REPO_ROOT } from './fixtures';
 import { formatMillis, formatNumber, formatRatio, goal, type Goal, type Table } from './format';
-import { elapsedMs, spawnTracked, stopChild, waitForExit } from './processes';
+import { elapsedMs, nodeVersionOf, spawnTracked, stopChild, waitForExit } from './processes';
 import type { BenchmarkReport } from './report';
 import { median, ratio } from './stats';
 
 export interface ServeStartOptions {
   readonly quick: boolean;
+  /** Node.js binary of the children and the bare baseline. @default process.execPath */
+  readonly node?: string;
 }
 
 const EXAMPLE = 'breast-cancer';
@@ -68,8 +70,8 @@ export function treeRssMiB(pid: number): number {
   return rows.filter(([p]) => tree.has(p)).reduce((sum, [, , rss]) => sum + rss, 0) / 1024;
 }
 
-async function startOnce(args: readonly string[], body: string): Promise<StartRun> {
-  const child = spawnTracked(process.execPath, args, { cwd: REPO_ROOT, env: childNodeEnv({ POWERTOOLS_LOG_LEVEL: 'WARN' }) });
+async function startOnce(node: string, args: readonly string[], body: string): Promise<StartRun> {
+  const child = spawnTracked(node, args, { cwd: REPO_ROOT, env: childNodeEnv({ POWERTOOLS_LOG_LEVEL: 'WARN' }) });
   try {
     const { line, at } = await child.waitForLine((l) => /serving \S+ \S+ on http/.test(l), CHILD_TIMEOUT_MS, 'the serving line');
     const url = /on (http:\/\/\S+)/.exec(line)?.[1] ?? '';
@@ -84,8 +86,8 @@ async function startOnce(args: readonly string[], body: string): Promise<StartRu
   }
 }
 
-async function bareStart(): Promise<number> {
-  const child = spawnTracked(process.execPath, ['-e', 'console.log("up")'], { env: childNodeEnv() });
+async function bareStart(node: string): Promise<number> {
+  const child = spawnTracked(node, ['-e', 'console.log("up")'], { env: childNodeEnv() });
   const { at } = await child.waitForLine((l) => l === 'up', CHILD_TIMEOUT_MS, 'the bare start');
   await waitForExit(child, CHILD_TIMEOUT_MS, 'bare node');
   return elapsedMs(child.spawnedAt, at);
@@ -99,6 +101,7 @@ export function compiledCli(): string {
 
 export async function runServeStart(options: ServeStartOptions): Promise<BenchmarkReport> {
   const runs = options.quick ? 3 : 7;
+  const node = options.node ?? process.execPath;
   const cli = compiledCli();
   const example = loadExample(EXAMPLE);
   const body = invocationBody(batchOf(example.instances, 1));
@@ -107,10 +110,10 @@ export async function runServeStart(options: ServeStartOptions): Promise<Benchma
   // One discarded round warms the OS file cache; then each round runs every variant, the order rotating.
   for (let round = -1; round < runs; round++) {
     const order = VARIANTS.map((_, i) => VARIANTS[(i + Math.max(round, 0)) % VARIANTS.length]);
-    const bareMs = await bareStart();
+    const bareMs = await bareStart(node);
     if (round >= 0) bare.push(bareMs);
     for (const variant of order) {
-      const run = await startOnce(variant.command(cli), body);
+      const run = await startOnce(node, variant.command(cli), body);
       if (round >= 0) results.get(variant.name)?.push(run);
     }
   }
@@ -143,7 +146,7 @@ export async function runServeStart(options: ServeStartOptions): Promise<Benchma
       'The compiled CLI (dist/bin/modelstack.js, tsc output as the package ships it) run by plain node, serving examples/breast-cancer on port 0; timed from spawn to the serving line and to the first 200 of a batch-1 POST /invocations; RSS summed over the process and its workers. Through tsx for reference; a bare node start as the baseline.',
     tables: [table],
     goals,
-    notes: [`${runs} rounds after 1 discarded warm-up round; variants rotate within each round.`],
+    notes: [`${runs} rounds after 1 discarded warm-up round; variants rotate within each round.`, `Children run on Node.js ${nodeVersionOf(node)} (${node}).`],
     data: { bareMs: bare, runs: Object.fromEntries(results) },
   };
 }

@@ -17,6 +17,14 @@ describe('Given the bench command line', () => {
     expect(parseArgs(['--only', 'throughput', '--only', 'overhead', '--only', 'overhead']).only).toEqual(['overhead', 'throughput']);
   });
 
+  it('takes --node, separate or with =, for the start benchmarks; none by default', () => {
+    expect(parseArgs([]).node).toBeUndefined();
+    expect(parseArgs(['--node', '/opt/node24/bin/node']).node).toBe('/opt/node24/bin/node');
+    expect(parseArgs(['--node=/opt/node24/bin/node', '--only', 'cold-start'])).toMatchObject({ node: '/opt/node24/bin/node', only: ['cold-start'] });
+    expect(() => parseArgs(['--node'])).toThrow(/--node needs the path of a Node.js binary/);
+    expect(() => parseArgs(['--node='])).toThrow(/--node needs the path of a Node.js binary/);
+  });
+
   it('names the bad argument', () => {
     expect(() => parseArgs(['--only', 'latency'])).toThrow(UsageError);
     expect(() => parseArgs(['--only', 'latency'])).toThrow(/unknown benchmark "latency"/);
