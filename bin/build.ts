@@ -10,6 +10,7 @@ import { modelStackProps } from '../config/endpoint-props';
 import { loadEnvironments } from '../config/load';
 import { applyCompliance } from '../lib/compliance';
 import { recordEstimateInputs } from '../lib/cost/estimate-inputs';
+import { modelInfoOf } from '../lib/cost/pricing-context';
 import { checkPromotionGate } from '../lib/evaluation/promotion-gate';
 import { predictionBaseline } from '../lib/evaluation/drift-baseline';
 import { inspectModelArtifact } from '../lib/model-artifact';
@@ -64,12 +65,11 @@ export async function buildStacks(app: Stage, options: BuildOptions): Promise<Mo
       description: `modelstack: ${model.manifest.name} ${model.manifest.version} (${model.manifest.task}) in ${env.name}`,
       terminationProtection: env.config.protection === 'production',
     });
-    const { manifest } = model;
     recordEstimateInputs(stack, {
       environment: env.name,
       traffic: env.config.traffic,
       budgetUsd: env.config.budget?.monthlyLimitUsd,
-      model: { name: manifest.name, task: manifest.task, labels: manifest.task === 'regression' ? [] : manifest.output.labels },
+      model: modelInfoOf(model.manifest),
     });
     recordVerifyInputs(stack, {
       environment: env.name,

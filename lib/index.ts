@@ -10,6 +10,7 @@ export * from './container-image';
 export * from './encrypted-log-group';
 export * from './inference-endpoint';
 export * from './lambda-inference';
+export * from './lambda-inference-props';
 export * from './lambda-limits';
 export * from './lambda-network';
 export * from './lambda-rollout';

@@ -13,6 +13,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { endpointSecurityGroup, workloadSecurityGroup } from './private/private-subnet-security';
 
 /** Where the function's network interfaces go. */
 export interface LambdaNetworkOptions {
@@ -65,7 +66,7 @@ export class LambdaNetwork extends Construct {
     super(scope, id);
     this.vpc = props.vpc;
     this.subnets = props.subnets ?? {};
-    this.securityGroups = props.securityGroups ?? [this.defaultSecurityGroup()];
+    this.securityGroups = props.securityGroups ?? [workloadSecurityGroup(this, this.vpc, 'Inference function ENIs (modelstack): no inbound; HTTPS outbound only')];
     if (props.createVpcEndpoints ?? true) this.createEndpoints();
   }
 
@@ -74,26 +75,15 @@ export class LambdaNetwork extends Construct {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ManageFunctionNetworkInterfaces', actions: ENI_ACTIONS, resources: ['*'] }));
   }
 
-  private defaultSecurityGroup(): ec2.SecurityGroup {
-    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: this.vpc,
-      description: 'Inference function ENIs (modelstack): no inbound; HTTPS outbound only',
-      allowAllOutbound: false,
-    });
-    // The S3 gateway endpoint is reached through the route table at S3's public addresses, so HTTPS is not
-    // limited to the VPC's range; in subnets without an internet route only the endpoints answer.
-    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the VPC endpoints and the S3 gateway');
-    return group;
-  }
-
   private createEndpoints(): void {
     new ec2.GatewayVpcEndpoint(this, 'S3Endpoint', { vpc: this.vpc, service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [this.subnets] });
-    const endpointGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
-      vpc: this.vpc,
-      description: 'Interface endpoints of the inference function (modelstack): HTTPS from the function ENIs only',
-      allowAllOutbound: false,
-    });
-    for (const group of this.securityGroups) endpointGroup.addIngressRule(group, ec2.Port.tcp(443), 'HTTPS from the inference function ENIs');
+    const endpointGroup = endpointSecurityGroup(
+      this,
+      this.vpc,
+      'Interface endpoints of the inference function (modelstack): HTTPS from the function ENIs only',
+      this.securityGroups,
+      'HTTPS from the inference function ENIs',
+    );
     new ec2.InterfaceVpcEndpoint(this, 'XRayEndpoint', {
       vpc: this.vpc,
       service: ec2.InterfaceVpcEndpointAwsService.XRAY,

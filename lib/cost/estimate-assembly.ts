@@ -9,7 +9,7 @@ import { readCloudAssembly, type SynthesizedStack } from './cloud-assembly';
 import { recordedEstimateInputs, type EstimateInputs } from './estimate-inputs';
 import { estimateStack, type StackEstimate } from './estimate';
 import type { PriceTable } from './price-table';
-import type { ModelInfo } from './pricing-context';
+import { modelInfoOf, type ModelInfo } from './pricing-context';
 import { trafficProfile, type TrafficInputs } from './traffic-profile';
 
 /** What the estimate reads of an environment (a loaded config environment is one). */
@@ -34,9 +34,7 @@ export interface AssemblyEstimateOptions {
 }
 
 async function modelOf(environment: EstimatedEnvironment): Promise<ModelInfo> {
-  const manifest = await readManifest(environment.manifestPath);
-  const targets = manifest.task === 'regression' ? manifest.output.targets : undefined;
-  return { name: manifest.name, task: manifest.task, labels: manifest.task === 'regression' ? [] : manifest.output.labels, ...(targets === undefined ? {} : { targets }) };
+  return modelInfoOf(await readManifest(environment.manifestPath));
 }
 
 async function inputsOf(stack: SynthesizedStack, options: AssemblyEstimateOptions): Promise<EstimateInputs | string> {

@@ -4,7 +4,7 @@
  * once here, since the function, its alias, its log group, the bucket it reads and the key of that bucket all
  * bill from it.
  */
-import type { Task } from '../../lambda/core/manifest';
+import type { Manifest, Task } from '../../lambda/core/manifest';
 import { EMF_DOCUMENT_BYTES, LAMBDA_PLATFORM_LOG_BYTES, LOGGED_PAYLOAD_MAX_BYTES } from './assumptions';
 import { computeLambdaUsage, type LambdaUsage } from './lambda-usage';
 import type { TemplateGraph } from './template-graph';
@@ -20,6 +20,24 @@ export interface ModelInfo {
   readonly labels: readonly string[];
   /** A multi-output regression's targets. @default none: one output */
   readonly targets?: readonly string[];
+  /**
+   * Features whose values prediction records keep (the manifest's features less those with `"capture": false`):
+   * the quality job measures drift on each.
+   * @default - unknown (assemblies recorded before it was): drift metrics are not counted
+   */
+  readonly capturedFeatures?: number;
+}
+
+/** What the estimate reads of `manifest`. */
+export function modelInfoOf(manifest: Manifest): ModelInfo {
+  const targets = manifest.task === 'regression' ? manifest.output.targets : undefined;
+  return {
+    name: manifest.name,
+    task: manifest.task,
+    labels: manifest.task === 'regression' ? [] : manifest.output.labels,
+    ...(targets === undefined ? {} : { targets }),
+    capturedFeatures: manifest.input.features.filter((feature) => feature.capture !== false).length,
+  };
 }
 
 /** The environment variable that turns on the runtime's EMF metrics (Powertools' namespace). */

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { FUNCTION_URL_MAX_PAYLOAD_BYTES, MAX_BATCH_SIZE_LIMIT } from '../../lambda/core/runtime-config';
 import { LAMBDA_EPHEMERAL_STORAGE_MIB, LAMBDA_MEMORY_SIZE_MIB, LAMBDA_TIMEOUT_SECONDS } from '../lambda-limits';
-import type { LambdaInferenceProps } from '../lambda-inference';
+import type { LambdaInferenceProps } from '../lambda-inference-props';
 import { PropsValidator } from '../props-validation';
 
 /** The props with their defaults applied, as the construct uses them. */

@@ -8,6 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { endpointSecurityGroup, workloadSecurityGroup } from '../private/private-subnet-security';
 import type { PropsValidator } from '../props-validation';
 
 /** Where the model's ENIs go. */
@@ -59,28 +60,17 @@ export class ModelNetwork extends Construct {
   constructor(scope: Construct, id: string, props: NetworkOptions) {
     super(scope, id);
     const { vpc } = props;
-    if (props.securityGroups === undefined) {
-      const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
-        vpc,
-        description: 'SageMaker model ENIs (modelstack): no inbound; HTTPS outbound only',
-        allowAllOutbound: false,
-      });
-      // The S3 gateway endpoint is reached through the route table at S3's public addresses, so HTTPS is not
-      // limited to the VPC's CIDR; in subnets without an internet route only the endpoints answer.
-      group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the VPC endpoints and the S3 gateway');
-      this.securityGroups = [group];
-    } else {
-      this.securityGroups = props.securityGroups;
-    }
+    this.securityGroups = props.securityGroups ?? [workloadSecurityGroup(this, vpc, 'SageMaker model ENIs (modelstack): no inbound; HTTPS outbound only')];
     const subnets = vpc.selectSubnets(props.subnets ?? {});
     this.vpcConfig = { subnets: subnets.subnetIds, securityGroupIds: this.securityGroups.map((group) => group.securityGroupId) };
     if (props.createVpcEndpoints ?? true) {
-      const endpointGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      const endpointGroup = endpointSecurityGroup(
+        this,
         vpc,
-        description: 'Interface endpoints of a SageMaker model (modelstack): HTTPS from the model ENIs only',
-        allowAllOutbound: false,
-      });
-      for (const group of this.securityGroups) endpointGroup.addIngressRule(group, ec2.Port.tcp(443), 'HTTPS from the SageMaker model ENIs');
+        'Interface endpoints of a SageMaker model (modelstack): HTTPS from the model ENIs only',
+        this.securityGroups,
+        'HTTPS from the SageMaker model ENIs',
+      );
       vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [props.subnets ?? {}] });
       for (const [name, service] of [
         ['EcrApiEndpoint', ec2.InterfaceVpcEndpointAwsService.ECR],

@@ -11,6 +11,8 @@ import { both, free, priced, unpriced, type LineItemDraft, type Range, type Reso
 import { formatQuantity } from '../numbers';
 import { EMF_NAMESPACE_VARIABLE, type PricingContext } from '../pricing-context';
 import { dataTransferOutLine } from './data-transfer';
+import { QUALITY_ENV } from '../../../lambda/records/quality-metric-names';
+import { qualityMetricsLine } from './quality-metrics';
 import { runtimeMetricsLine } from './runtime-metrics';
 
 /** Traces X-Ray's default sampling records for `requests` spread over a month. */
@@ -129,7 +131,7 @@ function scheduledPricing(usage: LambdaUsage, resource: CfnResource, context: Pr
   const timeout = literalNumber(resource.Properties?.Timeout, context.graph.template) ?? LAMBDA_DEFAULT_TIMEOUT_SECONDS;
   const gbSeconds = runs * timeout * usage.memoryGb;
   const basis = `${formatQuantity(runs)} runs (${schedule.scheduleId}: ${schedule.expression})`;
-  return priced(
+  const lines: LineItemDraft[] = [
     { id: 'requests', description: 'scheduled runs', kind: 'fixed', priceKey: 'lambda.requests', quantity: both(runs), basis },
     {
       id: 'compute',
@@ -139,7 +141,11 @@ function scheduledPricing(usage: LambdaUsage, resource: CfnResource, context: Pr
       quantity: both(gbSeconds),
       basis: `${basis} × at most the ${timeout} s timeout × ${memoryText(usage)} (a run's duration depends on the records it reads)`,
     },
-  );
+  ];
+  const namespace = usage.variables[EMF_NAMESPACE_VARIABLE];
+  // The quality job is the scheduled function that reads a capture prefix.
+  if (namespace !== undefined && usage.variables[QUALITY_ENV.capturePrefix] !== undefined) lines.push(qualityMetricsLine(context.model, namespace));
+  return priced(...lines);
 }
 
 /** An `AWS::Lambda::Function`. */

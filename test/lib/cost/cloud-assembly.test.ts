@@ -66,6 +66,9 @@ describe('Given the shipped environments synthesized into a cloud assembly', () 
     // prod's quality job runs hourly: a fixed cost on its function.
     const qualityRuns = byEnv.prod.lineItems.find((item) => item.resourceType === 'AWS::Lambda::Function' && item.logicalId.startsWith('Quality') && item.id === 'requests');
     expect(qualityRuns?.quantity.expected).toBe(730);
+    // ... and emits its own metrics: window figures, accuracy and two per label (breast-cancer: 2), drift on 30 features.
+    const qualityMetrics = byEnv.prod.lineItems.find((item) => item.logicalId.startsWith('Quality') && item.id === 'custom-metrics');
+    expect(qualityMetrics?.quantity).toEqual({ expected: 3 + 1 + 2 * 2, worstCase: 3 + 1 + 2 * 2 + 2 * 30 });
     // prod keeps provisioned concurrency warm: a fixed cost on its live alias.
     expect(byEnv.prod.lineItems.some((item) => item.resourceType === 'AWS::Lambda::Alias' && item.kind === 'fixed' && item.usd.expected > 0)).toBe(true);
   });

@@ -1,12 +1,19 @@
 /**
  * A function an EventBridge Scheduler schedule invokes (the quality job) is priced per run from the schedule's
- * rate, each run at most its timeout; the schedule itself is free by rule. Expectations come from the price table.
+ * rate, each run at most its timeout; the schedule itself is free by rule; the quality job's custom metrics are counted
+ * from the model. Expectations come from the price table.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Duration, type Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { HOURS_PER_MONTH } from '../../../lib/cost/assumptions';
 import { estimateStack } from '../../../lib/cost/estimate';
+import { modelInfoOf, type ModelInfo } from '../../../lib/cost/pricing-context';
+import { parseManifestText } from '../../../lambda/core/manifest';
+import { QUALITY_ENV } from '../../../lambda/records/quality-metric-names';
+import { PROJECT_ROOT } from '../../support/app';
 import { lineOf, PRICES, synthesized, traffic, unitPrice } from '../../support/cost';
 
 const CODE = lambda.Code.fromInline('exports.handler = async () => undefined');
@@ -58,4 +65,46 @@ test('Given a cron schedule, then the function is unpriced, naming the schedule 
   expect(estimate.unpriced).toEqual([
     { logicalId: expect.stringMatching(/^Job/), resourceType: 'AWS::Lambda::Function', reason: "its schedule Schedule runs on 'cron(0 * * * ? *)', and the estimator counts the runs of rate(...) expressions only" },
   ]);
+});
+
+describe('Given the quality job (a scheduled function reading a capture prefix, with EMF on)', () => {
+  const qualityJob = (stack: Stack) => {
+    scheduledJob('rate(1 hour)')(stack);
+    const fn = stack.node.findChild('Job') as lambda.Function;
+    fn.addEnvironment(QUALITY_ENV.capturePrefix, 'capture/').addEnvironment(QUALITY_ENV.namespace, 'modelstack');
+  };
+  const iris: ModelInfo = { name: 'iris', task: 'multiclass-classification', labels: ['setosa', 'versicolor', 'virginica'], capturedFeatures: 4 };
+  const estimateWith = (model: ModelInfo | undefined) => estimateStack(synthesized(qualityJob), { prices: PRICES, traffic: traffic({ requestsPerMonth: 1_000_000 }), model });
+
+  test('When estimated for a 3-label classifier with 4 captured features, then 3 window + accuracy + 6 per-class metrics are expected, and drift adds 8 at worst', () => {
+    const metrics = lineOf(estimateWith(iris), 'Job', 'custom-metrics');
+    expect(metrics.quantity).toEqual({ expected: 3 + 1 + 2 * 3, worstCase: 3 + 1 + 2 * 3 + 2 * 4 });
+    expect(metrics.kind).toBe('fixed');
+    expect(metrics.usd.expected).toBeCloseTo(10 * unitPrice('cloudwatch.metric'), 6);
+    expect(metrics.description).toBe('quality job EMF metrics (namespace modelstack)');
+    expect(metrics.basis).toContain('drift on 4 captured features when inputs are kept');
+  });
+
+  test('When estimated for a regression, then MAE and RMSE are its live metrics', () => {
+    const metrics = lineOf(estimateWith({ name: 'diabetes', task: 'regression', labels: [], capturedFeatures: 10 }), 'Job', 'custom-metrics');
+    expect(metrics.quantity).toEqual({ expected: 3 + 2, worstCase: 3 + 2 + 2 * 10 });
+  });
+
+  test('When the model is unknown, then only the window metrics are counted, and the basis says what is not', () => {
+    const metrics = lineOf(estimateWith(undefined), 'Job', 'custom-metrics');
+    expect(metrics.quantity).toEqual({ expected: 3, worstCase: 3 });
+    expect(metrics.basis).toContain('model unknown');
+    expect(metrics.basis).toContain('captured features unknown');
+  });
+
+  test('When a scheduled function reads no capture prefix, then it has no metrics line', () => {
+    expect(estimateOf('rate(1 hour)').lineItems.some((item) => item.id === 'custom-metrics')).toBe(false);
+  });
+});
+
+test('Given a manifest with a feature kept out of capture, then the model info counts only the captured features', () => {
+  const manifest = parseManifestText(readFileSync(join(PROJECT_ROOT, 'examples/iris/model.json'), 'utf8'));
+  const hidden = { ...manifest, input: { ...manifest.input, features: manifest.input.features.map((f, i) => (i === 0 ? { ...f, capture: false } : f)) } };
+  expect(modelInfoOf(manifest)).toEqual({ name: manifest.name, task: manifest.task, labels: ['setosa', 'versicolor', 'virginica'], capturedFeatures: 4 });
+  expect(modelInfoOf(hidden).capturedFeatures).toBe(3);
 });
