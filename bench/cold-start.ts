@@ -37,6 +37,8 @@ function plan(quick: boolean) {
 interface HandlerRun {
   /** spawn -> first statement of the probe (Node.js boot). */
   readonly bootMs: number;
+  /** require('node:http'), as Lambda's runtime interface client does before it loads the handler. */
+  readonly runtimeHttpMs: number;
   /** require('onnxruntime-node'): native addon and libonnxruntime. */
   readonly onnxruntimeMs: number;
   /** require(index.js): parse/compile the bundle, module init (starts the model load). */
@@ -66,6 +68,7 @@ interface BareRun {
 
 const PHASES = [
   ['bootMs', 'Node.js boot (spawn -> first statement)'],
+  ['runtimeHttpMs', "require('node:http'): Lambda's runtime client loads it before the handler"],
   ['onnxruntimeMs', "require('onnxruntime-node')"],
   ['bundleMs', 'require(index.js): bundle load + init'],
   ['modelLoadMs', 'model load (manifest, S3 GET, SHA-256, session)'],
@@ -137,7 +140,8 @@ async function runHandlerOnce(setup: ProbeSetup): Promise<HandlerRun> {
   const start = ns(r.startNs);
   const run: HandlerRun = {
     bootMs: elapsedMs(child.spawnedAt, start),
-    onnxruntimeMs: elapsedMs(start, ns(r.ortLoadedNs)),
+    runtimeHttpMs: elapsedMs(start, ns(r.httpLoadedNs)),
+    onnxruntimeMs: elapsedMs(ns(r.httpLoadedNs), ns(r.ortLoadedNs)),
     bundleMs: elapsedMs(ns(r.ortLoadedNs), ns(r.requiredNs)),
     modelLoadMs: elapsedMs(ns(r.requiredNs), ns(r.readyNs)),
     firstInvokeMs: elapsedMs(ns(r.readyNs), ns(r.respondedNs)),

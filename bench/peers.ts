@@ -19,9 +19,9 @@ import autocannon from 'autocannon';
 import { childNodeEnv } from './bundle';
 import { batchOf, invocationBody, loadExample, REPO_ROOT, type Example } from './fixtures';
 import { formatNumber, formatRatio, formatTable, type Table } from './format';
-import { installCleanupHooks, makeTempDir, spawnTracked, stopChild, type TrackedChild } from './processes';
+import { installCleanupHooks, makeTempDir, spawnTracked, stopChild, treeCpuSeconds, type TrackedChild } from './processes';
 import { RESULTS_DIR } from './report';
-import { SERVING_V8_FLAGS } from '../lambda/hosts/worker-pool';
+import { SERVING_V8_FLAGS } from '../lambda/hosts/serving-heap';
 import { compiledCli, treeRssMiB } from './serve-start';
 import { median } from './stats';
 
@@ -77,28 +77,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** User + system CPU seconds of `pid` and its descendants (from /proc). */
-function treeCpuSeconds(pid: number): number {
-  const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
-  const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [child, parent] of rows) if (tree.has(parent) && !tree.has(child)) grew = tree.add(child) !== undefined;
-  }
-  let total = 0;
-  for (const p of tree) {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return total / ticks;
 }
 
 function v2Body(example: Example, size: number): string {

@@ -2,8 +2,8 @@
  * Child processes and temporary directories of a benchmark run, tracked so that every one of them is stopped or
  * removed when the run ends, fails or is interrupted. Every wait here has a timeout: nothing can hang the run.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -201,4 +201,26 @@ export async function stopChild(tracked: TrackedChild, graceMs = 2000): Promise<
 /** Nanoseconds between two `hrtime.bigint()` readings, in milliseconds. */
 export function elapsedMs(from: bigint, to: bigint): number {
   return Number(to - from) / 1e6;
+}
+
+/** User + system CPU seconds of `pid` and its descendants (from /proc). */
+export function treeCpuSeconds(pid: number): number {
+  const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [child, parent] of rows) if (tree.has(parent) && !tree.has(child)) grew = tree.add(child) !== undefined;
+  }
+  let total = 0;
+  for (const p of tree) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total / ticks;
 }

@@ -1,18 +1,21 @@
 /**
- * Local server throughput and latency: the modelstack server (`startServer`, breast-cancer) versus a bare
- * `node:http` server answering the same bytes, both in child processes started the same way (esbuild bundle,
- * plain `node`), loaded by autocannon in this process: POST /invocations with a batch-1 JSON body at several
- * concurrencies, rotating which server goes first.
+ * Local server throughput and latency: `modelstack serve` as users run it (the compiled CLI, `dist/bin/modelstack.js`,
+ * one worker, with the serving V8 flags as `npm start` and the container pass them) versus a bare `node:http` server
+ * answering the same bytes (an esbuild bundle run by plain `node`), each in its own child process, loaded by autocannon
+ * in this process: POST /invocations with a batch-1 JSON body at several concurrencies, rotating which server goes
+ * first.
  *
  * A third, diagnostic server (bare `node:http` + one `session.run` per request) splits the gap: bare -> +session.run
  * is what onnxruntime costs per request, +session.run -> modelstack is what the serving code costs.
  */
 import autocannon from 'autocannon';
+import { SERVING_V8_FLAGS } from '../lambda/hosts/serving-heap';
 import { bundleScripts, childNodeEnv } from './bundle';
 import { batchOf, invocationBody, loadExample } from './fixtures';
 import { formatNumber, formatPercent, formatRatio, goal, type Goal, type Table } from './format';
-import { makeTempDir, spawnTracked, stopChild, type TrackedChild } from './processes';
+import { makeTempDir, spawnTracked, stopChild, treeCpuSeconds, type TrackedChild } from './processes';
 import type { BenchmarkReport } from './report';
+import { compiledCli } from './serve-start';
 import { median, percentileOfSorted, ratio, rotate } from './stats';
 
 export interface ThroughputOptions {
@@ -23,6 +26,8 @@ const EXAMPLE = 'breast-cancer';
 const CONCURRENCIES = [1, 8, 32] as const;
 /** Goal: modelstack at batch 1 serves at least this share of the bare server's requests per second. */
 const MIN_SHARE_OF_BARE = 0.6;
+/** Goal: modelstack at batch 1 serves at least this share of the bare server + session.run's requests per second. */
+const MIN_SHARE_OF_SESSION_RUN = 0.9;
 /** At most this many latencies are kept per run (~40 k req/s for 5 s fits). */
 const MAX_LATENCY_SAMPLES = 1_000_000;
 
@@ -45,6 +50,8 @@ interface Load {
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
+  /** The server process's CPU time (user + system) per 2xx response over all slices, µs: robust to machine load. */
+  readonly cpuMicrosPerRequest: number;
 }
 
 /**
@@ -69,6 +76,15 @@ async function startChild(script: string, env: Record<string, string>, what: str
   return { tracked, url };
 }
 
+/** `modelstack serve` from the compiled CLI, one worker, on a free loopback port; ready at its serving line. */
+async function startServe(cli: string, modelDir: string): Promise<RunningChild> {
+  const args = [...SERVING_V8_FLAGS, cli, 'serve', modelDir, '--port', '0', '--host', '127.0.0.1', '--workers', '1'];
+  const tracked = spawnTracked(process.execPath, args, { env: childNodeEnv({}, { nodePath: false }) });
+  const serving = /^modelstack: serving .* on (http:\/\/127\.0\.0\.1:\d+)$/;
+  const { line } = await tracked.waitForLine((l) => serving.test(l), 30_000, 'modelstack serve to listen');
+  return { tracked, url: (serving.exec(line) as RegExpExecArray)[1] };
+}
+
 interface Slice {
   readonly seconds: number;
   readonly requests: number;
@@ -77,10 +93,13 @@ interface Slice {
   readonly timeouts: number;
   /** Latency of every 2xx response, ms. */
   readonly latencies: number[];
+  /** CPU seconds the server process spent during the slice. */
+  readonly cpuSeconds: number;
 }
 
 /** One autocannon run; latencies come from every response (autocannon's own histogram has 1 ms resolution). */
-function load(url: string, body: string, connections: number, seconds: number): Promise<Slice> {
+function load(url: string, body: string, connections: number, seconds: number, pid: number): Promise<Slice> {
+  const cpuBefore = treeCpuSeconds(pid);
   return new Promise<Slice>((resolve, reject) => {
     const latencies: number[] = [];
     const instance = autocannon(
@@ -106,6 +125,7 @@ function load(url: string, body: string, connections: number, seconds: number): 
           errors: result.errors,
           timeouts: result.timeouts,
           latencies,
+          cpuSeconds: treeCpuSeconds(pid) - cpuBefore,
         });
       },
     );
@@ -154,6 +174,7 @@ function combine(server: ServerName, connections: number, slices: readonly Slice
     non2xx: slices.reduce((n, sl) => n + sl.non2xx, 0),
     errors: slices.reduce((n, sl) => n + sl.errors, 0),
     timeouts: slices.reduce((n, sl) => n + sl.timeouts, 0),
+    cpuMicrosPerRequest: (slices.reduce((t, sl) => t + sl.cpuSeconds, 0) * 1e6) / slices.reduce((n, sl) => n + sl.requests, 0),
   };
 }
 
@@ -177,15 +198,18 @@ function throughputTable(results: readonly Load[]): Table {
       formatRatio(ratio(ms.rps, ort.rps)),
       formatNumber((1e6 / ms.rps - 1e6 / bare.rps) * c),
       formatNumber((1e6 / ms.rps - 1e6 / ort.rps) * c),
+      `${formatNumber(ort.cpuMicrosPerRequest)} / ${formatNumber(ms.cpuMicrosPerRequest)}`,
+      formatRatio(ratio(ort.cpuMicrosPerRequest, ms.cpuMicrosPerRequest)),
     ]);
   }
   return {
     title: 'Throughput, POST /invocations batch 1 (req/s)',
-    columns: ['connections', 'bare', 'bare+session.run', 'modelstack', 'modelstack/bare', 'modelstack/bare+run', 'added µs/req vs bare', 'added µs/req vs bare+run'],
+    columns: ['connections', 'bare', 'bare+session.run', 'modelstack', 'modelstack/bare', 'modelstack/bare+run', 'added µs/req vs bare', 'added µs/req vs bare+run', 'CPU µs/req bare+run / modelstack', 'CPU bare+run/modelstack'],
     rows,
     notes: [
       'ratios: higher is better (1.00x = as fast as the baseline); added µs/req = connections x (1/rps difference): the extra time each request holds a connection',
       'bare = node:http reading the body and answering fixed bytes; bare+session.run = the same plus one session.run per request (diagnostic)',
+      'CPU µs/req: user + system time of the server process per response (from /proc; the load generator is not counted): the figure least moved by other load on the machine',
     ],
   };
 }
@@ -221,9 +245,9 @@ export async function runThroughput(options: ThroughputOptions): Promise<Benchma
   const example = loadExample(EXAMPLE);
   const body = invocationBody(batchOf(example.instances, 1));
   const dir = makeTempDir('throughput');
+  const cli = compiledCli();
   const scripts = bundleScripts(
     {
-      'modelstack-server': 'bench/children/modelstack-server.ts',
       'bare-server': 'bench/children/bare-server.ts',
       'session-server': 'bench/children/session-server.ts',
     },
@@ -232,7 +256,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Benchma
 
   const children: RunningChild[] = [];
   try {
-    const modelstack = await startChild(scripts['modelstack-server'], { BENCH_MODEL_DIR: example.dir }, 'the modelstack server');
+    const modelstack = await startServe(cli, example.dir);
     children.push(modelstack);
     // The bare server answers with exactly the bytes modelstack answers this request with.
     const sample = await fetch(`${modelstack.url}/invocations`, {
@@ -252,10 +276,15 @@ export async function runThroughput(options: ThroughputOptions): Promise<Benchma
     );
     children.push(withSession);
     const urls: Record<ServerName, string> = { bare: bare.url, 'bare+session.run': withSession.url, modelstack: modelstack.url };
+    const pids: Record<ServerName, number> = {
+      bare: bare.tracked.child.pid ?? 0,
+      'bare+session.run': withSession.tracked.child.pid ?? 0,
+      modelstack: modelstack.tracked.child.pid ?? 0,
+    };
 
     // Warm-up (JIT, connection handling) of each, at the middle concurrency, untimed.
     for (const server of SERVERS) {
-      checkSlice(server, 8, await load(urls[server], body, 8, p.warmupSeconds));
+      checkSlice(server, 8, await load(urls[server], body, 8, p.warmupSeconds, pids[server]));
     }
     const results: Load[] = [];
     let turn = 0;
@@ -264,7 +293,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Benchma
       for (let round = 0; round < p.slices; round++) {
         // Rotate which server goes first, so a drift in machine load does not favour one.
         for (const server of rotate(SERVERS, turn++)) {
-          const slice = await load(urls[server], body, c, p.sliceSeconds);
+          const slice = await load(urls[server], body, c, p.sliceSeconds, pids[server]);
           checkSlice(server, c, slice);
           slices.get(server)?.push(slice);
         }
@@ -281,6 +310,14 @@ export async function runThroughput(options: ThroughputOptions): Promise<Benchma
         ratio(peak('modelstack').rps, peak('bare').rps) * 100,
         '>=',
         MIN_SHARE_OF_BARE * 100,
+        '%',
+      ),
+      goal(
+        'throughput.batch1.shareOfSessionRun',
+        `batch 1: modelstack peak req/s at least ${MIN_SHARE_OF_SESSION_RUN * 100}% of node:http + session.run peak`,
+        ratio(peak('modelstack').rps, peak('bare+session.run').rps) * 100,
+        '>=',
+        MIN_SHARE_OF_SESSION_RUN * 100,
         '%',
       ),
     ];

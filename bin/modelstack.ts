@@ -7,6 +7,8 @@
  * {@link CliContext}; it is a thin wrapper over a library module. Add it to {@link COMMANDS}: only the command that
  * runs is loaded (start-up time: `serve` loads the runtime, not the CDK).
  */
+// First: the compile cache must be on before the CLI's own modules and packages load.
+import './compile-cache';
 import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, type CliContext } from './cli-contract';
 

@@ -8,7 +8,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../lambda/hosts/local-server';
 import type { ServerCapture } from '../../lambda/hosts/local-server';
 import { MAX_WORKERS, startServing, WORKERS_ENV } from '../../lambda/hosts/serving';
 import { handleShutdownSignals } from '../../lambda/hosts/shutdown-signals';
-import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../../lambda/core/runtime-config';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../../lambda/core/runtime-defaults';
 import type { CliContext } from '../cli-contract';
 
 export const DEFAULT_MODEL_DIR = 'examples/breast-cancer';

@@ -162,6 +162,12 @@ export interface S3ModelLocation {
    * @default DEFAULT_S3_TIMEOUTS
    */
   readonly timeouts?: S3DownloadTimeouts;
+  /**
+   * Called once, when the GET is on its way (written to the connection; with a `client`, when it is handed to the
+   * client), so the caller can use the thread while S3 answers. Not called when the attempt fails before that.
+   * @default - nothing is called
+   */
+  readonly onRequestSent?: () => void;
 }
 
 /**
@@ -193,6 +199,7 @@ export async function readModelFromS3(location: S3ModelLocation): Promise<Uint8A
             connectTimeoutMs: location.timeouts?.connectTimeoutMs ?? DEFAULT_S3_TIMEOUTS.connectTimeoutMs,
             readTimeoutMs: location.timeouts?.readTimeoutMs ?? DEFAULT_S3_TIMEOUTS.readTimeoutMs,
             signal: deadline.signal,
+            ...(location.onRequestSent === undefined ? {} : { onSent: location.onRequestSent }),
           });
     bytes = await collect(body, contentLength, deadline.signal);
   } catch (error) {
@@ -216,9 +223,11 @@ async function sendGetObject(
   signal: AbortSignal,
 ): Promise<{ readonly body: unknown; readonly contentLength?: number }> {
   const { GetObjectCommand } = s3Sdk();
-  const response = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key, VersionId: location.versionId }), {
+  const sending = client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key, VersionId: location.versionId }), {
     abortSignal: signal,
   });
+  location.onRequestSent?.();
+  const response = await sending;
   const body: unknown = response.Body;
   if (body === undefined || body === null) throw new Error('S3 returned no body');
   return { body, ...(response.ContentLength === undefined ? {} : { contentLength: response.ContentLength }) };

@@ -54,7 +54,7 @@ export interface Preparer {
    * (`rows * cols` values) or nested (`rows` arrays of `cols`); `cols` must equal `featureCount`.
    * @throws InvalidInputError
    */
-  prepareMatrix(data: readonly unknown[], rows: number, cols: number, options?: PrepareOptions): PreparedBatch;
+  prepareMatrix(data: readonly unknown[] | Float32Array, rows: number, cols: number, options?: PrepareOptions): PreparedBatch;
 }
 
 class ManifestPreparer implements Preparer {
@@ -110,7 +110,7 @@ class ManifestPreparer implements Preparer {
     return prepareColumns(this.rules, columns, this.rules.stringMode(options?.textCells === true), singletonCells);
   }
 
-  prepareMatrix(data: readonly unknown[], rows: number, cols: number, options?: PrepareOptions): PreparedBatch {
+  prepareMatrix(data: readonly unknown[] | Float32Array, rows: number, cols: number, options?: PrepareOptions): PreparedBatch {
     return prepareMatrix(this.rules, data, rows, cols, this.rules.stringMode(options?.textCells === true));
   }
 

@@ -35,19 +35,28 @@ import { formatPath, formatValue } from './issues';
 import type { S3DownloadTimeouts } from './model-source';
 import { CheckFailure } from './modelstack-error';
 
-/** Lambda's synchronous invocation payload limit, which function URLs share: 6 MB. */
-export const FUNCTION_URL_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
-/** Default of {@link RequestLimits.maxPayloadBytes}: as much as a function URL can carry. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = FUNCTION_URL_MAX_PAYLOAD_BYTES;
-/** Largest `MAX_BATCH_SIZE` the runtime accepts: the one bound the constructs and the config schema check too. */
-export const MAX_BATCH_SIZE_LIMIT = 1_000_000;
+import {
+  CONTAINER_ENV,
+  DEFAULT_MAX_BATCH_SIZE,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_METRICS_NAMESPACE,
+  FUNCTION_URL_MAX_PAYLOAD_BYTES,
+  MANIFEST_FILE_NAME,
+  MAX_BATCH_SIZE_LIMIT,
+  MAX_CONTAINER_WORKERS,
+} from './runtime-defaults';
 
-/** Default of {@link RequestLimits.maxBatchSize}. */
-export const DEFAULT_MAX_BATCH_SIZE = 1000;
-/** The manifest's file name next to the handler in the bundle (the stack's bundler writes it there). */
-export const MANIFEST_FILE_NAME = 'model.json';
-/** Default CloudWatch namespace of the runtime's metrics. */
-export const DEFAULT_METRICS_NAMESPACE = 'modelstack';
+// The runtime's limits and names live in a module of their own, which a server reads without this one's schemas.
+export {
+  CONTAINER_ENV,
+  DEFAULT_MAX_BATCH_SIZE,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_METRICS_NAMESPACE,
+  FUNCTION_URL_MAX_PAYLOAD_BYTES,
+  MANIFEST_FILE_NAME,
+  MAX_BATCH_SIZE_LIMIT,
+  MAX_CONTAINER_WORKERS,
+};
 
 /** The environment variables the runtime reads (the CDK construct sets all but the namespace default). */
 export const RUNTIME_ENV = {
@@ -257,18 +266,6 @@ export function isLambdaEnvironment(env: NodeJS.ProcessEnv): boolean {
   return typeof env.AWS_LAMBDA_RUNTIME_API === 'string' && env.AWS_LAMBDA_RUNTIME_API !== '';
 }
 
-/** The environment variables the SageMaker container host reads besides {@link RUNTIME_ENV}'s limits and flags. */
-export const CONTAINER_ENV = {
-  /** Port SageMaker asks the container to listen on. */
-  port: 'SAGEMAKER_BIND_TO_PORT',
-  /** Where the model files are (SageMaker copies `ModelDataSource` there); overridable for tests. */
-  modelDir: 'MODELSTACK_MODEL_DIR',
-  /** Number of server workers (SageMaker's own convention). */
-  workers: 'SAGEMAKER_MODEL_SERVER_WORKERS',
-} as const;
-
-/** Most server workers the container accepts in {@link CONTAINER_ENV.workers}. */
-export const MAX_CONTAINER_WORKERS = 256;
 
 /** SageMaker's port and model directory for a serving container. */
 export const SAGEMAKER_DEFAULT_PORT = 8080;

@@ -7,7 +7,7 @@
  * covers exactly what a Lambda function's model download needs; anything else (no credentials in the environment, a
  * region outside the partitions below, a caller's own client) goes to the full client (`model-source.ts`).
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type * as Http from 'node:http';
 import type { IncomingMessage } from 'node:http';
@@ -34,6 +34,8 @@ export interface S3ObjectRequest {
   readonly readTimeoutMs: number;
   /** Ends the attempt (the caller's attempt deadline). */
   readonly signal: AbortSignal;
+  /** Called once the request has been handed to the operating system: from then on the wait is S3's. */
+  readonly onSent?: () => void;
 }
 
 /**
@@ -122,6 +124,7 @@ export async function getS3Object(request: S3ObjectRequest): Promise<{ readonly 
     // One request per cold start: no keep-alive socket left behind to hold the process or time out later.
     const outgoing = transport.get(url, { headers: signed.headers, signal: request.signal, agent: false }, resolve);
     outgoing.on('error', reject);
+    if (request.onSent !== undefined) outgoing.once('finish', request.onSent);
     const connectTimer = setTimeout(
       () => outgoing.destroy(namedError('TimeoutError', `no connection to ${url.host} within ${request.connectTimeoutMs} ms (connectTimeoutMs)`)),
       request.connectTimeoutMs,

@@ -87,7 +87,7 @@ export function prepareColumns(
  */
 export function prepareMatrix(
   rules: FeatureRules,
-  data: readonly unknown[],
+  data: readonly unknown[] | Float32Array,
   rows: number,
   cols: number,
   strings: StringMode,
@@ -99,10 +99,10 @@ export function prepareMatrix(
     throw new InvalidInputError([{ instance: -1, field: 'shape', value: shape, allowed }]);
   }
   if (rows === 0) throw emptyBatch();
-  if (!Array.isArray(data)) {
+  if (!Array.isArray(data) && !(data instanceof Float32Array)) {
     throw new InvalidInputError([{ instance: -1, field: 'data', value: formatValue(data), allowed: 'an array' }]);
   }
-  const nested = data.length === rows && Array.isArray(data[0]);
+  const nested = Array.isArray(data) && data.length === rows && Array.isArray(data[0]);
   if (!nested && data.length !== rows * n) {
     throw new InvalidInputError([
       {

@@ -49,8 +49,14 @@ export type FunctionUrlHandler = ((
   readonly ready: () => Promise<ModelStatus>;
 };
 
-/** Where the model bytes come from. */
-export type ModelSource = (config: RuntimeConfig) => Promise<Uint8Array>;
+/** What a model source tells the load while it downloads. */
+export interface ModelSourceEvents {
+  /** The request is on its way: the wait is the server's from now on. */
+  readonly requestSent: () => void;
+}
+
+/** Where the model bytes come from; a source that cannot tell when its request is out may leave `events` alone. */
+export type ModelSource = (config: RuntimeConfig, events?: ModelSourceEvents) => Promise<Uint8Array>;
 
 export interface RetryPolicy {
   /** Delay after the first transient failure. @default 1000 */
@@ -83,6 +89,11 @@ export interface HandlerDeps {
   /** Builds the logs and metrics once the model name is known. @default Powertools, metrics on */
   readonly observability?: (serviceName: string, config: RuntimeConfig | undefined) => Observability;
   readonly retry?: RetryPolicy;
+  /**
+   * onnxruntime's own initialization, run while the model download is in flight (synchronous; idempotent).
+   * @default initOnnxRuntime
+   */
+  readonly initRuntime?: () => void;
   /** Start loading now rather than at the first request. @default true */
   readonly eager?: boolean;
   /** Clock (ms) for the retry backoff. @default performance.now */
@@ -156,6 +167,7 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
   const maxWait = deps.maxWaitForModelMs ?? DEFAULT_MAX_WAIT_FOR_MODEL_MS;
   const makeObservability = deps.observability ?? defaultObservability;
   const readManifestFn = deps.readManifest ?? readStampedManifest;
+  const initRuntime = deps.initRuntime ?? initOnnxRuntime;
   let captureSink = deps.captureSink;
 
   let config: RuntimeConfig | undefined = deps.config;
@@ -170,12 +182,13 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
   const source: string = config === undefined ? '(no configuration)' : `s3://${config.modelBucket}/${config.modelKey}`;
   const modelSource: ModelSource =
     deps.modelSource ??
-    ((c) =>
+    ((c, events) =>
       readModelFromS3({
         bucket: c.modelBucket,
         key: c.modelKey,
         ...(deps.s3Client ? { client: deps.s3Client } : {}),
         ...(c.s3Timeouts === undefined ? {} : { timeouts: c.s3Timeouts }),
+        ...(events === undefined ? {} : { onRequestSent: events.requestSent }),
       }));
 
   // The manifest and the observability are set up once; only the model download and session are retried.
@@ -212,14 +225,19 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
     const run = async (): Promise<void> => {
       try {
         if (config === undefined) throw configError;
-        // The download starts first: its network wait overlaps the manifest, the observability and onnxruntime's
-        // own initialization below (each on this thread).
-        const download = modelSource(config);
-        download.catch(() => undefined);
-        manifest ??= await readManifestFn(config.manifestPath);
+        // The download starts first, then the manifest's file read; onnxruntime's own initialization (synchronous,
+        // most of a first session's time) runs as soon as the request is out, so S3 answers while it works.
+        let requestSent: () => void = () => undefined;
+        const sent = new Promise<void>((resolve) => (requestSent = resolve));
+        const download = modelSource(config, { requestSent });
+        // A download that ends (or fails) before saying so releases the wait; its outcome is read below.
+        download.then(requestSent, requestSent);
+        // A manifest that cannot be read fails the attempt at once, without waiting for the request.
+        const [, read] = await Promise.all([sent, manifest ?? readManifestFn(config.manifestPath)]);
+        initRuntime();
+        manifest ??= read;
         observability ??= makeObservability(manifest.name, config);
         const obs = serve(observability);
-        initOnnxRuntime();
         const bytes = await download;
         const loaded = await loadModel({ bytes, manifest, expectedSha256: config.modelSha256, source });
         obs.recordModelLoad(loaded, now() - started, source);

@@ -28,7 +28,7 @@ import type { HttpResponse, InferenceApp } from '../serving/contract';
 import { bodyTooLargeMessage, INTERNAL_ERROR } from '../serving/errors';
 import { readManifest } from '../core/manifest';
 import { loadModelFromDirectory } from '../core/model';
-import { MANIFEST_FILE_NAME } from '../core/runtime-config';
+import { MANIFEST_FILE_NAME } from '../core/runtime-defaults';
 import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
 import type { Observability } from '../serving/observability';
 import type { LoadedModel, RequestLimits } from '../core/types';

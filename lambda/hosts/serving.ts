@@ -5,9 +5,10 @@
  */
 import { join } from 'node:path';
 import { readManifest } from '../core/manifest';
-import { CONTAINER_ENV, MANIFEST_FILE_NAME, MAX_CONTAINER_WORKERS } from '../core/runtime-config';
+import { CONTAINER_ENV, MANIFEST_FILE_NAME, MAX_CONTAINER_WORKERS } from '../core/runtime-defaults';
 import { availableCpus, threadsPerWorker } from './cpus';
 import { startServer } from './local-server';
+import { applyServingHeapSettings } from './serving-heap';
 import type { CloseResult, ServerOptions } from './local-server';
 import { isPoolWorker, runPoolWorker, startPool } from './worker-pool';
 
@@ -46,6 +47,8 @@ export interface Serving {
  * @throws whatever loading the model or listening throws (for a pool, as {@link WorkerStartError})
  */
 export async function startServing(options: ServingOptions): Promise<Serving | undefined> {
+  // In the primary of a pool too: it holds little, but it runs as long as the workers.
+  applyServingHeapSettings();
   const cpus = availableCpus();
   const workers = options.workers ?? cpus;
   if (!Number.isSafeInteger(workers) || workers < 1 || workers > MAX_WORKERS) {

@@ -22,6 +22,7 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import type { CloseResult, RunningServer } from './local-server';
 import { EXIT_CHECK_FAILED, EXIT_UNEXPECTED, ModelstackError } from '../core/modelstack-error';
+import { flagGiven, SERVING_V8_FLAGS } from './serving-heap';
 
 /** What a worker tells the primary about its start (JSON over the IPC channel). */
 interface FailureDescription {
@@ -166,17 +167,9 @@ export interface RunningPool {
   close(options?: { timeoutMs?: number }): Promise<CloseResult>;
 }
 
-/**
- * V8 settings of a serving process: a young generation of at most 2 MiB per semi-space. Under load V8 otherwise grows
- * it to 16 MiB per semi-space: measured, about 25 MiB more RSS per process for no more requests per second (a
- * request's garbage is short-lived and small). `npm start` passes the same flag to its single process.
- */
-export const SERVING_V8_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
-
 /** The workers' Node.js flags: this process's, plus {@link SERVING_V8_FLAGS} unless a semi-space size is set already. */
 export function workerExecArgv(execArgv: readonly string[], nodeOptions = ''): string[] {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)].some((flag) => /^--max-semi-space-size(=|$)/.test(flag));
-  return given ? [...execArgv] : [...execArgv, ...SERVING_V8_FLAGS];
+  return flagGiven('--max-semi-space-size', execArgv, nodeOptions) ? [...execArgv] : [...execArgv, ...SERVING_V8_FLAGS];
 }
 
 /** The primary's side: forks the workers, resolves once all listen, and supervises them until closed. */

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { EvaluationKeyFigures } from '../core/evaluation-figures';
 import { formatValue } from '../core/issues';
 import { InvalidInputError } from '../core/invalid-input';
-import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../core/runtime-config';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAYLOAD_BYTES } from '../core/runtime-defaults';
 import type { LoadedModel, RequestLimits } from '../core/types';
 import { jsonResponse } from './contract';
 import type {
@@ -53,6 +53,7 @@ function positiveLimit(name: string, value: number | undefined, fallback: number
 
 class InferenceAppImpl implements InferenceApp, RouteContext {
   readonly limits: Readonly<Required<RequestLimits>>;
+  readonly keepsInputs: boolean;
   private readonly hooks: InferenceHooks;
   private readonly getter: (() => LoadedModel | undefined) | undefined;
   private loadStatus: ModelStatus = 'loading';
@@ -71,6 +72,7 @@ class InferenceAppImpl implements InferenceApp, RouteContext {
     this.hooks = options.hooks ?? {};
     this.evaluation = options.evaluation;
     this.capture = options.capture === undefined ? undefined : new PredictionCapture(options.capture);
+    this.keepsInputs = options.capture !== undefined && options.capture.captureInputs && options.capture.samplingPercentage > 0;
     if (options.manifest !== undefined) this.catalog = buildCatalog(options.manifest, this.evaluation);
     const model = options.model;
     if (typeof model === 'function') {

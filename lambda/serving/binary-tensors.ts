@@ -64,8 +64,8 @@ export function checkBinaryMediaType(request: HttpRequest): void {
 }
 
 /**
- * The body's JSON header with each binary input's `data` filled from the bytes after it: numbers (BOOL as
- * true/false, INT64/UINT64 as numbers), strings for BYTES.
+ * The body's JSON header with each binary input's `data` filled from the bytes after it: a Float32Array for FP32,
+ * arrays of numbers for the other numeric types (BOOL as true/false, INT64/UINT64 as numbers), strings for BYTES.
  * @throws HttpError 400 for a JSON header that is not JSON; InvalidInputError naming the tensor for sizes that do
  * not add up
  */
@@ -112,7 +112,7 @@ function elementCount(shape: unknown): number {
   return count;
 }
 
-function decodeTensor(bytes: Buffer, datatype: unknown, shape: unknown, at: string, problems: InputProblem[]): unknown[] | undefined {
+function decodeTensor(bytes: Buffer, datatype: unknown, shape: unknown, at: string, problems: InputProblem[]): unknown[] | Float32Array | undefined {
   const count = elementCount(shape);
   // The envelope check that follows names a bad shape or datatype; nothing to decode here.
   if (Number.isNaN(count) || typeof datatype !== 'string') return undefined;
@@ -124,10 +124,11 @@ function decodeTensor(bytes: Buffer, datatype: unknown, shape: unknown, at: stri
     return undefined;
   }
   if (datatype === 'FP32') {
-    // One aligned copy, then typed-array reads: several times faster than readFloatLE per element.
+    // One aligned copy, read in place from then on: the model's tensor is filled from this array, with no
+    // intermediate array of numbers.
     const view = new Float32Array(count);
     new Uint8Array(view.buffer).set(bytes);
-    return Array.from(view);
+    return view;
   }
   const out = new Array<number | boolean>(count);
   for (let i = 0; i < count; i++) out[i] = readElement(bytes, i * width, datatype);

@@ -13,7 +13,7 @@ export type InputForm =
   /** v2, one tensor per feature (feature name to its values; `singleton`: values nested as `[[v0], [v1], ...]`). */
   | { readonly kind: 'columns'; readonly columns: Readonly<Record<string, unknown>>; readonly rows: number; readonly singleton: ReadonlySet<string> }
   /** v2, one `[rows, cols]` tensor, flat row-major or nested. */
-  | { readonly kind: 'matrix'; readonly data: readonly unknown[]; readonly rows: number; readonly cols: number };
+  | { readonly kind: 'matrix'; readonly data: readonly unknown[] | Float32Array; readonly rows: number; readonly cols: number };
 
 /** What of a manifest's features are captured, worked out once per manifest. */
 export interface CapturePlan {

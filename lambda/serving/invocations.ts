@@ -19,6 +19,19 @@ const CSV_CELLS: PrepareOptions = { textCells: true };
 
 /** Checks (413, 415, 503, 400) in that order, then predicts. */
 export async function invocations(request: HttpRequest, app: RouteContext, state: RequestState): Promise<HttpResponse> {
+  const batch = preparedBatch(request, app, state);
+  // Only the prepared batch is held across the wait for the model: the body's text and parsed JSON are garbage by
+  // now (unless capture keeps the inputs), so they die young rather than being promoted with every request in flight.
+  const predictions = await app.ready().model.predict(batch);
+  state.predictions = predictions;
+  const body = JSON.stringify({ predictions });
+  // The answer is also what capture stores as the output: serialized once.
+  state.outputJson = body;
+  return jsonResponse(200, body);
+}
+
+/** The request checked, parsed and prepared; sets the inference id, and the inputs when capture keeps them. */
+function preparedBatch(request: HttpRequest, app: RouteContext, state: RequestState): PreparedBatch {
   const limits = app.limits;
   checkBodySize(request.body, limits.maxPayloadBytes);
   const kind = mediaKind(request.headers, true);
@@ -29,7 +42,7 @@ export async function invocations(request: HttpRequest, app: RouteContext, state
     const instances = parseCsv(text, served.catalog.manifest);
     checkBatchSize(instances.length, limits.maxBatchSize);
     batch = served.preparer.prepare(instances, CSV_CELLS);
-    state.inputs = { kind: 'instances', instances, textCells: true };
+    if (app.keepsInputs) state.inputs = { kind: 'instances', instances, textCells: true };
   } else {
     const body = parseJson(text);
     const instances = isJsonObject(body) ? body.instances : undefined;
@@ -40,13 +53,8 @@ export async function invocations(request: HttpRequest, app: RouteContext, state
     }
     checkBatchSize(instances.length, limits.maxBatchSize);
     batch = served.preparer.prepare(instances);
-    state.inputs = { kind: 'instances', instances, textCells: false };
+    if (app.keepsInputs) state.inputs = { kind: 'instances', instances, textCells: false };
   }
   state.inferenceId = headerInferenceId(request) ?? newInferenceId();
-  const predictions = await served.model.predict(batch);
-  state.predictions = predictions;
-  const body = JSON.stringify({ predictions });
-  // The answer is also what capture stores as the output: serialized once.
-  state.outputJson = body;
-  return jsonResponse(200, body);
+  return batch;
 }

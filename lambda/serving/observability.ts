@@ -22,7 +22,7 @@ import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { HttpRequest, InferenceHooks, RequestRecord } from './contract';
 import { RUNTIME_DIMENSIONS, RUNTIME_METRICS } from './metric-names';
-import { DEFAULT_METRICS_NAMESPACE } from '../core/runtime-config';
+import { DEFAULT_METRICS_NAMESPACE } from '../core/runtime-defaults';
 import type { LoadedModel } from '../core/types';
 
 /** The service name of logs and metrics before a manifest names the model. */

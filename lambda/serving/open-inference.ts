@@ -24,18 +24,41 @@ const INPUT_DATATYPES: ReadonlySet<string> = new Set([
   'BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES',
 ]);
 
-/** A validated input tensor. */
+/** A validated input tensor; `data` is a Float32Array for an FP32 tensor sent in binary (`binary-tensors.ts`). */
 interface TensorInput {
   readonly name: string;
   readonly datatype: string;
   readonly shape: readonly number[];
-  readonly data: readonly unknown[];
+  readonly data: readonly unknown[] | Float32Array;
 }
 
 type V2Output = OutputTensor;
 
 /** Checks (413, 415, 503, 400) in that order, then predicts. */
 export async function infer(request: HttpRequest, app: RouteContext, state: RequestState): Promise<HttpResponse> {
+  const { batch, requested, binary } = preparedInference(request, app, state);
+  // Only the prepared batch and the answer's shape are held across the wait for the model: the parsed body is
+  // garbage by now (unless capture keeps the inputs), so it dies young.
+  const predictions = await app.ready().model.predict(batch);
+  state.predictions = predictions;
+  const served = app.ready();
+  const outputs = v2Outputs(predictions, served.catalog, requested);
+  const prefix = `${served.v2Prefix},"id":${JSON.stringify(state.inferenceId)}`;
+  if (binary !== undefined) return binaryResponse(prefix, outputs, binary);
+  return jsonResponse(200, `{${prefix},"outputs":${JSON.stringify(outputs)}}`);
+}
+
+/** What {@link infer} keeps of a request while the model runs. */
+interface PreparedInference {
+  readonly batch: PreparedBatch;
+  /** The outputs asked for (`undefined`: all). */
+  readonly requested: ReadonlySet<string> | undefined;
+  /** The outputs asked for as binary tensors (`undefined`: a JSON answer). */
+  readonly binary: ReturnType<typeof binaryOutputNames>;
+}
+
+/** The request checked, parsed and prepared; sets the inference id, and the inputs when capture keeps them. */
+function preparedInference(request: HttpRequest, app: RouteContext, state: RequestState): PreparedInference {
   checkBodySize(request.body, app.limits.maxPayloadBytes);
   const headerLength = binaryHeaderLength(request);
   if (headerLength === undefined) mediaKind(request.headers, false);
@@ -46,15 +69,9 @@ export async function infer(request: HttpRequest, app: RouteContext, state: Requ
   const id = body.id === undefined ? undefined : checkInferenceId('id', body.id);
   const requested = requestedOutputs(body.outputs, served.catalog);
   const { batch, form } = tensorBatch(body.inputs, served, app.limits.maxBatchSize);
-  state.inputs = form;
+  if (app.keepsInputs) state.inputs = form;
   state.inferenceId = id ?? headerInferenceId(request) ?? newInferenceId();
-  const predictions = await served.model.predict(batch);
-  state.predictions = predictions;
-  const outputs = v2Outputs(predictions, served.catalog, requested);
-  const binary = binaryOutputNames(body);
-  const prefix = `${served.v2Prefix},"id":${JSON.stringify(state.inferenceId)}`;
-  if (binary !== undefined) return binaryResponse(prefix, outputs, binary);
-  return jsonResponse(200, `{${prefix},"outputs":${JSON.stringify(outputs)}}`);
+  return { batch, requested, binary: binaryOutputNames(body) };
 }
 
 /** The `outputs` a request asks for (`undefined`: all). */
@@ -133,7 +150,7 @@ export function tensorBatch(
     }
     // [N, 1] may come nested: [[v0], [v1], ...], read in place (no unwrapped copy).
     if (shape.length === 2 && Array.isArray(data[0])) singletonCells.add(name);
-    columns[name] = data;
+    columns[name] = data instanceof Float32Array ? Array.from(data) : data;
   });
   if (problems.length > 0) throw new InvalidInputError(problems);
   const batch = served.preparer.prepareColumns(columns, undefined, singletonCells);
@@ -166,11 +183,11 @@ function validateTensors(inputs: readonly unknown[], bytesAllowed: (name: string
     if (typeof datatype !== 'string' || !INPUT_DATATYPES.has(datatype) || (datatype === 'BYTES' && typeof name === 'string' && !bytesAllowed(name))) {
       problems.push({ instance: -1, field: `${at}.datatype`, value: formatValue(datatype), allowed: 'a numeric datatype (FP32, FP64, FP16, INT64, INT32, INT16, INT8, UINT*, BOOL), or BYTES for a category feature (strings)' });
     }
-    if (!Array.isArray(data)) {
+    if (!Array.isArray(data) && !(data instanceof Float32Array)) {
       problems.push({ instance: -1, field: `${at}.data`, value: formatValue(data), allowed: 'an array of values (flat in row-major order, or nested)' });
     }
     if (problems.length === before) {
-      tensors.push({ name: name as string, datatype: datatype as string, shape: shape as number[], data: data as unknown[] });
+      tensors.push({ name: name as string, datatype: datatype as string, shape: shape as number[], data: data as unknown[] | Float32Array });
     }
   });
   if (problems.length > 0) throw new InvalidInputError(problems);

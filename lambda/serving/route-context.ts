@@ -10,6 +10,11 @@ import type { ServedModel } from './served-model';
 export interface RouteContext {
   readonly limits: Readonly<Required<RequestLimits>>;
   /**
+   * Capture keeps inputs: a route then notes where its validated inputs are ({@link RequestState.inputs}); otherwise
+   * it keeps no reference to them past the prediction's preparation.
+   */
+  readonly keepsInputs: boolean;
+  /**
    * The served model.
    * @throws HttpError 503 while there is none (loading, or failed)
    */
@@ -23,7 +28,7 @@ export interface RequestState {
   problemCount: number | undefined;
   /** The prediction's id (the client's, or generated), once the request is valid; sent back and captured. */
   inferenceId?: string;
-  /** Where the validated inputs are, for capture. */
+  /** Where the validated inputs are, for capture (only when {@link RouteContext.keepsInputs}). */
   inputs?: InputForm;
   /** The predictions as `{"predictions": [...]}` JSON, when the route wrote that already. */
   outputJson?: string;

@@ -115,6 +115,42 @@ describe('the signature (s3rver does not check SigV4 signatures: checked here, o
   });
 });
 
+describe('onSent: the caller may use the thread once the request is out', () => {
+  test('When the request has reached the server, then onSent has been called, while the answer is still held back', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let arrived: () => void = () => undefined;
+    const serverSawRequest = new Promise<void>((resolve) => (arrived = resolve));
+    const server = createServer((_, response) => {
+      arrived();
+      void held.then(() => response.writeHead(200, { 'content-length': '2' }).end('ok'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const sent = jest.fn();
+    try {
+      const answer = getS3Object({
+        bucket: 'models',
+        key: 'm.onnx',
+        region: 'us-east-1',
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+        connectTimeoutMs: 5000,
+        readTimeoutMs: 5000,
+        signal: new AbortController().signal,
+        onSent: sent,
+      });
+      await serverSawRequest;
+      expect(sent).toHaveBeenCalledTimes(1);
+      release();
+      (await answer).body.resume();
+    } finally {
+      release();
+      server.close();
+    }
+    expect(sent).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('readModelFromS3 without a client: the signed GET against s3rver', () => {
   let directory: string;
   let server: S3rverServer;

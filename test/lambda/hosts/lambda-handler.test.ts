@@ -163,6 +163,45 @@ describe('createHandler with the model from a file', () => {
   });
 });
 
+describe('Given a cold start, when the model download is in flight', () => {
+  test('then onnxruntime initializes once the request is out and before the bytes arrive, and the model loads', async () => {
+    const steps: string[] = [];
+    let initialized: () => void = () => undefined;
+    const initializedOnce = new Promise<void>((resolve) => (initialized = resolve));
+    const handle = createHandler({
+      config,
+      observability: quiet().factory,
+      initRuntime: () => {
+        steps.push('onnxruntime initialized');
+        initialized();
+      },
+      // S3 answers only once onnxruntime has initialized: a load that waited for the bytes first would never end.
+      modelSource: async (_, events) => {
+        steps.push('request sent');
+        events?.requestSent();
+        await initializedOnce;
+        steps.push('bytes arrived');
+        return fromFile();
+      },
+    });
+    expect(await handle.ready()).toBe('ready');
+    expect(steps).toEqual(['request sent', 'onnxruntime initialized', 'bytes arrived']);
+  }, 30_000);
+
+  test('then a manifest that cannot be read fails the load at once, without waiting for the request to go out', async () => {
+    const { factory, loggers } = quiet();
+    const handle = createHandler({
+      config: { ...config, manifestPath: join(IRIS, 'no-such-manifest.json') },
+      observability: factory,
+      initRuntime: () => undefined,
+      // Never sends, never answers: a hung connection.
+      modelSource: () => new Promise<Uint8Array>(() => undefined),
+    });
+    expect(await handle.ready()).toBe('failed');
+    expect(loggers[0].error).toHaveBeenCalledWith('model failed to load', expect.objectContaining({ error: expect.objectContaining({ name: 'ManifestError' }) }));
+  });
+});
+
 test('requests during loading wait for the model rather than getting 503', async () => {
   let release: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (release = resolve));

@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { join } from 'node:path';
-import { SERVING_V8_FLAGS, workerExecArgv } from '../../../lambda/hosts/worker-pool';
+import { SERVING_V8_FLAGS } from '../../../lambda/hosts/serving-heap';
+import { workerExecArgv } from '../../../lambda/hosts/worker-pool';
 
 jest.setTimeout(120_000);
 
@@ -109,12 +110,13 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 60_00
 describe("the workers' Node.js flags", () => {
   test('a small young generation is added to the primary\'s own flags', () => {
     expect(workerExecArgv(['--enable-source-maps'])).toEqual(['--enable-source-maps', ...SERVING_V8_FLAGS]);
-    expect(SERVING_V8_FLAGS).toEqual(['--max-semi-space-size=2']);
+    expect(SERVING_V8_FLAGS).toEqual(['--max-semi-space-size=4']);
   });
 
   test('a semi-space size already given (flags or NODE_OPTIONS) is left as it is', () => {
     expect(workerExecArgv(['--max-semi-space-size=8'])).toEqual(['--max-semi-space-size=8']);
     expect(workerExecArgv([], '--inspect --max-semi-space-size=16')).toEqual([]);
+    expect(workerExecArgv(['--max_semi_space_size=1'])).toEqual(['--max_semi_space_size=1']);
   });
 });
 

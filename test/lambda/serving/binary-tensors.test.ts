@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadModelFromDirectory, type OnnxModel } from '../../../lambda/core/model';
 import { createInferenceApp } from '../../../lambda/serving/app';
 import type { HttpResponse, InferenceApp } from '../../../lambda/serving/contract';
+import { readBinaryRequest } from '../../../lambda/serving/binary-tensors';
 import { EXAMPLES, expected, json, request } from '../../support/serving';
 import { binaryBody, decodeAnswer, recorded, replay } from '../../support/tritonclient';
 
@@ -85,6 +86,45 @@ describe('Given requests as tritonclient sends them by default (binary tensors)'
 
   it('lists the extension in the server metadata', async () => {
     expect(json(await cancer.handle(request('GET', '/v2')))).toMatchObject({ extensions: ['binary_tensor_data'] });
+  });
+});
+
+describe('Given an FP32 tensor in binary', () => {
+  const instances = () => expected['breast-cancer'].instances.slice(0, 2).map((i) => Object.values(i));
+  const matrix = (values: number[]) => {
+    const tensor = Buffer.from(new Float32Array(values).buffer);
+    const header = { inputs: [{ name: 'input', shape: [values.length / 30, 30], datatype: 'FP32', parameters: { binary_data_size: tensor.length } }] };
+    return binaryBody(header, tensor);
+  };
+
+  it('decodes it into a Float32Array that the model tensor is filled from (no array of numbers in between)', () => {
+    const values = instances().flat();
+    const { body, length } = matrix(values);
+    const decoded = readBinaryRequest(replay(recorded('breast-cancer-matrix'), body, length), length) as { inputs: Array<{ data: unknown }> };
+    expect(decoded.inputs[0].data).toBeInstanceOf(Float32Array);
+    expect(Array.from(decoded.inputs[0].data as Float32Array)).toEqual(Array.from(new Float32Array(values)));
+  });
+
+  it('answers as the JSON request with the same (float32) values', async () => {
+    const values = instances().flat();
+    const { body, length } = matrix(values);
+    const binary = await cancer.handle(replay(recorded('breast-cancer-matrix'), body, length));
+    const data = Array.from(new Float32Array(values));
+    const fromJson = await cancer.handle(
+      request('POST', '/v2/models/breast-cancer/infer', JSON.stringify({ inputs: [{ name: 'input', shape: [2, 30], datatype: 'FP32', data }] })),
+    );
+    expect(binary.status).toBe(200);
+    expect(json(binary).outputs).toEqual(json(fromJson).outputs);
+  });
+
+  it('still checks every value: a NaN is a 400 naming the instance and the feature', async () => {
+    const values = instances().flat();
+    values[30 + 2] = Number.NaN;
+    const { body, length } = matrix(values);
+    const response = await cancer.handle(replay(recorded('breast-cancer-matrix'), body, length));
+    expect(response.status).toBe(400);
+    const feature = Object.keys(expected['breast-cancer'].instances[0])[2];
+    expect(json(response).problems).toEqual([expect.objectContaining({ instance: 1, field: feature })]);
   });
 });
 
