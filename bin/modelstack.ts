@@ -40,6 +40,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'label', load: async () => (await import('./commands/label')).labelCommand },
   { name: 'forget', load: async () => (await import('./commands/forget')).forgetCommand },
   { name: 'shadow-report', load: async () => (await import('./commands/shadow-report')).shadowReportCommand },
+  { name: 'shadow-baseline', load: async () => (await import('./commands/shadow-baseline')).shadowBaselineCommand },
   { name: 'quality-report', load: async () => (await import('./commands/quality-report')).qualityReportCommand },
   { name: 'gate', load: async () => (await import('./commands/gate')).gateCommand },
   { name: 'versions', load: async () => (await import('./commands/versions')).versionsCommand },

@@ -16,13 +16,17 @@ import type { ModelEndpointBudgetOptions, ModelEndpointCaptureOptions, ModelEndp
 import { qualityOptions } from './quality-props';
 import type { CaptureConfig } from './capture-schema';
 import type { ModelStackProps } from '../lib/model-stack';
+import { ModelFile } from '../lib/model-file';
 import { NetworkPlacement } from '../lib/network-placement';
+import { SageMakerInstanceType } from '../lib/sagemaker/instance-type';
+import type { ShadowVariantOptions } from '../lib/sagemaker/shadow-variant';
 import { DRIFT_DEFAULTS, type PredictionBaseline } from '../lib/monitoring/drift';
 import type { SeverityAlarmOptions } from '../lib/monitoring/severity-options';
 import { ServingPlatform, type LambdaServingOptions } from '../lib/serving-platform';
 import { batchOptions } from './batch-props';
 import type { LambdaRolloutConfig, LambdaScalingConfig, SeverityAlarmsConfig } from './monitoring-schema';
 import type { RetrainingConfig } from './retraining-schema';
+import type { ShadowConfig } from './shadow-schema';
 import { sageMakerServingOptions } from './sagemaker-props';
 import type { EnvironmentConfig, LambdaPlatformConfig, Protection } from './schema';
 
@@ -41,6 +45,12 @@ export interface EnvironmentStackInputs {
   readonly evaluation?: EvaluationKeyFigures;
   /** The center of the drift bands. @default - none: no drift alarms, and synth warns unless drift is off */
   readonly predictionBaseline?: PredictionBaseline;
+  /**
+   * The candidate of the pipeline's shadow phase, run as the SageMaker shadow variant (the environment's `shadow`
+   * block sizes it) while `model` is the one production serves.
+   * @default - no shadow variant
+   */
+  readonly shadowCandidate?: ModelArtifact;
 }
 
 /** The `ModelStack` props an environment describes (without `StackProps`, which the app sets). */
@@ -51,7 +61,7 @@ export function modelStackProps(inputs: EnvironmentStackInputs): ModelStackProps
     resourceTags: config.tags,
     endpoint: {
       model,
-      platform: servingPlatform(config),
+      platform: servingPlatform(config, inputs.shadowCandidate),
       removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       store: {
         noncurrentVersionExpiration: Duration.days(config.storage.noncurrentVersionExpirationDays),
@@ -90,15 +100,30 @@ export function captureOptions(capture: CaptureConfig): ModelEndpointCaptureOpti
   };
 }
 
-/** The platform `config.platform` names, with its options. */
-export function servingPlatform(config: EnvironmentConfig): ServingPlatform {
+/** The platform `config.platform` names, with its options, and `shadowCandidate` as a SageMaker shadow variant. */
+export function servingPlatform(config: EnvironmentConfig, shadowCandidate?: ModelArtifact): ServingPlatform {
   const platform = config.platform;
   switch (platform.type) {
     case 'lambda':
       return ServingPlatform.lambda(lambdaServingOptions(platform, config.protection));
     case 'sagemaker':
-      return ServingPlatform.sageMaker(sageMakerServingOptions(platform));
+      return ServingPlatform.sageMaker({
+        ...sageMakerServingOptions(platform),
+        // The schema allows a shadow block only on SageMaker instances; without a candidate there is no variant to add.
+        ...(config.shadow === undefined || shadowCandidate === undefined ? {} : { shadowVariant: shadowVariantOptions(config.shadow, shadowCandidate) }),
+      });
   }
+}
+
+/** The shadow variant `shadow` sizes, running `candidate`. */
+export function shadowVariantOptions(shadow: ShadowConfig, candidate: ModelArtifact): ShadowVariantOptions {
+  return {
+    model: ModelFile.fromArtifact(candidate),
+    manifest: candidate.manifest,
+    ...(shadow.instanceType === undefined ? {} : { instanceType: SageMakerInstanceType.of(shadow.instanceType) }),
+    initialInstanceCount: shadow.instanceCount,
+    samplingPercentage: shadow.samplingPercentage,
+  };
 }
 
 /** The Lambda endpoint's options a validated Lambda platform config describes. */

@@ -27,4 +27,5 @@ export {
 export { SageMakerPlatformSchema, type SageMakerPlatformConfig } from './sagemaker-schema';
 export { BatchSchema, type BatchConfig } from './batch-schema';
 export { CaptureSchema, type CaptureConfig } from './capture-schema';
+export { ShadowSchema, type ShadowConfig } from './shadow-schema';
 export { ConfigError, loadEnvironments, type LoadedEnvironment, type LoadOptions } from './load';

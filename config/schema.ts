@@ -17,6 +17,7 @@ import { SageMakerPlatformSchema } from './sagemaker-schema';
 import { batchEngineProblem, BatchSchema } from './batch-schema';
 import { CaptureSchema } from './capture-schema';
 import { QualitySchema } from './quality-schema';
+import { ShadowSchema, shadowProblems } from './shadow-schema';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -111,6 +112,8 @@ export const EnvironmentSchema = z
     batch: BatchSchema.optional(),
     /** Live quality and feature drift from prediction records (config/quality-schema.ts). Unset: none. */
     quality: QualitySchema.optional(),
+    /** The delivery pipeline's shadow phase on SageMaker real-time (config/shadow-schema.ts). Unset: none. */
+    shadow: ShadowSchema.optional(),
     /** Tags applied to every resource. */
     tags: z
       .record(
@@ -138,6 +141,7 @@ export const EnvironmentSchema = z
     if (env.quality?.enabled === true && env.capture === undefined) {
       ctx.addIssue({ code: 'custom', path: ['quality', 'enabled'], input: true, message: 'needs the environment\'s prediction records (capture): set capture, or set quality.enabled to false' });
     }
+    for (const problem of shadowProblems(env)) ctx.addIssue({ code: 'custom', ...problem });
     const engineProblem = batchEngineProblem(env.batch, env.platform.type);
     if (engineProblem !== undefined) ctx.addIssue({ code: 'custom', path: ['batch', 'engine'], input: env.batch?.engine, message: engineProblem });
     for (const key of Object.keys(env.tags)) {

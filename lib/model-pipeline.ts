@@ -3,8 +3,9 @@
  * S3), build (`npm ci`, `npm test`, `cdk synth` with the compliance packs), the evaluation gate against the live
  * production model (with the cost difference and review against the synth production last deployed, written as
  * the approval summary), then each environment in order: a manual approval in front of production-protected ones
- * (its review link opens the summary), deploy, verify, and for the gate's production environment a record of the
- * deployed synth. A failed run notifies the critical topic. Artifacts and build logs are encrypted with a
+ * (its review link opens the summary), optionally a shadow phase (SageMaker: the candidate as the shadow variant of
+ * the production model, a wait, then `shadow-report` as a gate), deploy, verify, and for the gate's production
+ * environment a record of the deployed synth. A failed run notifies the critical topic. Artifacts and build logs are encrypted with a
  * customer-managed key.
  */
 import { Duration, Fn, Stack, type Stage } from 'aws-cdk-lib';
@@ -35,6 +36,8 @@ import { PipelineFailureNotification } from './pipeline/failure-notification';
 import { applyModelDropCommand, MODEL_DROP_INPUT, ModelDropBucket } from './pipeline/model-drop';
 import { acknowledgePipelineFindings } from './pipeline/pipeline-findings';
 import { roleArnsAsSubs } from './pipeline/role-arn-subs';
+import { shadowPhaseSteps, validateShadowPhase, type ModelPipelineShadowPhase } from './pipeline/shadow-phase';
+import { stepFunctionInputsAsPaths } from './pipeline/shadow-wait';
 import { gateStatements, recordStatements, verifyStatements } from './pipeline/step-permissions';
 import { PropsValidator } from './props-validation';
 
@@ -52,6 +55,12 @@ export interface ModelPipelineEnvironment {
   readonly account?: string;
   /** Production protection: a manual approval in front, and the gate's baseline. @default false */
   readonly production?: boolean;
+  /**
+   * A shadow phase before the deploy (SageMaker): the candidate as the shadow variant of the model production serves,
+   * for a time, then `modelstack shadow-report` as a gate (see `lib/pipeline/shadow-phase.ts`).
+   * @default - none
+   */
+  readonly shadow?: ModelPipelineShadowPhase;
 }
 
 /** Props of {@link ModelPipeline}. */
@@ -114,13 +123,17 @@ export class ModelPipeline extends Construct {
       this.modelDrop = new ModelDropBucket(this, 'ModelDrop', { objectKey: props.modelDropKey, encryptionKey: this.artifacts.encryptionKey, accessLogsBucket: this.artifacts.accessLogsBucket });
     }
     this.drop = this.dropInputs(props.modelDirectory);
-    const synth = new pipelines.ShellStep('Build', { input: source, additionalInputs: this.drop.inputs, env: { ...STEP_ENVIRONMENT }, commands: buildCommands(this.drop.commands) });
+    const baseline = gateBaseline(props.environments);
+    const shadowing = props.environments.some((e) => e.shadow !== undefined);
+    const shadowBaseline = shadowing ? { modelDirectory: props.modelDirectory, productionStack: baseline.stackName, productionRegion: baseline.region } : undefined;
+    const synth = new pipelines.ShellStep('Build', { input: source, additionalInputs: this.drop.inputs, env: { ...STEP_ENVIRONMENT }, commands: buildCommands(this.drop.commands, shadowBaseline) });
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
       synth,
       artifactBucket: this.artifacts.bucket,
       codeBuildDefaults: this.codeBuildDefaults(props.stepTimeout ?? Duration.minutes(60)),
+      // With a shadow phase the build reads the production stack's model (as the gate does) to synthesize it.
+      ...(shadowing ? { synthCodeBuildDefaults: { rolePolicy: gateStatements(Stack.of(this), baseline) } } : {}),
     });
-    const baseline = gateBaseline(props.environments);
     this.gate = new pipelines.CodeBuildStep('EvaluationGate', {
       input: source,
       additionalInputs: { 'cdk.out': synth, ...this.drop.inputs },
@@ -133,6 +146,7 @@ export class ModelPipeline extends Construct {
     for (const environment of props.environments) this.addEnvironment(environment, source, synth, props.notificationTopic, environment === baseline);
     this.pipeline.buildPipeline();
     roleArnsAsSubs(this.pipeline.pipeline.node.defaultChild as codepipeline.CfnPipeline);
+    stepFunctionInputsAsPaths(this.pipeline.pipeline.node.defaultChild as codepipeline.CfnPipeline);
     this.modelDrop?.startOnUpload(this.pipeline.pipeline);
     new PipelineFailureNotification(this, 'FailureNotification', { pipeline: this.pipeline.pipeline, topic: props.notificationTopic });
     acknowledgePipelineFindings(this);
@@ -176,7 +190,11 @@ export class ModelPipeline extends Construct {
       post.push(record);
     }
     const pre = environment.production === true ? [this.approval(environment, topic)] : [];
-    this.pipeline.addStage(environment.stage, { pre, post });
+    if (environment.shadow !== undefined) {
+      const steps = shadowPhaseSteps(this, Stack.of(this), { environment: environment.name, location: environment, phase: environment.shadow, source, synth });
+      this.pipeline.addStage(environment.shadow.stage, { pre, post: steps });
+    }
+    this.pipeline.addStage(environment.stage, { pre: environment.shadow === undefined ? pre : [], post });
   }
 
   /**
@@ -216,6 +234,9 @@ function validate(scope: Construct, props: ModelPipelineProps): void {
     if (names.indexOf(name) !== index) v.fail(`environments[${index}].name`, name, 'unique (each environment is deployed once)');
   });
   if (props.modelDirectory.trim() === '' || props.modelDirectory.startsWith('/')) v.fail('modelDirectory', props.modelDirectory, 'a folder relative to the repository root');
+  props.environments.forEach((e, index) => {
+    if (e.shadow !== undefined) validateShadowPhase(v, `environments[${index}]`, e.shadow, e.production === true);
+  });
   if (props.modelDropKey !== undefined && !MODEL_DROP_KEY.test(props.modelDropKey)) v.fail('modelDropKey', props.modelDropKey, 'an S3 key of a .zip (letters, digits, / ! - _ . * \' ( ), not starting with /)');
   v.throwIfInvalid();
 }

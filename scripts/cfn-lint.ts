@@ -3,8 +3,9 @@
  * virtual environment (`.venv-tools/`, with cfn-lint and its dependencies pinned in requirements-cfn-lint.txt),
  * synthesizes every environment of config/environments.ts and the extra configurations the tests build
  * (test/support/configurations.ts), and the delivery pipeline stack of the shipped environments (the tests'
- * pipeline block, test/support/pipeline.ts), and runs cfn-lint over all of them for their regions. The pipeline's
- * stages hold copies of the environments' stacks, already linted as environments, so they are not linted twice.
+ * pipeline block and shadow phase, test/support/pipeline.ts), and runs cfn-lint over all of them for their regions.
+ * The pipeline's stages hold copies of the environments' stacks, already linted as environments, so they are not
+ * linted twice; the shadow phase's staging stack is not a copy, and is linted.
  *
  * It fails (exit 1) on any error, on any warning not listed in cfn-lint-ignores.json, and on an entry of that file
  * that matched nothing; without Python 3 it fails naming what to install. `npm test` never runs it.
@@ -14,13 +15,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, type Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import { buildStacks } from '../bin/build';
 import { buildPipelineStack } from '../bin/build-pipeline';
 import { environments } from '../config/environments';
 import { ALL_ENVIRONMENTS } from '../test/support/configurations';
 import { cdkJsonContext, PROJECT_ROOT } from '../test/support/app';
-import { TEST_PIPELINE_CONFIG } from '../test/support/pipeline';
+import { TEST_PIPELINE_CONFIG, TEST_SHADOW_BASELINE, TEST_SHADOW_CONFIG } from '../test/support/pipeline';
 
 /** The pinned linter and its dependencies. */
 export const REQUIREMENTS_FILE = 'requirements-cfn-lint.txt';
@@ -99,12 +100,20 @@ function ensureVenv(root: string, python: string, io: LintIo): string {
   return join(bin, 'cfn-lint');
 }
 
-/** The top-level stacks the lint covers: every environment and extra configuration, then the pipeline stack. */
+/**
+ * The top-level stacks the lint covers: every environment and extra configuration, then the pipeline stack (with a
+ * shadow phase on staging), then the shadow phase's staging stack, which differs from staging's own: the production
+ * model as its production variant, the candidate as its shadow variant.
+ */
 export async function buildLintedStacks(app: App): Promise<Stack[]> {
   const stacks: Stack[] = await buildStacks(app, { projectRoot: PROJECT_ROOT, environments: ALL_ENVIRONMENTS });
-  const pipeline = await buildPipelineStack(app, { projectRoot: PROJECT_ROOT, environments, pipeline: TEST_PIPELINE_CONFIG });
+  const withShadow = { ...environments, staging: { ...environments.staging, shadow: TEST_SHADOW_CONFIG } };
+  const pipeline = await buildPipelineStack(app, { projectRoot: PROJECT_ROOT, environments: withShadow, pipeline: TEST_PIPELINE_CONFIG, shadowBaselineDirectory: join(PROJECT_ROOT, TEST_SHADOW_BASELINE) });
   if (pipeline === undefined) throw new Error('the pipeline block built no pipeline stack');
-  return [...stacks, pipeline];
+  const shadowStage = app.node.findChild('Pipeline-staging-shadow');
+  const shadowStack = shadowStage.node.children.find((child): child is Stack => child instanceof Stack);
+  if (shadowStack === undefined) throw new Error('the pipeline built no shadow phase stack');
+  return [...stacks, pipeline, shadowStack];
 }
 
 /** Synthesizes every linted stack into `outdir`; returns the templates and their regions. */
@@ -114,7 +123,8 @@ export async function synthesizeTemplates(outdir: string): Promise<{ templates: 
   const stacks = await buildLintedStacks(app);
   const assembly = app.synth();
   return {
-    templates: stacks.map((stack) => join(assembly.directory, stack.templateFile)),
+    // A stage's stacks are in its own nested assembly (the stage's outdir), the app's at the top.
+    templates: stacks.map((stack) => join(Stage.of(stack)?.outdir ?? assembly.directory, stack.templateFile)),
     regions: [...new Set(stacks.map((stack) => stack.region))].sort(),
   };
 }

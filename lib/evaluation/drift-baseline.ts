@@ -46,10 +46,12 @@ const ReportSchema = z.looseObject({ predictionDistribution: DistributionSchema.
 
 /**
  * The baseline of the model in `modelDirectory` (with `model.onnx`, `model.json` and its evaluation data), or
- * `undefined` when there is neither an evaluation report with a distribution nor evaluation data.
+ * `undefined` when there is neither an evaluation report with a distribution nor evaluation data. `dataDirectory`
+ * is where the manifest's `evaluation.data` is read when it is not beside the model (a production model restored
+ * from history holds only `model.onnx` and `model.json`: it runs on the candidate's data).
  * @throws DriftBaselineError when the report or the data is unusable
  */
-export async function predictionBaseline(modelDirectory: string, manifest: Manifest): Promise<PredictionBaseline | undefined> {
+export async function predictionBaseline(modelDirectory: string, manifest: Manifest, dataDirectory = modelDirectory): Promise<PredictionBaseline | undefined> {
   const reportPath = join(modelDirectory, EVALUATION_REPORT_FILE);
   if (existsSync(reportPath)) {
     const distribution = await distributionFromReport(reportPath, manifest);
@@ -57,7 +59,7 @@ export async function predictionBaseline(modelDirectory: string, manifest: Manif
   }
   const evaluation = manifest.evaluation;
   if (evaluation === undefined) return undefined;
-  const dataPath = resolve(modelDirectory, evaluation.data);
+  const dataPath = resolve(dataDirectory, evaluation.data);
   const distribution = await distributionOnData(modelDirectory, dataPath, evaluation.target);
   return { distribution, source: `model.onnx on ${evaluation.data} (${distribution.rows} rows)` };
 }

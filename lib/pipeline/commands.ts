@@ -2,6 +2,7 @@
  * The shell commands of the pipeline's steps, written once: the build runs what `.ci/run` runs, the gate and
  * verify steps run the modelstack CLI exactly as a developer would on a laptop.
  */
+import { SHADOW_BASELINE_CONTEXT, SHADOW_PLAN_FILE } from './shadow-settings';
 
 /** Environment every step sets, as `.ci/run` does: no CUDA download, no CDK telemetry or version check. */
 export const STEP_ENVIRONMENT: Readonly<Record<string, string>> = {
@@ -37,8 +38,66 @@ export function approvalSummaryKey(executionId: string): string {
  * Build: install, test (tsc, jest, compliance packs), synthesize (every pack again, as errors). `beforeSynth` (the
  * model drop's copy) runs after the tests, which are the repository's own, and before the synth that deploys.
  */
-export function buildCommands(beforeSynth: readonly string[] = []): string[] {
-  return ['npm ci --no-audit --no-fund', 'npm test', ...beforeSynth, 'npx cdk synth -q'];
+export function buildCommands(beforeSynth: readonly string[] = [], shadowBaseline?: ShadowBaselineOptions): string[] {
+  if (shadowBaseline === undefined) return ['npm ci --no-audit --no-fund', 'npm test', ...beforeSynth, 'npx cdk synth -q'];
+  const dir = SHADOW_BASELINE_DIRECTORY;
+  return [
+    'npm ci --no-audit --no-fund',
+    'npm test',
+    ...beforeSynth,
+    // The shadow phase's production variant: the model production serves, restored from history, with the plan.
+    `npx tsx bin/modelstack.ts shadow-baseline ${shadowBaseline.modelDirectory} --production-stack ${shadowBaseline.productionStack} --region ${shadowBaseline.productionRegion} --out ${dir}`,
+    `npx cdk synth -q -c ${SHADOW_BASELINE_CONTEXT}=${dir}`,
+    `cp ${dir}/${SHADOW_PLAN_FILE} cdk.out/${SHADOW_PLAN_FILE}`,
+  ];
+}
+
+/** Where the build restores the model production serves for a shadow phase (relative to the repository root). */
+export const SHADOW_BASELINE_DIRECTORY = 'shadow-baseline';
+/** The environment variable of the shadow report step holding the environment's records bucket (a stack output). */
+export const RECORDS_BUCKET_VARIABLE = 'RECORDS_BUCKET';
+/** Where the shadow report step writes its reports; the step's output artifact. */
+export const SHADOW_REPORT_DIRECTORY = 'shadow-report';
+
+/** What the build compares to decide a shadow phase: the candidate folder and the production stack. */
+export interface ShadowBaselineOptions {
+  /** The candidate model folder, relative to the repository root. */
+  readonly modelDirectory: string;
+  /** The production stack, whose ModelSha256 output names the model it serves. */
+  readonly productionStack: string;
+  /** Its region. */
+  readonly productionRegion: string;
+}
+
+/** The thresholds of a shadow phase's report. */
+export interface ShadowReportThresholds {
+  /** Least label agreement (classification). */
+  readonly minAgreement?: number;
+  /** Largest mean absolute difference of values (regression). */
+  readonly maxMeanAbsoluteDifference?: number;
+  /** Fewest paired requests. */
+  readonly minPairedRequests: number;
+}
+
+/**
+ * Shadow report: when the build's plan says this run shadowed, copy the endpoint's capture prefix, then compare the
+ * two variants' answers captured since the build with `modelstack shadow-report`, which exits 1 below the thresholds.
+ * The step's input is the repository (for the CLI) with the build's output as `cdk.out/` (for the plan).
+ */
+export function shadowReportCommands(endpointName: string, thresholds: ShadowReportThresholds): string[] {
+  const plan = `cdk.out/${SHADOW_PLAN_FILE}`;
+  const out = SHADOW_REPORT_DIRECTORY;
+  const gate = [
+    `--min-paired ${thresholds.minPairedRequests}`,
+    ...(thresholds.minAgreement === undefined ? [] : [`--min-agreement ${thresholds.minAgreement}`]),
+    ...(thresholds.maxMeanAbsoluteDifference === undefined ? [] : [`--max-mean-difference ${thresholds.maxMeanAbsoluteDifference}`]),
+  ].join(' ');
+  return [
+    'npm ci --no-audit --no-fund',
+    `mkdir -p shadow-capture ${out}`,
+    `if node -e "process.exit(require('./${plan}').shadowing === true ? 0 : 1)"; then aws s3 sync "s3://$${RECORDS_BUCKET_VARIABLE}/capture/${endpointName}/" shadow-capture/ --only-show-errors; fi`,
+    `npx tsx bin/modelstack.ts shadow-report shadow-capture --plan ${plan} ${gate} --json ${out}/report.json --markdown ${out}/report.md`,
+  ];
 }
 
 /** What the gate compares. */

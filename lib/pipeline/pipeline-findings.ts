@@ -12,7 +12,11 @@ import { iam5ActionFinding, iam5ResolvedResourceFinding } from '../private/nag-f
 interface Statement {
   readonly Action?: string | string[];
   readonly Resource?: unknown;
+  readonly Condition?: { readonly StringLike?: Record<string, unknown>; readonly StringEquals?: Record<string, unknown> };
 }
+
+/** Actions that take no resource ARN: a state machine's X-Ray tracing and CloudWatch Logs delivery. */
+const TRACING_AND_LOG_DELIVERY = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|DeleteLogDelivery|DescribeLogGroups|DescribeResourcePolicies|GetLogDelivery|ListLogDeliveries|PutResourcePolicy|UpdateLogDelivery))$/;
 
 const ARTIFACT_ACTIONS = /^s3:(Abort|DeleteObject|GetBucket|GetObject|List)\*$/;
 const KEY_ACTIONS = /^kms:(GenerateDataKey|ReEncrypt)\*$/;
@@ -26,8 +30,22 @@ function actionReason(action: string): string | undefined {
   return undefined;
 }
 
-/** Why a wildcard resource is needed, or undefined when no reason applies. */
-function resourceReason(resource: string): string | undefined {
+/** Why a wildcard resource is needed, or undefined when no reason applies; `statement` is the one that grants it. */
+function resourceReason(resource: string, statement: Statement): string | undefined {
+  const actions = asList(statement.Action);
+  if (resource === '*' && actions.every((a) => typeof a === 'string' && TRACING_AND_LOG_DELIVERY.test(a))) {
+    return "The shadow wait's state machine traces to X-Ray and delivers its logs to its own log group; these actions take no resource ARN.";
+  }
+  if (/:states:.*:execution:.*ShadowWait.*:\*$/.test(resource)) return 'The shadow wait action describes the executions it starts of its one state machine; execution names are generated per run.';
+  if (/^arn:[^:]+:s3:::\*$/.test(resource) && actions.length === 1 && actions[0] === 's3:ListBucket' && /^capture\/[a-z0-9-]+\/\*$/.test(String(asList(statement.Condition?.StringLike?.['s3:prefix'])[0]))) {
+    return "The shadow report lists one endpoint's capture prefix (an s3:prefix condition), in the records bucket whose name is generated when the environment's stack is created.";
+  }
+  if (/^arn:[^:]+:s3:::\*\/capture\/[a-z0-9-]+\/\*$/.test(resource) && actions.length === 1 && actions[0] === 's3:GetObject') {
+    return "The shadow report reads one endpoint's capture files, in the records bucket whose name is generated when the environment's stack is created (and of this account only).";
+  }
+  if (/:kms:[^:]*:[^:]*:key\/\*$/.test(resource) && actions.length === 1 && actions[0] === 'kms:Decrypt' && /^s3\./.test(String(statement.Condition?.StringEquals?.['kms:ViaService'])) && statement.Condition?.StringEquals?.['aws:ResourceTag/modelstack:environment'] !== undefined) {
+    return "The shadow report decrypts capture files through S3 only (kms:ViaService), with the keys of the environment's stack (its tags); the key's id is generated when that stack is created.";
+  }
   if (/ArtifactsBucket[0-9A-F]{8}\.Arn>\/\*$/.test(resource)) return "The objects of the pipeline's own artifact bucket; artifact names are generated per execution.";
   if (/ArtifactsBucket[0-9A-F]{8}\.Arn>\/deployed\/[a-z0-9-]+\/\*$/.test(resource)) return "The record step writes the synth one environment last deployed, under that environment's prefix of the pipeline's own artifact bucket.";
   if (resource.includes(':log-group:/aws/codebuild/')) return "The log streams of this CodeBuild project's own log group; stream names are generated per build.";
@@ -64,7 +82,8 @@ function acknowledgePolicy(policy: iam.Policy): void {
     for (const resource of asList(statement.Resource)) {
       const id = iam5ResolvedResourceFinding(resource);
       const rendered = id.slice('AwsSolutions-IAM5[Resource::'.length, -1);
-      const reason = rendered.includes('*') ? resourceReason(rendered) : undefined;
+      // An environment-agnostic stack renders its account as `<AWS::AccountId>`, whose colons would split an ARN.
+      const reason = rendered.includes('*') ? resourceReason(rendered.replace(/<AWS::(\w+)>/g, '<AWS-$1>'), statement) : undefined;
       if (reason !== undefined) acknowledgements.set(id, reason);
     }
   }

@@ -46,3 +46,39 @@ export function verifyStatements(scope: Stack, location: StackLocation): iam.Pol
 export function recordStatements(artifactBucketArn: string, prefix: string): iam.PolicyStatement[] {
   return [new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`${artifactBucketArn}/${prefix}*`] })];
 }
+
+/** Where a shadow report reads: the environment's capture of one endpoint, and the records key through S3. */
+export interface CaptureLocation extends StackLocation {
+  /** The endpoint's name (generated at synth, so known here): its capture prefix is `capture/<name>/`. */
+  readonly endpointName: string;
+  /** The environment's name, as the stack tags its keys (`modelstack:environment`). */
+  readonly environment: string;
+  /** The model's name, as the stack tags its keys (`modelstack:model`). */
+  readonly modelName: string;
+}
+
+/**
+ * The shadow report copies the endpoint's capture files. The records bucket's name is generated when the
+ * environment's stack is created (it reaches the step as a stack output), so the grant names the endpoint's capture
+ * prefix in any bucket of the account; the records key is matched by the stack's tags and used through S3 only.
+ */
+export function shadowReportStatements(scope: Stack, location: CaptureLocation): iam.PolicyStatement[] {
+  const account = location.account ?? scope.account;
+  const prefix = `capture/${location.endpointName}/`;
+  const inAccount = { 's3:ResourceAccount': account };
+  return [
+    new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${scope.partition}:s3:::*`], conditions: { StringLike: { 's3:prefix': [`${prefix}*`] }, StringEquals: inAccount } }),
+    new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${scope.partition}:s3:::*/${prefix}*`], conditions: { StringEquals: inAccount } }),
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [Arn.format({ service: 'kms', resource: 'key', resourceName: '*', account, region: location.region, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }, scope)],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': `s3.${location.region}.amazonaws.com`,
+          'aws:ResourceTag/modelstack:environment': location.environment,
+          'aws:ResourceTag/modelstack:model': location.modelName,
+        },
+      },
+    }),
+  ];
+}

@@ -7,10 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { gateCommand } from '../../bin/commands/gate';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main, type CliContext } from '../../bin/modelstack';
 import type { StackReader } from '../../lib/pipeline/production-model';
+import { stackReader } from '../support/stack-reader';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 const BETTER = join(EXAMPLES, 'breast-cancer');
@@ -30,17 +30,6 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'modelstack-gate-'));
   dirs.push(dir);
   return dir;
-}
-
-/** A stubbed CloudFormation edge: DescribeStacks answers `answer` (or throws it), and the calls are recorded. */
-function stackReader(answer: { sha256?: string; error?: Error }): StackReader & { calls: string[] } {
-  const calls: string[] = [];
-  const send = (command: DescribeStacksCommand) => {
-    calls.push(command.input.StackName ?? '');
-    if (answer.error !== undefined) return Promise.reject(answer.error);
-    return Promise.resolve({ Stacks: [{ StackName: command.input.StackName, Outputs: [{ OutputKey: 'ModelSha256', OutputValue: answer.sha256 }] }] });
-  };
-  return { send, calls };
 }
 
 const gate = (reader: StackReader) => [(c: CliContext) => gateCommand(c, { cloudFormation: () => reader })];

@@ -5,35 +5,7 @@ import { AwsSolutionsChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessCheck
 import { compliancePacks } from '../../lib/compliance';
 import { joinAsSub } from '../../lib/pipeline/role-arn-subs';
 import { buildTestPipeline } from '../support/pipeline';
-
-interface Action {
-  readonly Name: string;
-  readonly RunOrder: number;
-  readonly ActionTypeId: { readonly Category: string; readonly Provider: string };
-  readonly Configuration?: Record<string, unknown>;
-}
-interface PipelineStage {
-  readonly Name: string;
-  readonly Actions: Action[];
-}
-
-function stagesOf(template: Template): PipelineStage[] {
-  const [pipeline] = Object.values(template.findResources('AWS::CodePipeline::Pipeline')) as Array<{ Properties: { Stages: PipelineStage[] } }>;
-  return pipeline.Properties.Stages;
-}
-
-/** The buildspec of the CodeBuild project whose step is named `step`. */
-function buildSpecOf(template: Template, step: string): { phases: { install?: Record<string, unknown>; build: { commands: string[] } }; env?: { 'exported-variables'?: string[] } } {
-  const projects = template.findResources('AWS::CodeBuild::Project', { Properties: { Description: Match.stringLikeRegexp(`${step}$`) } });
-  const [project] = Object.values(projects) as Array<{ Properties: { Source: { BuildSpec: string } } }>;
-  return JSON.parse(project.Properties.Source.BuildSpec) as ReturnType<typeof buildSpecOf>;
-}
-
-function policyOf(template: Template, pathPart: string): string {
-  const policies = template.findResources('AWS::IAM::Policy');
-  const [id] = Object.keys(policies).filter((key) => key.includes(pathPart));
-  return JSON.stringify(policies[id]);
-}
+import { buildSpecOf, policyOf, stagesOf, type Action } from '../support/pipeline-template';
 
 describe('Given a model pipeline for staging and a production-protected prod', () => {
   let stack: Stack;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { buildLintedStacks, classifyFindings, IGNORES_FILE, lintCfn, loadIgnores, type CfnLintFinding, type CfnLintIgnore } from '../../scripts/cfn-lint';
 import { ALL_ENVIRONMENTS } from '../support/configurations';
 import { PROJECT_ROOT, testApp } from '../support/app';
@@ -66,9 +67,13 @@ describe('Given a machine without Python 3', () => {
 });
 
 describe('Given the stacks npm run lint:cfn synthesizes', () => {
-  test('When they are built, then they are every environment and extra configuration, then the delivery pipeline stack', async () => {
+  test('When they are built, then they are every environment and extra configuration, the delivery pipeline stack and its shadow phase stack', async () => {
     const stacks = await buildLintedStacks(testApp());
-    expect(stacks).toHaveLength(Object.keys(ALL_ENVIRONMENTS).length + 1);
-    expect(stacks.at(-1)?.stackName).toBe('modelstack-breast-cancer-pipeline');
+    expect(stacks).toHaveLength(Object.keys(ALL_ENVIRONMENTS).length + 2);
+    expect(stacks.at(-2)?.stackName).toBe('modelstack-breast-cancer-pipeline');
+    // The shadow phase's staging: the same stack as the pipeline's staging, with a shadow variant.
+    expect(stacks.at(-1)?.stackName).toBe('Pipeline-staging-modelstack-breast-cancer-staging');
+    const configs = (stacks.at(-1)?.node.findAll() ?? []).filter((c): c is sagemaker.CfnEndpointConfig => c instanceof sagemaker.CfnEndpointConfig);
+    expect(configs.map((c) => c.shadowProductionVariants !== undefined)).toEqual([true]);
   });
 });

@@ -9,41 +9,16 @@ import { join } from 'node:path';
 import { main, type CliContext } from '../../../bin/modelstack';
 import { parseManifest } from '../../../lambda/core/manifest';
 import { loadModel, loadModelFromDirectory, type OnnxModel } from '../../../lambda/core/model';
-import { createInferenceApp } from '../../../lambda/serving/app';
-import type { InferenceApp } from '../../../lambda/serving/contract';
-import { captureFiles, readVariantRecords, type CaptureRecord } from '../../../lib/shadow/capture-records';
+import { captureFiles, readVariantRecords } from '../../../lib/shadow/capture-records';
 import { compareShadow } from '../../../lib/shadow/shadow-report';
+import { writeShadowCapture } from '../../support/shadow-capture';
 
 const IRIS = join(__dirname, '..', '..', '..', 'examples', 'iris');
 const rows = readFileSync(join(IRIS, 'test.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(',').slice(0, 4).join(','));
 
 let dir: string;
 let models: OnnxModel[] = [];
-const answers: { production: Array<{ label: string; probabilities: Record<string, number> }>; shadow: Array<{ label: string; probabilities: Record<string, number> }> } = { production: [], shadow: [] };
-
-async function invoke(app: InferenceApp, body: string, contentType: string): Promise<string> {
-  const response = await app.handle({ method: 'POST', path: '/invocations', headers: { 'content-type': contentType }, body });
-  return String(response.body);
-}
-
-function record(input: string, inputType: string, output: string, index: number, variant: string, withInferenceId: boolean): CaptureRecord {
-  return {
-    captureData: {
-      endpointInput: { observedContentType: inputType, mode: 'INPUT', data: input, encoding: inputType === 'text/csv' ? 'CSV' : 'JSON' },
-      // SageMaker base64-encodes outputs it does not treat as text; use both encodings.
-      endpointOutput:
-        index % 2 === 0
-          ? { observedContentType: 'application/json', mode: 'OUTPUT', data: output, encoding: 'JSON' }
-          : { observedContentType: 'application/json', mode: 'OUTPUT', data: Buffer.from(output).toString('base64'), encoding: 'BASE64' },
-    },
-    eventMetadata: {
-      eventId: `${variant}-${index}`,
-      inferenceTime: new Date(Date.UTC(2026, 11, 1, 20, 0, index)).toISOString(),
-      ...(withInferenceId ? { inferenceId: `req-${index}` } : {}),
-    },
-    eventVersion: '0',
-  };
-}
+let answers: Awaited<ReturnType<typeof writeShadowCapture>>;
 
 beforeAll(async () => {
   const production = await loadModelFromDirectory(IRIS);
@@ -52,26 +27,8 @@ beforeAll(async () => {
   manifestJson.input.features[3].scale.mean += 0.35;
   const candidate = await loadModel({ bytes: readFileSync(join(IRIS, 'model.onnx')), manifest: parseManifest(manifestJson) });
   models = [production, candidate];
-  const apps = { production: createInferenceApp({ model: production }), shadow: createInferenceApp({ model: candidate }) };
   dir = mkdtempSync(join(tmpdir(), 'modelstack-capture-'));
-  const lines: Record<'primary' | 'shadow', string[]> = { primary: [], shadow: [] };
-  for (const [index, row] of rows.entries()) {
-    // Half as CSV, half as JSON instances; half paired by inferenceId, half by identical input.
-    const csv = index % 2 === 0;
-    const [a, b, c, d] = row.split(',').map(Number);
-    const body = csv ? `${row}\n` : JSON.stringify({ instances: [[a, b, c, d]] });
-    const type = csv ? 'text/csv' : 'application/json';
-    for (const [variant, app] of [['primary', apps.production], ['shadow', apps.shadow]] as const) {
-      const output = await invoke(app, body, type);
-      answers[variant === 'primary' ? 'production' : 'shadow'].push(...(JSON.parse(output).predictions as typeof answers.production));
-      lines[variant].push(JSON.stringify(record(body, type, output, index, variant, index % 3 !== 0)));
-    }
-  }
-  for (const variant of ['primary', 'shadow'] as const) {
-    const hourDir = join(dir, 'capture', 'endpoint-1', variant, '2026', '12', '01', '20');
-    mkdirSync(hourDir, { recursive: true });
-    writeFileSync(join(hourDir, `${variant}-capture.jsonl`), `${lines[variant].join('\n')}\n`);
-  }
+  answers = await writeShadowCapture({ directory: dir, endpoint: 'endpoint-1', production, shadow: candidate, rows, start: new Date(Date.UTC(2026, 11, 1, 20, 0, 0)) });
 });
 
 afterAll(async () => {
