@@ -14,36 +14,27 @@ function tarballFiles(tarball: string): string[] {
   return run('tar', ['-tzf', tarball], PROJECT_ROOT).trim().split('\n').map((line) => line.replace(/^package\//, ''));
 }
 
+/**
+ * A CDK app of the user's own with no cdk.json (so none of this repository's feature flags), composing the
+ * constructs by hand in two stacks: ModelStore, LambdaInference and Monitoring; and a ModelEndpoint with batch scoring.
+ */
 const HAND_COMPOSED_APP = (modelDir: string) => `
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { LambdaInference, ModelFile, ModelStore, Monitoring } from 'modelstack';
+import { inspectModelArtifact, LambdaInference, ModelEndpoint, ModelFile, ModelStore, Monitoring } from 'modelstack';
 import { readManifest } from 'modelstack/runtime';
 
 async function main(): Promise<void> {
   const app = new App();
-  const stack = new Stack(app, 'HandComposed', { env: { region: 'eu-west-1' } });
   const modelDir = ${JSON.stringify(modelDir)};
+  const stack = new Stack(app, 'HandComposed', { env: { region: 'eu-west-1' } });
   const manifest = await readManifest(join(modelDir, 'model.json'));
   const store = new ModelStore(stack, 'Store', { modelName: manifest.name, model: ModelFile.fromPath(join(modelDir, 'model.onnx')) });
   const inference = new LambdaInference(stack, 'Inference', { store, manifest });
   new Monitoring(stack, 'Monitoring', { endpoint: inference, labels: manifest.task === 'regression' ? [] : manifest.output.labels });
-  app.synth();
-}
-void main();
-`;
-
-const BATCH_ENDPOINT_APP = (modelDir: string) => `
-import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
-import { inspectModelArtifact, ModelEndpoint } from 'modelstack';
-
-async function main(): Promise<void> {
-  const app = new App();
-  const stack = new Stack(app, 'WithBatch', { env: { region: 'eu-west-1' } });
-  const modelDir = ${JSON.stringify(modelDir)};
+  const withBatch = new Stack(app, 'WithBatch', { env: { region: 'eu-west-1' } });
   const model = await inspectModelArtifact(join(modelDir, 'model.onnx'), join(modelDir, 'model.json'));
-  new ModelEndpoint(stack, 'Model', { model, batch: { maxConcurrency: 2 } });
+  new ModelEndpoint(withBatch, 'Model', { model, batch: { maxConcurrency: 2 } });
   app.synth();
 }
 void main();
@@ -88,28 +79,28 @@ describe('Given the package packed and installed into a folder outside the repos
     expect(estimate).toMatch(/traffic \(config: prod\.traffic\): 10M requests a month/);
   });
 
-  test('When ModelStore, LambdaInference and Monitoring are composed by hand in an app of its own with no cdk.json, then it synthesizes', () => {
-    const app = join(install.root, 'hand');
-    mkdirSync(app);
-    symlinkSync(install.nodeModules, join(app, 'node_modules'));
-    writeFileSync(join(app, 'app.ts'), HAND_COMPOSED_APP(IRIS));
-    const outdir = join(app, 'cdk.out');
-    // No context at all: none of the feature flags this repository's cdk.json sets.
-    run('env', [`CDK_OUTDIR=${outdir}`, join(app, 'node_modules', '.bin', 'tsx'), 'app.ts'], app);
-    expect(existsSync(join(outdir, 'HandComposed.template.json'))).toBe(true);
-    const template = readFileSync(join(outdir, 'HandComposed.template.json'), 'utf8');
-    expect(template).toContain('AWS::Lambda::Function');
-  });
+  describe('and an app of its own with no cdk.json composing the constructs by hand', () => {
+    let outdir: string;
+    beforeAll(() => {
+      const app = join(install.root, 'hand');
+      mkdirSync(app);
+      symlinkSync(install.nodeModules, join(app, 'node_modules'));
+      writeFileSync(join(app, 'app.ts'), HAND_COMPOSED_APP(IRIS));
+      outdir = join(app, 'cdk.out');
+      // No context at all: none of the feature flags this repository's cdk.json sets.
+      run('env', [`CDK_OUTDIR=${outdir}`, join(app, 'node_modules', '.bin', 'tsx'), 'app.ts'], app);
+    }, 600_000);
 
-  test('When a ModelEndpoint with batch scoring is composed in an app of its own, then it synthesizes with the prebuilt batch handler', () => {
-    const app = join(install.root, 'with-batch');
-    mkdirSync(app);
-    symlinkSync(install.nodeModules, join(app, 'node_modules'));
-    writeFileSync(join(app, 'app.ts'), BATCH_ENDPOINT_APP(IRIS));
-    const outdir = join(app, 'cdk.out');
-    run('env', [`CDK_OUTDIR=${outdir}`, join(app, 'node_modules', '.bin', 'tsx'), 'app.ts'], app);
-    const template = readFileSync(join(outdir, 'WithBatch.template.json'), 'utf8');
-    expect(template).toContain('AWS::StepFunctions::StateMachine');
+    test('When ModelStore, LambdaInference and Monitoring are composed in a stack, then it synthesizes', () => {
+      expect(existsSync(join(outdir, 'HandComposed.template.json'))).toBe(true);
+      const template = readFileSync(join(outdir, 'HandComposed.template.json'), 'utf8');
+      expect(template).toContain('AWS::Lambda::Function');
+    });
+
+    test('When a ModelEndpoint with batch scoring is composed in a stack, then it synthesizes with the prebuilt batch handler', () => {
+      const template = readFileSync(join(outdir, 'WithBatch.template.json'), 'utf8');
+      expect(template).toContain('AWS::StepFunctions::StateMachine');
+    });
   });
 
   test('When `modelstack batch` scores a CSV on two workers from the installed package, then every row is scored in order', () => {

@@ -10,9 +10,12 @@ import { TEMPLATE_ONLY_CONTEXT } from './app';
 /**
  * A fresh App without any context but the one the CLI sets to skip bundling and staging
  * ({@link TEMPLATE_ONLY_CONTEXT}), which keeps esbuild and asset copies out of tests that only read templates.
+ * CloudFormation validation is off, as in `testApp()`: without cdk.json's flag it would only downgrade its findings
+ * to warnings in a report no test reads (and `--strict` does not count), and its engine costs seconds of CPU in
+ * each suite. It runs, as errors, on the shipped environments (`compliance.test.ts`).
  */
 export function standaloneApp(options: { readonly bundle?: boolean } = {}): App {
-  return new App(options.bundle === true ? {} : { context: { ...TEMPLATE_ONLY_CONTEXT } });
+  return new App({ builtinCloudFormationValidation: false, ...(options.bundle === true ? {} : { context: { ...TEMPLATE_ONLY_CONTEXT } }) });
 }
 
 /** A stack in a fresh {@link standaloneApp}. */
