@@ -12,6 +12,7 @@ import { jsonResponse } from './contract';
 import type { HttpRequest, HttpResponse } from './contract';
 import { envelopeError } from './errors';
 import { headerInferenceId, newInferenceId } from './inference-id';
+import { predictionsJson } from './predictions-json';
 import type { RequestState, RouteContext } from './route-context';
 
 /** CSV cells are text: numeric strings are numbers, blank cells are missing. */
@@ -24,7 +25,7 @@ export async function invocations(request: HttpRequest, app: RouteContext, state
   // now (unless capture keeps the inputs), so they die young rather than being promoted with every request in flight.
   const predictions = await app.ready().model.predict(batch);
   state.predictions = predictions;
-  const body = JSON.stringify({ predictions });
+  const body = predictionsJson(predictions);
   // The answer is also what capture stores as the output: serialized once.
   state.outputJson = body;
   return jsonResponse(200, body);

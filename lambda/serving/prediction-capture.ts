@@ -11,6 +11,7 @@ import { CAPTURED_CONTENT_TYPE } from '../records/record-format';
 import type { CaptureRecord } from '../records/record-format';
 import { capturedInstancesJson, capturePlan } from './captured-inputs';
 import type { InputForm } from './captured-inputs';
+import { predictionsJson } from './predictions-json';
 
 /** A captured prediction, serialized: one JSON Lines line (without its newline), and when it was made. */
 export interface CapturedLine {
@@ -92,7 +93,7 @@ export class PredictionCapture {
         endpointOutput: {
           observedContentType: CAPTURED_CONTENT_TYPE,
           mode: 'OUTPUT',
-          data: answered.outputJson ?? JSON.stringify({ predictions }),
+          data: answered.outputJson ?? predictionsJson(predictions),
           encoding: 'JSON',
         },
       },
