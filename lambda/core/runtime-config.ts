@@ -36,27 +36,16 @@ import type { S3DownloadTimeouts } from './model-source';
 import { CheckFailure } from './modelstack-error';
 
 import {
-  CONTAINER_ENV,
   DEFAULT_MAX_BATCH_SIZE,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_METRICS_NAMESPACE,
-  FUNCTION_URL_MAX_PAYLOAD_BYTES,
   MANIFEST_FILE_NAME,
   MAX_BATCH_SIZE_LIMIT,
   MAX_CONTAINER_WORKERS,
 } from './runtime-defaults';
 
 // The runtime's limits and names live in a module of their own, which a server reads without this one's schemas.
-export {
-  CONTAINER_ENV,
-  DEFAULT_MAX_BATCH_SIZE,
-  DEFAULT_MAX_PAYLOAD_BYTES,
-  DEFAULT_METRICS_NAMESPACE,
-  FUNCTION_URL_MAX_PAYLOAD_BYTES,
-  MANIFEST_FILE_NAME,
-  MAX_BATCH_SIZE_LIMIT,
-  MAX_CONTAINER_WORKERS,
-};
+export * from './runtime-defaults';
 
 /** The environment variables the runtime reads (the CDK construct sets all but the namespace default). */
 export const RUNTIME_ENV = {

@@ -2,11 +2,10 @@
  * The CLI turns V8's compile cache on (Node.js 22.1 and later), before its own modules and packages load.
  * This machine's Node.js may predate the API, so the child process below provides it and records the call.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { enableCompileCache } from '../../bin/compile-cache';
-
-const REPO = join(__dirname, '..', '..');
+import { PROJECT_ROOT } from '../support/app';
+import { runInFreshProcess } from '../support/fresh-process';
 
 describe('Given the compile cache', () => {
   test('When node:module has enableCompileCache, then it is called once, with the default directory', () => {
@@ -32,17 +31,10 @@ describe('Given the compile cache', () => {
       "const m = require('node:module');",
       'const seen = [];',
       'm.enableCompileCache = () => seen.push(Object.keys(require.cache).filter((k) => /commander|cli-contract|lambda/.test(k)).length);',
-      `require(${JSON.stringify(join(REPO, 'bin', 'modelstack.ts'))});`,
+      `require(${JSON.stringify(join(PROJECT_ROOT, 'bin', 'modelstack.ts'))});`,
       'process.stdout.write(JSON.stringify(seen));',
     ].join('\n');
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
-      cwd: REPO,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(result.stderr).toBe('');
     // Called once, when none of the CLI's other modules was loaded yet.
-    expect(JSON.parse(result.stdout)).toEqual([0]);
+    expect(JSON.parse(runInFreshProcess(script))).toEqual([0]);
   });
 });

@@ -4,24 +4,17 @@
  * `lambda/core/runtime-config`, which the Lambda function and the container read) are not among them: a server
  * needs only the runtime's limits and names (`lambda/core/runtime-defaults`).
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '../support/app';
+import { runInFreshProcess } from '../support/fresh-process';
 
-const REPO = join(__dirname, '..', '..');
 
 /** The modules, relative to the repository, that requiring `modulePath` (relative to it) loads in a fresh process. */
 function modulesLoadedBy(modulePath: string): string[] {
   const script =
-    `require(${JSON.stringify(join(REPO, modulePath))});` +
-    `process.stdout.write(JSON.stringify(Object.keys(require.cache).map((k) => require('node:path').relative(${JSON.stringify(REPO)}, k))));`;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
-    cwd: REPO,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  expect(result.stderr).toBe('');
-  return JSON.parse(result.stdout) as string[];
+    `require(${JSON.stringify(join(PROJECT_ROOT, modulePath))});` +
+    `process.stdout.write(JSON.stringify(Object.keys(require.cache).map((k) => require('node:path').relative(${JSON.stringify(PROJECT_ROOT)}, k))));`;
+  return JSON.parse(runInFreshProcess(script)) as string[];
 }
 
 describe('Given the serve command', () => {

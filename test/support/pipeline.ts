@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, Stage } from 'aws-cdk-lib';
+import { type App, CfnOutput, Duration, Stack, Stage } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ModelPipeline, type ModelPipelineProps } from '../../lib/model-pipeline';
@@ -32,10 +32,16 @@ function environmentStage(scope: Stack, name: string): Stage {
 }
 
 /** A pipeline stack (staging, then prod with production protection) and its ModelPipeline. */
-export function buildTestPipeline(overrides: Partial<ModelPipelineProps> = {}): { stack: Stack; pipeline: ModelPipeline } {
+/** The pipeline's stack in a test app, with the critical topic its failures notify. */
+function pipelineStack(): { app: App; stack: Stack; topic: sns.Topic } {
   const app = testApp();
   const stack = new Stack(app, 'Pipeline', { env: { account: '123456789012', region: 'eu-west-1' } });
   const topic = new sns.Topic(stack, 'Critical', { masterKey: new kms.Key(stack, 'TopicKey', { enableKeyRotation: true }) });
+  return { app, stack, topic };
+}
+
+export function buildTestPipeline(overrides: Partial<ModelPipelineProps> = {}): { stack: Stack; pipeline: ModelPipeline } {
+  const { stack, topic } = pipelineStack();
   const pipeline = new ModelPipeline(stack, 'ModelPipeline', {
     connectionArn: CONNECTION_ARN,
     repository: 'example-org/modelstack',
@@ -58,9 +64,7 @@ export const SHADOW_ENDPOINT_NAME = 'env-staging-modelstack-model-staging-endpoi
  * records bucket output, 2 hours, at least 95% agreement over at least 100 paired requests.
  */
 export function buildShadowTestPipeline(overrides: Partial<ModelPipelineShadowPhase> = {}, stagingProtected = false): { stack: Stack; pipeline: ModelPipeline } {
-  const app = testApp();
-  const stack = new Stack(app, 'Pipeline', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const topic = new sns.Topic(stack, 'Critical', { masterKey: new kms.Key(stack, 'TopicKey', { enableKeyRotation: true }) });
+  const { app, stack, topic } = pipelineStack();
   const shadowStage = new Stage(app, 'Env-staging-shadow', { env: { account: '123456789012', region: 'eu-west-1' } });
   const shadowStack = new Stack(shadowStage, 'modelstack-model-staging', { stackName: 'Env-staging-modelstack-model-staging' });
   const records = new CfnOutput(shadowStack, 'RecordsBucketName', { value: 'stand-in-records-bucket' });
