@@ -201,9 +201,9 @@ export class TemplateGraph {
       .map(([id]) => id);
   }
 
-  /** The production variants of an endpoint config. */
-  public variantsOf(configId: string): Array<{ readonly [key: string]: CfnValue }> {
-    return asList(this.resource(configId)?.Properties?.ProductionVariants)
+  /** The production variants of an endpoint config, or its shadow variants. */
+  public variantsOf(configId: string, kind: 'ProductionVariants' | 'ShadowProductionVariants' = 'ProductionVariants'): Array<{ readonly [key: string]: CfnValue }> {
+    return asList(this.resource(configId)?.Properties?.[kind])
       .map((variant) => asObject(variant))
       .filter((variant): variant is NonNullable<typeof variant> => variant !== undefined);
   }

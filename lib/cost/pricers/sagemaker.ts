@@ -182,6 +182,13 @@ export function priceSageMakerEndpoint(logicalId: string, _resource: CfnResource
     if (typeof result === 'string') return unpriced(result);
     lines.push(...result);
   }
+  // A shadow variant runs its own instances on a copy of the traffic, for as long as the config has it.
+  for (const [index, variant] of context.graph.variantsOf(configId, 'ShadowProductionVariants').entries()) {
+    const name = literalString(variant.VariantName, context.graph.template) ?? `shadow${index + 1}`;
+    const result = instanceLines(context, logicalId, name, variant);
+    if (typeof result === 'string') return unpriced(`shadow ${result}`);
+    lines.push(...result.map((line) => ({ ...line, description: `shadow ${line.description}` })));
+  }
   const processedGb = (requests * (context.traffic.meanPayloadBytes + context.traffic.meanResponseBytes)) / BYTES_PER_GB;
   lines.push(
     {

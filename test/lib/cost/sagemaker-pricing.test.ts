@@ -1,14 +1,19 @@
 /**
  * SageMaker endpoints priced from templates synthesized from real constructs: instance
- * variants with auto-scaling and data capture, serverless variants with and without provisioned concurrency.
+ * variants with auto-scaling and data capture, serverless variants with and without provisioned concurrency, shadow
+ * variants.
  * Every expectation is computed here from the table's unit prices and the traffic profile.
  */
 import type { Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { BYTES_PER_GB, DATA_CAPTURE_RECORD_OVERHEAD_BYTES, HOURS_PER_MONTH, SECONDS_PER_MONTH } from '../../../lib/cost/assumptions';
+import { stackFromTemplate } from '../../../lib/cost/cloud-assembly';
 import { estimateStack } from '../../../lib/cost/estimate';
+import { SageMakerInstanceType } from '../../../lib/sagemaker/instance-type';
 import { expectWithinOnePercent, lineOf, PRICES, synthesized, traffic, unitPrice } from '../../support/cost';
+import { createSageMaker, MANIFEST, MODEL } from '../../support/sagemaker';
 
 const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/modelstack:latest';
 
@@ -149,5 +154,22 @@ describe('Given a serverless endpoint (2048 MB, at most 20 concurrent)', () => {
     expect(lineOf(estimate, 'Endpoint', 'log-ingestion').quantity.expected).toBeGreaterThan(0);
     // Latency, BatchSize, ModelLoadTime and one Predictions metric per label.
     expect(lineOf(estimate, 'Endpoint', 'custom-metrics').quantity.expected).toBe(3 + 3);
+  });
+});
+
+describe('Given a SageMakerInference with its candidate as a shadow variant on one ml.m6i.large', () => {
+  const { stack } = createSageMaker({
+    shadowVariant: { model: MODEL, manifest: { ...MANIFEST, version: '1.1.0' }, instanceType: SageMakerInstanceType.of('ml.m6i.large'), samplingPercentage: 50 },
+  });
+  const estimate = estimateStack(stackFromTemplate('Shadowed', Template.fromStack(stack).toJSON(), 'us-east-1'), { prices: PRICES, traffic: traffic({ requestsPerMonth: 1_000_000 }) });
+
+  test("When estimated, then the shadow variant's instances run all month beside the production variant's, named as the shadow's", () => {
+    const endpoint = estimate.lineItems.filter((item) => item.resourceType === 'AWS::SageMaker::Endpoint');
+    const shadow = endpoint.find((item) => item.id === 'instances:shadow');
+    expect(shadow).toMatchObject({ kind: 'fixed', priceKey: 'sagemaker.instance.ml.m6i.large', description: 'shadow variant shadow: ml.m6i.large instances' });
+    expect(shadow?.quantity).toEqual({ expected: HOURS_PER_MONTH, worstCase: HOURS_PER_MONTH });
+    expect(shadow?.usd.expected).toBeCloseTo(HOURS_PER_MONTH * unitPrice('sagemaker.instance.ml.m6i.large'), 6);
+    expect(endpoint.some((item) => item.id === 'instances:primary')).toBe(true);
+    expect(estimate.unpriced).toEqual([]);
   });
 });
