@@ -18,13 +18,13 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { REJECT_REASONS, type RejectReason } from '../lambda/serving/metric-names';
 import type { IInferenceEndpoint } from './inference-endpoint';
-import type { AlarmDefinition } from './monitoring/alarm-definition';
+import { definitionAlarmProps, type AlarmDefinition } from './monitoring/alarm-definition';
 import { AlarmTopics } from './monitoring/alarm-topics';
 import { buildDashboard } from './monitoring/dashboard';
 import { DRIFT_DEFAULTS, driftMonitoring, labelShareBand, MAX_DRIFT_LABELS, meanValueBand, type DriftGraph, type DriftOptions, type PredictionBaseline, type ResolvedDriftOptions } from './monitoring/drift';
 import { DEFAULT_ALARMED_REASONS, endpointAlarms, platformAlarms } from './monitoring/endpoint-alarms';
 import { ALARM_SEVERITIES, type AlarmSeverity, type PlatformMetric } from './monitoring/platform-metric';
-import { resolveSeverityOptions, severityTitle, type ResolvedSeverityOptions, type SeverityAlarmOptions } from './monitoring/severity-options';
+import { resolveSeverityOptions, type ResolvedSeverityOptions, type SeverityAlarmOptions } from './monitoring/severity-options';
 import { PropsValidator } from './props-validation';
 
 export type { AlarmDefinition } from './monitoring/alarm-definition';
@@ -34,8 +34,6 @@ export { DEFAULT_ALARMED_REASONS } from './monitoring/endpoint-alarms';
 export { ALARM_SEVERITIES, type AlarmSeverity, type PlatformMetric, type PlatformMetricGroup, type PlatformThresholds } from './monitoring/platform-metric';
 export { SEVERITY_DEFAULTS, type SeverityAlarmOptions } from './monitoring/severity-options';
 
-/** CloudWatch alarm descriptions hold at most 1024 characters. */
-const MAX_DESCRIPTION = 1024;
 /** CloudWatch evaluates at most one day of periods (period × evaluation periods). */
 const MAX_EVALUATION_SECONDS = 86_400;
 
@@ -197,19 +195,8 @@ export class Monitoring extends Construct {
   }
 
   private createAlarm(scope: Construct, definition: AlarmDefinition): cloudwatch.Alarm {
-    const title = severityTitle(definition.severity);
-    const description = `[${definition.severity}] ${definition.meaning} Runbook: ${definition.runbook}`;
-    const alarm = new cloudwatch.Alarm(scope, `${definition.id}-${title}`, {
-      alarmName: `${Stack.of(this).stackName}-${definition.id}-${title}`,
-      alarmDescription: description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION - 3)}...` : description,
-      metric: definition.metric,
-      threshold: definition.threshold,
-      comparisonOperator: definition.comparisonOperator,
-      evaluationPeriods: definition.evaluationPeriods,
-      datapointsToAlarm: definition.datapointsToAlarm,
-      treatMissingData: definition.treatMissingData,
-      actionsEnabled: true,
-    });
+    const { id, props } = definitionAlarmProps(definition);
+    const alarm = new cloudwatch.Alarm(scope, id, { ...props, alarmName: `${Stack.of(this).stackName}-${id}`, actionsEnabled: true });
     const topic = new actions.SnsAction(this.topics.topic(definition.severity));
     alarm.addAlarmAction(topic);
     alarm.addOkAction(topic);

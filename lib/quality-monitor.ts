@@ -30,9 +30,8 @@ import { BUNDLE_ENTRY_FILE, PROJECT_ROOT } from './bundling/runtime-bundle';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import type { IInferenceEndpoint } from './inference-endpoint';
 import { ManagedPolicyRole } from './managed-policy-role';
-import type { AlarmDefinition } from './monitoring/alarm-definition';
+import { definitionAlarmProps, type AlarmDefinition } from './monitoring/alarm-definition';
 import type { AlarmSeverity } from './monitoring/platform-metric';
-import { severityTitle } from './monitoring/severity-options';
 import type { IPredictionRecords } from './prediction-records-interface';
 import { iam5ResourceFinding } from './private/nag-findings';
 import { PropsValidator } from './props-validation';
@@ -253,16 +252,8 @@ export class QualityMonitor extends Construct {
     definitions.push(this.jobFailureAlarm());
     const scope = new Construct(this, 'Alarms');
     return definitions.map((definition) => {
-      const title = severityTitle(definition.severity);
-      const alarm = new cloudwatch.Alarm(scope, `${definition.id}-${title}`, {
-        alarmDescription: `[${definition.severity}] ${definition.meaning} Runbook: ${definition.runbook}`.slice(0, 1024),
-        metric: definition.metric,
-        threshold: definition.threshold,
-        comparisonOperator: definition.comparisonOperator,
-        evaluationPeriods: definition.evaluationPeriods,
-        datapointsToAlarm: definition.datapointsToAlarm,
-        treatMissingData: definition.treatMissingData,
-      });
+      const { id, props: alarmProps } = definitionAlarmProps(definition);
+      const alarm = new cloudwatch.Alarm(scope, id, alarmProps);
       const topic = props.topics.tryTopic(definition.severity) ?? props.topics.tryTopic(definition.severity === 'critical' ? 'warning' : 'critical');
       if (topic !== undefined) {
         alarm.addAlarmAction(new actions.SnsAction(topic));

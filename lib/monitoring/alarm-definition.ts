@@ -5,6 +5,10 @@
  */
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { AlarmSeverity } from './platform-metric';
+import { severityTitle } from './severity-options';
+
+/** CloudWatch alarm descriptions hold at most 1024 characters. */
+const MAX_DESCRIPTION = 1024;
 
 /** One alarm to create. */
 export interface AlarmDefinition {
@@ -26,6 +30,26 @@ export interface AlarmDefinition {
   readonly meaning: string;
   /** One sentence: what to do. */
   readonly runbook: string;
+}
+
+/**
+ * The construct id (`<id>-<Severity>`) and the properties of the alarm of `definition`: its meaning and runbook as the
+ * description (cut to CloudWatch's limit), its metric and its thresholds. The caller adds its name and actions.
+ */
+export function definitionAlarmProps(definition: AlarmDefinition): { readonly id: string; readonly props: cloudwatch.AlarmProps } {
+  const description = `[${definition.severity}] ${definition.meaning} Runbook: ${definition.runbook}`;
+  return {
+    id: `${definition.id}-${severityTitle(definition.severity)}`,
+    props: {
+      alarmDescription: description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION - 3)}...` : description,
+      metric: definition.metric,
+      threshold: definition.threshold,
+      comparisonOperator: definition.comparisonOperator,
+      evaluationPeriods: definition.evaluationPeriods,
+      datapointsToAlarm: definition.datapointsToAlarm,
+      treatMissingData: definition.treatMissingData,
+    },
+  };
 }
 
 /**

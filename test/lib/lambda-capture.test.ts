@@ -4,22 +4,20 @@
  * Logs decompression and message extraction (no transform function) writes them under capture/<function>/live/<hour>/
  * of the endpoint's records, with narrow roles; SageMaker writes into the same kind of records; both synthesize clean.
  */
-import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CAPTURE_LOG_FILTER } from '../../lambda/records/log-line-sink';
 import type { LambdaInference } from '../../lib/lambda-inference';
-import { inspectModelArtifact, type ModelArtifact } from '../../lib/model-artifact';
+import type { ModelArtifact } from '../../lib/model-artifact';
 import { ModelEndpoint, type ModelEndpointProps } from '../../lib/model-endpoint';
 import { ServingPlatform } from '../../lib/serving-platform';
-import { PROJECT_ROOT } from '../support/app';
 import { standaloneStack, strictSynthProblems } from '../support/standalone';
+import { exampleArtifact } from '../support/example-artifact';
 
-const EXAMPLE = path.join(PROJECT_ROOT, 'examples', 'breast-cancer');
 let model: ModelArtifact;
 beforeAll(async () => {
-  model = await inspectModelArtifact(path.join(EXAMPLE, 'model.onnx'), path.join(EXAMPLE, 'model.json'));
+  model = await exampleArtifact();
 });
 
 function endpoint(props: Partial<ModelEndpointProps> = {}) {

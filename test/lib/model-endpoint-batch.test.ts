@@ -2,20 +2,18 @@
  * ModelEndpoint's optional batch scoring: built from the endpoint's own store, warning topic, dashboard and live
  * concurrency, and on SageMaker optionally as a Batch Transform job on the endpoint's model.
  */
-import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { inspectModelArtifact, type ModelArtifact } from '../../lib/model-artifact';
+import type { ModelArtifact } from '../../lib/model-artifact';
 import { ModelEndpoint, type ModelEndpointProps } from '../../lib/model-endpoint';
 import { PropsValidationError } from '../../lib/props-validation';
 import { SageMakerInference } from '../../lib/sagemaker-inference';
 import { ServingPlatform } from '../../lib/serving-platform';
-import { PROJECT_ROOT } from '../support/app';
 import { standaloneStack } from '../support/standalone';
+import { exampleArtifact } from '../support/example-artifact';
 
-const EXAMPLE = path.join(PROJECT_ROOT, 'examples', 'breast-cancer');
 let model: ModelArtifact;
 beforeAll(async () => {
-  model = await inspectModelArtifact(path.join(EXAMPLE, 'model.onnx'), path.join(EXAMPLE, 'model.json'));
+  model = await exampleArtifact();
 });
 
 function endpoint(props: Partial<ModelEndpointProps>) {

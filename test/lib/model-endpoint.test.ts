@@ -2,21 +2,19 @@
  * ModelEndpoint, the composition for users without modelstack's config: in a fresh app with no cdk.json, on both
  * platforms, strict and compliant with its defaults, wired like the shipped environments.
  */
-import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RolloutStrategy } from '../../lib/lambda-rollout';
-import { inspectModelArtifact, type ModelArtifact } from '../../lib/model-artifact';
+import type { ModelArtifact } from '../../lib/model-artifact';
 import { ModelEndpoint, type ModelEndpointProps } from '../../lib/model-endpoint';
 import { NetworkPlacement } from '../../lib/network-placement';
 import { ServingPlatform } from '../../lib/serving-platform';
-import { PROJECT_ROOT } from '../support/app';
 import { standaloneStack, strictSynthProblems } from '../support/standalone';
+import { exampleArtifact } from '../support/example-artifact';
 
-const EXAMPLE = path.join(PROJECT_ROOT, 'examples', 'breast-cancer');
 let model: ModelArtifact;
 beforeAll(async () => {
-  model = await inspectModelArtifact(path.join(EXAMPLE, 'model.onnx'), path.join(EXAMPLE, 'model.json'));
+  model = await exampleArtifact();
 });
 
 function endpoint(props: Partial<ModelEndpointProps> = {}) {

@@ -14,21 +14,11 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { RETRAINING_SIGNAL_DETAIL_TYPE, RETRAINING_SIGNAL_SOURCE } from '../../lib/retraining-signals';
 import { applyInputTransformer, buildSignals, definitionOf, exampleSignal, type SignalsFixture } from '../support/retraining';
+import '../support/promise-with-resolvers';
 // asl-validator ships no types: one function from definition to { isValid, errors }.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errors: Array<{ message: string }> };
 
-// aws-local-stepfunctions 3 uses Promise.withResolvers (ES2024, Node 22); the project supports Node 20.
-const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
-promiseStatics.withResolvers ??= () => {
-  let resolve: (value: unknown) => void = () => undefined;
-  let reject: (reason: unknown) => void = () => undefined;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
 
 type Json = Record<string, unknown>;
 interface Entry {

@@ -40,20 +40,26 @@ function pipelineStack(): { app: App; stack: Stack; topic: sns.Topic } {
   return { app, stack, topic };
 }
 
-export function buildTestPipeline(overrides: Partial<ModelPipelineProps> = {}): { stack: Stack; pipeline: ModelPipeline } {
-  const { stack, topic } = pipelineStack();
-  const pipeline = new ModelPipeline(stack, 'ModelPipeline', {
+type PipelineEnvironment = ModelPipelineProps['environments'][number];
+
+/** The two-environment test pipeline (staging, then protected prod) in `stack`, staging with `staging`'s settings. */
+function twoEnvironmentPipeline(stack: Stack, topic: sns.Topic, staging: Partial<PipelineEnvironment>, overrides: Partial<ModelPipelineProps> = {}): ModelPipeline {
+  return new ModelPipeline(stack, 'ModelPipeline', {
     connectionArn: CONNECTION_ARN,
     repository: 'example-org/modelstack',
     modelDirectory: 'examples/breast-cancer',
     notificationTopic: topic,
     environments: [
-      { name: 'staging', stage: environmentStage(stack, 'staging'), stackName: 'Env-staging-modelstack-model-staging', region: 'eu-west-1' },
+      { name: 'staging', stage: environmentStage(stack, 'staging'), stackName: 'Env-staging-modelstack-model-staging', region: 'eu-west-1', ...staging },
       { name: 'prod', stage: environmentStage(stack, 'prod'), stackName: 'Env-prod-modelstack-model-prod', region: 'eu-west-1', production: true },
     ],
     ...overrides,
   });
-  return { stack, pipeline };
+}
+
+export function buildTestPipeline(overrides: Partial<ModelPipelineProps> = {}): { stack: Stack; pipeline: ModelPipeline } {
+  const { stack, topic } = pipelineStack();
+  return { stack, pipeline: twoEnvironmentPipeline(stack, topic, {}, overrides) };
 }
 
 /** The endpoint name of the shadow test pipeline's staging (its capture prefix is `capture/<name>/`). */
@@ -78,15 +84,5 @@ export function buildShadowTestPipeline(overrides: Partial<ModelPipelineShadowPh
     modelName: 'breast-cancer',
     ...overrides,
   };
-  const pipeline = new ModelPipeline(stack, 'ModelPipeline', {
-    connectionArn: CONNECTION_ARN,
-    repository: 'example-org/modelstack',
-    modelDirectory: 'examples/breast-cancer',
-    notificationTopic: topic,
-    environments: [
-      { name: 'staging', stage: environmentStage(stack, 'staging'), stackName: 'Env-staging-modelstack-model-staging', region: 'eu-west-1', shadow, production: stagingProtected },
-      { name: 'prod', stage: environmentStage(stack, 'prod'), stackName: 'Env-prod-modelstack-model-prod', region: 'eu-west-1', production: true },
-    ],
-  });
-  return { stack, pipeline };
+  return { stack, pipeline: twoEnvironmentPipeline(stack, topic, { shadow, production: stagingProtected }) };
 }

@@ -23,20 +23,10 @@ import { runtimeConfigFromEnv } from '../../../lambda/core/runtime-config';
 import { synthBatch } from '../../support/batch';
 import { EXAMPLE } from '../../support/sagemaker';
 import { startLocalS3, type LocalS3 } from '../../support/s3rver';
+import '../../support/promise-with-resolvers';
 
 const BUCKET = 'batch-data';
 
-// aws-local-stepfunctions 3 uses Promise.withResolvers (ES2024, Node 22); the project supports Node 20.
-const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
-promiseStatics.withResolvers ??= () => {
-  let resolve: (value: unknown) => void = () => undefined;
-  let reject: (reason: unknown) => void = () => undefined;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
 type Json = Record<string, unknown>;
 
 /** The template's definition with CloudFormation references replaced by plausible literal values. */

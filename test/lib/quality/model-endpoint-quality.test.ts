@@ -8,16 +8,16 @@ import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { TrainingProfileSchema } from '../../../lambda/records/training-profile';
-import { inspectModelArtifact, type ModelArtifact } from '../../../lib/model-artifact';
+import type { ModelArtifact } from '../../../lib/model-artifact';
 import { ModelEndpoint } from '../../../lib/model-endpoint';
-import { PROJECT_ROOT } from '../../support/app';
 import { TestPredictionRecords } from '../../support/prediction-records-bucket';
 import { standaloneStack, strictSynthProblems } from '../../support/standalone';
+import { BREAST_CANCER_EXAMPLE, exampleArtifact } from '../../support/example-artifact';
 
-const EXAMPLE = path.join(PROJECT_ROOT, 'examples', 'breast-cancer');
+const EXAMPLE = BREAST_CANCER_EXAMPLE;
 let model: ModelArtifact;
 beforeAll(async () => {
-  model = await inspectModelArtifact(path.join(EXAMPLE, 'model.onnx'), path.join(EXAMPLE, 'model.json'));
+  model = await exampleArtifact();
 });
 
 describe('Given a ModelEndpoint with quality on a records bucket', () => {
