@@ -67,6 +67,68 @@ function skipWhitespace(b: Uint8Array, pos: number): number {
   return pos;
 }
 
+/** Where the last number {@link numberAt} read ends (a second result without allocating one). */
+let numberEnd = 0;
+
+/**
+ * The JSON number at `start` of `b`, the double `JSON.parse` gives for it, with {@link numberEnd} past it; NaN when
+ * no JSON number starts there.
+ */
+function numberAt(b: Buffer, start: number): number {
+  let pos = start;
+  const negative = b[pos] === MINUS;
+  if (negative) pos++;
+  let c = b[pos];
+  let mantissa = 0;
+  let scale = 0;
+  if (c === ZERO) {
+    c = b[++pos];
+  } else if (c >= ONE && c <= NINE) {
+    do {
+      mantissa = mantissa * 10 + (c - ZERO);
+      c = b[++pos];
+    } while (c >= ZERO && c <= NINE);
+  } else {
+    return NaN;
+  }
+  if (c === DOT) {
+    c = b[++pos];
+    if (!(c >= ZERO && c <= NINE)) return NaN;
+    do {
+      mantissa = mantissa * 10 + (c - ZERO);
+      scale++;
+      c = b[++pos];
+    } while (c >= ZERO && c <= NINE);
+  }
+  let exponent = 0;
+  if (c === LOWER_E || c === UPPER_E) {
+    c = b[++pos];
+    const negativeExponent = c === MINUS;
+    if (c === MINUS || c === PLUS) c = b[++pos];
+    if (!(c >= ZERO && c <= NINE)) return NaN;
+    do {
+      if (exponent < MAX_READ_EXPONENT) exponent = exponent * 10 + (c - ZERO);
+      c = b[++pos];
+    } while (c >= ZERO && c <= NINE);
+    if (negativeExponent) exponent = -exponent;
+  }
+  numberEnd = pos;
+  const power = exponent - scale;
+  // The mantissa was read exactly if it ends below 2^53: it only grew, and rounding never takes a sum below 2^53.
+  if (mantissa < EXACT_MANTISSA && power >= -MAX_EXACT_POWER && power <= MAX_EXACT_POWER) {
+    const x = power >= 0 ? mantissa * POWERS_OF_TEN[power] : mantissa / POWERS_OF_TEN[-power];
+    return negative ? -x : x;
+  }
+  return Number(b.toString('latin1', start, pos));
+}
+
+/** The whole of `bytes` read as one JSON number as the decoder reads it; NaN unless it is exactly one. */
+export function jsonNumber(bytes: Uint8Array): number {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const x = numberAt(b, 0);
+  return numberEnd === b.length ? x : NaN;
+}
+
 /** A feature name the decoder can match byte for byte: no character JSON must escape, no U+FFFD, well-formed. */
 function matchable(name: string): boolean {
   if (Buffer.from(name, 'utf8').toString('utf8') !== name) return false;
@@ -172,7 +234,8 @@ export class InstancesDecoder {
       expected = f + 1;
       pos = skipWhitespace(b, this.pos);
       if (b[pos] !== COLON) return false;
-      const x = this.number(skipWhitespace(b, pos + 1));
+      const x = numberAt(b, skipWhitespace(b, pos + 1));
+      this.pos = numberEnd;
       if (x !== x || !this.rules.putNumber(f, x, row, this.out)) return false;
       pos = skipWhitespace(b, this.pos);
       const separator = b[pos++];
@@ -191,7 +254,8 @@ export class InstancesDecoder {
     const n = this.n;
     let pos = this.pos + 1;
     for (let f = 0; f < n; f++) {
-      const x = this.number(skipWhitespace(b, pos));
+      const x = numberAt(b, skipWhitespace(b, pos));
+      this.pos = numberEnd;
       if (x !== x || !this.rules.putNumber(f, x, row, this.out)) return false;
       pos = skipWhitespace(b, this.pos);
       const separator = b[pos++];
@@ -234,56 +298,6 @@ export class InstancesDecoder {
     this.pos = end + 1;
     // Invalid UTF-8 decodes to U+FFFD, which no matchable name has: a match is the name's own bytes.
     return this.rules.index.get(b.toString('utf8', at, end)) ?? -1;
-  }
-
-  /** The JSON number at `start`, as `JSON.parse` reads it, and `pos` past it; NaN to give up (not a JSON number). */
-  private number(start: number): number {
-    const b = this.bytes;
-    let pos = start;
-    const negative = b[pos] === MINUS;
-    if (negative) pos++;
-    let c = b[pos];
-    let mantissa = 0;
-    let scale = 0;
-    if (c === ZERO) {
-      c = b[++pos];
-    } else if (c >= ONE && c <= NINE) {
-      do {
-        mantissa = mantissa * 10 + (c - ZERO);
-        c = b[++pos];
-      } while (c >= ZERO && c <= NINE);
-    } else {
-      return NaN;
-    }
-    if (c === DOT) {
-      c = b[++pos];
-      if (!(c >= ZERO && c <= NINE)) return NaN;
-      do {
-        mantissa = mantissa * 10 + (c - ZERO);
-        scale++;
-        c = b[++pos];
-      } while (c >= ZERO && c <= NINE);
-    }
-    let exponent = 0;
-    if (c === LOWER_E || c === UPPER_E) {
-      c = b[++pos];
-      const negativeExponent = c === MINUS;
-      if (c === MINUS || c === PLUS) c = b[++pos];
-      if (!(c >= ZERO && c <= NINE)) return NaN;
-      do {
-        if (exponent < MAX_READ_EXPONENT) exponent = exponent * 10 + (c - ZERO);
-        c = b[++pos];
-      } while (c >= ZERO && c <= NINE);
-      if (negativeExponent) exponent = -exponent;
-    }
-    this.pos = pos;
-    const power = exponent - scale;
-    // The mantissa was read exactly if it ends below 2^53: it only grew, and rounding never takes a sum below 2^53.
-    if (mantissa < EXACT_MANTISSA && power >= -MAX_EXACT_POWER && power <= MAX_EXACT_POWER) {
-      const x = power >= 0 ? mantissa * POWERS_OF_TEN[power] : mantissa / POWERS_OF_TEN[-power];
-      return negative ? -x : x;
-    }
-    return Number(b.toString('latin1', start, pos));
   }
 
   /** Whitespace, then `byte`: true and past it, or false. */
