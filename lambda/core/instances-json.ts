@@ -57,6 +57,8 @@ const POWERS_OF_TEN = Float64Array.from({ length: MAX_EXACT_POWER + 1 }, (_, i) 
 /** Exponents are read as numbers up to here; past it the power is far beyond the exact case anyway. */
 const MAX_READ_EXPONENT = 1e15;
 const INITIAL_ROWS = 64;
+/** Most cells kept between requests (256 KiB): a batch-64 request of 1,000 features fits. */
+const MAX_KEPT_CELLS = 65_536;
 const NO_BYTES = Buffer.alloc(0);
 const NO_VIEW = new DataView(new ArrayBuffer(0));
 
@@ -129,6 +131,10 @@ export function jsonNumber(bytes: Uint8Array): number {
   return numberEnd === b.length ? x : NaN;
 }
 
+function emptyCells(): BatchBuffers {
+  return { count: 0, flat: new Float32Array(0), numeric: [], text: [] };
+}
+
 /** A feature name the decoder can match byte for byte: no character JSON must escape, no U+FFFD, well-formed. */
 function matchable(name: string): boolean {
   if (Buffer.from(name, 'utf8').toString('utf8') !== name) return false;
@@ -151,7 +157,7 @@ export class InstancesDecoder {
   private readonly seenIn: Uint32Array;
   private objectStamp = 0;
   /** Row-major cells, reused across requests and copied out at the exact size. */
-  private out: BatchBuffers = { count: 0, flat: new Float32Array(0), numeric: [], text: [] };
+  private out: BatchBuffers = emptyCells();
   private bytes: Buffer = NO_BYTES;
   private view: DataView = NO_VIEW;
   private pos = 0;
@@ -184,6 +190,8 @@ export class InstancesDecoder {
     } finally {
       this.bytes = NO_BYTES;
       this.view = NO_VIEW;
+      // Cells for an unusually large batch are not kept for the next request.
+      if ((this.out.flat as Float32Array).length > MAX_KEPT_CELLS) this.out = emptyCells();
     }
   }
 

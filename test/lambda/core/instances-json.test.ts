@@ -113,6 +113,13 @@ describe('InstancesDecoder: bodies it decodes, bit for bit as the general path',
     expectDecoded(body(Array.from({ length: 90 }, (_, i) => ({ ...ROW, a: i }))));
     expectDecoded(body([ROW]));
   });
+
+  it('decodes a batch larger than the cells it keeps between requests, and the next one after it', () => {
+    const limits = { ...LIMITS, maxInstances: 20_000 };
+    const large = body(Array.from({ length: 12_000 }, (_, i) => ({ ...ROW, a: i })));
+    expect(fastPath(preparer, large, limits)).toEqual(generalPath(preparer, large, limits));
+    expectDecoded(body([ROW, ROW]));
+  });
 });
 
 describe('InstancesDecoder: falls back to the general path', () => {
