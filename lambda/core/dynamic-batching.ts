@@ -40,9 +40,12 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-/** Whether every input's first dimension is free (symbolic): the model takes any number of rows. */
+/**
+ * Whether the model takes any number of rows: no input has a fixed first dimension (a symbolic one, or an unknown
+ * shape, which the runtime already feeds with each request's rows).
+ */
 export function takesAnyBatch(signature: ModelSignature): boolean {
-  return signature.inputs.length > 0 && signature.inputs.every((input) => typeof input.shape[0] === 'string');
+  return signature.inputs.every((input) => typeof input.shape[0] !== 'number' || input.shape[0] <= 0);
 }
 
 /** The wrapped model's `predict`, as a promise even if it throws. */
