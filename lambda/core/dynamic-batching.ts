@@ -48,13 +48,9 @@ export function takesAnyBatch(signature: ModelSignature): boolean {
   return signature.inputs.every((input) => typeof input.shape[0] !== 'number' || input.shape[0] <= 0);
 }
 
-/** The wrapped model's `predict`, as a promise even if it throws. */
+/** The wrapped model's `predict`, as a promise even if it throws (then rejected with what it threw). */
 function predictWith(model: LoadedModel, batch: PreparedBatch): Promise<Prediction[]> {
-  try {
-    return model.predict(batch);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return new Promise<Prediction[]>((resolve) => resolve(model.predict(batch)));
 }
 
 /** A model whose concurrent predictions share runs; see the module's comment. */

@@ -145,7 +145,7 @@ describe('Given a model whose inputs take any number of rows', () => {
     const good = batches(s, 4);
     const tensors = good[1].tensors ?? [];
     // Claims one row but carries two in its first input: onnxruntime refuses the shared run, and this request alone.
-    const bad: PreparedBatch = { ...good[1], count: 1, tensors: tensors.map((t) => ({ ...t, dims: [1, ...t.dims.slice(1)] }) as typeof t) };
+    const bad: PreparedBatch = { ...good[1], count: 1, tensors: tensors.map((t) => ({ ...t, dims: [1, ...t.dims.slice(1)] })) };
     const ownError = await s.model.predict(bad).then(
       () => undefined,
       (error: unknown) => error,

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { join } from 'node:path';
 import type { OnnxModel } from '../../../lambda/core/model';
-import type { Prediction } from '../../../lambda/core/types';
 import { startServer } from '../../../lambda/hosts/local-server';
 import type { RunningServer, ServerOptions } from '../../../lambda/hosts/local-server';
 import type { RequestRecord } from '../../../lambda/serving/contract';
@@ -16,7 +15,7 @@ import { EXAMPLES } from '../../support/serving';
 const IRIS = join(EXAMPLES, 'iris');
 const expected = JSON.parse(readFileSync(join(IRIS, 'expected.json'), 'utf8')) as {
   instances: Array<Record<string, number>>;
-  float32Predictions: Prediction[];
+  float32Predictions: Array<{ label: string }>;
 };
 const CONNECTIONS = 24;
 
