@@ -1,28 +1,39 @@
 /**
  * Dynamic batching (as Triton's dynamic batcher and MLServer's adaptive batching do it, without their timer): the
- * requests that reach the model while it is running are queued, and run together as one batch, in one `session.run`,
- * as soon as it is free; each request gets back its own rows' predictions. A request that finds the model idle runs
- * at once, alone: nothing ever waits for others to arrive.
+ * predictions asked for in one event-loop turn run together, as one batch in one `session.run`, at the point of the
+ * loop where each would have run alone; each request gets back its own rows' predictions. Nothing waits for other
+ * requests to arrive: a request alone in its turn runs alone, when it would have anyway.
  *
- * onnxruntime-node runs `session.run` synchronously on the event loop (in a `setImmediate`), so under concurrent load
- * the requests parsed while one run is pending are exactly those this queue gathers: one run per event-loop turn
- * instead of one per request, which amortizes the fixed cost of a run (~15 µs for a small tabular model).
+ * onnxruntime-node runs `session.run` synchronously on the event loop, in a `setImmediate`: the requests parsed in
+ * one turn (under concurrent load, every request whose body arrived since the last turn) would each queue a run
+ * there. Here the first one queues the run ({@link OnnxModel.predictLater}) and the others join it, which
+ * amortizes the fixed cost of a run (~15 µs for a small tabular model) over all of them.
  *
  * - Rows are concatenated along the first dimension of every input (`batch-concat.ts`). A model whose inputs have a
  *   fixed first dimension is never batched; nor are batches that do not agree on their inputs.
- * - A run holds at most `maxRows` rows; a request that does not fit in what is left starts the next run.
- * - If a batched run fails, each of its requests is run again alone: one request never fails another, and each
- *   gets the error it would have got alone.
+ * - A run holds at most `maxRows` rows; a request that does not fit in what is left starts another run.
+ * - If a shared run fails, each of its requests is run again alone: one request never fails another, and each gets
+ *   the error it would have got alone.
  * - A row's answer is the model's answer for that row in a bigger batch: for most models bit-identical to its answer
- *   alone, but a matrix product may differ in the last bit of a float32 (the kernel's summation order can depend
+ *   alone, but a matrix product may differ in the last bits of a float32 (the kernel's summation order can depend
  *   on the batch). Hosts offer an opt-out for who needs answers independent of the traffic.
  */
 import { concatBatches, concatenable } from './batch-concat';
 import type { LoadedModel, ModelSignature, Prediction, PreparedBatch } from './types';
 
+/** A model that can run a batch decided later in the current event-loop turn (`OnnxModel`). */
+export interface BatchableModel extends LoadedModel {
+  predictLater(decide: () => PreparedBatch): Promise<Prediction[]>;
+}
+
+/** Whether `model` can have its predictions batched (`OnnxModel` can; a caller's own `LoadedModel` may not). */
+export function isBatchable(model: LoadedModel): model is BatchableModel {
+  return typeof (model as Partial<BatchableModel>).predictLater === 'function';
+}
+
 /** Options of {@link DynamicBatchingModel}. */
 export interface DynamicBatchingOptions {
-  /** Most rows in one batched run (a request larger than this runs alone). */
+  /** Most rows in one shared run (a request larger than this runs alone). */
   readonly maxRows: number;
 }
 
@@ -30,7 +41,7 @@ export interface DynamicBatchingOptions {
 export interface DynamicBatchingStats {
   /** Predictions requested (calls of `predict`). */
   readonly requests: number;
-  /** Runs of the wrapped model, batched or not (a failed batched run's reruns included). */
+  /** Runs of the wrapped model, shared or not (a failed shared run's reruns included). */
   readonly runs: number;
 }
 
@@ -38,6 +49,13 @@ interface Pending {
   readonly batch: PreparedBatch;
   readonly resolve: (predictions: Prediction[]) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/** The requests of one run, open until the run's feeds are filled. */
+interface Group {
+  readonly members: Pending[];
+  rows: number;
+  open: boolean;
 }
 
 /**
@@ -48,26 +66,18 @@ export function takesAnyBatch(signature: ModelSignature): boolean {
   return signature.inputs.every((input) => typeof input.shape[0] !== 'number' || input.shape[0] <= 0);
 }
 
-/** The wrapped model's `predict`, as a promise even if it throws (then rejected with what it threw). */
-function predictWith(model: LoadedModel, batch: PreparedBatch): Promise<Prediction[]> {
-  return new Promise<Prediction[]>((resolve) => resolve(model.predict(batch)));
-}
-
-/** A model whose concurrent predictions share runs; see the module's comment. */
+/** A model whose predictions of one event-loop turn share runs; see the module's comment. */
 export class DynamicBatchingModel implements LoadedModel {
   /** Whether this model's predictions are batched at all (its inputs take any number of rows). */
   readonly batching: boolean;
   private readonly maxRows: number;
-  /** Runs started and not yet settled. */
-  private running = 0;
-  /** Requests waiting for the runs in progress: groups of at most `maxRows` rows, the last one open. */
-  private groups: Pending[][] = [];
-  private openRows = 0;
+  /** The runs of this turn still taking requests, the newest last. */
+  private groups: Group[] = [];
   private requestCount = 0;
   private runCount = 0;
 
   constructor(
-    private readonly model: LoadedModel,
+    private readonly model: BatchableModel,
     options: DynamicBatchingOptions,
   ) {
     this.batching = takesAnyBatch(model.signature);
@@ -93,79 +103,67 @@ export class DynamicBatchingModel implements LoadedModel {
   predict(batch: PreparedBatch): Promise<Prediction[]> {
     this.requestCount++;
     if (!this.batching) return this.runAlone(batch);
-    if (this.running === 0) return this.runAlone(batch, true);
-    return new Promise<Prediction[]>((resolve, reject) => this.enqueue({ batch, resolve, reject }));
+    return new Promise<Prediction[]>((resolve, reject) => this.join({ batch, resolve, reject }));
   }
 
   close(): Promise<void> {
     return this.model.close();
   }
 
-  private enqueue(pending: Pending): void {
-    const groups = this.groups;
-    const open = groups.length === 0 ? undefined : groups[groups.length - 1];
-    const rows = pending.batch.count;
-    if (open === undefined || this.openRows + rows > this.maxRows || !concatenable(open[0].batch, pending.batch)) {
-      groups.push([pending]);
-      this.openRows = rows;
-    } else {
-      open.push(pending);
-      this.openRows += rows;
-    }
-  }
-
-  /** One run of the wrapped model; `tracked` runs count as in progress (requests arriving meanwhile queue). */
-  private runAlone(batch: PreparedBatch, tracked = false): Promise<Prediction[]> {
+  private runAlone(batch: PreparedBatch): Promise<Prediction[]> {
     this.runCount++;
-    const run = predictWith(this.model, batch);
-    if (!tracked) return run;
-    this.running++;
-    const settled = (): void => this.settled();
-    run.then(settled, settled);
-    return run;
+    return new Promise<Prediction[]>((resolve) => resolve(this.model.predict(batch)));
   }
 
-  private settled(): void {
-    this.running--;
-    if (this.running === 0 && this.groups.length > 0) this.flush();
-  }
-
-  /** Starts one run per waiting group. */
-  private flush(): void {
+  /** Adds the request to this turn's newest run, or starts a run for it. */
+  private join(pending: Pending): void {
+    const rows = pending.batch.count;
     const groups = this.groups;
-    this.groups = [];
-    this.openRows = 0;
-    for (const group of groups) {
-      if (group.length === 1) {
-        const [only] = group;
-        this.runAlone(only.batch, true).then(only.resolve, only.reject);
-      } else {
-        this.runGroup(group);
-      }
-    }
-  }
-
-  /** One run for the whole group, each request's rows handed back to it; on failure, each request alone. */
-  private runGroup(group: readonly Pending[]): void {
-    let merged: PreparedBatch;
-    try {
-      merged = concatBatches(group.map((p) => p.batch));
-    } catch {
-      for (const p of group) this.runAlone(p.batch).then(p.resolve, p.reject);
+    const last = groups.length === 0 ? undefined : groups[groups.length - 1];
+    if (last !== undefined && last.open && last.rows + rows <= this.maxRows && concatenable(last.members[0].batch, pending.batch)) {
+      last.members.push(pending);
+      last.rows += rows;
       return;
     }
-    this.runAlone(merged, true).then(
+    const group: Group = { members: [pending], rows, open: true };
+    groups.push(group);
+    this.start(group);
+  }
+
+  /** Starts the group's run; its batch is decided (and the group closed) just before onnxruntime runs it. */
+  private start(group: Group): void {
+    this.runCount++;
+    const decide = (): PreparedBatch => {
+      group.open = false;
+      this.groups = this.groups.filter((g) => g !== group);
+      return concatBatches(group.members.map((p) => p.batch));
+    };
+    // A model that throws rather than rejecting (a closed session) rejects here all the same.
+    const run = new Promise<Prediction[]>((resolve) => resolve(this.model.predictLater(decide)));
+    run.then(
       (predictions) => {
-        if (predictions.length !== merged.count) throw new Error(`${predictions.length} predictions for ${merged.count} rows`);
+        const members = group.members;
+        if (members.length === 1) {
+          members[0].resolve(predictions);
+          return;
+        }
         let at = 0;
-        for (const p of group) {
+        for (const p of members) {
           const end = at + p.batch.count;
           p.resolve(predictions.slice(at, end));
           at = end;
         }
       },
-    ).catch(() => {
-      for (const p of group) this.runAlone(p.batch).then(p.resolve, p.reject);
-    });
+      (error: unknown) => {
+        group.open = false;
+        this.groups = this.groups.filter((g) => g !== group);
+        const members = group.members;
+        if (members.length === 1) {
+          members[0].reject(error);
+          return;
+        }
+        for (const p of members) this.runAlone(p.batch).then(p.resolve, p.reject);
+      },
+    );
   }
 }

@@ -27,7 +27,7 @@ import { jsonResponse } from '../serving/contract';
 import type { HttpResponse, InferenceApp } from '../serving/contract';
 import { bodyTooLargeMessage, INTERNAL_ERROR } from '../serving/errors';
 import { readManifest } from '../core/manifest';
-import { DynamicBatchingModel } from '../core/dynamic-batching';
+import { DynamicBatchingModel, isBatchable } from '../core/dynamic-batching';
 import { loadModelFromDirectory } from '../core/model';
 import { DEFAULT_MAX_BATCH_SIZE, MANIFEST_FILE_NAME } from '../core/runtime-defaults';
 import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
@@ -197,7 +197,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sink = options.capture === undefined ? undefined : captureSink(options.capture, model.manifest.name);
   // A batched run holds at most as many rows as one request may send (the app checks the limit itself).
   const maxRows = options.limits?.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
-  const batching = options.dynamicBatching === false ? undefined : new DynamicBatchingModel(model, { maxRows });
+  const batching =
+    options.dynamicBatching === false || !isBatchable(model) ? undefined : new DynamicBatchingModel(model, { maxRows });
   const app = createInferenceApp({
     model: batching ?? model,
     limits: options.limits,

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import { join } from 'node:path';
 import type { OnnxModel } from '../../../lambda/core/model';
 import { startServer } from '../../../lambda/hosts/local-server';
@@ -127,6 +128,38 @@ describe('Given the local server with its defaults', () => {
       Array.from({ length: CONNECTIONS }, (_, i) => [`wave-${i}`, 200, rowsOf(i).length]).sort(),
     );
     run.mockRestore();
+  });
+});
+
+/** Sends request `i` with its body split: headers and half now, the rest (and the client's FIN) at `finish()`. */
+function halfSent(port: number, i: number): Promise<{ finish: () => Promise<string> }> {
+  const body = JSON.stringify({ instances: rowsOf(i).map((row) => expected.instances[row]) });
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      const half = Math.floor(body.length / 2);
+      socket.write(`POST /invocations HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, half)}`);
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      const ended = new Promise<string>((done) => socket.on('close', () => done(answer)));
+      resolve({ finish: () => (socket.end(body.slice(half)), ended) });
+    });
+    socket.on('error', reject);
+  });
+}
+
+describe('Given clients that end their side of the connection with the request', () => {
+  // Node's server ends such a connection when it reads the client's FIN, dropping answers not yet written: a batch
+  // must run in the turn its requests arrived, as each would have alone.
+  it('When their bodies complete at once, then every one is answered', async () => {
+    const { server } = await serve({});
+    try {
+      const requests = await Promise.all([0, 1, 2, 3].map((i) => halfSent(server.port, i)));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const answers = await Promise.all(requests.map((request) => request.finish()));
+      expect(answers.map((answer) => answer.slice(0, 15))).toEqual(Array(4).fill('HTTP/1.1 200 OK'));
+    } finally {
+      await server.close();
+    }
   });
 });
 
