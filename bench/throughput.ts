@@ -236,7 +236,7 @@ function throughputTable(results: readonly Load[], sharing: readonly Sharing[]):
     notes: [
       'ratios: higher is better (1.00x = as fast as the baseline)',
       'bare = node:http reading the body and answering fixed bytes; bare+session.run = the same plus one session.run per request (diagnostic)',
-      'modelstack = `modelstack serve` as users run it (dynamic batching: requests that reach the model while it runs share one session.run); no batching = with --no-dynamic-batching',
+      'modelstack = `modelstack serve` as users run it (dynamic batching: the requests of one event-loop turn share one session.run); no batching = with --no-dynamic-batching',
       'CPU µs/req: user + system time of the server process per response (from /proc; the load generator is not counted): the figure least moved by other load on the machine',
       'requests per session.run: from a separate modelstack serve loaded at the same concurrency for one slice (its shutdown line counts requests and runs)',
     ],

@@ -125,10 +125,10 @@ export interface SageMakerInferenceProps {
    */
   readonly logPayloads?: boolean;
   /**
-   * Run the predictions that reach a worker's model while it is busy together, one model run for many requests
-   * (`MODELSTACK_DYNAMIC_BATCHING`): more requests per second under concurrent load. A row's answer may then differ in
-   * the last bits of a float32 from its answer alone (a matrix product can sum in another order in a bigger batch);
-   * `false` runs every request alone.
+   * Run the predictions a worker is asked for at the same moment (one event-loop turn) together, one model run for
+   * many requests (`MODELSTACK_DYNAMIC_BATCHING`): more requests per second under concurrent load. A row's answer may
+   * then differ in the last bits of a float32 from its answer alone (a matrix product can sum in another order in a
+   * bigger batch); `false` runs every request alone.
    * @default true
    */
   readonly dynamicBatching?: boolean;

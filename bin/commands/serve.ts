@@ -128,7 +128,7 @@ export function serveCommand(context: CliContext): Command {
     .option('--metrics', 'print CloudWatch EMF metrics to stdout (flushed every 10 s and at shutdown; namespace: $POWERTOOLS_METRICS_NAMESPACE, else modelstack)')
     .option(
       '--no-dynamic-batching',
-      'run every prediction alone: by default, predictions that reach the model while it runs are run together, one model run for many requests (a row\'s answer may then differ in the last bit of a float32)',
+      'run every prediction alone: by default, the predictions asked for at the same moment (one event-loop turn) run together, one model run for many requests (a row\'s answer may then differ in the last bit of a float32)',
     )
     .option('--log-payloads', 'log request bodies (off by default: they may hold personal data)')
     .option('--capture-bucket <bucket>', 'capture sampled predictions as JSON Lines under capture/<name>/live/<hour>/ of this records bucket (default: no capture)')

@@ -81,8 +81,8 @@ export interface ServerOptions {
    */
   readonly requestTimeoutMs?: number;
   /**
-   * Dynamic batching (`core/dynamic-batching.ts`): predictions that reach the model while it runs are run together,
-   * one `session.run` for many requests, which raises the requests per second under concurrent load. Off, every
+   * Dynamic batching (`core/dynamic-batching.ts`): the predictions of one event-loop turn run together, one
+   * `session.run` for many requests, which raises the requests per second under concurrent load. Off, every
    * request runs alone, and a row's answer never depends on the other requests in flight (with batching, a matrix
    * product may differ in the last bit of a float32).
    * @default true
