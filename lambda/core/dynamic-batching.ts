@@ -12,8 +12,8 @@
  * - Rows are concatenated along the first dimension of every input (`batch-concat.ts`). A model whose inputs have a
  *   fixed first dimension is never batched; nor are batches that do not agree on their inputs.
  * - A run holds at most `maxRows` rows; a request that does not fit in what is left starts another run.
- * - If a shared run fails, each of its requests is run again alone: one request never fails another, and each gets
- *   the error it would have got alone.
+ * - If a run fails, each of its requests is run again alone: one request never fails another, and each gets the
+ *   error it would have got alone (also if a later onnxruntime-node read the feeds at once, see `predictLater`).
  * - A row's answer is the model's answer for that row in a bigger batch: for most models bit-identical to its answer
  *   alone, but a matrix product may differ in the last bits of a float32 (the kernel's summation order can depend
  *   on the batch). Hosts offer an opt-out for who needs answers independent of the traffic.
@@ -154,14 +154,11 @@ export class DynamicBatchingModel implements LoadedModel {
           at = end;
         }
       },
-      (error: unknown) => {
+      () => {
+        // Alone, each request gets exactly what it would have without batching: its predictions, or its own error.
         group.open = false;
         this.groups = this.groups.filter((g) => g !== group);
         const members = group.members;
-        if (members.length === 1) {
-          members[0].reject(error);
-          return;
-        }
         for (const p of members) this.runAlone(p.batch).then(p.resolve, p.reject);
       },
     );
