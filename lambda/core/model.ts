@@ -31,13 +31,20 @@ export interface LoadModelOptions {
   readonly source?: string;
   /**
    * onnxruntime intra-op threads. Tabular models are small enough that a thread pool costs more than it saves,
-   * and its spinning threads would compete with the event loop on a 1-2 vCPU function.
+   * and its threads would compete with the event loop on a 1-2 vCPU function. A pool (more than 1) never spins.
    * @default 1
    */
   readonly threads?: number;
   /** Overrides for the session options (merged over the defaults). */
   readonly sessionOptions?: InferenceSession.SessionOptions;
 }
+
+/**
+ * A pool's threads sleep between parallel sections instead of spinning (onnxruntime's default). A spinning thread
+ * burns a CPU the event loop needs for the next requests' parsing and answers: measured with 2 threads, 1 worker,
+ * batch 64 under load, spinning doubled the CPU per request (440 against 222-287 µs) for no more requests served.
+ */
+const NO_SPINNING = { session: { intra_op: { allow_spinning: '0' } } } as const;
 
 /** An onnxruntime tensor for one prepared input. */
 function feedOf(tensor: PreparedTensor): Tensor {
@@ -193,11 +200,13 @@ export async function loadModel(options: LoadModelOptions): Promise<OnnxModel> {
   const source = options.source ?? 'model.onnx';
   const { bytes } = options;
   const sha256 = expectedSha256 === undefined ? sha256Hex(bytes) : verifySha256(bytes, expectedSha256, source);
+  const threads = options.threads ?? 1;
   const sessionOptions: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
-    intraOpNumThreads: options.threads ?? 1,
+    intraOpNumThreads: threads,
     interOpNumThreads: 1,
+    ...(threads > 1 ? { extra: NO_SPINNING } : {}),
     ...options.sessionOptions,
   };
   const session = await createSession(bytes, sessionOptions, source);

@@ -121,6 +121,18 @@ describe('loadModel', () => {
     await model.close();
   });
 
+  it("keeps a thread pool's threads from spinning between runs; one thread has no pool; the caller's options win", async () => {
+    const create = jest.spyOn(InferenceSession, 'create');
+    const optionsOf = (call: number) => create.mock.calls[call][1] as InferenceSession.SessionOptions;
+    for (const options of [{ threads: 2 }, {}, { threads: 2, sessionOptions: { extra: { session: { intra_op: { allow_spinning: '1' } } } } }]) {
+      await (await loadModel({ bytes, manifest, ...options })).close();
+    }
+    expect(optionsOf(0)).toMatchObject({ intraOpNumThreads: 2, extra: { session: { intra_op: { allow_spinning: '0' } } } });
+    expect(optionsOf(1)).toMatchObject({ intraOpNumThreads: 1 });
+    expect(optionsOf(1).extra).toBeUndefined();
+    expect(optionsOf(2).extra).toEqual({ session: { intra_op: { allow_spinning: '1' } } });
+  });
+
   it('refuses bytes whose SHA-256 differs, before creating any session', async () => {
     const create = jest.spyOn(InferenceSession, 'create');
     const wrong = 'f'.repeat(64);
