@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type * as Esbuild from 'esbuild';
 import { BundleError } from './bundle-error';
+import { ONNXRUNTIME_BINDING_EXPORT, packageDir } from './onnxruntime-files';
 
 /** The bundle's entry file, written by esbuild. Lambda handler string: `index.handler`. */
 export const BUNDLE_ENTRY_FILE = 'index.js';
@@ -82,6 +83,42 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
     // With the AWS SDK left external, the runtime's own copy of the client is used.
     if (used.has(name) && (bundleAwsSdk || !name.startsWith('@aws-sdk/'))) bundleSeparatePackage(esbuild, name, outputDir, projectRoot);
   }
+  if (result.outputFiles.some((file) => file.text.includes('require("onnxruntime-node'))) packOnnxRuntime(esbuild, outputDir, projectRoot);
+}
+
+/**
+ * onnxruntime-node's JavaScript, its own and onnxruntime-common's (two dozen small modules, which Node.js resolves,
+ * reads and compiles one by one at every cold start: most of the time `require('onnxruntime-node')` took), packed into
+ * one `node_modules/onnxruntime-node/dist/index.js`. The native binding stays a file of its own: the packed file sits
+ * where the package's own index.js did, so the binding's relative path (`../bin/napi-v6/<os>/<arch>/...`) still
+ * resolves, and `copyOnnxRuntime` adds the binaries and package.json. `dist/binding.js` (which the runtime requires
+ * to initialize onnxruntime early) hands out the packed file's binding module, not a second copy of it.
+ */
+function packOnnxRuntime(esbuild: typeof Esbuild, outputDir: string, projectRoot: string): void {
+  const dist = path.join(packageDir('onnxruntime-node', projectRoot), 'dist');
+  const out = path.join(outputDir, 'node_modules', 'onnxruntime-node', 'dist');
+  const entry =
+    `module.exports = require('./index.js');\n` +
+    `Object.defineProperty(module.exports, ${JSON.stringify(ONNXRUNTIME_BINDING_EXPORT)}, { value: require('./binding.js') });\n`;
+  try {
+    esbuild.buildSync({
+      stdin: { contents: entry, resolveDir: dist, sourcefile: 'onnxruntime-node.js' },
+      absWorkingDir: projectRoot,
+      outfile: path.join(out, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      minify: true,
+      legalComments: 'none',
+      // The binding of each platform the package holds, required at run time by the path the package computes.
+      external: ['*.node'],
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    throw new BundleError(`esbuild could not pack onnxruntime-node: ${(error as Error).message}`);
+  }
+  fs.writeFileSync(path.join(out, 'binding.js'), `module.exports = require('./index.js')[${JSON.stringify(ONNXRUNTIME_BINDING_EXPORT)}];\n`);
 }
 
 /** `name` bundled into `outputDir/node_modules/<name>/index.js` (with a package.json), where `require(name)` finds it. */
