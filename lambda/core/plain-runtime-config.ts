@@ -19,6 +19,7 @@ import {
   MAX_S3_TIMEOUT_MS,
   MODEL_SHA256_PATTERN,
   PERCENTAGE_PATTERN,
+  RuntimeConfigError,
   runtimeConfigOf,
   TRUE_WORDS,
   WHOLE_NUMBER_PATTERN,
@@ -156,7 +157,16 @@ export function plainRuntimeConfig(env: NodeJS.ProcessEnv, options: RuntimeConfi
  * then), which throw the RuntimeConfigError naming each bad variable, its value and what is allowed.
  */
 export function readRuntimeConfig(env: NodeJS.ProcessEnv, options: RuntimeConfigOptions = {}): RuntimeConfig {
+  const plain = plainRuntimeConfig(env, options);
+  if (plain !== undefined) return plain;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a configuration with a problem
-  const schemas = (): typeof RuntimeConfigSchemas => require('./runtime-config') as typeof RuntimeConfigSchemas;
-  return plainRuntimeConfig(env, options) ?? schemas().runtimeConfigFromEnv(env, options);
+  const schemas = require('./runtime-config') as typeof RuntimeConfigSchemas;
+  try {
+    return schemas.runtimeConfigFromEnv(env, options);
+  } catch (error) {
+    if (error instanceof RuntimeConfigError) throw error;
+    // Bundled apart (lib/bundling/esbuild-entry.ts), the schemas throw their own copy of the class.
+    if (error instanceof schemas.RuntimeConfigError) throw new RuntimeConfigError(error.problems);
+    throw error;
+  }
 }

@@ -21,6 +21,16 @@ export const BUNDLE_ENTRY_FILE = 'index.js';
  */
 export const SEPARATE_PACKAGES = ['@aws-sdk/client-s3', 'onnx-proto'] as const;
 
+/**
+ * Modules of the runtime required only on a rare path, by these import paths (matched as written): the
+ * configuration's schemas (zod/mini), which the Lambda function loads only to name the problems of a bad
+ * configuration (`lambda/core/plain-runtime-config.ts`). Each is bundled, with what it imports, into a file of its
+ * own beside `index.js` (`runtime-config.js`), so a cold start does not parse it. The file has its own copies of the
+ * modules it imports: its importer must not rely on sharing them (the plain reader re-throws the schemas' error as
+ * its own `RuntimeConfigError`).
+ */
+export const SEPARATE_MODULES = ['./runtime-config'] as const;
+
 function loadEsbuild(entry: string): typeof Esbuild {
   try {
     return createRequire(__filename)('esbuild') as typeof Esbuild;
@@ -53,7 +63,7 @@ export function entryBuildOptions(entry: string, projectRoot: string, bundleAwsS
     legalComments: 'none',
     // The entry's imports resolve from the project even when the entry lives elsewhere (tests).
     nodePaths: [path.join(projectRoot, 'node_modules')],
-    external: ['onnxruntime-node', ...SEPARATE_PACKAGES, ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
+    external: ['onnxruntime-node', ...SEPARATE_PACKAGES, ...SEPARATE_MODULES, ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
     logLevel: 'silent',
   };
 }
@@ -68,9 +78,9 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
     throw new BundleError(`entry '${entry}' does not exist: it must be the host's TypeScript entry file`);
   }
   const esbuild = loadEsbuild(entry);
-  let result: Esbuild.BuildResult<{ write: false }>;
+  let result: Esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
-    result = esbuild.buildSync({ ...entryBuildOptions(entry, projectRoot, bundleAwsSdk), write: false });
+    result = esbuild.buildSync({ ...entryBuildOptions(entry, projectRoot, bundleAwsSdk), write: false, metafile: true });
   } catch (error) {
     throw new BundleError(`esbuild could not bundle '${entry}': ${(error as Error).message}`);
   }
@@ -83,7 +93,27 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
     // With the AWS SDK left external, the runtime's own copy of the client is used.
     if (used.has(name) && (bundleAwsSdk || !name.startsWith('@aws-sdk/'))) bundleSeparatePackage(esbuild, name, outputDir, projectRoot);
   }
+  for (const [importer, input] of Object.entries(result.metafile.inputs)) {
+    for (const { path: importPath } of input.imports) {
+      if ((SEPARATE_MODULES as readonly string[]).includes(importPath)) {
+        bundleSeparateModule(esbuild, path.resolve(projectRoot, path.dirname(importer), importPath), outputDir, projectRoot, bundleAwsSdk);
+      }
+    }
+  }
   if (result.outputFiles.some((file) => file.text.includes('require("onnxruntime-node'))) packOnnxRuntime(esbuild, outputDir, projectRoot);
+}
+
+/** The module at `modulePath` (without its extension) bundled into `outputDir/<name>.js`, where its importer's `require('./<name>')` finds it. */
+function bundleSeparateModule(esbuild: typeof Esbuild, modulePath: string, outputDir: string, projectRoot: string, bundleAwsSdk: boolean): void {
+  const source = ['.ts', '.js'].map((extension) => `${modulePath}${extension}`).find((file) => fs.existsSync(file));
+  if (source === undefined) throw new BundleError(`cannot find the module '${modulePath}' to bundle apart`);
+  const outfile = path.join(outputDir, `${path.basename(modulePath)}.js`);
+  try {
+    const options = entryBuildOptions(source, projectRoot, bundleAwsSdk);
+    esbuild.buildSync({ ...options, outfile, sourcemap: false });
+  } catch (error) {
+    throw new BundleError(`esbuild could not bundle '${source}': ${(error as Error).message}`);
+  }
 }
 
 /**
