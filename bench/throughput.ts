@@ -6,7 +6,10 @@
  * first.
  *
  * A third, diagnostic server (bare `node:http` + one `session.run` per request) splits the gap: bare -> +session.run
- * is what onnxruntime costs per request, +session.run -> modelstack is what the serving code costs.
+ * is what onnxruntime costs per request, +session.run -> modelstack is what the serving code costs. modelstack runs
+ * twice: as users run it (dynamic batching on: concurrent requests share `session.run` calls) and with
+ * `--no-dynamic-batching` (one run per request, like the diagnostic server). How many requests share a run is read
+ * from a separate, unmeasured `modelstack serve` per concurrency (its shutdown log line counts requests and runs).
  */
 import autocannon from 'autocannon';
 import { SERVING_V8_FLAGS } from '../lambda/hosts/serving-heap';
@@ -31,7 +34,7 @@ const MIN_SHARE_OF_SESSION_RUN = 0.9;
 /** At most this many latencies are kept per run (~40 k req/s for 5 s fits). */
 const MAX_LATENCY_SAMPLES = 1_000_000;
 
-const SERVERS = ['bare', 'bare+session.run', 'modelstack'] as const;
+const SERVERS = ['bare', 'bare+session.run', 'modelstack', 'modelstack, no batching'] as const;
 type ServerName = (typeof SERVERS)[number];
 
 interface Load {
@@ -77,8 +80,8 @@ async function startChild(script: string, env: Record<string, string>, what: str
 }
 
 /** `modelstack serve` from the compiled CLI, one worker, on a free loopback port; ready at its serving line. */
-async function startServe(cli: string, modelDir: string): Promise<RunningChild> {
-  const args = [...SERVING_V8_FLAGS, cli, 'serve', modelDir, '--port', '0', '--host', '127.0.0.1', '--workers', '1'];
+async function startServe(cli: string, modelDir: string, extraArgs: readonly string[] = []): Promise<RunningChild> {
+  const args = [...SERVING_V8_FLAGS, cli, 'serve', modelDir, '--port', '0', '--host', '127.0.0.1', '--workers', '1', ...extraArgs];
   const tracked = spawnTracked(process.execPath, args, { env: childNodeEnv({}, { nodePath: false }) });
   const serving = /^modelstack: serving .* on (http:\/\/127\.0\.0\.1:\d+)$/;
   const { line } = await tracked.waitForLine((l) => serving.test(l), 30_000, 'modelstack serve to listen');
@@ -182,34 +185,60 @@ function find(results: readonly Load[], server: ServerName, connections: number)
   return results.find((r) => r.server === server && r.connections === connections);
 }
 
-function throughputTable(results: readonly Load[]): Table {
+/** Requests per `session.run` of modelstack at one concurrency (dynamic batching), from a diagnostic server. */
+interface Sharing {
+  readonly connections: number;
+  readonly requests: number;
+  readonly runs: number;
+}
+
+function throughputTable(results: readonly Load[], sharing: readonly Sharing[]): Table {
   const rows: string[][] = [];
   for (const c of CONCURRENCIES) {
     const bare = find(results, 'bare', c);
     const ort = find(results, 'bare+session.run', c);
     const ms = find(results, 'modelstack', c);
-    if (bare === undefined || ort === undefined || ms === undefined) continue;
+    const alone = find(results, 'modelstack, no batching', c);
+    if (bare === undefined || ort === undefined || ms === undefined || alone === undefined) continue;
+    const shared = sharing.find((sh) => sh.connections === c);
     rows.push([
       String(c),
       formatNumber(bare.rps, 4),
       formatNumber(ort.rps, 4),
       formatNumber(ms.rps, 4),
+      formatNumber(alone.rps, 4),
       formatRatio(ratio(ms.rps, bare.rps)),
       formatRatio(ratio(ms.rps, ort.rps)),
-      formatNumber((1e6 / ms.rps - 1e6 / bare.rps) * c),
-      formatNumber((1e6 / ms.rps - 1e6 / ort.rps) * c),
-      `${formatNumber(ort.cpuMicrosPerRequest)} / ${formatNumber(ms.cpuMicrosPerRequest)}`,
+      formatRatio(ratio(alone.rps, ort.rps)),
+      `${formatNumber(bare.cpuMicrosPerRequest)} / ${formatNumber(ort.cpuMicrosPerRequest)} / ${formatNumber(ms.cpuMicrosPerRequest)} / ${formatNumber(alone.cpuMicrosPerRequest)}`,
       formatRatio(ratio(ort.cpuMicrosPerRequest, ms.cpuMicrosPerRequest)),
+      formatRatio(ratio(ort.cpuMicrosPerRequest, alone.cpuMicrosPerRequest)),
+      shared === undefined || shared.runs === 0 ? '' : formatNumber(shared.requests / shared.runs),
     ]);
   }
   return {
     title: 'Throughput, POST /invocations batch 1 (req/s)',
-    columns: ['connections', 'bare', 'bare+session.run', 'modelstack', 'modelstack/bare', 'modelstack/bare+run', 'added µs/req vs bare', 'added µs/req vs bare+run', 'CPU µs/req bare+run / modelstack', 'CPU bare+run/modelstack'],
+    columns: [
+      'connections',
+      'bare',
+      'bare+session.run',
+      'modelstack',
+      'modelstack, no batching',
+      'modelstack/bare',
+      'modelstack/bare+run',
+      'no batching/bare+run',
+      'CPU µs/req bare / bare+run / modelstack / no batching',
+      'CPU bare+run/modelstack',
+      'CPU bare+run/no batching',
+      'requests per session.run (modelstack)',
+    ],
     rows,
     notes: [
-      'ratios: higher is better (1.00x = as fast as the baseline); added µs/req = connections x (1/rps difference): the extra time each request holds a connection',
+      'ratios: higher is better (1.00x = as fast as the baseline)',
       'bare = node:http reading the body and answering fixed bytes; bare+session.run = the same plus one session.run per request (diagnostic)',
+      'modelstack = `modelstack serve` as users run it (dynamic batching: the requests of one event-loop turn share one session.run); no batching = with --no-dynamic-batching',
       'CPU µs/req: user + system time of the server process per response (from /proc; the load generator is not counted): the figure least moved by other load on the machine',
+      'requests per session.run: from a separate modelstack serve loaded at the same concurrency for one slice (its shutdown line counts requests and runs)',
     ],
   };
 }
@@ -238,6 +267,28 @@ function latencyTable(results: readonly Load[]): Table {
     columns: ['connections', 'server', 'p50', 'p90', 'p99', 'max', 'p50 vs bare', 'requests'],
     rows,
   };
+}
+
+/** The `serve` flag that turns dynamic batching off. */
+const NO_BATCHING = '--no-dynamic-batching';
+
+/**
+ * Requests per `session.run` of `modelstack serve` at `connections`: a fresh server (not one of the measured ones)
+ * loaded for `seconds`, then stopped; it logs its counts of requests and runs at shutdown.
+ */
+async function measureSharing(cli: string, modelDir: string, body: string, connections: number, seconds: number): Promise<Sharing> {
+  const server = await startServe(cli, modelDir);
+  try {
+    checkSlice('modelstack', connections, await load(server.url, body, connections, seconds, server.tracked.child.pid ?? 0));
+  } finally {
+    await stopChild(server.tracked);
+  }
+  for (const line of server.tracked.stdoutLines) {
+    if (!line.includes('"dynamic batching"')) continue;
+    const { requests, runs } = JSON.parse(line) as { requests: number; runs: number };
+    return { connections, requests, runs };
+  }
+  throw new Error('modelstack serve did not log its dynamic batching counts at shutdown');
 }
 
 export async function runThroughput(options: ThroughputOptions): Promise<BenchmarkReport> {
@@ -275,12 +326,16 @@ export async function runThroughput(options: ThroughputOptions): Promise<Benchma
       'the bare+session.run server',
     );
     children.push(withSession);
-    const urls: Record<ServerName, string> = { bare: bare.url, 'bare+session.run': withSession.url, modelstack: modelstack.url };
-    const pids: Record<ServerName, number> = {
-      bare: bare.tracked.child.pid ?? 0,
-      'bare+session.run': withSession.tracked.child.pid ?? 0,
-      modelstack: modelstack.tracked.child.pid ?? 0,
+    const alone = await startServe(cli, example.dir, [NO_BATCHING]);
+    children.push(alone);
+    const running: Record<ServerName, RunningChild> = {
+      bare,
+      'bare+session.run': withSession,
+      modelstack,
+      'modelstack, no batching': alone,
     };
+    const urls = Object.fromEntries(SERVERS.map((server) => [server, running[server].url])) as Record<ServerName, string>;
+    const pids = Object.fromEntries(SERVERS.map((server) => [server, running[server].tracked.child.pid ?? 0])) as Record<ServerName, number>;
 
     // Warm-up (JIT, connection handling) of each, at the middle concurrency, untimed.
     for (const server of SERVERS) {
@@ -300,6 +355,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Benchma
       }
       for (const server of SERVERS) results.push(combine(server, c, slices.get(server) ?? []));
     }
+    const sharing: Sharing[] = [];
+    for (const c of CONCURRENCIES) sharing.push(await measureSharing(cli, example.dir, body, c, p.sliceSeconds));
 
     const peak = (server: ServerName) =>
       results.filter((r) => r.server === server).reduce((a, b) => (b.rps > a.rps ? b : a));
@@ -327,7 +384,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Benchma
       description:
         'modelstack startServer() versus a bare node:http server answering the same response bytes; each server in ' +
         'its own child process (bundled, plain node), autocannon in the parent, POST /invocations with a batch-1 JSON body.',
-      tables: [throughputTable(results), latencyTable(results)],
+      tables: [throughputTable(results, sharing), latencyTable(results)],
       goals,
       notes: [
         `Per server and concurrency: ${p.slices} slices of ${p.sliceSeconds} s (servers rotating within each round; req/s = median slice), ` +
@@ -337,7 +394,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Benchma
           `${formatPercent(ratio(peak('modelstack').rps, peak('bare+session.run').rps) * 100)} of bare+session.run.`,
         'On a 2-core machine the load generator and the server share the CPUs; the ratio is the meaningful figure, not absolute req/s.',
       ],
-      data: { example: EXAMPLE, plan: p, requestBytes: Buffer.byteLength(body), responseBytes: Buffer.byteLength(responseBody), results },
+      data: { example: EXAMPLE, plan: p, requestBytes: Buffer.byteLength(body), responseBytes: Buffer.byteLength(responseBody), results, sharing },
     };
   } finally {
     await Promise.all(children.map((c) => stopChild(c.tracked)));

@@ -21,7 +21,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
 import type { Manifest } from '../lambda/core/manifest';
-import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_METRICS_NAMESPACE, RUNTIME_ENV } from '../lambda/core/runtime-config';
+import { CONTAINER_ENV, DEFAULT_MAX_BATCH_SIZE, DEFAULT_METRICS_NAMESPACE, RUNTIME_ENV } from '../lambda/core/runtime-config';
 import { ContainerImage } from './container-image';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import type { IInferenceEndpoint } from './inference-endpoint';
@@ -124,6 +124,14 @@ export interface SageMakerInferenceProps {
    * @default false
    */
   readonly logPayloads?: boolean;
+  /**
+   * Run the predictions a worker is asked for at the same moment (one event-loop turn) together, one model run for
+   * many requests (`MODELSTACK_DYNAMIC_BATCHING`): more requests per second under concurrent load. A row's answer may
+   * then differ in the last bits of a float32 from its answer alone (a matrix product can sum in another order in a
+   * bigger batch); `false` runs every request alone.
+   * @default true
+   */
+  readonly dynamicBatching?: boolean;
   /**
    * CloudWatch namespace of the runtime's metrics.
    * @default 'modelstack'
@@ -236,6 +244,8 @@ export class SageMakerInference extends RuntimeMetricMethods implements IInferen
       [RUNTIME_ENV.logPayloads]: String(props.logPayloads ?? false),
       [RUNTIME_ENV.metricsNamespace]: metricsNamespace,
       POWERTOOLS_SERVICE_NAME: store.modelName,
+      // Only the opt-out is written: the runtime batches by default.
+      ...(props.dynamicBatching === false ? { [CONTAINER_ENV.dynamicBatching]: 'false' } : {}),
     };
     this.model = this.createModel('Model', image.imageUri, this.modelData, environment, !serverless);
     if (this.shadowModelData !== undefined) this.shadowModel = this.createModel('ShadowModel', image.imageUri, this.shadowModelData, environment, true);

@@ -23,6 +23,7 @@ interface ServeOptions {
   readonly requestTimeoutMs?: number;
   readonly workers?: number;
   readonly metrics?: boolean;
+  readonly dynamicBatching: boolean;
   readonly logPayloads?: boolean;
   readonly captureBucket?: string;
   readonly captureSampling: number;
@@ -125,6 +126,10 @@ export function serveCommand(context: CliContext): Command {
       parseWorkers,
     )
     .option('--metrics', 'print CloudWatch EMF metrics to stdout (flushed every 10 s and at shutdown; namespace: $POWERTOOLS_METRICS_NAMESPACE, else modelstack)')
+    .option(
+      '--no-dynamic-batching',
+      'run every prediction alone: by default, the predictions asked for at the same moment (one event-loop turn) run together, one model run for many requests (a row\'s answer may then differ in the last bit of a float32)',
+    )
     .option('--log-payloads', 'log request bodies (off by default: they may hold personal data)')
     .option('--capture-bucket <bucket>', 'capture sampled predictions as JSON Lines under capture/<name>/live/<hour>/ of this records bucket (default: no capture)')
     .option('--capture-sampling <percent>', 'share of predictions captured, above 0 to 100', parsePercentage, 100)
@@ -148,6 +153,7 @@ export function serveCommand(context: CliContext): Command {
         // As in Lambda, POWERTOOLS_METRICS_NAMESPACE overrides the default namespace.
         ...(context.env.POWERTOOLS_METRICS_NAMESPACE ? { metricsNamespace: context.env.POWERTOOLS_METRICS_NAMESPACE } : {}),
         logPayloads: options.logPayloads === true,
+        dynamicBatching: options.dynamicBatching,
         announce: context.stdout,
         log: context.stderr,
         ...(workers === undefined ? {} : { workers }),

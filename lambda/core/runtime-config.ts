@@ -179,6 +179,8 @@ export interface ContainerConfig {
   readonly metricsNamespace: string;
   /** Server workers sharing the port. @default - one per CPU available */
   readonly workers?: number;
+  /** Concurrent predictions share model runs (`core/dynamic-batching.ts`). @default true */
+  readonly dynamicBatching: boolean;
   /** Capture to a records bucket (off on SageMaker, whose own data capture does it). @default - none */
   readonly capture?: ServerCaptureConfig;
 }
@@ -220,6 +222,7 @@ const containerEnvSchema = z.extend(
     ),
     MODELSTACK_MODEL_DIR: variable(z.optional(z.string())),
     SAGEMAKER_MODEL_SERVER_WORKERS: variable(z.optional(positiveInteger(MAX_CONTAINER_WORKERS))),
+    MODELSTACK_DYNAMIC_BATCHING: variable(z.optional(flag)),
   },
 );
 
@@ -244,6 +247,7 @@ export function containerConfigFromEnv(env: NodeJS.ProcessEnv): ContainerConfig 
     logPayloads: parsed.LOG_PAYLOADS ?? false,
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
     ...(parsed.SAGEMAKER_MODEL_SERVER_WORKERS === undefined ? {} : { workers: parsed.SAGEMAKER_MODEL_SERVER_WORKERS }),
+    dynamicBatching: parsed.MODELSTACK_DYNAMIC_BATCHING ?? true,
     ...serverCaptureOf(parsed),
   };
 }

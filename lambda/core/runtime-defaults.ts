@@ -25,6 +25,8 @@ export const CONTAINER_ENV = {
   modelDir: 'MODELSTACK_MODEL_DIR',
   /** Number of server workers (SageMaker's own convention). */
   workers: 'SAGEMAKER_MODEL_SERVER_WORKERS',
+  /** `false` turns dynamic batching off (`core/dynamic-batching.ts`): every request then runs alone. */
+  dynamicBatching: 'MODELSTACK_DYNAMIC_BATCHING',
 } as const;
 
 /** Most server workers the container accepts in {@link CONTAINER_ENV.workers}. */

@@ -7,7 +7,8 @@
  * model's S3 prefix: `model.onnx` and its `model.json`. `model.onnx` must have the SHA-256 in `MODEL_SHA256`
  * (set by the stack); any other bytes are refused before a session is created, and the process exits 1 so the
  * endpoint never becomes healthy. It runs `SAGEMAKER_MODEL_SERVER_WORKERS` workers (default: one per vCPU) sharing the
- * port (`serving.ts`). Metrics (EMF) and logs go to stdout, which SageMaker sends to CloudWatch Logs.
+ * port (`serving.ts`), each batching the predictions that reach its model together unless
+ * `MODELSTACK_DYNAMIC_BATCHING=false` (`core/dynamic-batching.ts`). Metrics (EMF) and logs go to stdout, which SageMaker sends to CloudWatch Logs.
  */
 import { containerConfigFromEnv, CONTAINER_ENV, RuntimeConfigError } from '../core/runtime-config';
 import { startServing } from './serving';
@@ -53,6 +54,7 @@ export async function containerMain(args: readonly string[], deps: ContainerMain
       metrics: true,
       metricsNamespace: config.metricsNamespace,
       logPayloads: config.logPayloads,
+      dynamicBatching: config.dynamicBatching,
       announce: deps.stdout,
       log: deps.stderr,
       ...(config.workers === undefined ? {} : { workers: config.workers }),

@@ -27,8 +27,9 @@ import { jsonResponse } from '../serving/contract';
 import type { HttpResponse, InferenceApp } from '../serving/contract';
 import { bodyTooLargeMessage, INTERNAL_ERROR } from '../serving/errors';
 import { readManifest } from '../core/manifest';
+import { DynamicBatchingModel, isBatchable } from '../core/dynamic-batching';
 import { loadModelFromDirectory } from '../core/model';
-import { MANIFEST_FILE_NAME } from '../core/runtime-defaults';
+import { DEFAULT_MAX_BATCH_SIZE, MANIFEST_FILE_NAME } from '../core/runtime-defaults';
 import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
 import type { Observability } from '../serving/observability';
 import type { LoadedModel, RequestLimits } from '../core/types';
@@ -80,6 +81,14 @@ export interface ServerOptions {
    */
   readonly requestTimeoutMs?: number;
   /**
+   * Dynamic batching (`core/dynamic-batching.ts`): the predictions of one event-loop turn run together, one
+   * `session.run` for many requests, which raises the requests per second under concurrent load. Off, every
+   * request runs alone, and a row's answer never depends on the other requests in flight (with batching, a matrix
+   * product may differ in the last bit of a float32).
+   * @default true
+   */
+  readonly dynamicBatching?: boolean;
+  /**
    * Capture sampled predictions into a records bucket (`records/s3-capture-sink.ts`); written out at close.
    * @default - no capture
    */
@@ -104,6 +113,8 @@ export interface RunningServer {
   readonly model: LoadedModel;
   readonly app: InferenceApp;
   readonly observability: Observability;
+  /** The model as the app runs it when dynamic batching is on (its counts of requests and runs). */
+  readonly batching?: DynamicBatchingModel;
   /** Graceful shutdown; idempotent (later calls return the first call's promise). */
   close(options?: { timeoutMs?: number }): Promise<CloseResult>;
 }
@@ -184,8 +195,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     observability = options.observability ?? buildObservability(options, model.manifest.name);
   }
   const sink = options.capture === undefined ? undefined : captureSink(options.capture, model.manifest.name);
+  // A batched run holds at most as many rows as one request may send (the app checks the limit itself).
+  const maxRows = options.limits?.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+  const batching =
+    options.dynamicBatching === false || !isBatchable(model) ? undefined : new DynamicBatchingModel(model, { maxRows });
   const app = createInferenceApp({
-    model,
+    model: batching ?? model,
     limits: options.limits,
     hooks: observability.hooks,
     ...(sink === undefined || options.capture === undefined ? {} : { capture: { ...options.capture, sink } }),
@@ -352,6 +367,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = (closeOptions: { timeoutMs?: number } = {}): Promise<CloseResult> => {
     closed ??= (async () => {
       const { forced } = await (drain).close(closeOptions.timeoutMs ?? options.shutdownTimeoutMs ?? 10_000);
+      if (batching !== undefined) observability.logger.info('dynamic batching', { ...batching.stats(), batching: batching.batching });
       // After the drain: the requests it let finish are captured too.
       await sink?.close();
       stopFlushing?.();
@@ -361,7 +377,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closed;
   };
 
-  return { url, port: address.port, model, app, observability, close };
+  return { url, port: address.port, model, app, observability, close, ...(batching === undefined ? {} : { batching }) };
 }
 
 function captureSink(capture: ServerCapture, modelName: string): S3CaptureSink {

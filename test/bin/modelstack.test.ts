@@ -155,7 +155,7 @@ describe('main() in-process', () => {
     const c = context();
     expect(await main(['serve', '--help'], c)).toBe(EXIT_OK);
     const help = c.out.join('\n');
-    for (const option of ['--port', '--host', '--workers', '--max-batch-size', '--max-payload-bytes', '--request-timeout-ms', '--metrics', 'examples/breast-cancer']) {
+    for (const option of ['--port', '--host', '--workers', '--max-batch-size', '--max-payload-bytes', '--request-timeout-ms', '--metrics', '--no-dynamic-batching', 'examples/breast-cancer']) {
       expect(help).toContain(option);
     }
     expect(await main(['--help'], context())).toBe(EXIT_OK);

@@ -196,3 +196,26 @@ describe('Given the acknowledgements are missing', () => {
     );
   });
 });
+
+describe('Given the dynamicBatching prop', () => {
+  test('When it is left out, then the container gets no MODELSTACK_DYNAMIC_BATCHING and batches (its default)', () => {
+    const { template } = synthSageMaker();
+    template.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: Match.objectLike({ Environment: Match.objectLike({ MODELSTACK_DYNAMIC_BATCHING: Match.absent() }) }),
+    });
+  });
+
+  test('When it is false, then the container gets MODELSTACK_DYNAMIC_BATCHING=false', () => {
+    const { template } = synthSageMaker({ dynamicBatching: false });
+    template.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: Match.objectLike({ Environment: Match.objectLike({ MODELSTACK_DYNAMIC_BATCHING: 'false' }) }),
+    });
+  });
+
+  test('When it is true, then nothing is written: the default is the same', () => {
+    const { template } = synthSageMaker({ dynamicBatching: true });
+    template.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: Match.objectLike({ Environment: Match.objectLike({ MODELSTACK_DYNAMIC_BATCHING: Match.absent() }) }),
+    });
+  });
+});

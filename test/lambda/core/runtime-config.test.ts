@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  containerConfigFromEnv,
   DEFAULT_MAX_BATCH_SIZE,
   DEFAULT_MAX_PAYLOAD_BYTES,
   isLambdaEnvironment,
@@ -115,4 +116,23 @@ test('isLambdaEnvironment', () => {
   expect(isLambdaEnvironment({ AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' })).toBe(true);
   expect(isLambdaEnvironment({})).toBe(false);
   expect(isLambdaEnvironment({ AWS_LAMBDA_RUNTIME_API: '' })).toBe(false);
+});
+
+describe('Given the container host\'s MODELSTACK_DYNAMIC_BATCHING', () => {
+  it.each([
+    [undefined, true],
+    ['', true],
+    ['true', true],
+    ['false', false],
+    ['off', false],
+  ])('When it is %p, then dynamic batching is %p', (value, expected) => {
+    const env = value === undefined ? { MODEL_SHA256: SHA } : { MODEL_SHA256: SHA, MODELSTACK_DYNAMIC_BATCHING: value };
+    expect(containerConfigFromEnv(env).dynamicBatching).toBe(expected);
+  });
+
+  it('When it is not true or false, then the error names it and its value', () => {
+    expect(() => containerConfigFromEnv({ MODEL_SHA256: SHA, MODELSTACK_DYNAMIC_BATCHING: 'sometimes' })).toThrow(
+      'MODELSTACK_DYNAMIC_BATCHING: must be true or false (got "sometimes")',
+    );
+  });
 });

@@ -116,6 +116,31 @@ describe('Given SAGEMAKER_MODEL_SERVER_WORKERS=3', () => {
   });
 });
 
+describe('Given MODELSTACK_DYNAMIC_BATCHING', () => {
+  // A server that batches logs its counts of requests and runs when it stops; one that does not, has none.
+  test.each([
+    [undefined, true],
+    ['false', false],
+  ])('When it is %p, then the container batches: %p', async (value, batches) => {
+    const env = sageMakerEnv({ POWERTOOLS_LOG_LEVEL: 'INFO', ...(value === undefined ? {} : { MODELSTACK_DYNAMIC_BATCHING: value }) });
+    const container = runContainer(bundleDir, ['serve'], env);
+    try {
+      const url = await container.listening;
+      expect((await post(url, '/invocations', JSON.stringify({ instances: [ONE] }))).status).toBe(200);
+    } finally {
+      container.child.kill('SIGTERM');
+    }
+    expect(await container.exited).toBe(0);
+    expect(container.stdout().includes('"message":"dynamic batching"')).toBe(batches);
+  });
+
+  test('When it is not true or false, then the configuration error names it and the process exits 2', async () => {
+    const container = runContainer(bundleDir, ['serve'], sageMakerEnv({ MODELSTACK_DYNAMIC_BATCHING: 'sometimes' }));
+    expect(await container.exited).toBe(2);
+    expect(container.stderr()).toContain('MODELSTACK_DYNAMIC_BATCHING: must be true or false (got "sometimes")');
+  });
+});
+
 describe('Given a container that cannot serve', () => {
   test('When /opt/ml/model holds bytes with another SHA-256, then it refuses them and exits 1 without listening', async () => {
     const container = runContainer(bundleDir, ['serve'], sageMakerEnv({ MODEL_SHA256: 'a'.repeat(64) }));
