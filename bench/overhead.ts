@@ -12,6 +12,8 @@ import type { HttpRequest } from '../lambda/serving/contract';
 import { parseManifest } from '../lambda/core/manifest';
 import { loadModel, type OnnxModel } from '../lambda/core/model';
 import { createPreparer } from '../lambda/core/prepare';
+import { DEFAULT_MAX_BATCH_SIZE } from '../lambda/core/runtime-defaults';
+import { DEFAULT_MAX_JSON_OBJECT_KEYS } from '../lambda/serving/bodies';
 import { batchOf, invocationBody, loadExample } from './fixtures';
 import { formatMicros, formatNumber, formatPercent, formatRatio, formatSigned, goal, type Goal, type Table } from './format';
 import type { BenchmarkReport } from './report';
@@ -30,6 +32,9 @@ const BATCH64_MAX_RATIO = 1.2;
 const BATCH1_MAX_ADDED_US = 30;
 
 /** Stage names, in request order. */
+/** The fast path's limits as /invocations gives them (the bench batches are far below). */
+const FAST_LIMITS = { maxInstances: DEFAULT_MAX_BATCH_SIZE, maxObjectKeys: DEFAULT_MAX_JSON_OBJECT_KEYS };
+/** Stage names of the general path (JSON.parse + prepare), which the fast path replaces for plain bodies. */
 const STAGES = ['JSON.parse', 'prepare', 'tensor + session.run', 'postprocess', 'JSON.stringify'] as const;
 
 interface BatchResult {
@@ -80,6 +85,9 @@ async function measureBatch(model: OnnxModel, instances: readonly Record<string,
   const arrayBody = JSON.stringify({ instances: batch.map((instance) => preparer.featureNames.map((name) => instance[name])) });
   const arrayRequest = request0(arrayBody);
   const request = request0(body);
+  const bodyBytes = Buffer.from(body);
+  const bufferRequest = { ...request, body: bodyBytes };
+  if (preparer.prepareInstancesJson(bodyBytes, FAST_LIMITS) === undefined) throw new Error('the JSON fast path left the bench body to the general path');
 
   // Fixed inputs of each stage, computed once (and checked) so each variant times only its own stage.
   const parsed = JSON.parse(body) as { instances: unknown[] };
@@ -108,6 +116,9 @@ async function measureBatch(model: OnnxModel, instances: readonly Record<string,
     { name: 'end-to-end', kind: 'async', fn: () => app.handle(request) },
     { name: 'bare session.run', kind: 'async', fn: () => session.run(feeds) },
     { name: 'end-to-end, array instances', kind: 'async', fn: () => app.handle(arrayRequest) },
+    // What `serve` and the container hand the app: the body's bytes.
+    { name: 'end-to-end, Buffer body', kind: 'async', fn: () => app.handle(bufferRequest) },
+    { name: 'JSON fast path (bytes to batch)', kind: 'sync', fn: () => preparer.prepareInstancesJson(bodyBytes, FAST_LIMITS) },
     { name: 'JSON.parse', kind: 'sync', fn: () => JSON.parse(body) as unknown },
     { name: 'prepare', kind: 'sync', fn: () => preparer.prepare(parsed.instances) },
     {
@@ -197,6 +208,8 @@ function breakdownTable(r: BatchResult): Table {
       row('other (routing, checks, awaits)', r.otherUs, undefined),
       row('end-to-end', e2e.median, e2e.p90),
       row(`end-to-end, instances as arrays (${r.arrayBodyBytes} bytes)`, r.micros['end-to-end, array instances'].median, r.micros['end-to-end, array instances'].p90),
+      row('end-to-end, Buffer body (as serve gets it)', r.micros['end-to-end, Buffer body'].median, r.micros['end-to-end, Buffer body'].p90),
+      row('JSON fast path: bytes to batch (replaces JSON.parse + prepare)', r.micros['JSON fast path (bytes to batch)'].median, r.micros['JSON fast path (bytes to batch)'].p90),
     ],
     notes: [
       'stages are separate interleaved measurements; "other" = e2e median - sum of stage medians (an estimate, can be slightly off or negative)',

@@ -234,16 +234,23 @@ export class FeatureRules {
   put(f: number, value: unknown, strings: StringMode, row: number, out: BatchBuffers, sink: ProblemSink): void {
     // Nearly every value is an acceptable number. That case alone is small enough for the JIT to inline into the
     // loops; the rest (strings, booleans, categories, missing values, and every problem) takes the general path.
-    if (typeof value === 'number' && this.accepts(f, value)) {
-      const x = this.scaled(f, value);
-      if (x !== Infinity && x !== -Infinity) {
-        const flat = out.flat;
-        if (flat !== undefined) flat[row * this.featureCount + f] = x;
-        else (out.numeric[this.tensorOf[f]] as Float32Array)[row * this.stride[f] + this.column[f]] = x;
-        return;
-      }
-    }
+    if (typeof value === 'number' && this.putNumber(f, value, row, out)) return;
     this.putOther(f, value, strings, row, out, sink);
+  }
+
+  /**
+   * Writes the number `x` of feature `f` (scaled) when it is acceptable as it is, and says whether it did; false
+   * leaves the cell alone, and {@link put} would record a problem. The request decoder (`instances-json.ts`) calls
+   * this with the numbers it reads, so both paths write the same cells by the same code.
+   */
+  putNumber(f: number, x: number, row: number, out: BatchBuffers): boolean {
+    if (!this.accepts(f, x)) return false;
+    const y = this.scaled(f, x);
+    if (y === Infinity || y === -Infinity) return false;
+    const flat = out.flat;
+    if (flat !== undefined) flat[row * this.featureCount + f] = y;
+    else (out.numeric[this.tensorOf[f]] as Float32Array)[row * this.stride[f] + this.column[f]] = y;
+    return true;
   }
 
   /** Writes feature `f`'s fill for a missing value (its policy is not `reject`). */

@@ -11,6 +11,8 @@
  */
 import { FeatureRules } from './feature-rules';
 import type { BatchBuffers, StringMode } from './feature-rules';
+import { InstancesDecoder } from './instances-json';
+import type { InstancesJsonLimits } from './instances-json';
 import { formatValue } from './issues';
 import { emptyBatch, INSTANCE_FIELD, InvalidInputError, ProblemSink } from './invalid-input';
 import type { Manifest } from './manifest';
@@ -44,6 +46,12 @@ export interface Preparer {
    */
   prepare(instances: readonly unknown[], options?: PrepareOptions): PreparedBatch;
   /**
+   * The fast path of a JSON body `{"instances": [...]}`, read from its bytes (`instances-json.ts`): the batch
+   * {@link prepare} would give for the parsed instances, or undefined when the body is anything but the plain case
+   * it fully understands (then parse and {@link prepare} as usual: they give the answer or the error).
+   */
+  prepareInstancesJson(body: Uint8Array | string, limits: InstancesJsonLimits): PreparedBatch | undefined;
+  /**
    * Column form (the Open Inference Protocol's one tensor per feature): `{ feature: [v0, v1, ...] }`, all columns
    * the same length. An absent column is missing for every instance. Column-level problems have `instance: -1`.
    * @throws InvalidInputError
@@ -63,6 +71,8 @@ class ManifestPreparer implements Preparer {
   readonly featureIndex: ReadonlyMap<string, number>;
   readonly categoryFeatures: ReadonlySet<string>;
   private readonly rules: FeatureRules;
+  /** Made on the first JSON body, so a preparer that never sees one does not pay for it. */
+  private decoder: InstancesDecoder | undefined;
 
   constructor(
     readonly manifest: Manifest,
@@ -104,6 +114,11 @@ class ManifestPreparer implements Preparer {
     }
     sink.throwIfAny();
     return rules.finish(out);
+  }
+
+  prepareInstancesJson(body: Uint8Array | string, limits: InstancesJsonLimits): PreparedBatch | undefined {
+    this.decoder ??= new InstancesDecoder(this.rules);
+    return this.decoder.decode(body, limits);
   }
 
   prepareColumns(columns: Readonly<Record<string, unknown>>, options?: PrepareOptions, singletonCells?: ReadonlySet<string>): PreparedBatch {

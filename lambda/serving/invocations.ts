@@ -7,7 +7,8 @@
 import { parseCsv } from '../core/csv';
 import type { PrepareOptions } from '../core/prepare';
 import type { PreparedBatch } from '../core/types';
-import { bodyText, checkBatchSize, checkBodySize, isJsonObject, mediaKind, parseJson } from './bodies';
+import { bodyText, checkBatchSize, checkBodySize, DEFAULT_MAX_JSON_OBJECT_KEYS, isJsonObject, mediaKind, parseJson } from './bodies';
+import type { MediaKind } from './bodies';
 import { jsonResponse } from './contract';
 import type { HttpRequest, HttpResponse } from './contract';
 import { envelopeError } from './errors';
@@ -37,25 +38,37 @@ function preparedBatch(request: HttpRequest, app: RouteContext, state: RequestSt
   checkBodySize(request.body, limits.maxPayloadBytes);
   const kind = mediaKind(request.headers, true);
   const served = app.ready();
+  // The plain case straight from the bytes; the general path decides everything else, errors included. Capture
+  // keeping the inputs needs the parsed instances, so it always takes the general path.
+  const fast =
+    kind === 'json' && !app.keepsInputs
+      ? served.preparer.prepareInstancesJson(request.body, { maxInstances: limits.maxBatchSize, maxObjectKeys: DEFAULT_MAX_JSON_OBJECT_KEYS })
+      : undefined;
+  const batch = fast ?? parsedBatch(request, kind, app, state);
+  state.inferenceId = headerInferenceId(request) ?? newInferenceId();
+  return batch;
+}
+
+/** The general path: the body decoded and parsed (CSV or JSON), its envelope and batch size checked, prepared. */
+function parsedBatch(request: HttpRequest, kind: MediaKind, app: RouteContext, state: RequestState): PreparedBatch {
+  const served = app.ready();
   const text = bodyText(request.body);
-  let batch: PreparedBatch;
   if (kind === 'csv') {
     const instances = parseCsv(text, served.catalog.manifest);
-    checkBatchSize(instances.length, limits.maxBatchSize);
-    batch = served.preparer.prepare(instances, CSV_CELLS);
+    checkBatchSize(instances.length, app.limits.maxBatchSize);
+    const batch = served.preparer.prepare(instances, CSV_CELLS);
     if (app.keepsInputs) state.inputs = { kind: 'instances', instances, textCells: true };
-  } else {
-    const body = parseJson(text);
-    const instances = isJsonObject(body) ? body.instances : undefined;
-    if (!Array.isArray(instances)) {
-      throw isJsonObject(body)
-        ? envelopeError('instances', instances, 'an array of instances (objects keyed by feature name, or arrays in feature order)')
-        : envelopeError('(body)', body, 'a JSON object {"instances": [...]}');
-    }
-    checkBatchSize(instances.length, limits.maxBatchSize);
-    batch = served.preparer.prepare(instances);
-    if (app.keepsInputs) state.inputs = { kind: 'instances', instances, textCells: false };
+    return batch;
   }
-  state.inferenceId = headerInferenceId(request) ?? newInferenceId();
+  const body = parseJson(text);
+  const instances = isJsonObject(body) ? body.instances : undefined;
+  if (!Array.isArray(instances)) {
+    throw isJsonObject(body)
+      ? envelopeError('instances', instances, 'an array of instances (objects keyed by feature name, or arrays in feature order)')
+      : envelopeError('(body)', body, 'a JSON object {"instances": [...]}');
+  }
+  checkBatchSize(instances.length, app.limits.maxBatchSize);
+  const batch = served.preparer.prepare(instances);
+  if (app.keepsInputs) state.inputs = { kind: 'instances', instances, textCells: false };
   return batch;
 }

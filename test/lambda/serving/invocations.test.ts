@@ -3,7 +3,8 @@
  * arrays, CSV with and without header, predictions checked against each example's expected.json; and the 400s
  * of its envelope, values and CSV.
  */
-import { app, csv, expected, expectPredictions, featureNames, IRIS_INSTANCE, json, MODELS, request, useExampleModels } from '../../support/serving';
+import { createPreparer } from '../../../lambda/core/prepare';
+import { app, csv, expected, expectPredictions, featureNames, IRIS_INSTANCE, json, model, MODELS, request, useExampleModels, type ModelName } from '../../support/serving';
 
 useExampleModels();
 
@@ -74,5 +75,36 @@ describe('client errors', () => {
     const body = json(response);
     expect(body.error).toMatch(/^Invalid CSV/);
     expect(body.problems).toEqual([expect.objectContaining({ instance: 1, field: '(instance)' })]);
+  });
+});
+
+describe('JSON bodies read straight from the bytes (lambda/core/instances-json.ts)', () => {
+  const preparerOf = (name: ModelName) => createPreparer(model(name).manifest, model(name).signature);
+  afterEach(() => jest.restoreAllMocks());
+
+  test.each([
+    ['a string body', (text: string): string | Buffer => text],
+    ['a Buffer body', (text: string): string | Buffer => Buffer.from(text)],
+  ])('a plain body (%s) is decoded without prepare(), and answers what the general path answers', async (_kind, encode) => {
+    const instances = expected['breast-cancer'].instances;
+    const prepare = jest.spyOn(preparerOf('breast-cancer'), 'prepare');
+    // Another envelope key: the decoder leaves the body to the general path, which ignores the key.
+    const general = await app('breast-cancer').handle(request('POST', '/invocations', JSON.stringify({ instances, parameters: {} })));
+    expect(prepare).toHaveBeenCalledTimes(1);
+    const fast = await app('breast-cancer').handle(request('POST', '/invocations', encode(JSON.stringify({ instances }))));
+    expect(prepare).toHaveBeenCalledTimes(1);
+    expect(fast.status).toBe(200);
+    expect(fast.body).toEqual(general.body);
+    expectPredictions(json(fast).predictions, expected['breast-cancer'].float32Predictions);
+  });
+
+  test('a body the decoder does not take (a value as a string) goes through prepare(), with its message', async () => {
+    const prepare = jest.spyOn(preparerOf('iris'), 'prepare');
+    const response = await app('iris').handle(
+      request('POST', '/invocations', JSON.stringify({ instances: [{ ...IRIS_INSTANCE, petal_width_cm: '0.2' }] })),
+    );
+    expect(prepare).toHaveBeenCalledTimes(1);
+    expect(response.status).toBe(400);
+    expect(json(response).problems).toEqual([expect.objectContaining({ field: 'petal_width_cm', value: '"0.2"' })]);
   });
 });
