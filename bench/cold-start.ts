@@ -57,6 +57,10 @@ interface HandlerRun {
   readonly nodeReportedBootMs: number;
   /** `durationMs` of the handler's own "model loaded" log line, when found. */
   readonly loggedModelLoadMs: number | undefined;
+  /** The main thread's time on a CPU, process start -> first prediction (Linux only). */
+  readonly mainThreadCpuMs: number | undefined;
+  /** The main thread's time waiting for a CPU in the same span: the machine's load (Linux only). */
+  readonly mainThreadWaitMs: number | undefined;
 }
 
 /** One bare Node.js start. */
@@ -66,6 +70,8 @@ interface BareRun {
   readonly firstLineMs: number;
   readonly exitMs: number;
   readonly nodeReportedBootMs: number;
+  /** The main thread's time on a CPU, process start -> first line (Linux only). */
+  readonly mainThreadCpuMs: number | undefined;
 }
 
 const PHASES = [
@@ -111,6 +117,11 @@ interface ProbeSetup {
   readonly bareEnv: NodeJS.ProcessEnv;
 }
 
+/** A schedstat reading (ns, as a string) in ms; undefined when the child could not read it (not Linux). */
+function schedMs(value: unknown): number | undefined {
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) / 1e6 : undefined;
+}
+
 function ns(value: unknown): bigint {
   if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new Error(`bad clock reading ${JSON.stringify(value)}`);
   return BigInt(value);
@@ -153,6 +164,8 @@ async function runHandlerOnce(setup: ProbeSetup): Promise<HandlerRun> {
     exitMs: elapsedMs(child.spawnedAt, exit.at),
     nodeReportedBootMs: Number(r.startSinceOriginMs),
     loggedModelLoadMs: loggedModelLoadMs(child.stdoutLines),
+    mainThreadCpuMs: schedMs(r.mainThreadCpuNs),
+    mainThreadWaitMs: schedMs(r.mainThreadWaitNs),
   };
   if (!(run.bootMs > 0 && run.totalMs < CHILD_TIMEOUT_MS)) {
     throw new Error(`inconsistent clock readings (the child's monotonic clock differs from the parent's?): ${JSON.stringify(run)}`);
@@ -171,11 +184,26 @@ async function runBareOnce(setup: ProbeSetup): Promise<BareRun> {
     firstLineMs: elapsedMs(child.spawnedAt, at),
     exitMs: elapsedMs(child.spawnedAt, exit.at),
     nodeReportedBootMs: Number(r.startSinceOriginMs),
+    mainThreadCpuMs: schedMs(r.mainThreadCpuNs),
   };
 }
 
 function pick<T>(runs: readonly T[], field: (run: T) => number): Summary {
   return summarize(runs.map(field));
+}
+
+/** The main thread's CPU time and run-queue wait (medians), where the children could read them. */
+function cpuRows(handlerRuns: readonly HandlerRun[], bareRuns: readonly BareRun[]): string[][] {
+  const handlerCpu = handlerRuns.flatMap((r) => (r.mainThreadCpuMs === undefined ? [] : [r.mainThreadCpuMs]));
+  const handlerWait = handlerRuns.flatMap((r) => (r.mainThreadWaitMs === undefined ? [] : [r.mainThreadWaitMs]));
+  const bareCpu = bareRuns.flatMap((r) => (r.mainThreadCpuMs === undefined ? [] : [r.mainThreadCpuMs]));
+  if (handlerCpu.length === 0 || bareCpu.length === 0) return [];
+  const handler = summarize(handlerCpu).median;
+  const bare = summarize(bareCpu).median;
+  return [
+    ['main thread on a CPU, process start -> ready', formatNumber(bare), formatNumber(handler), formatSigned(handler - bare), formatRatio(ratio(handler, bare))],
+    ['main thread waiting for a CPU, same span (load)', '', formatNumber(summarize(handlerWait).median), '', ''],
+  ];
 }
 
 export async function runColdStart(options: ColdStartOptions): Promise<BenchmarkReport> {
@@ -265,8 +293,12 @@ export async function runColdStart(options: ColdStartOptions): Promise<Benchmark
         ['spawn -> first statement (boot)', formatNumber(bareBoot.median), formatNumber(pick(handlerRuns, (r) => r.bootMs).median), formatSigned(pick(handlerRuns, (r) => r.bootMs).median - bareBoot.median), ''],
         ['spawn -> ready (bare: first line read; handler: first prediction)', formatNumber(bareFirstLine.median), formatNumber(total.median), formatSigned(total.median - bareFirstLine.median), formatRatio(ratio(total.median, bareFirstLine.median))],
         ['spawn -> process exit', formatNumber(bareExit.median), formatNumber(pick(handlerRuns, (r) => r.exitMs).median), formatSigned(pick(handlerRuns, (r) => r.exitMs).median - bareExit.median), formatRatio(ratio(pick(handlerRuns, (r) => r.exitMs).median, bareExit.median))],
+        ...cpuRows(handlerRuns, bareRuns),
       ],
-      notes: ['difference = what the runtime adds to a bare Node.js process start; Lambda adds its own runtime bootstrap on top of both'],
+      notes: [
+        'difference = what the runtime adds to a bare Node.js process start; Lambda adds its own runtime bootstrap on top of both',
+        'main thread on a CPU / waiting for one: from /proc (Linux), process start to the first prediction (bare: first line); the wait is what the load on the machine adds to the wall times',
+      ],
     };
     const goals: Goal[] = [
       goal(

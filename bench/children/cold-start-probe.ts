@@ -5,8 +5,11 @@
  * function URL event, and prints the clock readings. In `bare` mode it prints its first reading and ends, as the
  * baseline of a bare Node.js start.
  *
- * No static imports: everything this file needs is required inside, after the first clock reading.
+ * No static imports (but erased type imports): everything this file needs is required inside, after the first clock
+ * reading.
  */
+import type * as Fs from 'node:fs';
+
 const startNs = process.hrtime.bigint();
 /** ms since Node's own time origin (process start as Node measures it). */
 const startSinceOrigin = performance.now();
@@ -22,6 +25,21 @@ interface FunctionUrlResult {
 type ProbeHandler = ((event: unknown, context: unknown) => Promise<FunctionUrlResult>) & {
   ready?: () => Promise<string>;
 };
+
+/**
+ * The main thread's time on a CPU and waiting for one, since the process started (Linux `schedstat`, ns), read after
+ * the last clock reading: load on the machine inflates the wall times, less so the time on a CPU.
+ */
+function mainThreadSchedstat(): { mainThreadCpuNs?: string; mainThreadWaitNs?: string } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the probe loads nothing before its first clock reading
+    const fs = require('node:fs') as typeof Fs;
+    const [cpu, wait] = fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').trim().split(/\s+/);
+    return { mainThreadCpuNs: cpu, mainThreadWaitNs: wait };
+  } catch {
+    return {};
+  }
+}
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -87,6 +105,7 @@ async function probeHandler(): Promise<void> {
     requiredNs: requiredNs.toString(),
     readyNs: readyNs.toString(),
     respondedNs: respondedNs.toString(),
+    ...mainThreadSchedstat(),
     modelStatus: status,
     statusCode: response.statusCode ?? -1,
     predictions,
@@ -95,7 +114,7 @@ async function probeHandler(): Promise<void> {
 }
 
 if (process.env.BENCH_PROBE_MODE === 'bare') {
-  emit('RESULT', { mode: 'bare', startNs: startNs.toString(), startSinceOriginMs: startSinceOrigin });
+  emit('RESULT', { mode: 'bare', startNs: startNs.toString(), startSinceOriginMs: startSinceOrigin, ...mainThreadSchedstat() });
 } else {
   probeHandler().then(
     // The S3 client's sockets, metrics timers... must not hold the process: it is done.

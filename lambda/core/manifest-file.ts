@@ -8,7 +8,7 @@
  * synth, or comes from another version of modelstack): the function's bundle holds no schema to check it with.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Manifest } from './manifest';
@@ -49,9 +49,9 @@ export async function readManifestText(path: string): Promise<string> {
 }
 
 /** The stamp next to `path`, or `undefined` when there is none. */
-async function readStamp(path: string): Promise<string | undefined> {
+function readStamp(path: string): string | undefined {
   try {
-    return (await readFile(`${path}${MANIFEST_STAMP_SUFFIX}`, 'utf8')).trim();
+    return readFileSync(`${path}${MANIFEST_STAMP_SUFFIX}`, 'utf8').trim();
   } catch {
     return undefined;
   }
@@ -59,10 +59,24 @@ async function readStamp(path: string): Promise<string | undefined> {
 
 /**
  * Reads a manifest the stack validated at synth, vouched for by its stamp.
- * @throws ManifestError when it cannot be read, has no stamp, or no longer matches its stamp
+ * @returns a promise rejected with a ManifestError when it cannot be read, has no stamp, or no longer matches its stamp
  */
-export async function readStampedManifest(path: string): Promise<Manifest> {
-  const [text, stamp] = await Promise.all([readManifestText(path), readStamp(path)]);
+export function readStampedManifest(path: string): Promise<Manifest> {
+  return new Promise((resolve) => resolve(stampedManifest(path)));
+}
+
+/**
+ * The two small files are read synchronously: at a cold start an asynchronous read waited for libuv's thread pool to
+ * start, and loaded `node:fs/promises`, while nothing else was left to do.
+ */
+function stampedManifest(path: string): Manifest {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ManifestError(path, [manifestUnreadable(path, error)]);
+  }
+  const stamp = readStamp(path);
   if (stamp === undefined) {
     throw new ManifestError(path, [
       `has no stamp (${path}${MANIFEST_STAMP_SUFFIX}): the function reads only a manifest the stack validated at synth; deploy the model through the stack (or bundleRuntime), which validates and stamps it`,

@@ -27,82 +27,40 @@
  * Powertools reads its own `POWERTOOLS_*` variables (log level, service name...); the metrics namespace is resolved
  * here because the runtime passes a default (`modelstack`) that `POWERTOOLS_METRICS_NAMESPACE` overrides.
  */
-import * as path from 'node:path';
 import * as z from 'zod/mini';
 import english from 'zod/v4/locales/en.cjs';
-import { EvaluationFiguresSchema, type EvaluationKeyFigures } from './evaluation-figures';
+import { EvaluationFiguresSchema } from './evaluation-figures';
 import { formatPath, formatValue } from './issues';
-import type { S3DownloadTimeouts } from './model-source';
-import { CheckFailure } from './modelstack-error';
-
+import {
+  BUCKET_NAME_PATTERN,
+  captureOf,
+  FALSE_WORDS,
+  MAX_METRICS_NAMESPACE_LENGTH,
+  MAX_MODEL_KEY_BYTES,
+  MAX_PAYLOAD_BYTES_LIMIT,
+  MAX_S3_TIMEOUT_MS,
+  MODEL_SHA256_PATTERN,
+  PERCENTAGE_PATTERN,
+  RuntimeConfigError,
+  runtimeConfigOf,
+  TRUE_WORDS,
+  WHOLE_NUMBER_PATTERN,
+  type CaptureConfig,
+  type RuntimeConfig,
+  type RuntimeConfigOptions,
+} from './runtime-config-contract';
 import {
   DEFAULT_MAX_BATCH_SIZE,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_METRICS_NAMESPACE,
-  MANIFEST_FILE_NAME,
   MAX_BATCH_SIZE_LIMIT,
   MAX_CONTAINER_WORKERS,
 } from './runtime-defaults';
 
-// The runtime's limits and names live in a module of their own, which a server reads without this one's schemas.
+// The runtime's limits and names live in a module of their own, which a server reads without this one's schemas;
+// the configuration's names, types and bounds in another, which the Lambda function's plain reader shares.
 export * from './runtime-defaults';
-
-/** The environment variables the runtime reads (the CDK construct sets all but the namespace default). */
-export const RUNTIME_ENV = {
-  modelBucket: 'MODEL_BUCKET',
-  modelKey: 'MODEL_KEY',
-  modelSha256: 'MODEL_SHA256',
-  manifestPath: 'MODEL_MANIFEST',
-  maxBatchSize: 'MAX_BATCH_SIZE',
-  maxPayloadBytes: 'MAX_PAYLOAD_BYTES',
-  logPayloads: 'LOG_PAYLOADS',
-  evaluation: 'MODEL_EVALUATION',
-  s3ConnectTimeoutMs: 'MODEL_S3_CONNECT_TIMEOUT_MS',
-  s3ReadTimeoutMs: 'MODEL_S3_READ_TIMEOUT_MS',
-  s3AttemptTimeoutMs: 'MODEL_S3_ATTEMPT_TIMEOUT_MS',
-  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
-  captureSamplingPercentage: 'CAPTURE_SAMPLING_PERCENTAGE',
-  captureInputs: 'CAPTURE_INPUTS',
-} as const;
-
-/** What the runtime captures of its predictions (`serving/prediction-capture.ts`). */
-export interface CaptureConfig {
-  /** Share of prediction requests captured, above 0 and at most 100. */
-  readonly samplingPercentage: number;
-  /** Keep the inputs (without the features marked `"capture": false`). */
-  readonly captureInputs: boolean;
-}
-
-/** Validated runtime configuration. */
-export interface RuntimeConfig {
-  /** Bucket of the ONNX model. */
-  readonly modelBucket: string;
-  /** Key of the ONNX model in {@link modelBucket}. */
-  readonly modelKey: string;
-  /** Expected SHA-256 of the ONNX bytes, lower-case hex. */
-  readonly modelSha256: string;
-  /** Absolute (or bundle-relative) path of the manifest. */
-  readonly manifestPath: string;
-  readonly limits: { readonly maxBatchSize: number; readonly maxPayloadBytes: number };
-  /** Log request bodies (truncated) and client error details. Off by default: payloads may be personal data. */
-  readonly logPayloads: boolean;
-  /** CloudWatch namespace of the EMF metrics. */
-  readonly metricsNamespace: string;
-  /** The evaluation's key figures, when the stack provides them. */
-  readonly evaluation?: EvaluationKeyFigures;
-  /** Bounds of a model download attempt, where any is set. @default DEFAULT_S3_TIMEOUTS */
-  readonly s3Timeouts?: S3DownloadTimeouts;
-  /** Capture of sampled predictions; absent when `CAPTURE_SAMPLING_PERCENTAGE` is unset or 0. */
-  readonly capture?: CaptureConfig;
-}
-
-/** Raised when the environment is not a valid configuration; the message names every bad variable and its value. */
-export class RuntimeConfigError extends CheckFailure {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid runtime configuration (environment variables):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'RuntimeConfigError';
-  }
-}
+export * from './runtime-config-contract';
 
 /** Unset and empty variables are treated alike. */
 const unsetIfEmpty = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -115,7 +73,7 @@ const variable = <T extends z.core.$ZodType>(schema: T) => z.pipe(z.transform(un
 
 const positiveInteger = (max: number) =>
   z.pipe(
-    z.string().check(z.trim(), z.regex(/^\d+$/, { message: 'must be a positive whole number' })),
+    z.string().check(z.trim(), z.regex(WHOLE_NUMBER_PATTERN, { message: 'must be a positive whole number' })),
     z.pipe(
       z.transform(Number),
       z.number().check(
@@ -123,9 +81,6 @@ const positiveInteger = (max: number) =>
       ),
     ),
   );
-
-const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
-const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
 
 const flag = z.pipe(
   z.pipe(z.string(), z.transform((v) => v.trim().toLowerCase())).check(
@@ -135,7 +90,7 @@ const flag = z.pipe(
 );
 
 const percentage = z.pipe(
-  z.string().check(z.trim(), z.regex(/^\d+(\.\d+)?$/, { message: 'must be a percentage from 0 to 100' })),
+  z.string().check(z.trim(), z.regex(PERCENTAGE_PATTERN, { message: 'must be a percentage from 0 to 100' })),
   z.pipe(z.transform(Number), z.number().check(z.refine((n) => n <= 100, { message: 'must be a percentage from 0 to 100' }))),
 );
 
@@ -158,28 +113,28 @@ const evaluationJson = z.pipe(
 const envSchema = z.object({
   MODEL_BUCKET: variable(
     z.string().check(
-      z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+      z.regex(BUCKET_NAME_PATTERN, {
         message: 'must be an S3 bucket name (3-63 lower-case letters, digits, dots or hyphens)',
       }),
     ),
   ),
   MODEL_KEY: variable(
-    z.string().check(z.refine((key) => Buffer.byteLength(key) <= 1024, { message: 'must be an S3 key of at most 1024 bytes' })),
+    z.string().check(z.refine((key) => Buffer.byteLength(key) <= MAX_MODEL_KEY_BYTES, { message: `must be an S3 key of at most ${MAX_MODEL_KEY_BYTES} bytes` })),
   ),
   MODEL_SHA256: variable(
     z.pipe(
-      z.string().check(z.trim(), z.regex(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters (the SHA-256 of model.onnx)' })),
+      z.string().check(z.trim(), z.regex(MODEL_SHA256_PATTERN, { message: 'must be 64 hexadecimal characters (the SHA-256 of model.onnx)' })),
       z.transform((hex) => hex.toLowerCase()),
     ),
   ),
   MODEL_MANIFEST: variable(z.optional(z.string())),
   MAX_BATCH_SIZE: variable(z.optional(positiveInteger(MAX_BATCH_SIZE_LIMIT))),
-  MAX_PAYLOAD_BYTES: variable(z.optional(positiveInteger(1024 * 1024 * 1024))),
+  MAX_PAYLOAD_BYTES: variable(z.optional(positiveInteger(MAX_PAYLOAD_BYTES_LIMIT))),
   LOG_PAYLOADS: variable(z.optional(flag)),
-  MODEL_S3_CONNECT_TIMEOUT_MS: variable(z.optional(positiveInteger(900_000))),
-  MODEL_S3_READ_TIMEOUT_MS: variable(z.optional(positiveInteger(900_000))),
-  MODEL_S3_ATTEMPT_TIMEOUT_MS: variable(z.optional(positiveInteger(900_000))),
-  POWERTOOLS_METRICS_NAMESPACE: variable(z.optional(z.string().check(z.maxLength(255, { message: 'must be at most 255 characters' })))),
+  MODEL_S3_CONNECT_TIMEOUT_MS: variable(z.optional(positiveInteger(MAX_S3_TIMEOUT_MS))),
+  MODEL_S3_READ_TIMEOUT_MS: variable(z.optional(positiveInteger(MAX_S3_TIMEOUT_MS))),
+  MODEL_S3_ATTEMPT_TIMEOUT_MS: variable(z.optional(positiveInteger(MAX_S3_TIMEOUT_MS))),
+  POWERTOOLS_METRICS_NAMESPACE: variable(z.optional(z.string().check(z.maxLength(MAX_METRICS_NAMESPACE_LENGTH, { message: `must be at most ${MAX_METRICS_NAMESPACE_LENGTH} characters` })))),
   MODEL_EVALUATION: variable(z.optional(evaluationJson)),
   CAPTURE_SAMPLING_PERCENTAGE: variable(z.optional(percentage)),
   CAPTURE_INPUTS: variable(z.optional(flag)),
@@ -195,11 +150,6 @@ function describeVariableIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv):
   return `${formatPath(issue.path)}: ${issue.message} (got ${formatValue(raw)})`;
 }
 
-export interface RuntimeConfigOptions {
-  /** Directory the default manifest path is resolved against. @default the directory of this module (the bundle) */
-  readonly bundleDir?: string;
-}
-
 /**
  * Reads and validates the runtime configuration from `env` (pass `process.env`).
  * @throws RuntimeConfigError naming each bad variable, its value and what is allowed.
@@ -209,52 +159,8 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv, options: RuntimeCon
   if (!result.success) {
     throw new RuntimeConfigError(result.error.issues.map((issue) => describeVariableIssue(issue, env)));
   }
-  const parsed = result.data;
-  const bundleDir = options.bundleDir ?? __dirname;
-  return {
-    modelBucket: parsed.MODEL_BUCKET,
-    modelKey: parsed.MODEL_KEY,
-    modelSha256: parsed.MODEL_SHA256,
-    manifestPath:
-      parsed.MODEL_MANIFEST === undefined
-        ? path.join(bundleDir, MANIFEST_FILE_NAME)
-        : path.resolve(bundleDir, parsed.MODEL_MANIFEST),
-    limits: {
-      maxBatchSize: parsed.MAX_BATCH_SIZE ?? DEFAULT_MAX_BATCH_SIZE,
-      maxPayloadBytes: parsed.MAX_PAYLOAD_BYTES ?? DEFAULT_MAX_PAYLOAD_BYTES,
-    },
-    logPayloads: parsed.LOG_PAYLOADS ?? false,
-    metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
-    ...(parsed.MODEL_EVALUATION === undefined ? {} : { evaluation: parsed.MODEL_EVALUATION }),
-    ...s3TimeoutsOf(parsed.MODEL_S3_CONNECT_TIMEOUT_MS, parsed.MODEL_S3_READ_TIMEOUT_MS, parsed.MODEL_S3_ATTEMPT_TIMEOUT_MS),
-    ...captureOf(parsed.CAPTURE_SAMPLING_PERCENTAGE, parsed.CAPTURE_INPUTS),
-  };
+  return runtimeConfigOf(result.data, options);
 }
-
-function captureOf(samplingPercentage?: number, captureInputs?: boolean): { capture?: CaptureConfig } {
-  if (samplingPercentage === undefined || samplingPercentage === 0) return {};
-  return { capture: { samplingPercentage, captureInputs: captureInputs ?? false } };
-}
-
-function s3TimeoutsOf(connect?: number, read?: number, attempt?: number): { s3Timeouts?: S3DownloadTimeouts } {
-  if (connect === undefined && read === undefined && attempt === undefined) return {};
-  return {
-    s3Timeouts: {
-      ...(connect === undefined ? {} : { connectTimeoutMs: connect }),
-      ...(read === undefined ? {} : { readTimeoutMs: read }),
-      ...(attempt === undefined ? {} : { attemptTimeoutMs: attempt }),
-    },
-  };
-}
-
-/**
- * Whether the process runs inside AWS Lambda (the runtime API is only set there). The handler module starts
- * loading the model at import time only in Lambda, so that importing it elsewhere (tests, tools) has no side effects.
- */
-export function isLambdaEnvironment(env: NodeJS.ProcessEnv): boolean {
-  return typeof env.AWS_LAMBDA_RUNTIME_API === 'string' && env.AWS_LAMBDA_RUNTIME_API !== '';
-}
-
 
 /** SageMaker's port and model directory for a serving container. */
 export const SAGEMAKER_DEFAULT_PORT = 8080;
@@ -303,7 +209,7 @@ const containerEnvSchema = z.extend(
     CAPTURE_INPUTS: true,
   }),
   {
-    CAPTURE_BUCKET: variable(z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' })))),
+    CAPTURE_BUCKET: variable(z.optional(z.string().check(z.regex(BUCKET_NAME_PATTERN, { message: 'must be an S3 bucket name' })))),
     CAPTURE_NAME: variable(z.optional(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,200}$/, { message: 'must be 1 to 200 letters, digits, dots, hyphens or underscores' })))),
     CAPTURE_S3_ENDPOINT: variable(z.optional(z.string().check(z.refine((v) => URL.canParse(v), { message: 'must be a URL such as http://127.0.0.1:4569' })))),
     SAGEMAKER_BIND_TO_PORT: variable(

@@ -2,8 +2,9 @@
  * The Lambda function URL handler (payload format 2.0) around the serving app (`serving/app.ts`).
  *
  * Cold start: in Lambda, importing this module starts loading at once (module scope, during the init phase):
- * configuration from the environment (`runtime-config.ts`), the manifest bundled next to the handler, the model
- * bytes from S3, the SHA-256 check, the onnxruntime session. Requests that arrive while it loads wait for it.
+ * configuration from the environment (`plain-runtime-config.ts`; zod's schemas load only to name the problems of
+ * a bad one), the manifest bundled next to the handler, the model bytes from S3, the SHA-256 check, the onnxruntime
+ * session. Requests that arrive while it loads wait for it.
  *
  * Failed loads, and what happens next:
  * - Permanent failures stay failed for the life of the execution environment: invalid configuration, an invalid
@@ -36,8 +37,9 @@ import { notReadyError, RetryableLoadFailure } from '../serving/errors';
 import { createObservability, FALLBACK_SERVICE_NAME } from '../serving/observability';
 import type { Observability } from '../serving/observability';
 import type { CaptureSink } from '../serving/prediction-capture';
-import { isLambdaEnvironment, runtimeConfigFromEnv, RuntimeConfigError } from '../core/runtime-config';
-import type { RuntimeConfig } from '../core/runtime-config';
+import { readRuntimeConfig } from '../core/plain-runtime-config';
+import { isLambdaEnvironment, RuntimeConfigError } from '../core/runtime-config-contract';
+import type { RuntimeConfig } from '../core/runtime-config-contract';
 import type { LoadedModel } from '../core/types';
 
 /** A function URL handler; `context` is optional so tests can call it with an event alone. */
@@ -174,7 +176,7 @@ export function createHandler(deps: HandlerDeps = {}): FunctionUrlHandler {
   let configError: unknown;
   if (config === undefined) {
     try {
-      config = runtimeConfigFromEnv(deps.env ?? process.env);
+      config = readRuntimeConfig(deps.env ?? process.env);
     } catch (error) {
       configError = error;
     }

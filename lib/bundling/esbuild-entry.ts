@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type * as Esbuild from 'esbuild';
 import { BundleError } from './bundle-error';
+import { ONNXRUNTIME_BINDING_EXPORT, packageDir } from './onnxruntime-files';
 
 /** The bundle's entry file, written by esbuild. Lambda handler string: `index.handler`. */
 export const BUNDLE_ENTRY_FILE = 'index.js';
@@ -19,6 +20,16 @@ export const BUNDLE_ENTRY_FILE = 'index.js';
  * whole: together they were most of its bytes.
  */
 export const SEPARATE_PACKAGES = ['@aws-sdk/client-s3', 'onnx-proto'] as const;
+
+/**
+ * Modules of the runtime required only on a rare path, by these import paths (matched as written): the
+ * configuration's schemas (zod/mini), which the Lambda function loads only to name the problems of a bad
+ * configuration (`lambda/core/plain-runtime-config.ts`). Each is bundled, with what it imports, into a file of its
+ * own beside `index.js` (`runtime-config.js`), so a cold start does not parse it. The file has its own copies of the
+ * modules it imports: its importer must not rely on sharing them (the plain reader re-throws the schemas' error as
+ * its own `RuntimeConfigError`).
+ */
+export const SEPARATE_MODULES = ['./runtime-config'] as const;
 
 function loadEsbuild(entry: string): typeof Esbuild {
   try {
@@ -52,7 +63,7 @@ export function entryBuildOptions(entry: string, projectRoot: string, bundleAwsS
     legalComments: 'none',
     // The entry's imports resolve from the project even when the entry lives elsewhere (tests).
     nodePaths: [path.join(projectRoot, 'node_modules')],
-    external: ['onnxruntime-node', ...SEPARATE_PACKAGES, ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
+    external: ['onnxruntime-node', ...SEPARATE_PACKAGES, ...SEPARATE_MODULES, ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
     logLevel: 'silent',
   };
 }
@@ -67,9 +78,9 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
     throw new BundleError(`entry '${entry}' does not exist: it must be the host's TypeScript entry file`);
   }
   const esbuild = loadEsbuild(entry);
-  let result: Esbuild.BuildResult<{ write: false }>;
+  let result: Esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
-    result = esbuild.buildSync({ ...entryBuildOptions(entry, projectRoot, bundleAwsSdk), write: false });
+    result = esbuild.buildSync({ ...entryBuildOptions(entry, projectRoot, bundleAwsSdk), write: false, metafile: true });
   } catch (error) {
     throw new BundleError(`esbuild could not bundle '${entry}': ${(error as Error).message}`);
   }
@@ -82,6 +93,62 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
     // With the AWS SDK left external, the runtime's own copy of the client is used.
     if (used.has(name) && (bundleAwsSdk || !name.startsWith('@aws-sdk/'))) bundleSeparatePackage(esbuild, name, outputDir, projectRoot);
   }
+  for (const [importer, input] of Object.entries(result.metafile.inputs)) {
+    for (const { path: importPath } of input.imports) {
+      if ((SEPARATE_MODULES as readonly string[]).includes(importPath)) {
+        bundleSeparateModule(esbuild, path.resolve(projectRoot, path.dirname(importer), importPath), outputDir, projectRoot, bundleAwsSdk);
+      }
+    }
+  }
+  if (result.outputFiles.some((file) => file.text.includes('require("onnxruntime-node'))) packOnnxRuntime(esbuild, outputDir, projectRoot);
+}
+
+/** The module at `modulePath` (without its extension) bundled into `outputDir/<name>.js`, where its importer's `require('./<name>')` finds it. */
+function bundleSeparateModule(esbuild: typeof Esbuild, modulePath: string, outputDir: string, projectRoot: string, bundleAwsSdk: boolean): void {
+  const source = ['.ts', '.js'].map((extension) => `${modulePath}${extension}`).find((file) => fs.existsSync(file));
+  if (source === undefined) throw new BundleError(`cannot find the module '${modulePath}' to bundle apart`);
+  const outfile = path.join(outputDir, `${path.basename(modulePath)}.js`);
+  try {
+    const options = entryBuildOptions(source, projectRoot, bundleAwsSdk);
+    esbuild.buildSync({ ...options, outfile, sourcemap: false });
+  } catch (error) {
+    throw new BundleError(`esbuild could not bundle '${source}': ${(error as Error).message}`);
+  }
+}
+
+/**
+ * onnxruntime-node's JavaScript, its own and onnxruntime-common's (two dozen small modules, which Node.js resolves,
+ * reads and compiles one by one at every cold start: most of the time `require('onnxruntime-node')` took), packed into
+ * one `node_modules/onnxruntime-node/dist/index.js`. The native binding stays a file of its own: the packed file sits
+ * where the package's own index.js did, so the binding's relative path (`../bin/napi-v6/<os>/<arch>/...`) still
+ * resolves, and `copyOnnxRuntime` adds the binaries and package.json. `dist/binding.js` (which the runtime requires
+ * to initialize onnxruntime early) hands out the packed file's binding module, not a second copy of it.
+ */
+function packOnnxRuntime(esbuild: typeof Esbuild, outputDir: string, projectRoot: string): void {
+  const dist = path.join(packageDir('onnxruntime-node', projectRoot), 'dist');
+  const out = path.join(outputDir, 'node_modules', 'onnxruntime-node', 'dist');
+  const entry =
+    `module.exports = require('./index.js');\n` +
+    `Object.defineProperty(module.exports, ${JSON.stringify(ONNXRUNTIME_BINDING_EXPORT)}, { value: require('./binding.js') });\n`;
+  try {
+    esbuild.buildSync({
+      stdin: { contents: entry, resolveDir: dist, sourcefile: 'onnxruntime-node.js' },
+      absWorkingDir: projectRoot,
+      outfile: path.join(out, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      minify: true,
+      legalComments: 'none',
+      // The binding of each platform the package holds, required at run time by the path the package computes.
+      external: ['*.node'],
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    throw new BundleError(`esbuild could not pack onnxruntime-node: ${(error as Error).message}`);
+  }
+  fs.writeFileSync(path.join(out, 'binding.js'), `module.exports = require('./index.js')[${JSON.stringify(ONNXRUNTIME_BINDING_EXPORT)}];\n`);
 }
 
 /** `name` bundled into `outputDir/node_modules/<name>/index.js` (with a package.json), where `require(name)` finds it. */

@@ -14,8 +14,14 @@ export interface OnnxRuntimePlatform {
   readonly arch: 'x64' | 'arm64';
 }
 
+/**
+ * The property of the packed onnxruntime-node (`esbuild-entry.ts`) that holds its binding module, which its
+ * `dist/binding.js` re-exports.
+ */
+export const ONNXRUNTIME_BINDING_EXPORT = '__modelstackBinding';
+
 /** Directory of an installed package, resolved the way Node.js would from `projectRoot`. */
-function packageDir(name: string, projectRoot: string): string {
+export function packageDir(name: string, projectRoot: string): string {
   try {
     return path.dirname(require.resolve(`${name}/package.json`, { paths: [projectRoot] }));
   } catch {
@@ -43,6 +49,8 @@ function readPackageName(dir: string): string | undefined {
  * Copies what `onnxruntime-node` loads at run time on `os`/`arch`: `dist/binding.js` requires
  * `../bin/napi-v6/${process.platform}/${process.arch}/onnxruntime_binding.node`, which loads
  * `libonnxruntime.so.1` from its own directory (RUNPATH `$ORIGIN/`); the JS requires `onnxruntime-common`.
+ * When the bundle already holds the package's JavaScript packed into one file (`esbuild-entry.ts`), only the
+ * binaries and package.json are added.
  */
 export function copyOnnxRuntime(outputDir: string, projectRoot: string, platform: OnnxRuntimePlatform): void {
   const { os, arch } = platform;
@@ -57,13 +65,15 @@ export function copyOnnxRuntime(outputDir: string, projectRoot: string, platform
   const isJs = (file: string) => file.endsWith('.js');
 
   const ortOut = path.join(outputDir, 'node_modules', 'onnxruntime-node');
+  const packed = fs.existsSync(path.join(ortOut, 'dist', 'index.js'));
   copyFile(path.join(ortDir, 'package.json'), path.join(ortOut, 'package.json'));
-  copyTree(path.join(ortDir, 'dist'), path.join(ortOut, 'dist'), isJs);
+  if (!packed) copyTree(path.join(ortDir, 'dist'), path.join(ortOut, 'dist'), isJs);
   const binaries = path.join('bin', 'napi-v6', os, arch);
   if (!fs.existsSync(path.join(ortDir, binaries, 'onnxruntime_binding.node'))) {
     throw new BundleError(`onnxruntime-node has no ${os} ${arch} binary at '${path.join(ortDir, binaries)}'`);
   }
   copyTree(path.join(ortDir, binaries), path.join(ortOut, binaries), () => true);
+  if (packed) return;
 
   const commonOut = path.join(outputDir, 'node_modules', 'onnxruntime-common');
   copyFile(path.join(commonDir, 'package.json'), path.join(commonOut, 'package.json'));

@@ -10,8 +10,12 @@ import { PromotionGateError } from '../../lib/evaluation/promotion-gate';
 import { CaptureFormatError } from '../../lib/shadow/capture-records';
 import { PROJECT_ROOT } from '../support/app';
 
-/** Errors that never reach the CLI: an HTTP error is answered with its status by the router; a retryable model load is answered 503 by the app. */
-const NOT_CLI_ERRORS = ['HttpError', 'RetryableLoadFailure'];
+/**
+ * Errors that never reach the CLI: an HTTP error is answered with its status by the router; a retryable model load is
+ * answered 503 by the app; the plain configuration reader's signal to leave the environment to the schemas is caught
+ * where it is thrown.
+ */
+const NOT_CLI_ERRORS = ['HttpError', 'RetryableLoadFailure', 'NotPlain'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {

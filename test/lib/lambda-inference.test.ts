@@ -8,6 +8,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { parseManifest, type Manifest } from '../../lambda/core/manifest';
+import { plainRuntimeConfig } from '../../lambda/core/plain-runtime-config';
+import { runtimeConfigFromEnv } from '../../lambda/core/runtime-config';
 import { LambdaInference, LIVE_ALIAS_NAME } from '../../lib/lambda-inference';
 import type { LambdaInferenceProps } from '../../lib/lambda-inference-props';
 import { ModelStore } from '../../lib/model-store';
@@ -247,6 +249,17 @@ describe('Given custom props', () => {
       LOG_PAYLOADS: 'true',
       POWERTOOLS_METRICS_NAMESPACE: 'ml/prod',
     });
+  });
+
+  test('When synthesized with limits and evaluation figures, then the function reads its environment without the schemas (zod), as they read it', () => {
+    const evaluation = { verdict: 'pass' as const, keyMetric: 'macroF1', metrics: { macroF1: 0.96 }, rows: 143, dataSha256: 'a'.repeat(64), evaluatedAt: '2025-01-01T00:00:00Z' };
+    const { template } = synth({ maxBatchSize: 50, maxPayloadBytes: 1024, logPayloads: true, metricsNamespace: 'ml/prod', evaluation });
+    const variables = (functionProps(template).Environment as { Variables: Record<string, unknown> }).Variables;
+    // The bucket's name is a token until deployment: any valid name stands for it.
+    const env = { ...variables, MODEL_BUCKET: 'modelstack-models' } as NodeJS.ProcessEnv;
+    const plain = plainRuntimeConfig(env);
+    expect(plain).toMatchObject({ limits: { maxBatchSize: 50, maxPayloadBytes: 1024 }, logPayloads: true, metricsNamespace: 'ml/prod', evaluation });
+    expect(plain).toEqual(runtimeConfigFromEnv(env));
   });
 
   test('When logRetention and DESTROY are set, then the log group and its key use them', () => {

@@ -17,6 +17,7 @@ import {
   type BundleReport,
 } from '../../../lib/bundling/bundle-size';
 import { OnnxRuntimeBundling, bundleInferenceRuntime } from '../../../lib/bundling/lambda-bundling';
+import { ONNXRUNTIME_BINDING_EXPORT } from '../../../lib/bundling/onnxruntime-files';
 import { PROJECT_ROOT } from '../../support/app';
 
 const EXAMPLE = path.join(PROJECT_ROOT, 'examples', 'breast-cancer');
@@ -59,7 +60,7 @@ describe('Given the handler bundled for x86_64', () => {
 
   test('When listed, then it holds the handler, its source map, the manifest and onnxruntime for linux/x64 only', () => {
     const { files } = x64;
-    expect(files.filter((f) => !f.startsWith('node_modules/'))).toEqual(['index.js', 'index.js.map', 'model.json', 'model.json.sha256']);
+    expect(files.filter((f) => !f.startsWith('node_modules/'))).toEqual(['index.js', 'index.js.map', 'model.json', 'model.json.sha256', 'runtime-config.js']);
     expect(files.filter((f) => f.startsWith('node_modules/onnxruntime-node/bin/'))).toEqual([
       'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
       'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
@@ -71,17 +72,30 @@ describe('Given the handler bundled for x86_64', () => {
     const modules = x64.files.filter((f) => f.startsWith('node_modules/') && !f.includes('/bin/'));
     expect(modules.filter((f) => !/\.js$|package\.json$/.test(f))).toEqual([]);
     expect(modules.filter((f) => f.endsWith('.d.ts') || f.endsWith('.map'))).toEqual([]);
-    expect(modules).toEqual(
-      expect.arrayContaining([
-        'node_modules/onnxruntime-node/package.json',
-        'node_modules/onnxruntime-node/dist/binding.js',
-        'node_modules/onnxruntime-node/dist/index.js',
-        'node_modules/onnxruntime-common/package.json',
-        'node_modules/onnxruntime-common/dist/cjs/package.json',
-        'node_modules/onnxruntime-common/dist/cjs/index.js',
-      ]),
-    );
-    expect(modules.some((f) => f.includes('onnxruntime-common/dist/esm/'))).toBe(false);
+    // onnxruntime-node's JavaScript, onnxruntime-common's included, is one packed file (plus the binding's re-export).
+    expect(modules.filter((f) => f.includes('/onnxruntime-'))).toEqual([
+      'node_modules/onnxruntime-node/dist/binding.js',
+      'node_modules/onnxruntime-node/dist/index.js',
+      'node_modules/onnxruntime-node/package.json',
+    ]);
+  });
+
+  test('When its onnxruntime-node is required, then one module and the binding load, and dist/binding.js is the packed one\'s binding', () => {
+    const ort = path.join(x64.dir, 'node_modules', 'onnxruntime-node');
+    const script =
+      `const ort = require(${JSON.stringify(ort)});` +
+      `const loaded = Object.keys(require.cache).map((k) => require('node:path').relative(${JSON.stringify(x64.dir)}, k));` +
+      `const binding = require(${JSON.stringify(path.join(ort, 'dist', 'binding'))});` +
+      `binding.initOrt();` +
+      `const tensor = new ort.Tensor('float32', new Float32Array(2), [1, 2]);` +
+      `process.stdout.write(JSON.stringify({ loaded, same: binding === ort[${JSON.stringify(ONNXRUNTIME_BINDING_EXPORT)}], tensor: tensor instanceof ort.Tensor, session: typeof ort.InferenceSession.create }));`;
+    const result = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })) as Record<string, unknown>;
+    expect(result).toEqual({
+      loaded: ['node_modules/onnxruntime-node/dist/index.js', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'],
+      same: true,
+      tensor: true,
+      session: 'function',
+    });
   });
 
   test('When measured, then it is under both Lambda limits and the report adds up', () => {
@@ -131,16 +145,16 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const [bundleDir, modelPath, expectedPath, resultPath] = process.argv.slice(2);
 const bytes = fs.readFileSync(modelPath);
+const env = {
+  MODEL_BUCKET: 'model-bucket',
+  MODEL_KEY: 'models/breast-cancer/model.onnx',
+  MODEL_SHA256: crypto.createHash('sha256').update(bytes).digest('hex'),
+};
+// As in Lambda, where the module's own handler reads the function's configuration at import.
+Object.assign(process.env, env);
 const { createHandler } = require(path.join(bundleDir, 'index.js'));
 const expected = JSON.parse(fs.readFileSync(expectedPath, 'utf8'));
-const handler = createHandler({
-  env: {
-    MODEL_BUCKET: 'model-bucket',
-    MODEL_KEY: 'models/breast-cancer/model.onnx',
-    MODEL_SHA256: crypto.createHash('sha256').update(bytes).digest('hex'),
-  },
-  modelSource: async () => bytes,
-});
+const handler = createHandler({ env, modelSource: async () => bytes });
 handler({
   version: '2.0',
   rawPath: '/invocations',
@@ -150,7 +164,8 @@ handler({
   requestContext: { http: { method: 'POST' }, requestId: 'test' },
 }).then((response) => {
   const ort = require.resolve('onnxruntime-node', { paths: [bundleDir] });
-  fs.writeFileSync(resultPath, JSON.stringify({ statusCode: response.statusCode, body: JSON.parse(response.body), ort }));
+  const schemasLoaded = Object.keys(require.cache).some((file) => file.endsWith('runtime-config.js'));
+  fs.writeFileSync(resultPath, JSON.stringify({ statusCode: response.statusCode, body: JSON.parse(response.body), ort, schemasLoaded }));
 }, (error) => { console.error(error); process.exit(1); });
 `,
     );
@@ -164,7 +179,10 @@ handler({
       statusCode: number;
       body: { predictions: Array<{ label: string; probabilities: Record<string, number> }> };
       ort: string;
+      schemasLoaded: boolean;
     };
+    // A valid configuration is read without the schemas, which are bundled apart (runtime-config.js).
+    expect(result.schemasLoaded).toBe(false);
     const expected = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'expected.json'), 'utf8')) as {
       float32Predictions: Array<{ label: string; probabilities: Record<string, number> }>;
     };
@@ -175,6 +193,36 @@ handler({
       for (const [label, probability] of Object.entries(expected.float32Predictions[i].probabilities)) {
         expect(prediction.probabilities[label]).toBeCloseTo(probability, 5);
       }
+    });
+  });
+});
+
+describe('Given the bundled handler and a bad configuration', () => {
+  test('When it loads, then the schemas bundled apart name the problem, and the failure is permanent (503, no Retry-After)', () => {
+    const bundle = build(Architecture.X86_64);
+    const script = `
+const { createHandler } = require(${JSON.stringify(path.join(bundle.dir, 'index.js'))});
+const { RuntimeConfigError, isPermanentLoadError } = require(${JSON.stringify(path.join(bundle.dir, 'index.js'))});
+const failures = [];
+const observability = () => ({
+  logger: { addContext() {} },
+  hooks: { onRequest() {} },
+  flush() {},
+  recordModelLoad() {},
+  recordModelLoadFailure(error) { failures.push({ name: error.name, message: error.message, permanent: isPermanentLoadError(error) }); },
+});
+const handler = createHandler({ env: { MODEL_BUCKET: 'model-bucket', MODEL_KEY: 'k', MODEL_SHA256: '${'0'.repeat(64)}', MAX_BATCH_SIZE: 'many' }, observability, modelSource: async () => new Uint8Array() });
+handler({ version: '2.0', rawPath: '/invocations', headers: {}, body: '{}', isBase64Encoded: false, requestContext: { http: { method: 'POST' }, requestId: 't' } }).then((response) => {
+  const schemasLoaded = Object.keys(require.cache).some((file) => file.endsWith('runtime-config.js'));
+  process.stdout.write(JSON.stringify({ statusCode: response.statusCode, retryAfter: response.headers['retry-after'] ?? null, failures, schemasLoaded }));
+});
+`;
+    const result = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })) as Record<string, unknown>;
+    expect(result).toEqual({
+      statusCode: 503,
+      retryAfter: null,
+      failures: [{ name: 'RuntimeConfigError', message: expect.stringContaining('MAX_BATCH_SIZE: must be a positive whole number (got "many")') as unknown, permanent: true }],
+      schemasLoaded: true,
     });
   });
 });
