@@ -41,6 +41,17 @@ function loadEsbuild(entry: string): typeof Esbuild {
   }
 }
 
+/** What every file the runtime ships is built as: one minified CommonJS file for Lambda's Node.js 24. */
+const SHIPPED_JS: Esbuild.BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'silent',
+};
+
 /** esbuild's options for a host's `index.js` (also read by `npm run bench:modules`, to weigh what a cold start parses). */
 export function entryBuildOptions(entry: string, projectRoot: string, bundleAwsSdk: boolean): Esbuild.BuildOptions {
   return {
@@ -49,22 +60,16 @@ export function entryBuildOptions(entry: string, projectRoot: string, bundleAwsS
     // project, not to the real (temporary) output directory.
     absWorkingDir: projectRoot,
     outfile: path.join(projectRoot, BUNDLE_ENTRY_FILE),
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
+    ...SHIPPED_JS,
     // Packages' ES module builds first: esbuild drops what the host does not use (the SDK signer's share of
     // @smithy/core, for one), which CommonJS builds do not allow.
     mainFields: ['module', 'main'],
-    minify: true,
     // A separate index.js.map plus the sourceMappingURL comment that --enable-source-maps follows.
     sourcemap: 'linked',
     sourcesContent: false,
-    legalComments: 'none',
     // The entry's imports resolve from the project even when the entry lives elsewhere (tests).
     nodePaths: [path.join(projectRoot, 'node_modules')],
     external: ['onnxruntime-node', ...SEPARATE_PACKAGES, ...SEPARATE_MODULES, ...(bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'])],
-    logLevel: 'silent',
   };
 }
 
@@ -135,15 +140,9 @@ function packOnnxRuntime(esbuild: typeof Esbuild, outputDir: string, projectRoot
       stdin: { contents: entry, resolveDir: dist, sourcefile: 'onnxruntime-node.js' },
       absWorkingDir: projectRoot,
       outfile: path.join(out, 'index.js'),
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'cjs',
-      minify: true,
-      legalComments: 'none',
+      ...SHIPPED_JS,
       // The binding of each platform the package holds, required at run time by the path the package computes.
       external: ['*.node'],
-      logLevel: 'silent',
     });
   } catch (error) {
     throw new BundleError(`esbuild could not pack onnxruntime-node: ${(error as Error).message}`);
@@ -159,14 +158,8 @@ function bundleSeparatePackage(esbuild: typeof Esbuild, name: string, outputDir:
       stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: projectRoot, sourcefile: `${name}.js` },
       absWorkingDir: projectRoot,
       outfile: path.join(dir, 'index.js'),
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'cjs',
-      minify: true,
-      legalComments: 'none',
+      ...SHIPPED_JS,
       nodePaths: [path.join(projectRoot, 'node_modules')],
-      logLevel: 'silent',
     });
   } catch (error) {
     throw new BundleError(`esbuild could not bundle '${name}': ${(error as Error).message}`);
