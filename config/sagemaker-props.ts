@@ -30,6 +30,7 @@ export function sageMakerServingOptions(platform: SageMakerPlatformConfig): Sage
     ...(platform.network === undefined ? {} : { network: NetworkPlacement.fromIds(platform.network) }),
     maxBatchSize: platform.maxBatchSize,
     maxPayloadBytes: platform.maxPayloadBytes,
+    ...(platform.dynamicBatching === undefined ? {} : { dynamicBatching: platform.dynamicBatching }),
     // The schema accepts only CloudWatch Logs' retention periods, which are the enum's values (typed as such).
     logRetention: platform.logRetentionDays,
   };

@@ -86,6 +86,12 @@ export const SageMakerPlatformSchema = z
     network: NetworkSchema.optional(),
     /** Most instances one request may carry (413 above). */
     maxBatchSize: int(1, MAX_BATCH_SIZE_LIMIT).default(DEFAULT_MAX_BATCH_SIZE),
+    /**
+     * Dynamic batching in the container: the predictions of one event-loop turn share one `session.run` (more
+     * requests per second under concurrent load). `false` runs every request alone, so a row's answer never depends
+     * on other traffic (in a batch, a matrix product may differ in the last bit of a float32). Unset: on.
+     */
+    dynamicBatching: z.boolean().optional(),
     /** Largest request body (bytes); at most 6 MB real-time, 4 MB serverless. */
     maxPayloadBytes: int(1024, 6 * 1024 * 1024).optional(),
     /** How long the endpoint's logs are kept (days). */

@@ -21,6 +21,17 @@ describe('Given a SageMaker platform block', () => {
     expect(loaded.config.platform).toMatchObject({ serverless: { memorySizeMiB: 2048, maxConcurrency: 10 } });
   });
 
+  test('When it turns dynamic batching off, then the platform carries false; unset, it carries nothing (the runtime batches)', () => {
+    const [off] = loadEnvironments(env({ instance: {}, dynamicBatching: false }), { projectRoot: PROJECT_ROOT });
+    const [unset] = loadEnvironments(env({ instance: {} }), { projectRoot: PROJECT_ROOT });
+    expect(off.config.platform).toMatchObject({ dynamicBatching: false });
+    expect(unset.config.platform).not.toHaveProperty('dynamicBatching');
+  });
+
+  test('When dynamicBatching is not a boolean, then the problem names the field and the value', () => {
+    expect(problemsOf(env({ instance: {}, dynamicBatching: 'no' }))).toContain('dev.platform.dynamicBatching: "no" is not allowed; expected boolean');
+  });
+
   test.each([
     ['both instance and serverless', { instance: {}, serverless: {} }, 'dev.platform.serverless: cannot be combined with instance: choose instance or serverless (got {"memorySizeMiB":2048,"maxConcurrency":10})'],
     ['neither instance nor serverless', {}, 'dev.platform.instance: is required unless serverless is set: choose instance or serverless (got missing)'],
@@ -32,7 +43,7 @@ describe('Given a SageMaker platform block', () => {
     ['serverless concurrency over 200', { serverless: { maxConcurrency: 201 } }, 'dev.platform.serverless.maxConcurrency: 201 is above the maximum 200'],
     ['provisioned over max concurrency', { serverless: { maxConcurrency: 5, provisionedConcurrency: 6 } }, 'dev.platform.serverless.provisionedConcurrency: must be at most serverless.maxConcurrency (5) (got 6)'],
     ['a serverless payload over 4 MB', { serverless: {}, maxPayloadBytes: 5_000_000 }, 'dev.platform.maxPayloadBytes: must be at most 4194304 with serverless (SageMaker Serverless Inference accepts 4 MB) (got 5000000)'],
-    ['an unknown key', { instance: {}, gpu: true }, 'dev.platform: unknown key "gpu"; allowed: type, instance, serverless, autoScaling, deployment, network, maxBatchSize, maxPayloadBytes, logRetentionDays'],
+    ['an unknown key', { instance: {}, gpu: true }, 'dev.platform: unknown key "gpu"; allowed: type, instance, serverless, autoScaling, deployment, network, maxBatchSize, dynamicBatching, maxPayloadBytes, logRetentionDays'],
     ['autoscaling a serverless variant', { serverless: {}, autoScaling: { maxCapacity: 2, maxRequestsPerSecondPerInstance: 10 } }, 'dev.platform.autoScaling: cannot be combined with serverless (serverless scales by maxConcurrency) (got {"minCapacity":1,"maxCapacity":2,"maxRequestsPerSecondPerInstance":10,"safety...)'],
     ['a rolling update of a serverless variant', { serverless: {}, deployment: { strategy: 'rolling' } }, 'dev.platform.deployment.strategy: must not be "rolling" with serverless: SageMaker rolls only instance variants (got "rolling")'],
     ['minCapacity above the initial count', { instance: {}, autoScaling: { minCapacity: 2, maxCapacity: 4, maxRequestsPerSecondPerInstance: 10 } }, 'dev.platform.autoScaling.minCapacity: must be at most instance.initialCount (1): 1 <= min <= initial <= max (got 2)'],
