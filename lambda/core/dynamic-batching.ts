@@ -51,11 +51,10 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-/** The requests of one run, open until the run's feeds are filled. */
+/** The requests of one run. */
 interface Group {
   readonly members: Pending[];
   rows: number;
-  open: boolean;
 }
 
 /**
@@ -71,8 +70,8 @@ export class DynamicBatchingModel implements LoadedModel {
   /** Whether this model's predictions are batched at all (its inputs take any number of rows). */
   readonly batching: boolean;
   private readonly maxRows: number;
-  /** The runs of this turn still taking requests, the newest last. */
-  private groups: Group[] = [];
+  /** The run still taking requests (until its feeds are filled); a request that cannot join it starts the next. */
+  private open: Group | undefined;
   private requestCount = 0;
   private runCount = 0;
 
@@ -115,27 +114,30 @@ export class DynamicBatchingModel implements LoadedModel {
     return new Promise<Prediction[]>((resolve) => resolve(this.model.predict(batch)));
   }
 
-  /** Adds the request to this turn's newest run, or starts a run for it. */
+  /** Adds the request to the open run, or starts a run for it. */
   private join(pending: Pending): void {
     const rows = pending.batch.count;
-    const groups = this.groups;
-    const last = groups.length === 0 ? undefined : groups[groups.length - 1];
-    if (last !== undefined && last.open && last.rows + rows <= this.maxRows && concatenable(last.members[0].batch, pending.batch)) {
-      last.members.push(pending);
-      last.rows += rows;
+    const open = this.open;
+    if (open !== undefined && open.rows + rows <= this.maxRows && concatenable(open.members[0].batch, pending.batch)) {
+      open.members.push(pending);
+      open.rows += rows;
       return;
     }
-    const group: Group = { members: [pending], rows, open: true };
-    groups.push(group);
+    const group: Group = { members: [pending], rows };
+    this.open = group;
     this.start(group);
+  }
+
+  /** No request joins the group any more. */
+  private stopJoining(group: Group): void {
+    if (this.open === group) this.open = undefined;
   }
 
   /** Starts the group's run; its batch is decided (and the group closed) just before onnxruntime runs it. */
   private start(group: Group): void {
     this.runCount++;
     const decide = (): PreparedBatch => {
-      group.open = false;
-      this.groups = this.groups.filter((g) => g !== group);
+      this.stopJoining(group);
       return concatBatches(group.members.map((p) => p.batch));
     };
     // A model that throws rather than rejecting (a closed session) rejects here all the same.
@@ -156,8 +158,7 @@ export class DynamicBatchingModel implements LoadedModel {
       },
       () => {
         // Alone, each request gets exactly what it would have without batching: its predictions, or its own error.
-        group.open = false;
-        this.groups = this.groups.filter((g) => g !== group);
+        this.stopJoining(group);
         const members = group.members;
         for (const p of members) this.runAlone(p.batch).then(p.resolve, p.reject);
       },

@@ -124,15 +124,24 @@ export function runtimeConfigOf(parsed: RuntimeVariables, options: RuntimeConfig
     modelSha256: parsed.MODEL_SHA256,
     manifestPath:
       parsed.MODEL_MANIFEST === undefined ? path.join(bundleDir, MANIFEST_FILE_NAME) : path.resolve(bundleDir, parsed.MODEL_MANIFEST),
+    ...servingSettingsOf(parsed),
+    ...(parsed.MODEL_EVALUATION === undefined ? {} : { evaluation: parsed.MODEL_EVALUATION }),
+    ...s3TimeoutsOf(parsed.MODEL_S3_CONNECT_TIMEOUT_MS, parsed.MODEL_S3_READ_TIMEOUT_MS, parsed.MODEL_S3_ATTEMPT_TIMEOUT_MS),
+    ...captureOf(parsed.CAPTURE_SAMPLING_PERCENTAGE, parsed.CAPTURE_INPUTS),
+  };
+}
+
+/** The request limits, payload logging and metrics namespace every serving host reads, with their defaults. */
+export function servingSettingsOf(
+  parsed: Pick<RuntimeVariables, 'MAX_BATCH_SIZE' | 'MAX_PAYLOAD_BYTES' | 'LOG_PAYLOADS' | 'POWERTOOLS_METRICS_NAMESPACE'>,
+): Pick<RuntimeConfig, 'limits' | 'logPayloads' | 'metricsNamespace'> {
+  return {
     limits: {
       maxBatchSize: parsed.MAX_BATCH_SIZE ?? DEFAULT_MAX_BATCH_SIZE,
       maxPayloadBytes: parsed.MAX_PAYLOAD_BYTES ?? DEFAULT_MAX_PAYLOAD_BYTES,
     },
     logPayloads: parsed.LOG_PAYLOADS ?? false,
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
-    ...(parsed.MODEL_EVALUATION === undefined ? {} : { evaluation: parsed.MODEL_EVALUATION }),
-    ...s3TimeoutsOf(parsed.MODEL_S3_CONNECT_TIMEOUT_MS, parsed.MODEL_S3_READ_TIMEOUT_MS, parsed.MODEL_S3_ATTEMPT_TIMEOUT_MS),
-    ...captureOf(parsed.CAPTURE_SAMPLING_PERCENTAGE, parsed.CAPTURE_INPUTS),
   };
 }
 

@@ -43,19 +43,14 @@ import {
   PERCENTAGE_PATTERN,
   RuntimeConfigError,
   runtimeConfigOf,
+  servingSettingsOf,
   TRUE_WORDS,
   WHOLE_NUMBER_PATTERN,
   type CaptureConfig,
   type RuntimeConfig,
   type RuntimeConfigOptions,
 } from './runtime-config-contract';
-import {
-  DEFAULT_MAX_BATCH_SIZE,
-  DEFAULT_MAX_PAYLOAD_BYTES,
-  DEFAULT_METRICS_NAMESPACE,
-  MAX_BATCH_SIZE_LIMIT,
-  MAX_CONTAINER_WORKERS,
-} from './runtime-defaults';
+import { MAX_BATCH_SIZE_LIMIT, MAX_CONTAINER_WORKERS } from './runtime-defaults';
 
 // The runtime's limits and names live in a module of their own, which a server reads without this one's schemas;
 // the configuration's names, types and bounds in another, which the Lambda function's plain reader shares.
@@ -240,12 +235,7 @@ export function containerConfigFromEnv(env: NodeJS.ProcessEnv): ContainerConfig 
     port: parsed.SAGEMAKER_BIND_TO_PORT ?? SAGEMAKER_DEFAULT_PORT,
     modelDir: parsed.MODELSTACK_MODEL_DIR ?? SAGEMAKER_MODEL_DIR,
     modelSha256: parsed.MODEL_SHA256,
-    limits: {
-      maxBatchSize: parsed.MAX_BATCH_SIZE ?? DEFAULT_MAX_BATCH_SIZE,
-      maxPayloadBytes: parsed.MAX_PAYLOAD_BYTES ?? DEFAULT_MAX_PAYLOAD_BYTES,
-    },
-    logPayloads: parsed.LOG_PAYLOADS ?? false,
-    metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
+    ...servingSettingsOf(parsed),
     ...(parsed.SAGEMAKER_MODEL_SERVER_WORKERS === undefined ? {} : { workers: parsed.SAGEMAKER_MODEL_SERVER_WORKERS }),
     dynamicBatching: parsed.MODELSTACK_DYNAMIC_BATCHING ?? true,
     ...serverCaptureOf(parsed),

@@ -98,13 +98,14 @@ export function bundleEntry(entry: string, outputDir: string, projectRoot: strin
     // With the AWS SDK left external, the runtime's own copy of the client is used.
     if (used.has(name) && (bundleAwsSdk || !name.startsWith('@aws-sdk/'))) bundleSeparatePackage(esbuild, name, outputDir, projectRoot);
   }
+  // Each module once, however many of the bundle's modules import it.
+  const separateModules = new Set<string>();
   for (const [importer, input] of Object.entries(result.metafile.inputs)) {
     for (const { path: importPath } of input.imports) {
-      if ((SEPARATE_MODULES as readonly string[]).includes(importPath)) {
-        bundleSeparateModule(esbuild, path.resolve(projectRoot, path.dirname(importer), importPath), outputDir, projectRoot, bundleAwsSdk);
-      }
+      if ((SEPARATE_MODULES as readonly string[]).includes(importPath)) separateModules.add(path.resolve(projectRoot, path.dirname(importer), importPath));
     }
   }
+  for (const modulePath of separateModules) bundleSeparateModule(esbuild, modulePath, outputDir, projectRoot, bundleAwsSdk);
   if (result.outputFiles.some((file) => file.text.includes('require("onnxruntime-node'))) packOnnxRuntime(esbuild, outputDir, projectRoot);
 }
 
